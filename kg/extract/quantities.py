@@ -1,0 +1,149 @@
+"""Counts of killed, wounded and captured people, and strength estimates, by ACLED's conventions.
+
+Ranges give their lower bound ("between 5 and 7" -> 5, "at least 20" -> 20); vague words get
+ACLED's numbers (several/tens/a few -> 10 ... see VAGUE); "no casualties" gives 0.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+CountKind = Literal["killed", "wounded", "captured"]
+
+UNITS = {
+    "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+    "a dozen": 12, "dozen": 12, "a couple of": 2, "a pair of": 2, "both": 2,
+}
+# ACLED codes vague reports with fixed figures.
+VAGUE = {
+    "several": 10, "a few": 10, "few": 10, "some": 10, "many": 10, "multiple": 10, "tens": 10,
+    "a number of": 10, "numerous": 10, "dozens": 12, "dozens of": 12, "scores": 20, "scores of": 20,
+    "hundreds": 100, "hundreds of": 100, "thousands": 1000, "thousands of": 1000,
+}
+_WORD_NUM = "|".join(sorted((re.escape(w) for w in list(UNITS) + list(VAGUE)), key=len, reverse=True))
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUM})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_QUAL = r"(?:at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
+NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUM}))?"
+
+_KILLED = r"killed|dead|died|slain|perished|lost\s+their\s+lives|martyred|executed|shot\s+dead|beheaded|deaths|fatalities|bodies"
+_WOUNDED = r"wounded|injured|hurt|injuries|wounds"
+_CAPTURED = r"captured|arrested|detained|abducted|kidnapped|seized|taken\s+hostage|taken\s+prisoner|apprehended|rounded\s+up"
+_VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
+# "<n> <up to 6 words> (were|was) killed" / "<n> dead"
+_NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,6}?"
+_AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?"
+_AFTER = {k: re.compile(rf"\b{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
+_ACTIVE = {
+    "killed": re.compile(rf"\b(?:killing|killed|kill|kills|leaving|left|claimed\s+the\s+lives\s+of|death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?|killed\s+at\s+least)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
+    "wounded": re.compile(rf"\b(?:wounding|wounded|injuring|injured|wounds?|injure)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?))", re.I),
+    "captured": re.compile(rf"\b(?:capturing|captured|arresting|arrested|detaining|detained|abducting|abducted|kidnapping|kidnapped|seizing)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|vehicles?|weapons?|rifles?|tons?|kg))", re.I),
+}
+_NONE = {
+    "killed": re.compile(r"\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b", re.I),
+    "wounded": re.compile(r"\bno\s+(?:injuries|casualties)\b|\bno\s+one\s+was\s+(?:hurt|injured)\b", re.I),
+}
+_STRENGTH = re.compile(
+    rf"\b(?P<qual>roughly|about|around|some|nearly|an\s+estimated|approximately|up\s+to|more\s+than|over|at\s+least)\s+(?P<num>{_NUM})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>militants|fighters|members|insurgents|jihadists|gunmen|terrorists|troops|soldiers|elements)\b(?!\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|wounded|injured|captured|arrested))",
+    re.I)
+_NOT_PEOPLE = re.compile(r"^(?:km|kilomet|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?|\$)", re.I)
+
+
+@dataclass(frozen=True)
+class Count:
+    kind: CountKind
+    value: int
+    start: int
+    end: int
+    text: str
+    vague: bool = False
+
+
+def parse_number(text: str) -> tuple[int, bool] | None:
+    """(value, vague) for a number written in digits or words; None when it is not one."""
+    t = re.sub(r"\s+", " ", text.strip().lower())
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
+        return int(t.replace(",", "")), False
+    if t in VAGUE:
+        return VAGUE[t], True
+    if t in UNITS:
+        return UNITS[t], False
+    m = re.fullmatch(r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](one|two|three|four|five|six|seven|eight|nine)", t)
+    if m:
+        return UNITS[m.group(1)] + UNITS[m.group(2)], False
+    return None
+
+
+def _value(m: re.Match[str]) -> tuple[int, bool] | None:
+    first = parse_number(m.group("num"))
+    if first is None:
+        return None
+    # A range counts its lower bound.
+    if m.groupdict().get("num2"):
+        second = parse_number(m.group("num2"))
+        if second is not None and not first[1]:
+            return min(first[0], second[0]), False
+    return first
+
+
+def find_counts(text: str) -> list[Count]:
+    """Casualty and capture counts in one sentence, left to right, one per span."""
+    out: list[Count] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: CountKind, m: re.Match[str], value: int, vague: bool) -> None:
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        out.append(Count(kind, value, m.start(), m.end(), m.group(0), vague))
+
+    for kind in ("killed", "wounded", "captured"):
+        for m in _AFTER[kind].finditer(text):
+            gap = text[m.end("num") if m.group("num2") is None else m.end("num2"):m.end()].strip()
+            if _NOT_PEOPLE.match(gap):
+                continue
+            if re.match(r"(?i)an?\b", m.group("num")) and not m.group("qual"):
+                # "a soldier was killed" counts one; "a car bomb killed" does not
+                if not re.match(r"(?i)an?\s+(?:\w+\s+){0,2}?(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader)\b", m.group(0)):
+                    continue
+            v = _value(m)
+            if v is not None:
+                add(kind, m, *v)  # type: ignore[arg-type]
+        for m in _ACTIVE[kind].finditer(text):
+            v = _value(m)
+            if v is None or (v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num"))):
+                continue
+            add(kind, m, *v)  # type: ignore[arg-type]
+        if kind in _NONE:
+            for m in _NONE[kind].finditer(text):
+                if not any(c.kind == kind for c in out):
+                    add(kind, m, 0, False)  # type: ignore[arg-type]
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+@dataclass(frozen=True)
+class Strength:
+    value: int
+    noun: str
+    start: int
+    end: int
+    text: str
+
+
+def find_strength(text: str) -> list[Strength]:
+    """"Roughly 200 militants remain": estimates of a force's size, not casualties."""
+    out = []
+    for m in _STRENGTH.finditer(text):
+        v = parse_number(m.group("num"))
+        if v is None or v[0] < 2:
+            continue
+        tail = text[m.end():m.end() + 40].lower()
+        if re.match(r"\s*(?:were|was|have been|had been|are)?\s*(?:killed|dead|wounded|injured|captured|arrested)", tail):
+            continue
+        out.append(Strength(v[0], m.group("noun").lower(), m.start(), m.end(), m.group(0)))
+    return out

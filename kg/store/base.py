@@ -1,0 +1,54 @@
+"""The store interface every backend implements (embedded Oxigraph now, SPARQL servers later)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pyoxigraph import NamedNode, Quad
+
+
+class StoreError(Exception):
+    """A store operation failed; the message names what and why."""
+
+
+class QueryError(StoreError):
+    """A SPARQL query could not be parsed or evaluated."""
+
+
+@dataclass
+class QueryResult:
+    """A SELECT/ASK answer as plain strings, or a CONSTRUCT/DESCRIBE answer as quads."""
+
+    kind: str                                   # "select", "ask", "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[object | None]] = field(default_factory=list)   # pyoxigraph terms
+    boolean: bool | None = None
+    triples: list[object] = field(default_factory=list)
+
+
+EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml")
+
+
+@runtime_checkable
+class Store(Protocol):
+    def replace_article(self, graph: NamedNode, article: NamedNode, quads: Sequence[Quad]) -> None:
+        """Atomically swap in an article's graph and description (old ones removed first)."""
+
+    def remove_article(self, graph: NamedNode, article: NamedNode) -> bool:
+        """Remove an article's graph and description; False when it was not stored."""
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        """Add quads (reference facts, run descriptions) atomically."""
+
+    def article_hash(self, article: NamedNode) -> str | None:
+        """The stored content hash of an article, None when it is not stored."""
+
+    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult: ...
+
+    def export(self, output: Path, fmt: str) -> None: ...
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,143 @@
+"""Embedded Oxigraph store on disk (or in memory)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.rdf import terms as T
+from kg.store.base import EXPORT_FORMATS, QueryError, QueryResult, StoreError
+
+_FORMATS = {
+    "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+}
+_DATASET_FORMATS = {"nquads", "trig", "jsonld"}
+_CONTENT_HASH = T.ckg("contentHash")
+
+
+class OxigraphStore:
+    """The default store: Oxigraph's RocksDB files in a folder, transactions per article."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store at {self.path}: {exc}") from exc
+
+    # ---------------------------------------------------------------- writing
+    def _description(self, graph: ox.NamedNode, article: ox.NamedNode) -> list[ox.Quad]:
+        d = ox.DefaultGraph()
+        quads = list(self._store.quads_for_pattern(article, None, None, d))
+        quads += self._store.quads_for_pattern(graph, None, None, d)
+        # The run's "used" link to the article belongs to the article's lifetime as well.
+        quads += self._store.quads_for_pattern(None, T.PROV_USED, article, d)
+        return quads
+
+    def replace_article(self, graph: ox.NamedNode, article: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
+        # Oxigraph's SPARQL UPDATE runs as one transaction: the old graph and description go and
+        # the new ones come in together, so a crash leaves either the old or the new version.
+        old = self._description(graph, article)
+        update = [f"DROP SILENT GRAPH {graph}"]
+        if old:
+            update.append("DELETE DATA { " + " ".join(_triple(q) for q in old) + " }")
+        update.append("INSERT DATA { " + " ".join(_quad(q) for q in quads) + " }")
+        try:
+            self._store.update(" ;\n".join(update))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"could not store graph {graph.value}: {exc}") from exc
+
+    def remove_article(self, graph: ox.NamedNode, article: ox.NamedNode) -> bool:
+        old = self._description(graph, article)
+        present = bool(old) or self._store.contains_named_graph(graph)
+        if not present:
+            return False
+        update = [f"DROP SILENT GRAPH {graph}"]
+        if old:
+            update.append("DELETE DATA { " + " ".join(_triple(q) for q in old) + " }")
+        self._store.update(" ;\n".join(update))
+        return True
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        self._store.extend(quads)
+
+    def bulk_load(self, path: Path, fmt: str = "nquads") -> None:
+        """Fast non-transactional load of a large file (used by benchmarks and restores)."""
+        self._store.bulk_load(path=str(path), format=_FORMATS[fmt])
+
+    def article_hash(self, article: ox.NamedNode) -> str | None:
+        for q in self._store.quads_for_pattern(article, _CONTENT_HASH, None, ox.DefaultGraph()):
+            return q.object.value
+        return None
+
+    # ---------------------------------------------------------------- reading
+    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=union_default_graph)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+        if isinstance(result, bool) or isinstance(result, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = [[solution[v] for v in variables] for solution in result]
+            return QueryResult(kind="select", variables=variables, rows=rows)
+        return QueryResult(kind="graph", triples=list(result))
+
+    def export(self, output: Path, fmt: str) -> None:
+        if fmt not in EXPORT_FORMATS:
+            raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        output = Path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if fmt in _DATASET_FORMATS:
+            self._store.dump(str(output), format=_FORMATS[fmt])
+        else:
+            # Triple formats cannot hold named graphs: write the union of all graphs.
+            triples = {ox.Triple(q.subject, q.predicate, q.object)
+                       for q in self._store.quads_for_pattern(None, None, None, None)}
+            ox.serialize(triples, str(output), format=_FORMATS[fmt], prefixes=T.PREFIXES)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return self._store.quads_for_pattern(None, None, None, None)
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return list(self._store.named_graphs())
+
+    def count(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        try:
+            self._store.flush()
+        except (OSError, AttributeError):
+            pass
+        del self._store
+
+    def __enter__(self) -> "OxigraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _triple(q: ox.Quad) -> str:
+    return f"{q.subject} {q.predicate} {q.object} ."
+
+
+def _quad(q: ox.Quad) -> str:
+    if isinstance(q.graph_name, ox.DefaultGraph):
+        return _triple(q)
+    return f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"

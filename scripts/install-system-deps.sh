@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# System packages the tests use: Java for the HermiT reasoner, raptor2 (rapper) as an
+# independent RDF parser. Installed only when missing; never fatal when apt is unavailable,
+# since the tests that need them skip with a reason.
+set -u
+need=()
+command -v java   >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+[ ${#need[@]} -eq 0 ] && exit 0
+if command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
+  echo "installing system packages: ${need[*]}"
+  ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 \
+    || echo "warning: could not install ${need[*]}; tests needing them will skip" >&2
+fi
+exit 0
