@@ -22,6 +22,7 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -117,13 +118,11 @@ class OxigraphStore:
         return len(self._store)
 
     def flush(self) -> None:
-        self._store.flush()
+        if not self.read_only and self.path is not None:
+            self._store.flush()
 
     def close(self) -> None:
-        try:
-            self._store.flush()
-        except (OSError, AttributeError):
-            pass
+        self.flush()
         del self._store
 
     def __enter__(self) -> "OxigraphStore":

@@ -1,0 +1,133 @@
+"""Who the article says claimed what: named bodies, officials, unnamed sources, witnesses, posts.
+
+Works sentence by sentence on token positions: a source is a mention (or an unnamed-source
+phrase) next to a speech verb ("X said", "told X"? no: "X told <outlet>"), after "according
+to", or the author line of an embedded post ("— Name (@handle) July 16, 2018").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from kg.extract.lexicon import Lexicon
+
+_DETERMINERS = {"a", "an", "the", "two", "three", "several", "one", "another", "other", "some", "local"}
+_POST_LINE = re.compile(r"^\s*[—–-]+\s*(?P<name>[^()@\n]{2,80}?)\s*\(@(?P<handle>\w{2,30})\)")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source found in a sentence: an existing mention, or an unnamed source phrase."""
+
+    start: int                 # token offsets in the doc
+    end: int
+    text: str
+    kind: str                  # AnonymousSource, Witness, or "" for a mention (typed by its entity)
+    head: str = ""             # for unnamed sources: the head word ("source", "official")
+
+
+@dataclass(frozen=True)
+class MentionSpan:
+    start: int
+    end: int
+    category: str
+    key: str
+
+
+class Attributor:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self._witness = sorted((tuple(p.split()) for p in lex.witness_phrases), key=len, reverse=True)
+        self._according = sorted((tuple(p.split()) for p in lex.according_to), key=len, reverse=True)
+
+    # ------------------------------------------------------------------ unnamed sources
+    def unnamed_sources(self, sent: Span, taken: set[int]) -> list[SourceRef]:
+        """"a military source", "security officials", "a villager", "witnesses"."""
+        out: list[SourceRef] = []
+        toks = list(sent)
+        lowers = [t.lower_ for t in toks]
+        i = 0
+        while i < len(toks):
+            matched = False
+            for phrase in self._witness:
+                n = len(phrase)
+                if tuple(lowers[i:i + n]) == phrase:
+                    out.append(SourceRef(toks[i].i, toks[i + n - 1].i + 1, sent.doc[toks[i].i:toks[i + n - 1].i + 1].text,
+                                         "Witness", phrase[-1]))
+                    i += n
+                    matched = True
+                    break
+            if matched:
+                continue
+            if lowers[i] in self.lex.source_heads and toks[i].i not in taken:
+                j = i
+                while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
+                                      (toks[j - 1].i in taken and toks[j - 1].text[:1].isupper())) and i - j < 4:
+                    j -= 1
+                has_det = lowers[j] in _DETERMINERS or lowers[j].endswith("s") and lowers[i].endswith("s")
+                plural = lowers[i].endswith("s")
+                if j < i or plural or lowers[j] in _DETERMINERS:
+                    if has_det or plural or j < i:
+                        out.append(SourceRef(toks[j].i, toks[i].i + 1, sent.doc[toks[j].i:toks[i].i + 1].text,
+                                             "AnonymousSource", lowers[i].rstrip("s") if lowers[i] != "sources" else "source"))
+            i += 1
+        return out
+
+    # ------------------------------------------------------------------ attribution
+    def sources_of(self, sent: Span, mentions: list[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
+        """Sources the sentence attributes its content to, in order of appearance."""
+        taken = {t for m in mentions for t in range(m.start, m.end)}
+        unnamed = self.unnamed_sources(sent, taken)
+        candidates: list[SourceRef | MentionSpan] = sorted(
+            [m for m in mentions if m.category in ("actor", "outlet", "person", "group")] + unnamed,  # type: ignore[operator]
+            key=lambda c: c.start)
+        toks = list(sent)
+        lowers = [t.lower_ for t in toks]
+        found: list[SourceRef | MentionSpan] = []
+
+        def add(c: SourceRef | MentionSpan) -> None:
+            if isinstance(c, MentionSpan) and c.category == "outlet" and c.key == publisher_key:
+                return
+            if c not in found:
+                found.append(c)
+
+        # "according to X", "as reported by X"
+        for i in range(len(toks)):
+            for phrase in self._according:
+                n = len(phrase)
+                if tuple(lowers[i:i + n]) == phrase and phrase[0] in ("according", "reported", "as", "quoted", "cited"):
+                    after = toks[i + n - 1].i + 1 if i + n - 1 < len(toks) else sent.end
+                    nxt = next((c for c in candidates if after <= c.start <= after + 3), None)
+                    if nxt is not None:
+                        add(nxt)
+        # "X said", "X told <outlet>", "said X", "X said in a statement"
+        for i, low in enumerate(lowers):
+            if low not in self.lex.speech_verbs:
+                continue
+            v = toks[i].i
+            before = [c for c in candidates if c.end <= v and v - c.end <= 6]
+            if before:
+                # the subject is the nearest source before the verb with no other verb in between
+                c = before[-1]
+                gap = sent.doc[c.end:v]
+                if not any(t.lower_ in self.lex.speech_verbs for t in gap) and ";" not in gap.text:
+                    # "a source told Kurdistan 24": the outlet after "told" is the audience
+                    add(c)
+                    continue
+            after = [c for c in candidates if c.start > v and c.start - v <= 3]
+            if after and low not in ("told", "tells", "informed", "briefed"):
+                add(after[0])
+        return found
+
+    def post_author(self, sent: Span) -> bool:
+        """Is this sentence the author line of an embedded post ("— Name (@handle) date")?"""
+        return bool(_POST_LINE.match(sent.text))
+
+
+def unnamed_key(article_id: str, ref: SourceRef) -> str:
+    """One unnamed source per article and head: "a military source" and "the source" are one."""
+    words = [w for w in re.findall(r"[\w-]+", ref.text.lower()) if w not in _DETERMINERS]
+    words = [w.rstrip("s") if w.endswith("sources") else w for w in words]
+    return f"{article_id}-{'-'.join(words) or ref.head}"

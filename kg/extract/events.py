@@ -1,0 +1,255 @@
+"""Operation triggers, their factuality, and the roles of the actors around them.
+
+A trigger is a phrase of the lexicon ("launched a military operation", "airstrikes", "were
+kidnapped"). Its type may depend on the weapons named in the sentence ("raids" by jets are
+airstrikes). Actors get roles from their position and the words that introduce them:
+"with the support of X" (supporter), "by X" (agent after a passive or a noun), "against X",
+"targeting X", "on X" (target), subject before an active trigger (agent).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.lexicon import Lexicon
+
+_SUPPORT_CUES = [
+    ("with", "the", "support", "of"), ("with", "support", "from"), ("with", "the", "support"),
+    ("supported", "by"), ("backed", "by"), ("with", "the", "backing", "of"), ("with", "backing", "from"),
+    ("aided", "by"), ("assisted", "by"), ("with", "the", "help", "of"), ("with", "help", "from"),
+    ("with", "air", "support", "from"), ("with", "air", "support", "of"), ("under", "the", "cover", "of"),
+    ("covered", "by"), ("with", "the", "assistance", "of"), ("with", "assistance", "from"),
+    ("with", "the", "participation", "of"), ("air", "support", "from"), ("support", "from"),
+]
+_COAGENT_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
+                 ("in", "cooperation", "with"), ("in", "coordination", "with"), ("and",), ("in", "conjunction", "with")]
+_TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck", "hit", "attacked",
+                "attacking", "ambushed", "killing", "killed", "kidnapped", "abducted", "arrested", "detained",
+                "captured", "capturing", "arresting", "detaining", "kidnapping", "abducting", "pounded",
+                "shelled", "bombed", "bombing", "targets", "positions", "remnants", "hideouts", "hideout",
+                "cells", "cell", "members", "elements", "fighters", "militants", "of", "into", "toward",
+                "towards", "hitting", "striking", "raided", "raiding", "stormed", "storming", "executed",
+                "assassinated", "besieged", "surrounded", "fired", "firing", "pursuing", "chasing",
+                "strongholds", "bases", "base", "camps", "camp", "headquarters", "vehicle", "convoy",
+                "checkpoint", "patrol", "post", "posts", "sites", "site", "dens", "gatherings", "shepherds"}
+_PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
+_BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–"}
+_BY = "by"
+
+
+@dataclass
+class Trigger:
+    start: int
+    end: int
+    text: str
+    type: str
+    weak: bool
+    generic: bool
+    passive: bool = False
+
+
+@dataclass
+class Roles:
+    agents: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    supporters: list[str] = field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return self.agents + self.targets + self.supporters
+
+
+@dataclass(frozen=True)
+class Participant:
+    start: int
+    end: int
+    key: str
+    category: str          # actor, unidentified, group, person
+
+
+def build_trigger_matcher(nlp: Language, lex: Lexicon) -> PhraseMatcher:
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    phrases = list(lex.triggers)
+    matcher.add("T", list(nlp.tokenizer.pipe(phrases)))
+    generic = list(lex.generic_triggers)
+    matcher.add("G", list(nlp.tokenizer.pipe(generic)))
+    return matcher
+
+
+class TriggerFinder:
+    def __init__(self, nlp: Language, lex: Lexicon):
+        self.lex = lex
+        self.matcher = build_trigger_matcher(nlp, lex)
+        self.strings = nlp.vocab.strings
+        self._nonfactual = sorted((tuple(p.split()) for p in lex.nonfactual), key=len, reverse=True)
+
+    def cue_type(self, sent: Span, exclude: range) -> str | None:
+        """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
+        words = [t.lower_ for t in sent if t.i not in exclude]
+        text = " " + " ".join(words) + " "
+        for cue in ("drone", "air", "artillery", "bomb"):
+            if any(f" {w} " in text for w in self.lex.cues[cue]):
+                if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
+                    return "air"
+                return cue
+        return None
+
+    def factual(self, doc: Doc, trig: Trigger, sent: Span) -> bool:
+        """False for planned, threatened, denied, conditional and habitual mentions."""
+        lo = max(sent.start, trig.start - 5)
+        window = [t.lower_ for t in doc[lo:trig.start]]
+        # stop at a clause boundary: cues before it belong to another clause
+        for b in (",", ";", ":"):
+            if b in window:
+                window = window[len(window) - window[::-1].index(b):]
+        for phrase in self._nonfactual:
+            n = len(phrase)
+            for k in range(len(window) - n + 1):
+                if tuple(window[k:k + n]) == phrase:
+                    # "no" and "not" only negate when they are right before the trigger
+                    if phrase in (("no",), ("not",), ("never",), ("without",)) and k < len(window) - 3:
+                        continue
+                    return False
+        head = doc[trig.start]
+        if trig.start - 1 >= sent.start and doc[trig.start - 1].lower_ == "to" and not head.lower_.endswith(("ed", "ing")) \
+                and not trig.generic and head.lower_ not in ("clashes", "attacks", "raids", "airstrikes"):
+            # "used by the group to attack", "aiming to clear": purpose, not fact
+            return False
+        tail = sent.text.lower()
+        return not any(h in tail for h in self.lex.habitual) or trig.start < sent.start + 3
+
+    def find(self, doc: Doc, sent: Span) -> list[Trigger]:
+        out: list[Trigger] = []
+        matches = self.matcher(doc[sent.start:sent.end])
+        spans = []
+        for match_id, s, e in matches:
+            spans.append((s + sent.start, e + sent.start, self.strings[match_id]))
+        # longest non-overlapping
+        spans.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+        used: set[int] = set()
+        for s, e, label in spans:
+            if any(t in used for t in range(s, e)):
+                continue
+            used.update(range(s, e))
+            phrase = doc[s:e].text.lower()
+            if label == "G":
+                out.append(Trigger(s, e, doc[s:e].text, self.lex.generic_triggers[phrase], False, True))
+                continue
+            entry = self.lex.triggers.get(phrase)
+            if entry is None:
+                continue
+            etype = entry.type
+            if entry.contextual or etype in ("Shelling",):
+                cue = self.cue_type(sent, range(s, e))
+                if cue == "air" and etype in ("Raid", "Attack", "Shelling"):
+                    etype = "Airstrike"
+                elif cue == "drone" and etype in ("Raid", "Attack", "Shelling", "Airstrike"):
+                    etype = "DroneStrike"
+                elif cue == "artillery" and etype in ("Attack",):
+                    etype = "Shelling"
+                elif cue == "bomb" and etype == "Attack" and phrase in ("struck", "hit", "targeted", "targeting", "strike", "strikes"):
+                    etype = "Bombing"
+                elif etype == "Attack" and phrase in ("strike", "strikes") and cue is None:
+                    etype = "Airstrike" if any(t.lower_ in ("coalition", "air") for t in sent) else "Attack"
+            passive = False
+            if s - 1 >= sent.start and doc[s - 1].lower_ in _PASSIVE_AUX and doc[s].lower_.endswith("ed"):
+                passive = True
+            elif s - 2 >= sent.start and doc[s - 2].lower_ in _PASSIVE_AUX and doc[s - 1].lower_ in ("reportedly", "also", "allegedly", "then", "later", "all"):
+                passive = True
+            out.append(Trigger(s, e, doc[s:e].text, etype, entry.weak, False, passive))
+        out.sort(key=lambda t: t.start)
+        return out
+
+
+def _cue_before(doc: Doc, start: int, lo: int, cues: list[tuple[str, ...]]) -> bool:
+    """Does a cue phrase end right before token `start` (skipping a determiner)?"""
+    for cue in cues:
+        n = len(cue)
+        for skip in (0, 1, 2):
+            s = start - skip - n
+            if s < lo:
+                continue
+            if tuple(t.lower_ for t in doc[s:s + n]) == cue and all(
+                    doc[k].lower_ in ("the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led")
+                    or doc[k].text[:1].isupper() for k in range(s + n, start)):
+                return True
+    return False
+
+
+def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: list[Participant],
+                 lex: Lexicon) -> list[Roles]:
+    """Roles of the sentence's participants for each trigger (same order as triggers)."""
+    roles = [Roles() for _ in triggers]
+    if not triggers:
+        return roles
+    # "Turkish-backed factions": the first actor supports the group after it
+    backed: set[int] = set()
+    for p in participants:
+        if p.end + 1 < len(doc) and doc[p.end].text == "-" and doc[p.end + 1].lower_ in ("backed", "supported", "sponsored", "allied", "aligned", "affiliated", "linked"):
+            backed.add(p.start)
+
+    def owner(p: Participant) -> int:
+        """Which trigger a participant belongs to."""
+        for k, t in enumerate(triggers):
+            if p.start < t.start:
+                # between triggers k-1 and k: a modifier right before trigger k belongs to it
+                if k == 0 or t.start - p.end <= 2:
+                    return k
+                return k - 1
+        return len(triggers) - 1
+
+    for p in participants:
+        k = owner(p)
+        t = triggers[k]
+        r = roles[k]
+        lo = triggers[k - 1].end if k > 0 and p.start >= triggers[k - 1].end else sent.start
+        if p.start in backed:
+            _add(r.supporters, p.key)
+            continue
+        if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
+            _add(r.supporters, p.key)
+            continue
+        prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
+        boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
+        if boundary:
+            continue
+        if p.start < t.start:
+            # before the trigger: the subject (agent) of an active trigger, the target of a passive
+            if t.passive:
+                _add(r.targets, p.key)
+            elif prev_words and prev_words[-1] == _BY:
+                _add(r.agents, p.key)
+            elif any(w in ("on", "against", "targeting") for w in prev_words[-2:]) and k > 0:
+                _add(roles[k - 1].targets, p.key)
+            elif p.category == "person" and t.type not in ("Killing",):
+                continue
+            elif p.category in ("civilian",):
+                _add(r.targets, p.key)
+            else:
+                _add(r.agents, p.key)
+        else:
+            # after the trigger: "by X" is the agent; "against/targeting/on X" or the object: target
+            words = [tok.lower_ for tok in doc[t.end:p.start]]
+            near = words[-3:]
+            if _BY in near and not any(w in ("supported", "backed", "aided", "assisted", "covered") for w in near):
+                _add(r.agents, p.key)
+            elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
+                _add(r.agents, p.key)
+            elif any(w in _TARGET_CUES for w in words) or len(words) <= 3:
+                if t.passive and _BY in words:
+                    _add(r.agents, p.key)
+                else:
+                    _add(r.targets, p.key)
+            elif len(words) <= 10 and not r.targets:
+                _add(r.targets, p.key)
+    for r in roles:
+        r.targets = [k for k in r.targets if k not in r.agents]
+        r.supporters = [k for k in r.supporters if k not in r.agents and k not in r.targets]
+    return roles
+
+
+def _add(seq: list[str], key: str) -> None:
+    if key not in seq:
+        seq.append(key)

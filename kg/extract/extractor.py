@@ -1,0 +1,427 @@
+"""Article -> Extraction: the extraction stage's one public entry point.
+
+Runs spaCy's blank English pipeline (tokenizer, sentencizer, newline sentence breaks), finds
+mentions, triggers, roles, times, counts and sources sentence by sentence, then merges the
+repeated mentions of one event within the article.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.data.gazetteer import PlaceRecord, haversine_km
+from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_key
+from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles
+from kg.extract.lexicon import Lexicon, get_lexicon
+from kg.extract.mentions import Found, MentionFinder
+from kg.extract.quantities import find_counts, find_strength
+from kg.extract.timex import TimeMention, find_times
+from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
+                      StrengthEstimate, TimeValue)
+from kg.rdf.iris import slug
+
+MAX_CHARS = 200_000          # longer texts are cut: beyond this, articles are dumps, not reports
+_FAMILY = {"Airstrike": "air", "DroneStrike": "air", "Shelling": "fire", "GroundOperation": "ground",
+           "Raid": "ground", "Clash": "ground", "Attack": "attack", "Ambush": "attack",
+           "Bombing": "bomb", "Kidnapping": "take", "Arrest": "take", "Killing": "attack"}
+_ACTORISH = ("actor", "unidentified", "group", "person")
+_CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control of|seized control of|in control of)\b", re.I)
+
+
+@Language.component("newline_sentences")
+def newline_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and post lines have no full stop."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or tok.text.endswith("\n"):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@cache
+def make_nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("newline_sentences")
+    nlp.max_length = MAX_CHARS + 1000
+    return nlp
+
+
+@dataclass
+class _Sentence:
+    index: int
+    span: Span
+    paragraph: int
+    mentions: list[Found] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)       # entity keys
+
+
+class Extractor:
+    """Holds the compiled pipeline and matchers; `extract` is pure with respect to articles."""
+
+    def __init__(self, lex: Lexicon | None = None, nlp: Language | None = None):
+        self.lex = lex or get_lexicon()
+        self.nlp = nlp or make_nlp()
+        self.mentions = MentionFinder(self.nlp, self.lex)
+        self.triggers = TriggerFinder(self.nlp, self.lex)
+        self.attributor = Attributor(self.lex)
+
+    # ------------------------------------------------------------------ public
+    def extract(self, article: Article) -> Extraction:
+        return self._extract(article, self.nlp(_text_of(article)))
+
+    def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Extraction]:
+        """Batched through nlp.pipe; yields in input order."""
+        pending: list[Article] = []
+
+        def flush() -> Iterator[Extraction]:
+            docs = self.nlp.pipe((_text_of(a) for a in pending), batch_size=batch_size)
+            for art, doc in zip(pending, docs):
+                yield self._extract(art, doc)
+            pending.clear()
+
+        for art in articles:
+            pending.append(art)
+            if len(pending) >= batch_size:
+                yield from flush()
+        if pending:
+            yield from flush()
+
+    # ------------------------------------------------------------------ steps
+    def _extract(self, article: Article, doc: Doc) -> Extraction:
+        ex = Extraction(article=article)
+        if len(article.text) > MAX_CHARS:
+            ex.warnings.append(f"text cut to {MAX_CHARS} characters")
+        publisher = self.lex.outlet_for(article.outlet, article.source_domain)
+        hints = [publisher.country] if publisher and publisher.country else []
+        found, place_of, countries = self.mentions.find(doc, hints)
+        country = countries[0] if countries else None
+
+        sentences: list[_Sentence] = []
+        paragraph = 0
+        for n, sent in enumerate(doc.sents):
+            if n and "\n\n" in doc.text[sentences[-1].span.end_char if sentences else 0:sent.start_char + 1]:
+                paragraph += 1
+            sentences.append(_Sentence(n, sent, paragraph))
+        starts = [s.span.start for s in sentences]
+
+        def sentence_of(tok: int) -> int:
+            lo, hi = 0, len(starts) - 1
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if starts[mid] <= tok:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            return lo
+
+        for f in found:
+            sentences[sentence_of(f.start)].mentions.append(f)
+        for s in sentences:
+            s.times = find_times(s.span.text, article.published)
+
+        # entities from mentions
+        key_of: dict[tuple[int, int], str] = {}
+        for f in found:
+            key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country)
+            if key:
+                key_of[(f.start, f.end)] = key
+                ex.mentions.append(Mention(doc[f.start:f.end].text, doc[f.start].idx,
+                                           doc[f.end - 1].idx + len(doc[f.end - 1].text),
+                                           sentence_of(f.start), ex.entities[key].category, key, ex.entities[key].kind))
+
+        # sources sentence by sentence
+        publisher_key = publisher.key if publisher else None
+        last_unnamed: dict[str, str] = {}
+        for s in sentences:
+            spans = [MentionSpan(f.start, f.end, f.category, key_of.get((f.start, f.end), ""))
+                     for f in s.mentions if (f.start, f.end) in key_of]
+            refs = self.attributor.sources_of(s.span, spans, publisher_key)
+            keys = []
+            for ref in refs:
+                if isinstance(ref, MentionSpan):
+                    keys.append(ref.key)
+                    ent = ex.entities[ref.key]
+                    if ent.category == "actor" and ent.kind == "Person":
+                        ent.source_kind = ent.source_kind or "OfficialSource"
+                else:
+                    keys.append(self._unnamed_source(ex, ref, last_unnamed))
+            if self.attributor.post_author(s.span) and s.index > 0:
+                # the post's text is the sentence(s) before its author line
+                named = [key_of[(f.start, f.end)] for f in s.mentions
+                         if (f.start, f.end) in key_of and f.category in ("actor", "outlet", "person")]
+                for prev in sentences[max(0, s.index - 2):s.index]:
+                    if prev.paragraph >= s.paragraph - 1:
+                        prev.sources.extend(k for k in named if k not in prev.sources)
+                keys = named
+            s.sources.extend(k for k in keys if k not in s.sources)
+
+        # events
+        frames: list[EventFrame] = []
+        for s in sentences:
+            frames.extend(self._sentence_events(ex, doc, s, sentences, key_of, len(frames)))
+        frames = _merge(frames, ex)
+        _fill_defaults(frames, sentences, ex, article.published)
+        for n, fr in enumerate(frames, 1):
+            fr.id = f"e{n}"
+        _link_parts(frames)
+        ex.events = frames
+        self._claims(ex, doc, sentences, key_of)
+        return ex
+
+    def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None) -> str | None:
+        text = doc[f.start:f.end].text
+        if f.category == "actor":
+            a = self.lex.actors[f.key]
+            ent = ex.entities.get(a.key) or Entity(a.key, "actor", a.kind, a.label, wikidata=a.wikidata,
+                                                   parent=a.parent, source_kind=a.source_kind)
+        elif f.category == "outlet":
+            o = self.lex.outlets[f.key]
+            ent = ex.entities.get(o.key) or Entity(o.key, "source", "NewsOutlet", o.label, wikidata=o.wikidata)
+        elif f.category == "place":
+            if place is None:
+                return None
+            ent = ex.entities.get(place.key) or Entity(
+                place.key, "place", place.kind, place.label, wikidata=place.wikidata, geonames=place.geonames,
+                lat=place.lat, lon=place.lon, precision_km=place.precision_km, within=place.within)
+        elif f.category == "person":
+            key = "person_" + slug(text)
+            ent = ex.entities.get(key) or Entity(key, "actor", "Person", text)
+        elif f.category == "group":
+            key = "group_" + slug(re.sub(r"^(?i:the)\s+", "", text))
+            ent = ex.entities.get(key) or Entity(key, "actor", "NonStateArmedGroup", re.sub(r"^(?i:the)\s+", "", text))
+        elif f.category == "unidentified":
+            suffix = country.lower() if country else "unknown"
+            key = f"unidentified_armed_group_{suffix}"
+            ent = ex.entities.get(key) or Entity(key, "actor", "UnidentifiedActor",
+                                                 f"Unidentified armed group ({country})" if country else "Unidentified armed group")
+        else:
+            return None
+        ent.surface_forms.add(text)
+        ex.entities[ent.key] = ent
+        return ent.key
+
+    def _unnamed_source(self, ex: Extraction, ref: SourceRef, last: dict[str, str]) -> str:
+        lowered = ref.text.lower()
+        if lowered.startswith("the ") and ref.head in last:
+            key = last[ref.head]          # "the source added": the one mentioned before
+        else:
+            key = unnamed_key(ex.article.id, ref)
+        last[ref.head] = key
+        ent = ex.entities.get(key)
+        if ent is None:
+            ent = Entity(key, "source", ref.kind, ref.text[:1].lower() + ref.text[1:], article_local=True)
+            ex.entities[key] = ent
+        ent.surface_forms.add(ref.text)
+        return key
+
+    def _sentence_events(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence],
+                         key_of: dict[tuple[int, int], str], offset: int) -> list[EventFrame]:
+        triggers = [t for t in self.triggers.find(doc, s.span) if self.triggers.factual(doc, t, s.span)]
+        if not triggers:
+            return []
+        if any(not t.weak and not t.generic for t in triggers):
+            triggers = [t for t in triggers if not t.weak]
+        participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
+                                    "civilian" if ex.entities[key_of[(f.start, f.end)]].kind == "CivilianGroup" else f.category)
+                        for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
+        roles = assign_roles(doc, s.span, triggers, participants, self.lex)
+        places = self._places_in(s, key_of, ex)
+        counts = find_counts(s.span.text)
+        frames = []
+        for t, r in zip(triggers, roles):
+            if t.weak and not r.all():
+                continue
+            if t.generic and not r.all() and not places:
+                # "the operation" with nothing new: kept only to be merged into an earlier event
+                pass
+            time = _nearest_time(s, t, doc)
+            fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=t.type, trigger=t.text, sentence=s.index,
+                            evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
+                            supporters=r.supporters, places=list(places), time=time,
+                            sources=list(s.sources))
+            fr.name = _operation_name(s.span.text)
+            frames.append(fr)
+            setattr(fr, "_generic", t.generic)
+            setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
+        _attach_counts(frames, counts, s, ex)
+        if not frames and counts:
+            pass
+        return frames
+
+    def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction) -> list[str]:
+        keys = []
+        for f in s.mentions:
+            if f.category == "place" and (f.start, f.end) in key_of:
+                k = key_of[(f.start, f.end)]
+                if k not in keys:
+                    keys.append(k)
+        order = {"Facility": 0, "TerrainFeature": 1, "Settlement": 2, "AdminRegion": 3, "Country": 4}
+        keys.sort(key=lambda k: order.get(ex.entities[k].kind, 5))
+        non_country = [k for k in keys if ex.entities[k].kind != "Country"]
+        return non_country or keys
+
+    def _claims(self, ex: Extraction, doc: Doc, sentences: list[_Sentence], key_of: dict[tuple[int, int], str]) -> None:
+        """Strength estimates and control claims."""
+        for s in sentences:
+            actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
+            places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
+            source = s.sources[0] if s.sources else None
+            for est in find_strength(s.span.text):
+                actor = _nearest_key(s, key_of, doc, est.start, "actor")
+                if actor:
+                    ex.estimates.append(StrengthEstimate(actor, est.value, places[0] if places else None, source,
+                                                         s.span.text.strip()))
+            m = _CONTROL.search(s.span.text)
+            if m and actors and places:
+                ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+
+
+def _text_of(article: Article) -> str:
+    return article.text[:MAX_CHARS]
+
+
+def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, char: int, category: str) -> str | None:
+    best, dist = None, 10 ** 9
+    for f in s.mentions:
+        if f.category != category or (f.start, f.end) not in key_of:
+            continue
+        d = abs(doc[f.start].idx - s.span.start_char - char)
+        if d < dist:
+            best, dist = key_of[(f.start, f.end)], d
+    return best
+
+
+def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
+    pos = doc[t.start].idx - s.span.start_char
+    dated = [tm for tm in s.times if tm.time is not None]
+    if not dated:
+        return None
+    # prefer day precision, then the closest to the trigger
+    dated.sort(key=lambda tm: ({"day": 0, "month": 1, "year": 2}[tm.time.precision], abs(tm.start - pos)))  # type: ignore[union-attr]
+    return dated[0].time
+
+
+_OPERATION_NAME = re.compile(r"\bOperation\s+((?:[A-Z][\w'’-]+\s?){1,4})")
+
+
+def _operation_name(text: str) -> str | None:
+    m = _OPERATION_NAME.search(text)
+    return ("Operation " + m.group(1).strip()) if m else None
+
+
+def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Extraction) -> None:
+    if not frames:
+        return
+    for c in counts:
+        # the event whose trigger is closest to the count
+        fr = min(frames, key=lambda f: abs(getattr(f, "_trigger_char", 0) - c.start))
+        attr = c.kind
+        if getattr(fr, attr) is None:
+            setattr(fr, attr, c.value)
+        elif attr == "killed" and getattr(fr, attr) != c.value:
+            fr.claims.append(CasualtyClaim(killed=c.value, source=s.sources[0] if s.sources else None))
+
+
+def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
+    if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type:
+        return False
+    if a.time and b.time and a.time.iso()[:7] != b.time.iso()[:7]:
+        return False
+    if a.time and b.time and a.time.precision == b.time.precision == "day" and a.time.value != b.time.value:
+        return False
+    if a.agents and b.agents and not set(a.agents) & set(b.agents) and not set(a.agents) & set(b.supporters) \
+            and not set(b.agents) & set(a.supporters):
+        return False
+    if a.places and b.places and not set(a.places) & set(b.places):
+        pa = [ex.entities[k] for k in a.places if k in ex.entities]
+        pb = [ex.entities[k] for k in b.places if k in ex.entities]
+        close = any(x.lat is not None and y.lat is not None and haversine_km((x.lat, x.lon), (y.lat, y.lon)) <= 40
+                    for x in pa for y in pb if x.kind != "Country" and y.kind != "Country")
+        if not close:
+            return False
+    if "similar" in b.evidence.lower()[max(0, getattr(b, "_trigger_char", 0) - 30):getattr(b, "_trigger_char", 0)]:
+        return False
+    return True
+
+
+def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
+    """Repeated mentions of one event ("the operation", "the raids") become one frame."""
+    kept: list[EventFrame] = []
+    for fr in frames:
+        target = None
+        for k in reversed(kept):
+            if _compatible(k, fr, ex):
+                target = k
+                break
+        generic = getattr(fr, "_generic", False)
+        if target is None:
+            if generic and not fr.agents and not fr.targets:
+                continue          # "the attack" with nothing to attach it to
+            kept.append(fr)
+            continue
+        # a more specific type wins ("raids" by jets are the airstrikes already reported)
+        if generic and target.type != fr.type and _FAMILY.get(target.type) == _FAMILY.get(fr.type):
+            pass
+        for attr in ("agents", "targets", "supporters", "places", "sources"):
+            seq = getattr(target, attr)
+            for key in getattr(fr, attr):
+                if key not in seq:
+                    seq.append(key)
+        target.targets = [k for k in target.targets if k not in target.agents]
+        target.supporters = [k for k in target.supporters if k not in target.agents]
+        if target.time is None or (fr.time and fr.time.precision == "day" and target.time.precision != "day"):
+            target.time = fr.time or target.time
+        for attr in ("killed", "wounded", "captured"):
+            if getattr(target, attr) is None and getattr(fr, attr) is not None:
+                setattr(target, attr, getattr(fr, attr))
+        target.claims.extend(fr.claims)
+        target.name = target.name or fr.name
+    return kept
+
+
+def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Extraction, published: date | None) -> None:
+    """Events with no place or date take the nearest earlier ones of the same paragraph, then the article's."""
+    article_places: Counter[str] = Counter()
+    for m in ex.mentions:
+        if m.category == "place" and ex.entities[m.key].kind != "Country":
+            article_places[m.key] += 1
+    first_day = next((tm.time for s in sentences for tm in s.times
+                      if tm.time and tm.time.precision == "day" and (published is None or tm.time.value <= published)), None)
+    main_time = next((f.time for f in frames if f.time and f.time.precision == "day"), None)
+    for fr in frames:
+        if not fr.places:
+            for s in reversed(sentences[:fr.sentence]):
+                if s.paragraph < sentences[fr.sentence].paragraph - 1:
+                    break
+                ps = [ex.entities[k].key for k in [m.key for m in ex.mentions if m.sentence == s.index and m.category == "place"]
+                      if ex.entities[k].kind != "Country"]
+                if ps:
+                    fr.places = ps[:2]
+                    break
+            if not fr.places and article_places:
+                fr.places = [article_places.most_common(1)[0][0]]
+        if fr.time is None:
+            fr.time = main_time or first_day or (TimeValue(published, "day") if published else None)
+
+
+def _link_parts(frames: list[EventFrame]) -> None:
+    """Strikes on the day of a ground operation, on its target or place, are part of it."""
+    for fr in frames:
+        if fr.type not in ("Airstrike", "DroneStrike", "Shelling"):
+            continue
+        for op in frames:
+            if op is fr or op.type != "GroundOperation" or not op.time or not fr.time:
+                continue
+            if op.time.value == fr.time.value and (set(op.targets) & set(fr.targets) or set(op.places) & set(fr.places)) \
+                    and (set(fr.agents) & set(op.supporters) or set(fr.agents) & set(op.agents)):
+                fr.part_of = op.id
+                break

@@ -1,0 +1,340 @@
+"""Finding who and where: actor, outlet, place and person mentions in a tokenised article.
+
+Registry names are found with spaCy PhraseMatchers (lowercase for names, exact case for
+acronyms); places with an n-gram lookup of capitalised spans in the gazetteer; people, unknown
+named groups and unnamed gunmen with a few token rules. Overlaps are settled longest first.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.data.gazetteer import PlaceRecord, normalize_name
+from kg.extract.lexicon import Lexicon
+
+# Place names may start with these lowercase particles ("al-Bab", "ash-Shaddadi").
+_PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
+_TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
+_TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+_GROUP_NOUNS = {"brigade", "brigades", "division", "battalion", "battalions", "front", "movement", "corps",
+                "regiment", "militia", "militias", "legion", "army", "forces", "group", "units", "guards",
+                "council", "committee", "organization", "organisation", "battalions", "squadron", "force"}
+_UNIDENTIFIED = {"gunmen", "unidentified gunmen", "unknown gunmen", "armed men", "unidentified armed men",
+                 "assailants", "unknown assailants", "unidentified assailants", "attackers",
+                 "unknown attackers", "unidentified attackers", "masked gunmen", "armed assailants",
+                 "suspected militants", "unidentified militants", "unknown militants", "a gunman",
+                 "gunman", "an unidentified gunman", "kidnappers", "unknown kidnappers", "armed group",
+                 "an armed group", "unidentified armed group", "an unidentified armed group", "bandits",
+                 "armed bandits", "suspected bandits"}
+_NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "This",
+              "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "As", "After", "Before",
+              "Since", "While", "When", "According", "However", "Meanwhile", "Also", "Some", "Many",
+              "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+              "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December", "Mr", "Mr.", "Mrs", "Ms", "Dr", "WATCH", "UPDATE", "BREAKING",
+              "Photo", "Video", "File", "Read", "More", "Related", "Editing", "Reporting", "Writing",
+              "Islamic", "State", "Kurdish", "Iraqi", "Syrian", "Turkish", "Russian", "American",
+              "God", "Allah", "Eid", "Ramadan", "Christmas", "Twitter", "Facebook", "Telegram"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A candidate mention before overlaps are settled."""
+
+    start: int          # token offsets
+    end: int
+    category: str       # actor, outlet, place, person, group, unidentified
+    key: str
+    kind: str
+    priority: int       # higher wins among spans of equal length
+
+
+def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Phrase matchers for names (case-insensitive and exact-case). Built once per process."""
+    ci = PhraseMatcher(nlp.vocab, attr="LOWER")
+    cs = PhraseMatcher(nlp.vocab, attr="ORTH")
+
+    def add(matcher: PhraseMatcher, label: str, phrases: list[str]) -> None:
+        if phrases:
+            matcher.add(label, list(nlp.tokenizer.pipe(phrases)))
+
+    by_key: dict[str, list[str]] = {}
+    for alias, key in lex.actor_aliases.items():
+        by_key.setdefault("A|" + key, []).append(alias)
+    for alias, key in lex.outlet_aliases.items():
+        by_key.setdefault("O|" + key, []).append(alias)
+    for alias in lex.context_aliases:
+        by_key.setdefault("C|" + alias, []).append(alias)
+    for alias in _UNIDENTIFIED:
+        by_key.setdefault("U|" + alias, []).append(alias)
+    for label, phrases in by_key.items():
+        add(ci, label, phrases)
+    by_key_cs: dict[str, list[str]] = {}
+    for alias, key in lex.actor_aliases_cs.items():
+        by_key_cs.setdefault("A|" + key, []).append(alias)
+    for alias, key in lex.outlet_aliases_cs.items():
+        by_key_cs.setdefault("O|" + key, []).append(alias)
+    for label, phrases in by_key_cs.items():
+        add(cs, label, phrases)
+    return ci, cs
+
+
+def _capitalised(token_text: str) -> bool:
+    return bool(token_text) and token_text[0].isupper()
+
+
+class MentionFinder:
+    """Finds entity mentions in one Doc; settles overlaps; keeps no state between articles."""
+
+    def __init__(self, nlp: Language, lex: Lexicon):
+        self.nlp = nlp
+        self.lex = lex
+        self.ci, self.cs = build_matchers(nlp, lex)
+        self.gaz = lex.gazetteer
+        assert self.gaz is not None
+        self.max_place_tokens = min(getattr(self.gaz, "max_name_tokens", 5), 6)
+
+    # ------------------------------------------------------------------ registry names
+    def registry_names(self, doc: Doc, countries: list[str]) -> list[Found]:
+        out = []
+        vocab = self.nlp.vocab.strings
+        for matcher in (self.ci, self.cs):
+            for match_id, start, end in matcher(doc):
+                label = vocab[match_id]
+                tag, _, value = label.partition("|")
+                if tag == "A":
+                    entry = self.lex.actors[value]
+                    out.append(Found(start, end, "actor", value, entry.kind, 3))
+                elif tag == "O":
+                    out.append(Found(start, end, "outlet", value, "NewsOutlet", 2))
+                elif tag == "C":
+                    options = self.lex.context_aliases[value]
+                    key = next((options[c] for c in countries if c in options), None)
+                    if key:
+                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2))
+                elif tag == "U":
+                    out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
+        return out
+
+    # ------------------------------------------------------------------ places
+    def place_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """(start, end, normalised name) of capitalised spans the gazetteer knows."""
+        out = []
+        tokens = list(doc)
+        n_tok = len(tokens)
+        i = 0
+        while i < n_tok:
+            tok = tokens[i]
+            text = tok.text
+            starts_name = _capitalised(text) or (text.lower() in _PARTICLES and i + 2 < n_tok
+                                                  and tokens[i + 1].text in ("-", "'", "’")
+                                                  and _capitalised(tokens[i + 2].text))
+            if not starts_name or tok.is_punct:
+                i += 1
+                continue
+            found = None
+            for n in range(min(self.max_place_tokens + 1, n_tok - i), 0, -1):
+                span = doc[i:i + n]
+                last = span[-1].text
+                if not (_capitalised(last) or last.isdigit()):
+                    continue
+                name = normalize_name(span.text)
+                if not name:
+                    continue
+                if self.gaz.has_name(name):
+                    found = (i, i + n, name)
+                    break
+                stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span.text))
+                if stripped != span.text and n > 1:
+                    sname = normalize_name(stripped)
+                    if sname and self.gaz.has_name(sname) and any(
+                            r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
+                        found = (i, i + n, "terrain:" + sname)
+                        break
+            if found:
+                out.append(found)
+                i = found[1]
+            else:
+                i += 1
+        return out
+
+    def resolve_place(self, name: str, countries: list[str]) -> PlaceRecord | None:
+        if name.startswith("terrain:"):
+            return self.gaz.resolve(name[8:], countries=countries, kinds=["TerrainFeature"])
+        return self.gaz.resolve(name, countries=countries)
+
+    # ------------------------------------------------------------------ people and groups
+    def people(self, doc: Doc, taken: set[int]) -> list[Found]:
+        """Named people: capitalised names after a title, or before ", spokesman" / "said"."""
+        out = []
+        tokens = list(doc)
+        n_tok = len(tokens)
+        i = 0
+        titles = self.lex.person_titles
+        while i < n_tok:
+            # a title of one or two words, then 1-4 capitalised name tokens
+            title_len = 0
+            for k in (3, 2, 1):
+                if i + k <= n_tok and doc[i:i + k].text.lower() in titles:
+                    title_len = k
+                    break
+            if title_len:
+                j = i + title_len
+                names = []
+                while j < n_tok and j - (i + title_len) < 4 and j not in taken and tokens[j].is_alpha \
+                        and _capitalised(tokens[j].text) and tokens[j].text not in _NOT_NAMES:
+                    names.append(j)
+                    j += 1
+                # "Abu Bakr al-Baghdadi": particles with a hyphen continue a name
+                while j + 2 < n_tok and tokens[j].lower_ in _PARTICLES and tokens[j + 1].text == "-" \
+                        and _capitalised(tokens[j + 2].text) and names:
+                    names.extend([j, j + 1, j + 2])
+                    j += 3
+                if len(names) >= 2 or (len(names) == 1 and title_len and tokens[i].text[0].isupper()
+                                       and tokens[i].lower_ not in ("head", "leader", "chief", "official")):
+                    if len(names) >= 2:
+                        out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
+                i = j if names else i + title_len
+                continue
+            i += 1
+        # "Name Surname said/told" and "Name Surname, the spokesman"
+        for i in range(n_tok - 2):
+            if i in taken or not tokens[i].is_alpha or not _capitalised(tokens[i].text) \
+                    or tokens[i].text in _NOT_NAMES:
+                continue
+            if i > 0 and tokens[i - 1].is_alpha and _capitalised(tokens[i - 1].text) and not tokens[i - 1].is_sent_start:
+                continue
+            j = i
+            while j < n_tok and j - i < 4 and j not in taken and tokens[j].is_alpha \
+                    and _capitalised(tokens[j].text) and tokens[j].text not in _NOT_NAMES:
+                j += 1
+            if j - i < 2 or j >= n_tok:
+                continue
+            nxt = tokens[j].lower_
+            after = doc[j + 1:j + 4].text.lower() if j + 1 < n_tok else ""
+            if nxt in ("said", "told", "says", "added", "stated", "tweeted", "wrote") or (
+                    nxt == "," and re.match(r"(?:the |a |an )?(?:[\w-]+ ){0,2}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher)", after)):
+                if not any(f.start <= i < f.end for f in out):
+                    out.append(Found(i, j, "person", "", "Person", 1))
+        return out
+
+    def named_groups(self, doc: Doc, taken: set[int]) -> list[Found]:
+        """"The Hamza Division": capitalised names ending in a group noun, not in the registry."""
+        out = []
+        tokens = list(doc)
+        for j, tok in enumerate(tokens):
+            if tok.lower_ not in _GROUP_NOUNS or not _capitalised(tok.text) or j in taken:
+                continue
+            i = j
+            while i - 1 >= 0 and (i - 1) not in taken and (
+                    (_capitalised(tokens[i - 1].text) and tokens[i - 1].is_alpha and not tokens[i - 1].is_sent_start)
+                    or (tokens[i - 1].lower_ in ("al", "of", "-") and i - 2 >= 0 and _capitalised(tokens[i - 2].text))):
+                i -= 1
+            while i < j and tokens[i].lower_ in ("of", "al", "-"):
+                i += 1
+            if j - i >= 1 and tokens[i].text not in _NOT_NAMES:
+                out.append(Found(i, j + 1, "group", "", "NonStateArmedGroup", 0))
+        return out
+
+    # ------------------------------------------------------------------ demonym forces
+    def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
+        """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
+        out = []
+        tokens = list(doc)
+        n_tok = len(tokens)
+        for i, tok in enumerate(tokens):
+            if i in taken:
+                continue
+            country = self.lex.demonyms.get(tok.text)
+            stateless = tok.text in self.lex.stateless_demonyms
+            if not country and not stateless:
+                continue
+            # skip adjectives between: "Turkish military drones"; the hyphenated "Iraqi-Kurdish"
+            j = i + 1
+            while j < n_tok and j - i <= 3 and (tokens[j].text in ("-", "and", ",") or
+                                                tokens[j].text in self.lex.demonyms or
+                                                tokens[j].text in self.lex.stateless_demonyms or
+                                                tokens[j].lower_ in ("military", "army", "armed", "government", "regime", "security", "state", "federal", "national", "special", "elite")):
+                if tokens[j].lower_ in self.lex.force_nouns and tokens[j].lower_ not in ("military", "army"):
+                    break
+                j += 1
+            if j >= n_tok:
+                continue
+            head = tokens[j].lower_
+            two = doc[j:j + 2].text.lower() if j + 1 < n_tok else ""
+            is_force = head in self.lex.force_nouns or two in self.lex.force_nouns
+            # "Turkish airstrikes", "Iraqi-Kurdish operation": the nationality is the agent
+            is_event = head in self.lex.triggers or two in self.lex.triggers or head in self.lex.generic_triggers
+            if tokens[j - 1].lower_ in ("military", "army") and not is_force:
+                is_force = True
+            if not (is_force or is_event):
+                continue
+            key = None
+            if country:
+                key = self.lex.default_force(country)
+            else:
+                options = self.lex.context_aliases.get(f"{tok.text.lower()} forces", {})
+                key = next((options[c] for c in countries if c in options), None)
+            if key:
+                end = j + (2 if two in self.lex.force_nouns and head not in self.lex.force_nouns else 1) if is_force else i + 1
+                out.append(Found(i, end, "actor", key, self.lex.actors[key].kind, 1))
+        return out
+
+    # ------------------------------------------------------------------ all together
+    def find(self, doc: Doc, hint_countries: list[str]) -> tuple[list[Found], dict[tuple[int, int], PlaceRecord], list[str]]:
+        """All mentions, overlaps settled, with the resolved place of every place mention."""
+        place_spans = self.place_candidates(doc)
+        countries = self.country_context(place_spans, hint_countries)
+        names = self.registry_names(doc, countries)
+        found: list[Found] = list(names)
+        place_of: dict[tuple[int, int], PlaceRecord] = {}
+        for start, end, name in place_spans:
+            rec = self.resolve_place(name, countries)
+            if rec is not None:
+                place_of[(start, end)] = rec
+                found.append(Found(start, end, "place", rec.key, rec.kind, 2 if rec.kind != "Country" else 1))
+        chosen = _settle(found)
+        taken = {t for f in chosen for t in range(f.start, f.end)}
+        extra = self.demonym_forces(doc, taken, countries)
+        chosen = _settle(chosen + extra)
+        taken = {t for f in chosen for t in range(f.start, f.end)}
+        chosen = _settle(chosen + self.people(doc, taken))
+        taken = {t for f in chosen for t in range(f.start, f.end)}
+        chosen = _settle(chosen + self.named_groups(doc, taken))
+        return chosen, place_of, countries
+
+    def country_context(self, place_spans: list[tuple[int, int, str]], hints: list[str]) -> list[str]:
+        """The article's countries, most mentioned first, from places whose name is unambiguous."""
+        votes: Counter[str] = Counter()
+        for _, _, name in place_spans:
+            cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name)
+            countries = {c.country for c in cands[:3] if c.country}
+            best = cands[0] if cands else None
+            if best is not None and best.country:
+                weight = 3 if best.kind == "Country" else (2 if len(countries) == 1 else 1)
+                votes[best.country] += weight
+        for n, hint in enumerate(hints):
+            votes[hint] += 2 if n == 0 else 1
+        return [c for c, _ in votes.most_common()]
+
+
+def _settle(found: list[Found]) -> list[Found]:
+    """Longest spans first, then priority; drop anything overlapping a kept span."""
+    kept: list[Found] = []
+    occupied: set[int] = set()
+    for f in sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start)):
+        if any(t in occupied for t in range(f.start, f.end)):
+            continue
+        kept.append(f)
+        occupied.update(range(f.start, f.end))
+    kept.sort(key=lambda f: f.start)
+    return kept
+
+
+def span_text(doc: Doc, f: Found) -> str:
+    return Span(doc, f.start, f.end).text

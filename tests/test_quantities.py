@@ -1,0 +1,46 @@
+import pytest
+
+from kg.extract.quantities import find_counts, find_strength, parse_number
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Three soldiers were killed and five others wounded in the attack.", [("killed", 3), ("wounded", 5)]),
+    ("The blast killed at least 26 people and wounded 58.", [("killed", 26), ("wounded", 58)]),
+    ("killing two shepherds", [("killed", 2)]),
+    ("A soldier was killed.", [("killed", 1)]),
+    ("dozens of militants were killed", [("killed", 12)]),
+    ("several civilians were killed", [("killed", 10)]),
+    ("hundreds of people were wounded", [("wounded", 100)]),
+    ("between 5 and 7 civilians died", [("killed", 5)]),
+    ("the death toll rose to 12", [("killed", 12)]),
+    ("There were no casualties.", [("killed", 0)]),
+    ("forces arrested 15 suspects", [("captured", 15)]),
+    ("two shepherds were kidnapped", [("captured", 2)]),
+    ("twenty-one fighters were killed", [("killed", 21)]),
+    ("1,200 people died", [("killed", 1200)]),
+])
+def test_counts(text, expected):
+    assert [(c.kind, c.value) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "52 kilometers southwest of Erbil",
+    "a car bomb killed nobody",
+    "the group has 3 bases",
+    "they destroyed 4 vehicles",
+])
+def test_no_false_counts(text):
+    assert find_counts(text) == []
+
+
+def test_strength_estimates_are_not_casualties():
+    (s,) = find_strength("roughly 200 IS militants are hiding in the area")
+    assert (s.value, s.noun) == (200, "militants")
+    assert find_counts("roughly 200 IS militants are hiding in the area") == []
+    assert find_strength("about 20 militants were killed") == []
+
+
+def test_parse_number():
+    assert parse_number("dozens") == (12, True)
+    assert parse_number("forty-two") == (42, False)
+    assert parse_number("banana") is None

@@ -1,0 +1,58 @@
+from datetime import date
+
+import pytest
+
+from kg.extract.timex import find_times
+
+PUB = date(2018, 7, 16)   # a Monday
+
+
+@pytest.mark.parametrize("text,iso,precision", [
+    ("launched an operation on Monday early morning", "2018-07-16", "day"),
+    ("on Sunday", "2018-07-15", "day"),
+    ("last Monday", "2018-07-09", "day"),
+    ("On June 30, forces advanced", "2018-06-30", "day"),
+    ("on 28 April 2020", "2020-04-28", "day"),
+    ("on April 28, 2020", "2020-04-28", "day"),
+    ("December of last year", "2017-12", "month"),
+    ("in December last year", "2017-12", "month"),
+    ("last December", "2017-12", "month"),
+    ("late June", "2018-06", "month"),
+    ("in March 2017", "2017-03", "month"),
+    ("yesterday", "2018-07-15", "day"),
+    ("overnight", "2018-07-16", "day"),
+    ("two days ago", "2018-07-14", "day"),
+    ("since 2014", "2014", "year"),
+    ("last month", "2018-06", "month"),
+    ("2018-07-01", "2018-07-01", "day"),
+])
+def test_expressions_resolve_against_publication(text, iso, precision):
+    found = [t for t in find_times(text, PUB) if t.time]
+    assert found, text
+    assert found[0].time.iso() == iso
+    assert found[0].time.precision == precision
+
+
+def test_date_without_year_after_publication_is_last_year():
+    (t,) = find_times("on December 20", PUB)
+    assert t.time.iso() == "2017-12-20"
+
+
+def test_modal_may_is_not_a_month():
+    assert find_times("this may be the end", PUB) == []
+
+
+def test_vague_week_has_no_date():
+    (t,) = find_times("last week", PUB)
+    assert t.time is None
+
+
+def test_relative_forms_need_a_publication_date():
+    (t,) = find_times("on Monday", None)
+    assert t.time is None
+    (t,) = find_times("on 5 May 2019", None)
+    assert t.time.iso() == "2019-05-05"
+
+
+def test_impossible_dates_are_dropped():
+    assert all(t.time is None for t in find_times("on 31 February 2019", PUB))
