@@ -33,13 +33,21 @@ class BuildReport:
     events: Counter[str] = field(default_factory=Counter)
     run_id: str = ""
 
+    @property
+    def rejected(self) -> list[IngestError]:
+        return [e for e in self.failed if e.skipped]
+
+    @property
+    def notices(self) -> list[IngestError]:
+        return [e for e in self.failed if not e.skipped]
+
     def summary(self) -> str:
         lines = [f"articles read: {self.read}, stored: {self.stored}, unchanged: {self.unchanged}, "
-                 f"rejected: {len(self.failed)}"]
+                 f"rejected: {len(self.rejected)}, notices: {len(self.notices)}"]
         if self.events:
             lines.append("events: " + ", ".join(f"{t} {n}" for t, n in self.events.most_common()))
         for err in self.failed[:50]:
-            lines.append(f"  rejected {err.item}: {err.reason}")
+            lines.append(f"  {'rejected' if err.skipped else 'notice'} {err.item}: {err.reason}")
         if len(self.failed) > 50:
             lines.append(f"  ... and {len(self.failed) - 50} more")
         return "\n".join(lines)
