@@ -13,6 +13,9 @@ from spacy.tokens import Span
 
 from kg.extract.lexicon import Lexicon
 
+_BETWEEN_SUBJECT_AND_VERB = {"also", "later", "earlier", "previously", "separately", "further", "then",
+                             "has", "had", "have", "'s", "’s", "spokesman", "spokesperson", "officially",
+                             "reportedly", "had", "again", "recently", "itself"}
 _DETERMINERS = {"a", "an", "the", "two", "three", "several", "one", "another", "other", "some", "local"}
 _POST_LINE = re.compile(r"^\s*[—–-]+\s*(?P<name>[^()@\n]{2,80}?)\s*\(@(?P<handle>\w{2,30})\)")
 
@@ -107,15 +110,21 @@ class Attributor:
             if low not in self.lex.speech_verbs:
                 continue
             v = toks[i].i
-            before = [c for c in candidates if c.end <= v and v - c.end <= 6]
+            subject_end = v
+            # "Ali Hassan, a spokesman for the ministry, said": skip the apposition
+            if v - 1 >= sent.start and sent.doc[v - 1].text == ",":
+                k = v - 2
+                while k > max(sent.start, v - 14) and sent.doc[k].text != ",":
+                    k -= 1
+                if sent.doc[k].text == ",":
+                    subject_end = k
+            # the subject stands right before the verb: "X said", "X also told", "X's spokesman said"
+            before = [c for c in candidates if c.end <= subject_end and subject_end - c.end <= 2
+                      and all(t.lower_ in _BETWEEN_SUBJECT_AND_VERB for t in sent.doc[c.end:subject_end])]
             if before:
-                # the subject is the nearest source before the verb with no other verb in between
-                c = before[-1]
-                gap = sent.doc[c.end:v]
-                if not any(t.lower_ in self.lex.speech_verbs for t in gap) and ";" not in gap.text:
-                    # "a source told Kurdistan 24": the outlet after "told" is the audience
-                    add(c)
-                    continue
+                # "a source told Kurdistan 24": the outlet after "told" is the audience
+                add(before[-1])
+                continue
             after = [c for c in candidates if c.start > v and c.start - v <= 3]
             if after and low not in ("told", "tells", "informed", "briefed"):
                 add(after[0])

@@ -36,8 +36,15 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "strongholds", "bases", "base", "camps", "camp", "headquarters", "vehicle", "convoy",
                 "checkpoint", "patrol", "post", "posts", "sites", "site", "dens", "gatherings", "shepherds"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
-_BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–"}
+_BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
+               "whose", "where", "as", "because", "after", "when", "since", "before", "despite", "though"}
+_NOT_TARGET_BEFORE = {"through", "via", "with", "by", "from", "alongside", "including", "and"}
 _BY = "by"
+_SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
+                  "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
+                  "threatened to", "threatens to", "vowed to", "would", "will", "could", "if", "unless",
+                  "capable of", "in order to", "aims to", "seeks to", "sought to", "try to", "tried to",
+                  "trying to", "attempting to", "attempted to", "prepare for", "preparing for", "has been accused", "previously", "in the past")
 
 
 @dataclass
@@ -117,31 +124,36 @@ class TriggerFinder:
                 and not trig.generic and head.lower_ not in ("clashes", "attacks", "raids", "airstrikes"):
             # "used by the group to attack", "aiming to clear": purpose, not fact
             return False
-        tail = sent.text.lower()
-        return not any(h in tail for h in self.lex.habitual) or trig.start < sent.start + 3
+        # habits and plans stated earlier in the sentence cover every trigger after them:
+        # "the group continues to launch attacks, kidnappings, and ambushes"
+        before = " " + doc[sent.start:trig.start].text.lower() + " "
+        if any(f" {cue} " in before for cue in _SENTENCE_WIDE):
+            return False
+        return True
 
     def find(self, doc: Doc, sent: Span) -> list[Trigger]:
         out: list[Trigger] = []
         matches = self.matcher(doc[sent.start:sent.end])
         spans = []
         for match_id, s, e in matches:
-            spans.append((s + sent.start, e + sent.start, self.strings[match_id]))
+            spans.append((s, e, self.strings[match_id]))     # offsets are the doc's
         # longest non-overlapping
-        spans.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+        spans.sort(key=lambda x: (-(x[1] - x[0]), x[0], x[2] != "T"))
         used: set[int] = set()
         for s, e, label in spans:
             if any(t in used for t in range(s, e)):
                 continue
             used.update(range(s, e))
             phrase = doc[s:e].text.lower()
-            if label == "G":
-                out.append(Trigger(s, e, doc[s:e].text, self.lex.generic_triggers[phrase], False, True))
-                continue
-            entry = self.lex.triggers.get(phrase)
-            if entry is None:
-                continue
-            etype = entry.type
-            if entry.contextual or etype in ("Shelling",):
+            generic = label == "G"
+            if generic:
+                etype, contextual, weak = self.lex.generic_triggers[phrase], True, False
+            else:
+                entry = self.lex.triggers.get(phrase)
+                if entry is None:
+                    continue
+                etype, contextual, weak = entry.type, entry.contextual, entry.weak
+            if contextual or etype in ("Shelling",):
                 cue = self.cue_type(sent, range(s, e))
                 if cue == "air" and etype in ("Raid", "Attack", "Shelling"):
                     etype = "Airstrike"
@@ -158,7 +170,7 @@ class TriggerFinder:
                 passive = True
             elif s - 2 >= sent.start and doc[s - 2].lower_ in _PASSIVE_AUX and doc[s - 1].lower_ in ("reportedly", "also", "allegedly", "then", "later", "all"):
                 passive = True
-            out.append(Trigger(s, e, doc[s:e].text, etype, entry.weak, False, passive))
+            out.append(Trigger(s, e, doc[s:e].text, etype, weak, generic, passive))
         out.sort(key=lambda t: t.start)
         return out
 
@@ -237,17 +249,23 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
             elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
-            elif any(w in _TARGET_CUES for w in words) or len(words) <= 3:
+            elif words and words[-1] in _NOT_TARGET_BEFORE:
+                continue
+            elif any(w in _TARGET_CUES for w in words) or (len(words) <= 2 and _verbal(t)):
                 if t.passive and _BY in words:
                     _add(r.agents, p.key)
                 else:
                     _add(r.targets, p.key)
-            elif len(words) <= 10 and not r.targets:
-                _add(r.targets, p.key)
     for r in roles:
-        r.targets = [k for k in r.targets if k not in r.agents]
+        r.targets = [k for k in r.targets if k not in r.agents and k not in r.supporters]
         r.supporters = [k for k in r.supporters if k not in r.agents and k not in r.targets]
     return roles
+
+
+def _verbal(t: Trigger) -> bool:
+    """"attacked X", "kidnapping X": a verb form takes its object right after it."""
+    last = t.text.lower().split()[-1]
+    return last.endswith(("ed", "ing")) or last in ("hit", "struck", "shot", "fought", "overran")
 
 
 def _add(seq: list[str], key: str) -> None:

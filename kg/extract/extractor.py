@@ -300,9 +300,21 @@ def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, cha
     return best
 
 
+_SUBORDINATE = re.compile(r"\b(?:since|after|before|until|following|despite|when|as|ahead of|prior to)\b", re.I)
+
+
 def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
     pos = doc[t.start].idx - s.span.start_char
-    dated = [tm for tm in s.times if tm.time is not None]
+    text = s.span.text
+
+    def own_clause(tm: TimeMention) -> bool:
+        # "launched ... since Iraq declared victory in December": that date is another event's
+        lo, hi = sorted((pos, tm.start))
+        between = text[lo:hi]
+        before = text[max(0, tm.start - 12):tm.start]
+        return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before, re.I)
+
+    dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)]
     if not dated:
         return None
     # prefer day precision, then the closest to the trigger
@@ -341,11 +353,12 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     if a.agents and b.agents and not set(a.agents) & set(b.agents) and not set(a.agents) & set(b.supporters) \
             and not set(b.agents) & set(a.supporters):
         return False
-    if a.places and b.places and not set(a.places) & set(b.places):
-        pa = [ex.entities[k] for k in a.places if k in ex.entities]
-        pb = [ex.entities[k] for k in b.places if k in ex.entities]
+    pa = [ex.entities[k] for k in a.places if k in ex.entities and ex.entities[k].kind != "Country"]
+    pb = [ex.entities[k] for k in b.places if k in ex.entities and ex.entities[k].kind != "Country"]
+    # a country-wide mention ("in Iraq") does not contradict a place inside it
+    if pa and pb and not {x.key for x in pa} & {y.key for y in pb}:
         close = any(x.lat is not None and y.lat is not None and haversine_km((x.lat, x.lon), (y.lat, y.lon)) <= 40
-                    for x in pa for y in pb if x.kind != "Country" and y.kind != "Country")
+                    for x in pa for y in pb)
         if not close:
             return False
     if "similar" in b.evidence.lower()[max(0, getattr(b, "_trigger_char", 0) - 30):getattr(b, "_trigger_char", 0)]:
@@ -376,7 +389,7 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
             for key in getattr(fr, attr):
                 if key not in seq:
                     seq.append(key)
-        target.targets = [k for k in target.targets if k not in target.agents]
+        target.targets = [k for k in target.targets if k not in target.agents and k not in target.supporters]
         target.supporters = [k for k in target.supporters if k not in target.agents]
         if target.time is None or (fr.time and fr.time.precision == "day" and target.time.precision != "day"):
             target.time = fr.time or target.time

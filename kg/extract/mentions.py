@@ -42,6 +42,11 @@ _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It
               "God", "Allah", "Eid", "Ramadan", "Christmas", "Twitter", "Facebook", "Telegram"}
 
 
+_GEONAMES_KEY = re.compile(r"_\d+$")
+# Credit lines ("Editing by ...") name staff, not parties or places.
+_CREDIT = re.compile(r"^\W*(?:\(?\s*(?:Editing|Reporting|Writing|Additional reporting|Compiled|Translated|Edited)\s+by)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Found:
     """A candidate mention before overlaps are settled."""
@@ -162,6 +167,22 @@ class MentionFinder:
             else:
                 i += 1
         return out
+
+    def plausible(self, doc: Doc, start: int, end: int, rec: PlaceRecord, countries: list[str]) -> bool:
+        """Small GeoNames towns far from the story are usually words that look like names."""
+        if end - start == 1 and doc[start].text in _NOT_NAMES:
+            return False
+        if _CREDIT.match(doc[start].sent.text):
+            return False
+        curated = not _GEONAMES_KEY.search(rec.key)
+        if curated:
+            return True
+        in_context = rec.country in countries[:3]
+        if not in_context and rec.population < 100_000:
+            return False
+        if end - start == 1 and doc[start].is_sent_start and rec.population < 20_000:
+            return False
+        return True
 
     def resolve_place(self, name: str, countries: list[str]) -> PlaceRecord | None:
         if name.startswith("terrain:"):
@@ -295,7 +316,7 @@ class MentionFinder:
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
-            if rec is not None:
+            if rec is not None and self.plausible(doc, start, end, rec, countries):
                 place_of[(start, end)] = rec
                 found.append(Found(start, end, "place", rec.key, rec.kind, 2 if rec.kind != "Country" else 1))
         chosen = _settle(found)
@@ -303,7 +324,7 @@ class MentionFinder:
         extra = self.demonym_forces(doc, taken, countries)
         chosen = _settle(chosen + extra)
         taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.people(doc, taken))
+        chosen = _settle(chosen + [f for f in self.people(doc, taken) if not _CREDIT.match(doc[f.start].sent.text)])
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.named_groups(doc, taken))
         return chosen, place_of, countries
