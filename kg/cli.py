@@ -152,6 +152,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0 if removed == len(ids) else 1
 
 
+_COMMAND_MODULES = ("kg.network.cli", "kg.publish.cli")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kg", description="Knowledge graphs of armed-conflict reporting.")
     parser.add_argument("--version", action="version", version=f"conflict-kg {__version__}")
@@ -190,6 +193,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("articles", nargs="+")
     p.add_argument("--store", required=True)
     p.set_defaults(func=cmd_remove)
+
+    # Stages with commands of their own register them here (one module each, no shared state).
+    import importlib
+    for module_name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub)
 
     args = parser.parse_args(argv)
     try:

@@ -111,10 +111,19 @@ def _add_alias(cs: dict[str, str], ci: dict[str, str], alias: str, key: str) -> 
         ci.setdefault(alias.lower(), key)
 
 
+def load_actors() -> list[dict[str, Any]]:
+    """Every actor file in kg/data/actors/ (one per region), in a stable order."""
+    folder = resources.files("kg.data").joinpath("actors")
+    entries: list[dict[str, Any]] = []
+    for path in sorted((p for p in folder.iterdir() if p.name.endswith(".json")), key=lambda p: p.name):
+        entries.extend(json.loads(path.read_text(encoding="utf-8")))
+    return entries
+
+
 @cache
 def get_lexicon() -> Lexicon:
     lex = Lexicon()
-    for a in load_data("actors.json"):
+    for a in load_actors():
         entry = ActorEntry(a["key"], a["label"], a["kind"], a.get("country"), a.get("wikidata"),
                            a.get("parent"), a.get("source_kind"))
         lex.actors[entry.key] = entry

@@ -1,0 +1,112 @@
+"""Extraction on sentences written for these tests: plain Article in, plain frames out."""
+from datetime import date
+
+import pytest
+
+from kg.extract import Extractor
+from kg.model import Article
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def run(extractor: Extractor, text: str, published: date | None = date(2021, 3, 11), outlet: str = "Kurdistan 24"):
+    art = Article(id="t1", url="https://example.invalid/t1", title="", text=text, published=published, outlet=outlet)
+    return extractor.extract(art)
+
+
+def only(ex, type_=None):
+    events = [e for e in ex.events if type_ is None or e.type == type_]
+    assert len(events) == 1, [(e.type, e.trigger) for e in ex.events]
+    return events[0]
+
+
+def test_joint_operation_with_support(extractor):
+    ex = run(extractor, "Peshmerga forces, along with the Iraqi army and with the support of the US-led coalition, "
+                        "launched a military operation on Tuesday against Islamic State remnants near Makhmour.")
+    e = only(ex)
+    assert e.type == "GroundOperation"
+    assert set(e.agents) >= {"peshmerga"} and len(e.agents) == 2
+    assert e.targets == ["islamic_state"]
+    assert e.supporters == ["us_led_coalition"]
+    assert e.time.iso() == "2021-03-09"
+    assert ex.entities[e.places[0]].label.lower().startswith("makh")
+
+
+def test_passive_voice_swaps_roles(extractor):
+    ex = run(extractor, "Two shepherds were kidnapped by Islamic State militants near Kirkuk on Sunday.")
+    e = only(ex)
+    assert e.type == "Kidnapping"
+    assert e.agents == ["islamic_state"]
+    assert ex.entities[e.targets[0]].kind == "CivilianGroup"
+    assert e.captured == 2
+
+
+def test_weapon_cues_type_the_strike(extractor):
+    ex = run(extractor, "Turkish warplanes struck PKK positions in the Qandil mountains on Monday, killing four militants.")
+    e = only(ex)
+    assert e.type == "Airstrike"
+    assert e.targets == ["pkk"] and e.killed == 4
+    assert ex.entities[e.agents[0]].kind == "StateForce"
+    ex = run(extractor, "A Turkish drone strike hit a car carrying PKK members near Sinjar.")
+    assert only(ex).type == "DroneStrike"
+
+
+def test_attribution_to_unnamed_source_and_official(extractor):
+    ex = run(extractor, "Iraqi forces arrested five suspects in Kirkuk on Wednesday, a security source told Kurdistan 24. "
+                        "The source added that the suspects belonged to the Islamic State.")
+    e = only(ex)
+    assert e.type == "Arrest"
+    (src,) = e.sources
+    assert ex.entities[src].kind == "AnonymousSource"
+    assert ex.entities[src].label == "a security source"
+    assert "Kurdistan 24" not in {ex.entities[s].label for s in e.sources}
+
+
+@pytest.mark.parametrize("text", [
+    "The group threatened to attack Kurdish villages near Makhmour.",
+    "Officials fear the militants will launch new attacks in Diyala.",
+    "The group continues to carry out attacks, kidnappings and ambushes in Kirkuk.",
+    "The army denied that any airstrike took place.",
+    "The mountain has often been used by the group to attack Peshmerga positions.",
+])
+def test_not_factual(extractor, text):
+    assert run(extractor, text).events == []
+
+
+def test_repeated_mentions_merge_and_distinct_dates_stay_apart(extractor):
+    ex = run(extractor, "Peshmerga forces launched an operation against Islamic State militants near Makhmour on Tuesday. "
+                        "The operation was supported by coalition aircraft, a military source said. "
+                        "On February 2, Peshmerga forces launched a similar operation near Makhmour.")
+    ops = [e for e in ex.events if e.type == "GroundOperation"]
+    assert len(ops) == 2
+    assert {o.time.iso() for o in ops} == {"2021-03-09", "2021-02-02"}
+
+
+def test_casualties_in_next_sentence_attach_to_event(extractor):
+    ex = run(extractor, "Al-Shabaab militants ambushed a Somali army convoy near Qoryoley on Sunday. "
+                        "At least five soldiers were killed and seven wounded.", outlet="Garowe Online")
+    e = only(ex)
+    assert e.type == "Ambush"
+    assert e.agents == ["al_shabaab"]
+
+
+def test_strength_estimate_and_control_claims(extractor):
+    ex = run(extractor, "Roughly 200 Islamic State militants are hiding in the Hamrin mountains, a military source said. "
+                        "Iraqi forces control the villages south of Makhmour.")
+    assert [(s.actor, s.count) for s in ex.estimates] == [("islamic_state", 200)]
+    assert ex.control and ex.control[0].actor != "islamic_state"
+
+
+def test_every_surface_form_is_kept(extractor):
+    ex = run(extractor, "ISIS attacked a checkpoint in Tal Afar. Daesh later claimed the attack. "
+                        "The Islamic State group said its fighters killed three soldiers.")
+    forms = ex.entities["islamic_state"].surface_forms
+    assert {"ISIS", "Daesh"} <= forms
+
+
+def test_no_text_no_events(extractor):
+    ex = run(extractor, "The weather in Erbil was sunny on Monday.")
+    assert ex.events == []
