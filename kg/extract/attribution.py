@@ -122,8 +122,12 @@ class Attributor:
             before = [c for c in candidates if c.end <= subject_end and subject_end - c.end <= 2
                       and all(t.lower_ in _BETWEEN_SUBJECT_AND_VERB for t in sent.doc[c.end:subject_end])]
             if before:
-                # "a source told Kurdistan 24": the outlet after "told" is the audience
                 add(before[-1])
+                # "a source told Reuters": an outlet other than the publisher, cited by this one
+                told = [c for c in candidates if c.start > v and c.start - v <= 2
+                        and isinstance(c, MentionSpan) and c.category == "outlet"]
+                if told and low in ("told", "tells"):
+                    add(told[0])
                 continue
             after = [c for c in candidates if c.start > v and c.start - v <= 3]
             if after and low not in ("told", "tells", "informed", "briefed"):

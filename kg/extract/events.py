@@ -34,7 +34,10 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "towards", "hitting", "striking", "raided", "raiding", "stormed", "storming", "executed",
                 "assassinated", "besieged", "surrounded", "fired", "firing", "pursuing", "chasing",
                 "strongholds", "bases", "base", "camps", "camp", "headquarters", "vehicle", "convoy",
-                "checkpoint", "patrol", "post", "posts", "sites", "site", "dens", "gatherings", "shepherds"}
+                "checkpoint", "patrol", "post", "posts", "sites", "site", "dens", "gatherings", "shepherds",
+                "destroyed", "destroying", "wounded", "wounding", "injured", "injuring", "hitting",
+                "kidnapping", "abducting", "seized", "seizing", "ambushing", "shot", "shooting", "executing",
+                "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
 _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
                "whose", "where", "as", "because", "after", "when", "since", "before", "despite", "though"}

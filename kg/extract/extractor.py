@@ -32,7 +32,9 @@ MAX_CHARS = 200_000          # longer texts are cut: beyond this, articles are d
 _FAMILY = {"Airstrike": "air", "DroneStrike": "air", "Shelling": "fire", "GroundOperation": "ground",
            "Raid": "ground", "Clash": "ground", "Attack": "attack", "Ambush": "attack",
            "Bombing": "bomb", "Kidnapping": "take", "Arrest": "take", "Killing": "attack"}
-_ACTORISH = ("actor", "unidentified", "group", "person")
+_ACTORISH = ("actor", "unidentified", "group", "person", "anaphor")
+# Unnamed attackers that, in a report naming one armed group, are that group's members.
+_PLAIN_UNIDENTIFIED = {"gunmen", "a gunman", "gunman", "assailants", "attackers", "armed men", "kidnappers"}
 _CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control of|seized control of|in control of)\b", re.I)
 
 
@@ -129,9 +131,11 @@ class Extractor:
             s.times = find_times(s.span.text, article.published)
 
         # entities from mentions
+        groups = Counter(f.key for f in found if f.category == "actor" and f.kind == "NonStateArmedGroup")
+        dominant = groups.most_common(1)[0][0] if groups else None
         key_of: dict[tuple[int, int], str] = {}
         for f in found:
-            key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country)
+            key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country, dominant)
             if key:
                 key_of[(f.start, f.end)] = key
                 ex.mentions.append(Mention(doc[f.start:f.end].text, doc[f.start].idx,
@@ -177,8 +181,13 @@ class Extractor:
         self._claims(ex, doc, sentences, key_of)
         return ex
 
-    def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None) -> str | None:
+    def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None,
+                    dominant: str | None) -> str | None:
         text = doc[f.start:f.end].text
+        if f.category == "anaphor" or (f.category == "unidentified" and text.lower() in _PLAIN_UNIDENTIFIED and dominant):
+            if dominant is None:
+                return None
+            f = Found(f.start, f.end, "actor", dominant, self.lex.actors[dominant].kind, 0)
         if f.category == "actor":
             a = self.lex.actors[f.key]
             ent = ex.entities.get(a.key) or Entity(a.key, "actor", a.kind, a.label, wikidata=a.wikidata,
@@ -227,18 +236,24 @@ class Extractor:
                          key_of: dict[tuple[int, int], str], offset: int) -> list[EventFrame]:
         triggers = [t for t in self.triggers.find(doc, s.span) if self.triggers.factual(doc, t, s.span)]
         if not triggers:
-            return []
+            killing = _killing_verb(doc, s.span)
+            if killing is None or not self.triggers.factual(doc, killing, s.span):
+                return []
+            triggers = [killing]
         if any(not t.weak and not t.generic for t in triggers):
             triggers = [t for t in triggers if not t.weak]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
-                                    "civilian" if ex.entities[key_of[(f.start, f.end)]].kind == "CivilianGroup" else f.category)
+                                    "civilian" if ex.entities[key_of[(f.start, f.end)]].kind == "CivilianGroup"
+                                    else ("actor" if f.category == "anaphor" else f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = self._places_in(s, key_of, ex)
         counts = find_counts(s.span.text)
         frames = []
         for t, r in zip(triggers, roles):
-            if t.weak and not r.all():
+            if t.weak and not r.all() and not (t.type == "Bombing" and (places or counts)):
+                continue
+            if t.text.lower() in _KILL_VERBS and not r.all():
                 continue
             if t.generic and not r.all() and not places:
                 # "the operation" with nothing new: kept only to be merged into an earlier event
@@ -283,6 +298,19 @@ class Extractor:
             m = _CONTROL.search(s.span.text)
             if m and actors and places:
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+
+
+_KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
+
+
+def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
+    """"Gunmen killed two farmers": a killing with no attack word is still an attack."""
+    for tok in sent:
+        if tok.lower_ in _KILL_VERBS:
+            prev = doc[tok.i - 1].lower_ if tok.i > sent.start else ""
+            passive = prev in ("was", "were", "been", "being", "is", "are")
+            return Trigger(tok.i, tok.i + 1, tok.text, "Attack", False, False, passive)
+    return None
 
 
 def _text_of(article: Article) -> str:
@@ -410,7 +438,12 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
     first_day = next((tm.time for s in sentences for tm in s.times
                       if tm.time and tm.time.precision == "day" and (published is None or tm.time.value <= published)), None)
     main_time = next((f.time for f in frames if f.time and f.time.precision == "day"), None)
-    for fr in frames:
+    for n, fr in enumerate(frames):
+        if not fr.agents:
+            # "Another airstrike destroyed ...": the agent of the same kind of event just reported
+            prev = next((p for p in reversed(frames[:n]) if p.agents and _FAMILY.get(p.type) == _FAMILY.get(fr.type)), None)
+            if prev is not None:
+                fr.agents = [k for k in prev.agents if k not in fr.targets]
         if not fr.places:
             for s in reversed(sentences[:fr.sentence]):
                 if s.paragraph < sentences[fr.sentence].paragraph - 1:

@@ -31,6 +31,13 @@ _UNIDENTIFIED = {"gunmen", "unidentified gunmen", "unknown gunmen", "armed men",
                  "gunman", "an unidentified gunman", "kidnappers", "unknown kidnappers", "armed group",
                  "an armed group", "unidentified armed group", "an unidentified armed group", "bandits",
                  "armed bandits", "suspected bandits"}
+# Nouns that, in a report naming one armed group, refer back to it ("the militants", "the group").
+_GROUP_ANAPHORA = {"militants", "the militants", "insurgents", "the insurgents", "extremists", "jihadists",
+                   "the jihadists", "terrorists", "the terrorists", "the group", "the jihadist group",
+                   "the militant group", "the terror group", "the terrorist group", "the extremist group",
+                   "the insurgent group", "the rebels", "rebels", "fighters", "the fighters", "the organisation",
+                   "the organization", "jihadist fighters", "islamist militants", "islamist fighters",
+                   "suspected militants", "suspected jihadists"}
 _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "This",
               "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "As", "After", "Before",
               "Since", "While", "When", "According", "However", "Meanwhile", "Also", "Some", "Many",
@@ -77,6 +84,8 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
         by_key.setdefault("C|" + alias, []).append(alias)
     for alias in _UNIDENTIFIED:
         by_key.setdefault("U|" + alias, []).append(alias)
+    for alias in _GROUP_ANAPHORA:
+        by_key.setdefault("R|" + alias, []).append(alias)
     for label, phrases in by_key.items():
         add(ci, label, phrases)
     by_key_cs: dict[str, list[str]] = {}
@@ -124,6 +133,8 @@ class MentionFinder:
                         out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2))
                 elif tag == "U":
                     out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
+                elif tag == "R":
+                    out.append(Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0))
         return out
 
     # ------------------------------------------------------------------ places
@@ -237,9 +248,9 @@ class MentionFinder:
             if j - i < 2 or j >= n_tok:
                 continue
             nxt = tokens[j].lower_
-            after = doc[j + 1:j + 4].text.lower() if j + 1 < n_tok else ""
+            after = doc[j + 1:j + 8].text.lower() if j + 1 < n_tok else ""
             if nxt in ("said", "told", "says", "added", "stated", "tweeted", "wrote") or (
-                    nxt == "," and re.match(r"(?:the |a |an )?(?:[\w-]+ ){0,2}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher)", after)):
+                    nxt == "," and re.match(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor)", after)):
                 if not any(f.start <= i < f.end for f in out):
                     out.append(Found(i, j, "person", "", "Person", 1))
         return out
@@ -331,7 +342,7 @@ class MentionFinder:
 
     def country_context(self, place_spans: list[tuple[int, int, str]], hints: list[str]) -> list[str]:
         """The article's countries, most mentioned first, from places whose name is unambiguous."""
-        votes: Counter[str] = Counter()
+        votes: Counter[str] = Counter()  # type: ignore[assignment]
         for _, _, name in place_spans:
             cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name)
             countries = {c.country for c in cands[:3] if c.country}
@@ -339,8 +350,9 @@ class MentionFinder:
             if best is not None and best.country:
                 weight = 3 if best.kind == "Country" else (2 if len(countries) == 1 else 1)
                 votes[best.country] += weight
-        for n, hint in enumerate(hints):
-            votes[hint] += 2 if n == 0 else 1
+        # The publisher's country only breaks ties: Reuters (GB) writes about Iraq.
+        for hint in hints:
+            votes[hint] += 0.5
         return [c for c, _ in votes.most_common()]
 
 

@@ -44,13 +44,16 @@ _ACTIVE = {
     "captured": re.compile(rf"\b(?:capturing|captured|arresting|arrested|detaining|detained|abducting|abducted|kidnapping|kidnapped|seizing)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|vehicles?|weapons?|rifles?|tons?|kg))", re.I),
 }
 _NONE = {
-    "killed": re.compile(r"\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b", re.I),
-    "wounded": re.compile(r"\bno\s+(?:injuries|casualties)\b|\bno\s+one\s+was\s+(?:hurt|injured)\b", re.I),
+    "killed": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties|deaths)\s+nor\s+(?:fatalities|injuries|casualties|deaths)\b|\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b", re.I),
+    "wounded": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties)\s+nor\s+(?:fatalities|injuries|casualties)\b|\bno\s+(?:injuries|casualties)\b|\bno\s+one\s+was\s+(?:hurt|injured)\b", re.I),
 }
 _STRENGTH = re.compile(
     rf"\b(?P<qual>roughly|about|around|some|nearly|an\s+estimated|approximately|up\s+to|more\s+than|over|at\s+least)\s+(?P<num>{_NUM})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>militants|fighters|members|insurgents|jihadists|gunmen|terrorists|troops|soldiers|elements)\b(?!\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|wounded|injured|captured|arrested))",
     re.I)
 _NOT_PEOPLE = re.compile(r"^(?:km|kilomet|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?|\$)", re.I)
+
+
+_PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|police\s+officer)"
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,17 @@ def find_counts(text: str) -> list[Count]:
                 continue
             if re.match(r"(?i)an?\b", m.group("num")) and not m.group("qual"):
                 # "a soldier was killed" counts one; "a car bomb killed" does not
-                if not re.match(r"(?i)an?\s+(?:\w+\s+){0,2}?(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader)\b", m.group(0)):
+                if not re.match(rf"(?i)an?\s+(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", m.group(0)):
                     continue
             v = _value(m)
             if v is not None:
                 add(kind, m, *v)  # type: ignore[arg-type]
         for m in _ACTIVE[kind].finditer(text):
             v = _value(m)
-            if v is None or (v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num"))):
+            if v is None:
+                continue
+            if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not re.match(
+                    rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", text[m.end():m.end() + 40]):
                 continue
             add(kind, m, *v)  # type: ignore[arg-type]
         if kind in _NONE:
