@@ -43,6 +43,11 @@ class Article:
     language: str | None = None
     origin: str = ""             # where it was read from: "file.jsonl:12", "feed.xml#3", "-"
 
+    @property
+    def full_text(self) -> str:
+        """What extraction reads: the headline as its own paragraph, then the body."""
+        return f"{self.title}\n\n{self.text}" if self.title else self.text
+
 
 @dataclass(frozen=True)
 class TimeValue:
@@ -64,7 +69,7 @@ class Mention:
     """A span of the article text that names an actor, place or source."""
 
     text: str
-    start: int                   # character offsets into Article.text
+    start: int                   # character offsets into Article.full_text
     end: int
     sentence: int                # index of the sentence holding it
     category: Category

@@ -8,6 +8,7 @@ airstrikes). Actors get roles from their position and the words that introduce t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
@@ -30,7 +31,7 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "attacking", "ambushed", "killing", "killed", "kidnapped", "abducted", "arrested", "detained",
                 "captured", "capturing", "arresting", "detaining", "kidnapping", "abducting", "pounded",
                 "shelled", "bombed", "bombing", "targets", "positions", "remnants", "hideouts", "hideout",
-                "cells", "cell", "members", "elements", "fighters", "militants", "of", "into", "toward",
+                "cells", "cell", "members", "elements", "fighters", "militants", "into", "toward",
                 "towards", "hitting", "striking", "raided", "raiding", "stormed", "storming", "executed",
                 "assassinated", "besieged", "surrounded", "fired", "firing", "pursuing", "chasing",
                 "strongholds", "bases", "base", "camps", "camp", "headquarters", "vehicle", "convoy",
@@ -38,11 +39,13 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "destroyed", "destroying", "wounded", "wounding", "injured", "injuring", "hitting",
                 "kidnapping", "abducting", "seized", "seizing", "ambushing", "shot", "shooting", "executing",
                 "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted"}
+_CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b")
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
 _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
                "whose", "where", "as", "because", "after", "when", "since", "before", "despite", "though"}
 _NOT_TARGET_BEFORE = {"through", "via", "with", "by", "from", "alongside", "including", "and"}
 _BY = "by"
+_MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
 _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
                   "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
                   "threatened to", "threatens to", "vowed to", "would", "will", "could", "if", "unless",
@@ -126,6 +129,14 @@ class TriggerFinder:
         if trig.start - 1 >= sent.start and doc[trig.start - 1].lower_ == "to" and not head.lower_.endswith(("ed", "ing")) \
                 and not trig.generic and head.lower_ not in ("clashes", "attacks", "raids", "airstrikes"):
             # "used by the group to attack", "aiming to clear": purpose, not fact
+            return False
+        # "operations against the group will go on": a plan stated after the trigger
+        after = []
+        for tok in doc[trig.end:min(sent.end, trig.end + 12)]:
+            if tok.is_punct and tok.text not in ("'s", "’s", "-"):
+                break
+            after.append(tok.lower_)
+        if any(w in _MODAL_AFTER for w in after):
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
@@ -226,13 +237,16 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
+        if p.end < len(doc) and doc[p.end].lower_ in lex.speech_verbs:
+            continue          # "the ministry said": the speaker, not a party
         prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
         if boundary:
             continue
         if p.start < t.start:
             # before the trigger: the subject (agent) of an active trigger, the target of a passive
-            if t.passive:
+            if t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
+                # "four militants were killed in a drone strike": the victims
                 _add(r.targets, p.key)
             elif prev_words and prev_words[-1] == _BY:
                 _add(r.agents, p.key)

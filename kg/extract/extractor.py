@@ -100,7 +100,7 @@ class Extractor:
     # ------------------------------------------------------------------ steps
     def _extract(self, article: Article, doc: Doc) -> Extraction:
         ex = Extraction(article=article)
-        if len(article.text) > MAX_CHARS:
+        if len(article.full_text) > MAX_CHARS:
             ex.warnings.append(f"text cut to {MAX_CHARS} characters")
         publisher = self.lex.outlet_for(article.outlet, article.source_domain)
         hints = [publisher.country] if publisher and publisher.country else []
@@ -314,7 +314,7 @@ def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
 
 
 def _text_of(article: Article) -> str:
-    return article.text[:MAX_CHARS]
+    return article.full_text[:MAX_CHARS]
 
 
 def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, char: int, category: str) -> str | None:
@@ -339,8 +339,10 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
         # "launched ... since Iraq declared victory in December": that date is another event's
         lo, hi = sorted((pos, tm.start))
         between = text[lo:hi]
-        before = text[max(0, tm.start - 12):tm.start]
-        return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before, re.I)
+        before = text[max(0, tm.start - 40):tm.start]
+        if re.search(r"\b(?:said|says|told|added|reported|announced|stated|confirmed|claimed)\b(?:\s+\S+){0,3}\s*(?:on|late|early)?\s*$", before, re.I):
+            return False      # "the ministry said on Sunday": when it was said, not when it happened
+        return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before[-12:], re.I)
 
     dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)]
     if not dated:
