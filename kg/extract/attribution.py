@@ -83,8 +83,11 @@ class Attributor:
         """Sources the sentence attributes its content to, in order of appearance."""
         taken = {t for m in mentions for t in range(m.start, m.end)}
         unnamed = self.unnamed_sources(sent, taken)
+        # "a villager told": the witness phrase, not the civilian group inside it
+        inside_unnamed = lambda m: any(u.start <= m.start and m.end <= u.end for u in unnamed)
         candidates: list[SourceRef | MentionSpan] = sorted(
-            [m for m in mentions if m.category in ("actor", "outlet", "person", "group")] + unnamed,  # type: ignore[operator]
+            [m for m in mentions if m.category in ("actor", "outlet", "person", "group") and not inside_unnamed(m)]
+            + unnamed,  # type: ignore[operator]
             key=lambda c: c.start)
         toks = list(sent)
         lowers = [t.lower_ for t in toks]

@@ -179,6 +179,8 @@ class Extractor:
         _link_parts(frames)
         ex.events = frames
         self._claims(ex, doc, sentences, key_of)
+        quoted = {k for sent in sentences for k in sent.sources}
+        _prune(ex, quoted)
         return ex
 
     def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None,
@@ -311,6 +313,24 @@ def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
             passive = prev in ("was", "were", "been", "being", "is", "are")
             return Trigger(tok.i, tok.i + 1, tok.text, "Attack", False, False, passive)
     return None
+
+
+def _prune(ex: Extraction, quoted: set[str]) -> None:
+    """Drop what the article mentions without making it a party or a source.
+
+    An outlet named in passing ("told Kurdistan 24") is not a source of anything; "villagers"
+    who neither act nor suffer in an event are not a party.
+    """
+    used: set[str] = set(quoted)
+    for e in ex.events:
+        used.update(e.agents + e.targets + e.supporters + e.sources)
+        used.update(c.source for c in e.claims if c.source)
+    for c in list(ex.estimates) + list(ex.control):
+        used.update(k for k in (c.actor, c.source) if k)
+    drop = {k for k, ent in ex.entities.items() if k not in used and ent.kind in ("NewsOutlet", "CivilianGroup")}
+    for k in drop:
+        del ex.entities[k]
+    ex.mentions = [m for m in ex.mentions if m.key not in drop]
 
 
 def _text_of(article: Article) -> str:

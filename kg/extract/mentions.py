@@ -14,6 +14,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from wordfreq import zipf_frequency
+
 from kg.data.gazetteer import PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
 
@@ -188,6 +190,18 @@ class MentionFinder:
         curated = not _GEONAMES_KEY.search(rec.key)
         if curated:
             return True
+        if end - start == 1:
+            tok = doc[start]
+            # part of a longer name: "Nur Ahmed", "Ned Price", "Shahid Khalid hospital"
+            for k in (start - 1, end):
+                if 0 <= k < len(doc) and doc[k].is_alpha and _capitalised(doc[k].text) \
+                        and not (k == start - 1 and doc[k].is_sent_start) and doc[k].text not in _NOT_NAMES:
+                    return False
+            if tok.text.isupper() and len(tok.text) <= 4:
+                return False        # acronyms: NINA, SANA
+            # an everyday English word is a town only when the town is big: "Minister", "West"
+            if zipf_frequency(tok.text.lower(), "en") >= 4.0 and rec.population < 1_000_000:
+                return False
         in_context = rec.country in countries[:3]
         if not in_context and rec.population < 100_000:
             return False
@@ -234,10 +248,24 @@ class MentionFinder:
                 i = j if names else i + title_len
                 continue
             i += 1
+        # "..., said Nur Ahmed, a police officer": the name after the verb
+        for i in range(n_tok - 2):
+            if tokens[i].lower_ not in ("said", "says", "told", "added", "according") or i + 1 in taken:
+                continue
+            j = i + 1 + (1 if tokens[i].lower_ == "according" else 0)
+            if tokens[i].lower_ == "according" and (j - 1 >= n_tok or tokens[j - 1].lower_ != "to"):
+                continue
+            k = j
+            while k < n_tok and k - j < 4 and k not in taken and tokens[k].is_alpha and _capitalised(tokens[k].text) \
+                    and tokens[k].text not in _NOT_NAMES and tokens[k].lower_ not in titles:
+                k += 1
+            if k - j >= 2 and (k >= n_tok or tokens[k].text in (",", ".", "'s", "’s", "\n") or tokens[k].is_space):
+                if not any(f.start <= j < f.end for f in out):
+                    out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
         for i in range(n_tok - 2):
             if i in taken or not tokens[i].is_alpha or not _capitalised(tokens[i].text) \
-                    or tokens[i].text in _NOT_NAMES:
+                    or tokens[i].text in _NOT_NAMES or tokens[i].lower_ in titles:
                 continue
             if i > 0 and tokens[i - 1].is_alpha and _capitalised(tokens[i - 1].text) and not tokens[i - 1].is_sent_start:
                 continue
@@ -321,21 +349,27 @@ class MentionFinder:
     def find(self, doc: Doc, hint_countries: list[str]) -> tuple[list[Found], dict[tuple[int, int], PlaceRecord], list[str]]:
         """All mentions, overlaps settled, with the resolved place of every place mention."""
         place_spans = self.place_candidates(doc)
-        countries = self.country_context(place_spans, hint_countries)
-        names = self.registry_names(doc, countries)
-        found: list[Found] = list(names)
+        # Names first (without country-dependent forms), then people: a person's name is not a
+        # town ("Nur Ahmed" is not Nur, Iran), so neither may vote for the article's country.
+        plain_names = self.registry_names(doc, [])
+        taken = {t for f in plain_names for t in range(f.start, f.end)}
+        people = [f for f in self.people(doc, taken) if not _CREDIT.match(doc[f.start].sent.text)]
+        taken |= {t for f in people for t in range(f.start, f.end)}
+        voters = [sp for sp in place_spans if not any(t in taken for t in range(sp[0], sp[1]))]
+        countries = self.country_context(voters, hint_countries)
+        context = countries[:2]
+        found: list[Found] = self.registry_names(doc, context) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
             if rec is not None and self.plausible(doc, start, end, rec, countries):
                 place_of[(start, end)] = rec
-                found.append(Found(start, end, "place", rec.key, rec.kind, 2 if rec.kind != "Country" else 1))
+                curated = not _GEONAMES_KEY.search(rec.key)
+                found.append(Found(start, end, "place", rec.key, rec.kind,
+                                   (2 if rec.kind != "Country" else 1) + (1 if curated else -1)))
         chosen = _settle(found)
         taken = {t for f in chosen for t in range(f.start, f.end)}
-        extra = self.demonym_forces(doc, taken, countries)
-        chosen = _settle(chosen + extra)
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + [f for f in self.people(doc, taken) if not _CREDIT.match(doc[f.start].sent.text)])
+        chosen = _settle(chosen + self.demonym_forces(doc, taken, context))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.named_groups(doc, taken))
         return chosen, place_of, countries

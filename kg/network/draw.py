@@ -1,0 +1,259 @@
+"""A picture of an actor network (PNG, SVG or PDF by file suffix), meant to be read at a glance.
+
+Allies are drawn close and enemies apart: the layout (Kamada–Kawai per connected part) takes
+cooperative ties as short springs and hostile ties as long ones. Nodes are coloured by actor
+kind and sized by PageRank; red arrows run from agent to target, green arrows from supporter
+to agent, and solid green lines join actors that acted together. The number on a tie is the
+number of operations behind it. A legend explains all of it.
+
+matplotlib is used through `Figure` alone (no pyplot), so drawing leaves no global state.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Hashable
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from kg.network import style
+from kg.network.metrics import pair_view, structural_balance
+
+ALLY_DISTANCE, ENEMY_DISTANCE, AMBIVALENT_DISTANCE = 1.0, 2.0, 1.5
+MIN_SEPARATION = 1.0
+NEIGHBOUR_DISTANCE = 1.6
+MAX_LABELS = 40
+MAX_EDGE_LABELS = 40
+
+
+def layout(graph: nx.Graph, seed: int = 7) -> dict[Hashable, tuple[float, float]]:
+    """Positions: each connected part laid out on its own, parts packed in rows, largest first.
+
+    Each part is scaled so that an actor's nearest neighbour is typically NEIGHBOUR_DISTANCE
+    away, and no two actors end up closer than MIN_SEPARATION.
+    """
+    pairs = pair_view(graph)
+    for _, _, d in pairs.edges(data=True):
+        d["distance"] = ALLY_DISTANCE if d["sign"] > 0 else ENEMY_DISTANCE if d["sign"] < 0 else AMBIVALENT_DISTANCE
+    parts = sorted(nx.connected_components(pairs), key=lambda c: (-len(c), min(str(n) for n in c)))
+    placed: dict[Hashable, tuple[float, float]] = {}
+    x_cursor, y_cursor, row_height = 0.0, 0.0, 0.0
+    max_row = max(NEIGHBOUR_DISTANCE * 2.5 * math.sqrt(max(pairs.number_of_nodes(), 1)), 6.0)
+    for part in parts:
+        nodes = sorted(part, key=str)
+        local = _part_layout(pairs.subgraph(nodes), seed)
+        local = local * _spacing_scale(local)
+        width = float(local[:, 0].max() - local[:, 0].min())
+        height = float(local[:, 1].max() - local[:, 1].min())
+        if x_cursor > 0 and x_cursor + width > max_row:
+            y_cursor -= row_height + 1.0
+            x_cursor, row_height = 0.0, 0.0
+        offset = np.array([x_cursor - local[:, 0].min(), y_cursor - local[:, 1].max()])
+        for node, (x, y) in zip(nodes, local + offset):
+            placed[node] = (float(x), float(y))
+        x_cursor += width + 1.0
+        row_height = max(row_height, height)
+    return _separate(placed)
+
+
+def _spacing_scale(xy: np.ndarray) -> float:
+    """The factor that puts the median actor NEIGHBOUR_DISTANCE from its nearest neighbour."""
+    if len(xy) < 2:
+        return 1.0
+    delta = xy[:, None, :] - xy[None, :, :] if len(xy) <= 800 else None
+    if delta is None:
+        return NEIGHBOUR_DISTANCE * math.sqrt(len(xy)) / max(float(np.ptp(xy, axis=0).max()), 1e-9)
+    dist = np.sqrt((delta ** 2).sum(axis=2))
+    np.fill_diagonal(dist, np.inf)
+    nearest = float(np.median(dist.min(axis=1)))
+    return NEIGHBOUR_DISTANCE / max(nearest, 1e-9)
+
+
+def _part_layout(sub: nx.Graph, seed: int) -> np.ndarray:
+    """Coordinates of one connected part, its longest spread turned horizontal."""
+    nodes = list(sub)
+    if len(nodes) == 1:
+        return np.zeros((1, 2))
+    if len(nodes) == 2:
+        return np.array([[-0.5, 0.0], [0.5, 0.0]])
+    if len(nodes) <= 300:
+        found = nx.kamada_kawai_layout(sub, weight="distance")
+    else:
+        found = nx.spring_layout(sub, weight="weight", seed=seed)
+    xy = np.array([found[n] for n in nodes], dtype=float)
+    xy -= xy.mean(axis=0)
+    _, vectors = np.linalg.eigh(np.cov(xy.T))
+    xy = xy @ vectors[:, ::-1]                 # principal axis first
+    # The sign of an eigenvector is arbitrary: fix it so that the picture does not flip.
+    for axis in (0, 1):
+        if np.abs(xy[:, axis]).max() > 0 and xy[np.argmax(np.abs(xy[:, axis])), axis] < 0:
+            xy[:, axis] = -xy[:, axis]
+    return xy
+
+
+def _separate(positions: dict[Hashable, tuple[float, float]], rounds: int = 200
+              ) -> dict[Hashable, tuple[float, float]]:
+    """Push apart actors closer than MIN_SEPARATION (small graphs; large ones are left as laid out)."""
+    nodes = list(positions)
+    if len(nodes) < 2 or len(nodes) > 800:
+        return positions
+    xy = np.array([positions[n] for n in nodes], dtype=float)
+    rng = np.random.default_rng(0)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(axis=2))
+        np.fill_diagonal(dist, 1e9)
+        close = dist < MIN_SEPARATION
+        if not close.any():
+            break
+        dist = np.where(dist == 0, 1e-6, dist)
+        same = (delta ** 2).sum(axis=2) == 0
+        delta = np.where(same[:, :, None], rng.normal(scale=1e-3, size=delta.shape), delta)
+        push = np.where(close, (MIN_SEPARATION - dist) / 2 / dist, 0.0)
+        xy += (delta * push[:, :, None]).sum(axis=1)
+    return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy)}
+
+
+def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None, size_by: str = "pagerank",
+                 positions: dict[Hashable, tuple[float, float]] | None = None, dpi: int = 150) -> Path:
+    """Draw `graph` (annotated with metrics, see `kg.network.metrics.annotate`) to `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = graph.number_of_nodes()
+    pos = positions or layout(graph) if n else {}
+    xs = [pos[v][0] for v in graph] or [0.0]
+    ys = [pos[v][1] for v in graph] or [0.0]
+    xlim = (min(xs) - 0.9, max(xs) + 0.9)
+    ylim = (min(ys) - 0.75, max(ys) + 0.45)
+    # The drawing area takes the layout's proportions, within reason; legend on the right.
+    width = min(8.0 + 1.0 * math.sqrt(max(n, 1)), 26.0)
+    shape = min(max((ylim[1] - ylim[0]) / (xlim[1] - xlim[0]), 0.45), 1.1)
+    area_w = width * 0.68
+    height = max(area_w * shape + 1.6, 5.5)
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    top = 1 - 1.3 / height
+    ax = fig.add_axes((0.02, 0.03, 0.68, top - 0.04))
+    ax.set_axis_off()
+    fig.text(0.02, 1 - 0.3 / height, title or "Actor network", fontsize=17, fontweight="bold", va="top")
+    fig.text(0.02, 1 - 0.75 / height, _subtitle(graph), fontsize=10.5, color="#444444", va="top")
+
+    if n == 0:
+        ax.text(0.5, 0.5, "No actors match these filters.", ha="center", va="center", fontsize=14,
+                color="#666666", transform=ax.transAxes)
+        fig.savefig(path, dpi=dpi)
+        return path
+
+    sizes = style.node_sizes(graph, size_by)
+    # Radii in layout units, so that circles never overlap however many actors there are.
+    radius = {v: MIN_SEPARATION * (0.13 + 0.24 * (sizes[v] - style.MIN_SIZE) / (style.MAX_SIZE - style.MIN_SIZE))
+              for v in graph}
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal", adjustable="box", anchor="NW")
+
+    circles = {}
+    for v in sorted(graph, key=lambda v: sizes[v]):
+        circles[v] = Circle(pos[v], radius[v], facecolor=style.kind_colour(graph.nodes[v].get("kind")),
+                            edgecolor="white", linewidth=1.5, zorder=3)
+        ax.add_patch(circles[v])
+    _draw_edges(ax, graph, pos, circles)
+    halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
+    for v in sorted(graph, key=lambda v: -sizes[v])[:MAX_LABELS]:
+        x, y = pos[v]
+        ax.text(x, y - radius[v] - 0.04, _wrap(str(graph.nodes[v].get("label", v))), ha="center", va="top",
+                fontsize=10 if n <= 30 else 8, fontweight="bold" if sizes[v] >= style.MAX_SIZE * 0.6 else "normal",
+                zorder=5, path_effects=halo)
+    _legend(fig, graph, size_by)
+    fig.savefig(path, dpi=dpi)
+    return path
+
+
+def _draw_edges(ax, graph: nx.Graph, pos, circles) -> None:
+    by_pair: dict[tuple[str, str], list[tuple[Hashable, Hashable, dict]]] = defaultdict(list)
+    for u, v, data in graph.edges(data=True):
+        if u != v:
+            by_pair[tuple(sorted((str(u), str(v))))].append((u, v, data))
+    label_edges = graph.number_of_edges() <= MAX_EDGE_LABELS
+    for pair, ties in sorted(by_pair.items()):
+        ties.sort(key=lambda t: (t[2].get("kind", ""), str(t[0])))
+        k = len(ties)
+        for i, (u, v, data) in enumerate(ties):
+            rad = 0.0 if k == 1 else -0.25 + 0.5 * i / (k - 1)
+            if str(u) != pair[0]:
+                rad = -rad            # arc3 bends relative to the drawing direction
+            relation = data.get("kind", "co-agent")
+            colour = style.RELATION_COLOURS.get(relation, "#777777")
+            directed = data.get("directed", graph.is_directed())
+            arrow = FancyArrowPatch(
+                pos[u], pos[v], patchA=circles[u], patchB=circles[v], shrinkA=2, shrinkB=3,
+                arrowstyle="-|>" if directed else "-", mutation_scale=15, connectionstyle=f"arc3,rad={rad}",
+                linewidth=1.1 * style.edge_thickness(float(data.get("weight", 1.0))), color=colour, alpha=0.85,
+                linestyle="--" if style.RELATION_SHAPES.get(relation) == "dashed" else "-", zorder=2)
+            ax.add_patch(arrow)
+            if label_edges and data.get("events"):
+                # 40 % of the way along the curve, so labels of crossing ties rarely meet in the middle.
+                (x1, y1), (x2, y2) = pos[u], pos[v]
+                cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
+                t = 0.4
+                mx = (1 - t) ** 2 * x1 + 2 * t * (1 - t) * cx + t ** 2 * x2
+                my = (1 - t) ** 2 * y1 + 2 * t * (1 - t) * cy + t ** 2 * y2
+                ax.text(mx, my, str(data["events"]), fontsize=8, color=colour, ha="center", va="center", zorder=4,
+                        bbox={"boxstyle": "circle,pad=0.18", "fc": "white", "ec": colour, "lw": 0.8})
+
+
+def _legend(fig: Figure, graph: nx.Graph, size_by: str) -> None:
+    kinds = sorted({d.get("kind", "Actor") for _, d in graph.nodes(data=True)},
+                   key=lambda k: list(style.KIND_COLOURS).index(k) if k in style.KIND_COLOURS else 99)
+    relations = [r for r in ("hostility", "support", "co-agent")
+                 if any(d.get("kind") == r for *_, d in graph.edges(data=True))]
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=11, markerfacecolor=style.kind_colour(k),
+                      markeredgecolor="white", label=style.KIND_NAMES.get(k, k)) for k in kinds]
+    handles += [Line2D([], [], color=style.RELATION_COLOURS[r], linewidth=2.2,
+                       linestyle="--" if style.RELATION_SHAPES[r] == "dashed" else "-",
+                       label=style.RELATION_NAMES[r]) for r in relations]
+    metric = {"pagerank": "PageRank", "betweenness": "betweenness", "eigenvector": "eigenvector centrality",
+              "weighted_degree": "weighted degree", "degree": "degree"}.get(size_by, size_by)
+    notes = ["", f"circle size: {metric}", "line width: reports (operation \u00d7", "    independent outlet)",
+             "number on a tie: operations"]
+    handles += [Line2D([], [], linestyle="", marker="", label=text) for text in notes]
+    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.715, 1 - 1.3 / fig.get_figheight()), frameon=False,
+                        fontsize=10, title="Actors and ties", title_fontsize=11, alignment="left")
+    legend.get_title().set_fontweight("bold")
+
+
+def _subtitle(graph: nx.Graph) -> str:
+    ties = graph.number_of_edges()
+    parts = [f"{graph.number_of_nodes()} actors", f"{ties} ties", f"{graph.graph.get('events', 0)} operations"]
+    starts = [d["start"] for *_, d in graph.edges(data=True) if d.get("start")]
+    ends = [d["end"] for *_, d in graph.edges(data=True) if d.get("end")]
+    firsts = {d["start"]: d.get("first") for *_, d in graph.edges(data=True) if d.get("start")}
+    lasts = {d["end"]: d.get("last") for *_, d in graph.edges(data=True) if d.get("end")}
+    if starts and ends:
+        first, last = firsts[min(starts)], lasts[max(ends)]
+        parts.append(first if first == last else f"{first} \u2013 {last}")
+    if graph.graph.get("region"):
+        parts.append(f"in {graph.graph['region']}")
+    balance = structural_balance(graph)
+    if balance.balanced or balance.unbalanced:
+        parts.append(f"{len(balance.balanced)} balanced / {len(balance.unbalanced)} unbalanced triangles")
+    return "  \u00b7  ".join(parts)
+
+
+def _wrap(label: str, width: int = 22) -> str:
+    if len(label) <= width:
+        return label
+    words, lines, line = label.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "\n".join(lines)
