@@ -175,3 +175,14 @@ def load_ontology_quads(base: str) -> list[Any]:
         for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
     return quads
+
+
+def ontology_digest() -> str:
+    """A hash of the ontology files: the store reloads its ontology graph only when it changes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in [ONTOLOGY_FILE, *crosswalk_files()]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()

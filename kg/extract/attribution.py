@@ -64,7 +64,9 @@ class Attributor:
                     break
             if matched:
                 continue
-            if lowers[i] in self.lex.source_heads and toks[i].i not in taken:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            titled = nxt is not None and nxt.is_alpha and nxt.text[:1].isupper()   # "Military officer Ismail Ali"
+            if lowers[i] in self.lex.source_heads and toks[i].i not in taken and not titled:
                 j = i
                 while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
                                       (toks[j - 1].i in taken and toks[j - 1].text[:1].isupper())) and i - j < 4:

