@@ -275,6 +275,10 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                     _add(r.agents, p.key)
                 else:
                     _add(r.targets, p.key)
+    # "clashes between X and Y": both sides fought; the first named is the agent
+    for t, r in zip(triggers, roles):
+        if t.type == "Clash" and not r.agents and len(r.targets) >= 2:
+            r.agents, r.targets = r.targets[:1], r.targets[1:]
     for r in roles:
         r.targets = [k for k in r.targets if k not in r.agents and k not in r.supporters]
         r.supporters = [k for k in r.supporters if k not in r.agents and k not in r.targets]

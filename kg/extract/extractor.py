@@ -171,7 +171,12 @@ class Extractor:
         # events
         frames: list[EventFrame] = []
         for s in sentences:
-            frames.extend(self._sentence_events(ex, doc, s, sentences, key_of, len(frames)))
+            new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
+            if not new and frames and s.index - frames[-1].sentence <= 2 \
+                    and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
+                # "At least five soldiers were killed": the toll of the event just reported
+                _attach_counts([frames[-1]], find_counts(s.span.text), s, ex, follow_up=True)
+            frames.extend(new)
         frames = _merge(frames, ex)
         _fill_defaults(frames, sentences, ex, article.published)
         _blame_dominant_group(frames, dominant)
@@ -323,8 +328,8 @@ def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
     """"Gunmen killed two farmers": a killing with no attack word is still an attack."""
     for tok in sent:
         if tok.lower_ in _KILL_VERBS:
-            prev = doc[tok.i - 1].lower_ if tok.i > sent.start else ""
-            passive = prev in ("was", "were", "been", "being", "is", "are")
+            prev = [t.lower_ for t in doc[max(sent.start, tok.i - 3):tok.i]]
+            passive = any(w in ("was", "were", "been", "being", "is", "are") for w in prev)
             return Trigger(tok.i, tok.i + 1, tok.text, "Attack", False, False, passive)
     return None
 
@@ -394,17 +399,31 @@ def _operation_name(text: str) -> str | None:
     return ("Operation " + m.group(1).strip()) if m else None
 
 
-def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Extraction) -> None:
+_NOT_A_SUM = re.compile(r"\b(?:said|says|according|claimed|claims|while|whereas|but|reported|other reports)\b", re.I)
+
+
+def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Extraction,
+                   follow_up: bool = False) -> None:
+    """Counts go to the event whose trigger is nearest; parts of one toll are added up
+    ("6 were killed by gunfire and 3 by IEDs"); another source's figure becomes a claim."""
     if not frames:
         return
+    previous: dict[tuple[int, str], object] = {}
     for c in counts:
-        # the event whose trigger is closest to the count
-        fr = min(frames, key=lambda f: abs(getattr(f, "_trigger_char", 0) - c.start))
+        # the event reported before the count ("an attack ..., where 6 were killed by IEDs")
+        earlier = [f for f in frames if getattr(f, "_trigger_char", 0) <= c.start]
+        fr = frames[0] if follow_up else (earlier[-1] if earlier else frames[0])
         attr = c.kind
-        if getattr(fr, attr) is None:
+        before = previous.get((id(fr), attr))
+        current = getattr(fr, attr)
+        if current is None:
             setattr(fr, attr, c.value)
-        elif attr == "killed" and getattr(fr, attr) != c.value:
+        elif before is not None and not c.vague and not _NOT_A_SUM.search(s.span.text[before.end:c.start]):  # type: ignore[attr-defined]
+            setattr(fr, attr, current + c.value)
+        elif attr == "killed" and current != c.value:
             fr.claims.append(CasualtyClaim(killed=c.value, source=s.sources[0] if s.sources else None))
+        if getattr(fr, attr) is not None and not follow_up or before is None:
+            previous[(id(fr), attr)] = c
 
 
 def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:

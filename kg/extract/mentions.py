@@ -52,6 +52,10 @@ _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It
               "God", "Allah", "Eid", "Ramadan", "Christmas", "Twitter", "Facebook", "Telegram"}
 
 
+# Lowercase words that may end a place name the gazetteer knows ("Saladin province").
+_PLACE_TAILS = {"province", "governorate", "district", "region", "state", "oblast", "mountains", "mountain",
+                "valley", "desert", "river", "lake", "camp", "prison", "dam", "airport", "base", "airbase",
+                "subdistrict", "sub-district", "countryside", "range", "island", "field", "oilfield", "crossing"}
 _GEONAMES_KEY = re.compile(r"_\d+$")
 # Credit lines ("Editing by ...") name staff, not parties or places.
 _CREDIT = re.compile(r"^\W*(?:\(?\s*(?:Editing|Reporting|Writing|Additional reporting|Compiled|Translated|Edited)\s+by)\b", re.I)
@@ -160,7 +164,7 @@ class MentionFinder:
             for n in range(min(self.max_place_tokens + 1, n_tok - i), 0, -1):
                 span = doc[i:i + n]
                 last = span[-1].text
-                if not (_capitalised(last) or last.isdigit()):
+                if not (_capitalised(last) or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
                     continue
                 name = normalize_name(span.text)
                 if not name:
@@ -196,7 +200,14 @@ class MentionFinder:
             if nxt.text in ("-", "'s", "’s") or (nxt.is_alpha and _capitalised(nxt.text)) \
                     or nxt.lower_ in self.lex.force_nouns:
                 return False
+        in_context = rec.country in countries[:2] if rec.country else True
         if rec.curated:
+            # a curated place abroad inside a longer local name: "Kafr Amma" is not Amman
+            if not in_context and end - start == 1 and rec.kind != "Country":
+                for k in (start - 1, end):
+                    if 0 <= k < len(doc) and doc[k].is_alpha and _capitalised(doc[k].text) \
+                            and not (k == start - 1 and doc[k].is_sent_start) and doc[k].text not in _NOT_NAMES:
+                        return False
             return True
         if end - start == 1:
             tok = doc[start]
@@ -213,9 +224,8 @@ class MentionFinder:
             # a small town reached only through spelling folds ("Commando" -> Comandău)
             if _plain(tok.text) != _plain(rec.label) and rec.population < 50_000:
                 return False
-        in_context = rec.country in countries[:3]
-        if not in_context and rec.population < 100_000:
-            return False
+        if not in_context and (rec.population < 1_000_000 or _plain(doc[start:end].text) != _plain(rec.label)):
+            return False        # a small town abroad, or one reached only by an alternate name
         if end - start == 1 and doc[start].is_sent_start and rec.population < 20_000:
             return False
         return True

@@ -28,6 +28,7 @@ VAGUE = {
 _WORD_NUM = "|".join(sorted((re.escape(w) for w in list(UNITS) + list(VAGUE)), key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUM})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _QUAL = r"(?:at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
+_PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|police\s+officer)"
 NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUM}))?"
 
 _KILLED = r"killed|dead|died|slain|perished|lost\s+their\s+lives|martyred|executed|shot\s+dead|beheaded|deaths|fatalities|bodies"
@@ -36,13 +37,15 @@ _CAPTURED = r"captured|arrested|detained|abducted|kidnapped|seized|taken\s+hosta
 _VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
 # "<n> <up to 6 words> (were|was) killed" / "<n> dead"
 _NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,6}?"
-_AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?"
+_AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
 _AFTER = {k: re.compile(rf"\b{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
 _ACTIVE = {
-    "killed": re.compile(rf"\b(?:killing|killed|kill|kills|leaving|left|claimed\s+the\s+lives\s+of|death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?|killed\s+at\s+least)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
+    "killed": re.compile(rf"\b(?:killing|killed|kill|kills|killing\s+and\s+(?:wounding|injuring)|killed\s+and\s+(?:wounded|injured)|assassinated|assassinating|executed|executing|beheaded|murdered|shot\s+dead|shot\s+and\s+killed|stabbed\s+to\s+death|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:killing|deaths?)\s+of|(?:fatalities|deaths)\s+(?:were\s+)?(?:coded|estimated|put|reported)\s+(?:as|at|to)|death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?|killed\s+at\s+least)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
     "wounded": re.compile(rf"\b(?:wounding|wounded|injuring|injured|wounds?|injure)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?))", re.I),
     "captured": re.compile(rf"\b(?:capturing|captured|arresting|arrested|detaining|detained|abducting|abducted|kidnapping|kidnapped|seizing)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|vehicles?|weapons?|rifles?|tons?|kg))", re.I),
 }
+_LEFT_DEAD = re.compile(rf"\b(?:leaving|left|leave)\s+{NUMBER}\s+(?:[\w'’-]+\s+){{0,4}}?(?:dead|killed)\b", re.I)
+_SINGLE_VICTIM = re.compile(rf"\b(?:killing|killed|assassinated|assassinating|executed|executing|shot\s+dead|murdered|beheaded|stabbed\s+to\s+death|leaving)\s+(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS}\b(?!s)", re.I)
 _NONE = {
     "killed": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties|deaths)\s+nor\s+(?:fatalities|injuries|casualties|deaths)\b|\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b", re.I),
     "wounded": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties)\s+nor\s+(?:fatalities|injuries|casualties)\b|\bno\s+(?:injuries|casualties)\b|\bno\s+one\s+was\s+(?:hurt|injured)\b", re.I),
@@ -53,7 +56,6 @@ _STRENGTH = re.compile(
 _NOT_PEOPLE = re.compile(r"^(?:km|kilomet|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?|\$)", re.I)
 
 
-_PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|police\s+officer)"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,13 @@ def find_counts(text: str) -> list[Count]:
                     rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", text[m.end():m.end() + 40]):
                 continue
             add(kind, m, *v)  # type: ignore[arg-type]
+        if kind == "killed":
+            for m in _LEFT_DEAD.finditer(text):
+                v = _value(m)
+                if v is not None:
+                    add(kind, m, *v)  # type: ignore[arg-type]
+            for m in _SINGLE_VICTIM.finditer(text):
+                add(kind, m, 1, False)  # type: ignore[arg-type]
         if kind in _NONE:
             for m in _NONE[kind].finditer(text):
                 if not any(c.kind == kind for c in out):

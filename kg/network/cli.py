@@ -9,7 +9,8 @@ from typing import Any
 
 # Kept here rather than imported, so that `kg` starts without loading networkx for every command
 # (tests check they match kg.network.metrics and kg.network.periods).
-RANKINGS = ("pagerank", "eigenvector", "betweenness", "weighted_degree", "degree")
+RANKINGS = ("weighted_degree", "degree", "pagerank", "eigenvector", "betweenness")
+DEFAULT_RANKING = "weighted_degree"
 WINDOWS = ("month", "year")
 DEFAULT_SEED = 7
 
@@ -33,7 +34,8 @@ def register(subparsers: Any) -> None:
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="print the analysis as JSON instead of a table")
     o.add_argument("--top", type=int, default=20, metavar="N", help="rows of the table (0: all; default 20)")
-    o.add_argument("--rank-by", choices=RANKINGS, default="pagerank", help="the table's order (default pagerank)")
+    o.add_argument("--rank-by", choices=RANKINGS, default=DEFAULT_RANKING,
+                   help="order of the table and size of the circles (default weighted_degree)")
     o.add_argument("--window", choices=WINDOWS, help="also give one snapshot per month or year")
     o.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the Louvain communities")
     e = p.add_argument_group("files")
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         from kg.network.style import apply_viz
 
         positions = {n: (x * 100, y * 100) for n, (x, y) in layout(graph).items()}
-        apply_viz(graph, positions)
+        apply_viz(graph, positions, size_by=args.rank_by)
         gexf.write_gexf(graph, args.gexf, dynamic=args.dynamic, attribute_types={"iri": "anyURI"},
                         creator=f"conflict-kg {__version__}", description=_describe(filters),
                         keywords=("conflict", "actor network"))
@@ -95,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         if picture:
             from kg.network.draw import draw_network
 
-            draw_network(graph, picture, title=args.title or _picture_title(filters))
+            draw_network(graph, picture, title=args.title or _picture_title(filters), size_by=args.rank_by)
             written.append(picture)
 
     if args.json:
@@ -114,9 +116,9 @@ def _describe(filters: Any) -> str:
     parts = ["Actor network from conflict-kg: actors are nodes; ties are hostility (agent -> target), "
              "support (supporter -> agent) and co-agent (agents of one operation). Weight: operations "
              "times independent outlets reporting them."]
-    scope = [f"{name} {value}" for name, value in (("since", filters.since), ("until", filters.until),
-                                                   ("region", filters.region), ("min weight", filters.min_weight or None))
-             if value]
+    named = (("since", filters.since), ("until", filters.until), ("region", filters.region),
+             ("min weight", filters.min_weight or None))
+    scope = [f"{name} {value}" for name, value in named if value]
     if filters.kinds:
         scope.append("kinds " + ", ".join(filters.kinds))
     if scope:

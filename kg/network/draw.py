@@ -1,12 +1,14 @@
 """A picture of an actor network (PNG, SVG or PDF by file suffix), meant to be read at a glance.
 
 Allies are drawn close and enemies apart: the layout (Kamada–Kawai per connected part) takes
-cooperative ties as short springs and hostile ties as long ones. Nodes are coloured by actor
-kind and sized by PageRank; red arrows run from agent to target, green arrows from supporter
-to agent, and solid green lines join actors that acted together. The number on a tie is the
-number of operations behind it. A legend explains all of it.
+cooperative ties as short springs and hostile ties as long ones. Circles are coloured by actor
+kind and sized by a metric (weighted degree unless told otherwise); red arrows run from agent
+to target, dashed green arrows from supporter to agent, and solid green lines join actors that
+acted together. The number on a tie is the number of operations behind it; ties bend around
+actors they would otherwise cross. A legend explains all of it.
 
-matplotlib is used through `Figure` alone (no pyplot), so drawing leaves no global state.
+matplotlib is used through `Figure` alone (no pyplot), so drawing leaves no global state; SVG
+keeps text as text.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ ALLY_DISTANCE, ENEMY_DISTANCE, AMBIVALENT_DISTANCE = 1.0, 2.0, 1.5
 MIN_SEPARATION = 1.0
 NEIGHBOUR_DISTANCE = 1.6
 INCH_PER_UNIT = 0.85
+PART_GAP = 2.4
 MAX_LABELS = 40
 MAX_EDGE_LABELS = 40
 
@@ -43,22 +46,26 @@ def layout(graph: nx.Graph, seed: int = 7) -> dict[Hashable, tuple[float, float]
     for _, _, d in pairs.edges(data=True):
         d["distance"] = ALLY_DISTANCE if d["sign"] > 0 else ENEMY_DISTANCE if d["sign"] < 0 else AMBIVALENT_DISTANCE
     parts = sorted(nx.connected_components(pairs), key=lambda c: (-len(c), min(str(n) for n in c)))
-    placed: dict[Hashable, tuple[float, float]] = {}
-    x_cursor, y_cursor, row_height = 0.0, 0.0, 0.0
-    max_row = max(NEIGHBOUR_DISTANCE * 2.5 * math.sqrt(max(pairs.number_of_nodes(), 1)), 6.0)
+    laid_out = []
     for part in parts:
         nodes = sorted(part, key=str)
         local = _part_layout(pairs.subgraph(nodes), seed)
         local = local * _spacing_scale(local)
-        width = float(local[:, 0].max() - local[:, 0].min())
-        height = float(local[:, 1].max() - local[:, 1].min())
+        laid_out.append((nodes, local - local.min(axis=0)))
+    # Rows about as wide as a 3:2 page holding all parts (at least as wide as the largest part);
+    # PART_GAP between parts leaves room for the labels of the actors at their edges.
+    area = sum((xy[:, 0].max() + PART_GAP) * (xy[:, 1].max() + PART_GAP) for _, xy in laid_out)
+    max_row = max(max(xy[:, 0].max() for _, xy in laid_out), math.sqrt(area * 1.5))
+    placed: dict[Hashable, tuple[float, float]] = {}
+    x_cursor, y_cursor, row_height = 0.0, 0.0, 0.0
+    for nodes, xy in laid_out:
+        width, height = float(xy[:, 0].max()), float(xy[:, 1].max())
         if x_cursor > 0 and x_cursor + width > max_row:
-            y_cursor -= row_height + 1.0
+            y_cursor -= row_height + PART_GAP * 0.6
             x_cursor, row_height = 0.0, 0.0
-        offset = np.array([x_cursor - local[:, 0].min(), y_cursor - local[:, 1].max()])
-        for node, (x, y) in zip(nodes, local + offset):
+        for node, (x, y) in zip(nodes, xy + np.array([x_cursor, y_cursor - height])):
             placed[node] = (float(x), float(y))
-        x_cursor += width + 1.0
+        x_cursor += width + PART_GAP
         row_height = max(row_height, height)
     return _separate(placed)
 
@@ -121,7 +128,8 @@ def _separate(positions: dict[Hashable, tuple[float, float]], rounds: int = 200
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy)}
 
 
-def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None, size_by: str = "pagerank",
+def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None,
+                 size_by: str = "weighted_degree",
                  positions: dict[Hashable, tuple[float, float]] | None = None, dpi: int = 150) -> Path:
     """Draw `graph` (annotated with metrics, see `kg.network.metrics.annotate`) to `path`."""
     path = Path(path)
@@ -292,8 +300,8 @@ def _legend(fig: Figure, graph: nx.Graph, size_by: str) -> None:
     notes = ["", f"circle size: {metric}", "line width: reports (operation \u00d7", "    independent outlet)",
              "number on a tie: operations"]
     handles += [Line2D([], [], linestyle="", marker="", label=text) for text in notes]
-    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.715, 1 - 1.3 / fig.get_figheight()), frameon=False,
-                        fontsize=10, title="Actors and ties", title_fontsize=11, alignment="left")
+    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.715, 1 - 1.3 / fig.get_figheight()),
+                        frameon=False, fontsize=10, title="Actors and ties", title_fontsize=11, alignment="left")
     legend.get_title().set_fontweight("bold")
 
 

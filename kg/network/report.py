@@ -7,7 +7,7 @@ from typing import Any
 import networkx as nx
 
 from kg.network.export import edge_rows
-from kg.network.metrics import communities, ranked, structural_balance, tie_counts
+from kg.network.metrics import DEFAULT_RANKING, communities, ranked, structural_balance, tie_counts
 
 ACTOR_FIELDS: tuple[str, ...] = (
     "iri", "label", "kind", "wikidata", "events", "as_agent", "as_target", "as_supporter", "first", "last",
@@ -25,7 +25,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def actor_rows(graph: nx.Graph, by: str = "pagerank") -> list[dict[str, Any]]:
+def actor_rows(graph: nx.Graph, by: str = DEFAULT_RANKING) -> list[dict[str, Any]]:
     """Actors ranked by `by`, with rank, identity, activity and every metric."""
     rows = []
     for rank, node in enumerate(ranked(graph, by), start=1):
@@ -36,7 +36,7 @@ def actor_rows(graph: nx.Graph, by: str = "pagerank") -> list[dict[str, Any]]:
     return rows
 
 
-def network_report(graph: nx.Graph, by: str = "pagerank", snapshots: list[dict[str, Any]] | None = None
+def network_report(graph: nx.Graph, by: str = DEFAULT_RANKING, snapshots: list[dict[str, Any]] | None = None
                    ) -> dict[str, Any]:
     """The whole analysis as JSON-ready values."""
     label = {n: graph.nodes[n].get("label", n) for n in graph}
@@ -61,7 +61,7 @@ def network_report(graph: nx.Graph, by: str = "pagerank", snapshots: list[dict[s
     return report
 
 
-def format_table(graph: nx.Graph, by: str = "pagerank", top: int | None = 20) -> str:
+def format_table(graph: nx.Graph, by: str = DEFAULT_RANKING, top: int | None = 20) -> str:
     """The ranked actor table and a few lines on ties, balance and camps."""
     rows = actor_rows(graph, by)
     shown = rows if top is None or top <= 0 else rows[:top]

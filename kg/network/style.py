@@ -55,7 +55,7 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def node_sizes(graph: nx.Graph, by: str = "pagerank") -> dict[Hashable, float]:
+def node_sizes(graph: nx.Graph, by: str = "weighted_degree") -> dict[Hashable, float]:
     """MIN_SIZE..MAX_SIZE by the square root of a metric (area grows with it), from node data."""
     values = {n: float(d.get(by) or 0.0) for n, d in graph.nodes(data=True)}
     top = max(values.values(), default=0.0)
@@ -70,7 +70,7 @@ def edge_thickness(weight: float) -> float:
 
 
 def apply_viz(graph: nx.Graph, positions: Mapping[Hashable, tuple[float, float]] | None = None,
-              size_by: str = "pagerank") -> nx.Graph:
+              size_by: str = "weighted_degree") -> nx.Graph:
     """Set each node's and edge's `viz` attribute (colour, size, position, thickness, shape)."""
     sizes = node_sizes(graph, size_by)
     for node, data in graph.nodes(data=True):
