@@ -177,6 +177,7 @@ class Extractor:
                 # "At least five soldiers were killed": the toll of the event just reported
                 _attach_counts([frames[-1]], find_counts(s.span.text), s, ex, follow_up=True)
             frames.extend(new)
+        _attribute_nearby(frames, sentences)
         frames = _merge(frames, ex)
         _fill_defaults(frames, sentences, ex, article.published)
         _blame_dominant_group(frames, dominant)
@@ -214,6 +215,12 @@ class Extractor:
         elif f.category == "person":
             key = "person_" + slug(text)
             ent = ex.entities.get(key) or Entity(key, "actor", "Person", text)
+            # "SDF spokesperson Aram Hanna", then "Hanna": forms the article refers to them by
+            titled = self._titled_name(doc, f)
+            if titled:
+                ent.surface_forms.add(titled)
+            if f.end - f.start >= 2:
+                ent.surface_forms.add(doc[f.end - 1].text)
         elif f.category == "group":
             key = "group_" + slug(re.sub(r"^(?i:the)\s+", "", text))
             ent = ex.entities.get(key) or Entity(key, "actor", "NonStateArmedGroup", re.sub(r"^(?i:the)\s+", "", text))
@@ -227,6 +234,24 @@ class Extractor:
         ent.surface_forms.add(text)
         ex.entities[ent.key] = ent
         return ent.key
+
+    def _titled_name(self, doc: Doc, f: Found) -> str | None:
+        """The name with the title phrase before it, when there is one."""
+        start = f.start
+        has_title = False
+        while start - 1 >= 0 and f.start - start < 6:
+            tok = doc[start - 1]
+            if tok.lower_ in self.lex.person_titles or doc[max(0, start - 2):start].text.lower() in self.lex.person_titles:
+                has_title = True
+            elif not (tok.is_alpha or tok.text in ("-", ".")) or not (tok.text[:1].isupper() or tok.lower_ in ("of", "for")):
+                break
+            if tok.is_sent_start:
+                start -= 1
+                break
+            start -= 1
+        while start < f.start and doc[start].lower_ in ("of", "for", "the", "-"):
+            start += 1
+        return doc[start:f.end].text if has_title and start < f.start else None
 
     def _unnamed_source(self, ex: Extraction, ref: SourceRef, last: dict[str, str]) -> str:
         lowered = ref.text.lower()
@@ -512,6 +537,21 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
                 fr.places = [article_places.most_common(1)[0][0]]
         if fr.time is None:
             fr.time = main_time or first_day or (TimeValue(published, "day") if published else None)
+
+
+def _attribute_nearby(frames: list[EventFrame], sentences: list[_Sentence]) -> None:
+    """An event told without "said" in its own sentence is usually told by the source quoted
+    around it ("... the attack. Five soldiers died, the official said.")."""
+    for fr in frames:
+        if fr.sources:
+            continue
+        for dist in (1, 2, 3):
+            near = [sentences[i] for i in (fr.sentence + dist, fr.sentence - dist)
+                    if 0 <= i < len(sentences) and sentences[i].sources
+                    and abs(sentences[i].paragraph - sentences[fr.sentence].paragraph) <= 1]
+            if near:
+                fr.sources = list(near[0].sources)
+                break
 
 
 def _blame_dominant_group(frames: list[EventFrame], dominant: str | None) -> None:
