@@ -127,7 +127,8 @@ class EventFrame:
     sources: list[str] = field(default_factory=list)      # entity keys of sources
     part_of: str | None = None           # id of a larger event in the same article
     name: str | None = None              # "Operation Olive Branch"
-    global_id: str | None = None         # set by fusion: one id per real-world event
+    same_as: list[str] = field(default_factory=list)   # set by fusion: "<article-id>-<id>" of
+                                                       # other articles' reports of this event
 
 
 @dataclass

@@ -22,6 +22,7 @@ from pyoxigraph import DefaultGraph, Literal, Quad
 from kg.ontology import load_ontology_quads, ontology_digest
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
+from kg.rdf.readback import load_event_index
 from kg.rdf.mapping import ArticleMapper, content_hash, run_quads
 from kg.resolve import EventFuser
 from kg.store import OxigraphStore, StoreError
@@ -68,7 +69,8 @@ class Builder:
         self.extractor = extractor or Extractor()
         self.minter = IriMinter(self.settings.base)
         self.mapper = ArticleMapper(self.minter)
-        self.fuser = EventFuser()
+        self.fuser = EventFuser(load_event_index(
+            store, self.minter.prefix("event"), self.minter.prefix("place"), self.minter.prefix("actor")))
 
     def build(self, inputs: Sequence[str | Path], *, progress: Progress | None = None,
               force: bool = False) -> BuildReport:
@@ -133,4 +135,5 @@ class Builder:
         removed = 0
         for aid in article_ids:
             removed += self.store.remove_article(self.minter.article_graph(aid), self.minter.article(aid))
+            self.fuser.index.remove_article(aid)
         return removed

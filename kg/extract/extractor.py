@@ -64,6 +64,7 @@ class _Sentence:
     mentions: list[Found] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
+    places: list[str] = field(default_factory=list)        # where things in it happen, specific first
 
 
 class Extractor:
@@ -167,6 +168,9 @@ class Extractor:
                         prev.sources.extend(k for k in named if k not in prev.sources)
                 keys = named
             s.sources.extend(k for k in keys if k not in s.sources)
+
+        for s in sentences:
+            s.places = self._places_in(s, key_of, ex, doc)
 
         # events
         frames: list[EventFrame] = []
@@ -281,7 +285,7 @@ class Extractor:
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
-        places = self._places_in(s, key_of, ex)
+        places = s.places
         counts = find_counts(s.span.text)
         frames = []
         for t, r in zip(triggers, roles):
@@ -308,15 +312,19 @@ class Extractor:
             pass
         return frames
 
-    def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction) -> list[str]:
+    def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction, doc: Doc) -> list[str]:
         keys = []
+        reference = set()
         for f in s.mentions:
-            if f.category == "place" and (f.start, f.end) in key_of:
+            if f.category == "place" and (f.start, f.end) in key_of and not _dateline(doc, f):
                 k = key_of[(f.start, f.end)]
                 if k not in keys:
                     keys.append(k)
+                if _reference_point(doc, f):
+                    reference.add(k)
         order = {"Facility": 0, "TerrainFeature": 1, "Settlement": 2, "AdminRegion": 3, "Country": 4}
-        keys.sort(key=lambda k: order.get(ex.entities[k].kind, 5))
+        # "52 km southwest of Erbil": Erbil locates the event, it is not where it happened
+        keys.sort(key=lambda k: (k in reference, order.get(ex.entities[k].kind, 5)))
         non_country = [k for k in keys if ex.entities[k].kind != "Country"]
         return non_country or keys
 
@@ -379,6 +387,25 @@ def _prune(ex: Extraction, quoted: set[str]) -> None:
 
 def _text_of(article: Article) -> str:
     return article.full_text[:MAX_CHARS]
+
+
+_DIRECTIONS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west|northern|southern|eastern|western|outskirts|countryside|suburbs)"
+
+
+def _dateline(doc: Doc, f: Found) -> bool:
+    """"ERBIL (Kurdistan 24) –", "MOGADISHU, Somalia -": where the report was filed."""
+    first = doc[f.start]
+    at_start = f.start == 0 or "\n" in doc[f.start - 1].text or first.is_sent_start
+    if not at_start:
+        return False
+    nxt = doc[f.end].text if f.end < len(doc) else ""
+    return first.text.isupper() and len(first.text) > 2 or nxt in ("(", "–", "—") or \
+        (nxt == "," and f.end + 2 < len(doc) and doc[f.end + 2].text in ("-", "–", "—", "("))
+
+
+def _reference_point(doc: Doc, f: Found) -> bool:
+    before = doc[max(0, f.start - 4):f.start].text.lower()
+    return bool(re.search(rf"\b(?:km|kilometres|kilometers|miles)\b.*\bof\s*(?:the\s+)?$|\b{_DIRECTIONS}\s+of\s*(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", before))
 
 
 def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, char: int, category: str) -> str | None:
@@ -528,8 +555,7 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
             for s in reversed(sentences[:fr.sentence]):
                 if s.paragraph < sentences[fr.sentence].paragraph - 1:
                     break
-                ps = [ex.entities[k].key for k in [m.key for m in ex.mentions if m.sentence == s.index and m.category == "place"]
-                      if ex.entities[k].kind != "Country"]
+                ps = [k for k in s.places if ex.entities[k].kind != "Country"]
                 if ps:
                     fr.places = ps[:2]
                     break

@@ -75,12 +75,15 @@ def run(args: argparse.Namespace) -> int:
     annotate(graph, seed=args.seed)
 
     written: list[str] = []
+    positions = None
+    if args.gexf or args.png or args.svg:
+        from kg.network.draw import draw_network, layout
+
+        positions = layout(graph)       # one layout for the Gephi file and the pictures
     if args.gexf:
-        from kg.network.draw import layout
         from kg.network.style import apply_viz
 
-        positions = {n: (x * 100, y * 100) for n, (x, y) in layout(graph).items()}
-        apply_viz(graph, positions, size_by=args.rank_by)
+        apply_viz(graph, {n: (x * 100, y * 100) for n, (x, y) in positions.items()}, size_by=args.rank_by)
         gexf.write_gexf(graph, args.gexf, dynamic=args.dynamic, attribute_types={"iri": "anyURI"},
                         creator=f"conflict-kg {__version__}", description=_describe(filters),
                         keywords=("conflict", "actor network"))
@@ -95,9 +98,8 @@ def run(args: argparse.Namespace) -> int:
         written.append(args.csv)
     for picture in (args.png, args.svg):
         if picture:
-            from kg.network.draw import draw_network
-
-            draw_network(graph, picture, title=args.title or _picture_title(filters), size_by=args.rank_by)
+            draw_network(graph, picture, title=args.title or _picture_title(filters), size_by=args.rank_by,
+                         positions=positions)
             written.append(picture)
 
     if args.json:

@@ -46,6 +46,8 @@ def layout(graph: nx.Graph, seed: int = 7) -> dict[Hashable, tuple[float, float]
     for _, _, d in pairs.edges(data=True):
         d["distance"] = ALLY_DISTANCE if d["sign"] > 0 else ENEMY_DISTANCE if d["sign"] < 0 else AMBIVALENT_DISTANCE
     parts = sorted(nx.connected_components(pairs), key=lambda c: (-len(c), min(str(n) for n in c)))
+    if not parts:
+        return {}
     laid_out = []
     for part in parts:
         nodes = sorted(part, key=str)

@@ -187,8 +187,8 @@ class EventData:
 class NetworkFilter:
     """Which part of the store a network shows (every field optional)."""
 
-    since: str | None = None          # YYYY, YYYY-MM or YYYY-MM-DD: operations overlapping it on
-    until: str | None = None
+    since: str | None = None          # YYYY, YYYY-MM or YYYY-MM-DD; operations whose dates overlap
+    until: str | None = None          # the window from the start of `since` to the end of `until`
     region: str | None = None         # a place IRI or label; the place and all places inside it
     kinds: tuple[str, ...] | None = None   # actor kinds (or ArmedForce / Actor) to keep
     min_weight: float = 0.0           # drop weaker ties (and actors left with none)

@@ -22,6 +22,10 @@ class IriMinter:
     def __init__(self, base: str):
         self.base = base
 
+    def prefix(self, kind: str) -> str:
+        """The IRI prefix of a kind of resource ("event", "place", "actor", ...)."""
+        return f"{self.base}id/{kind}/"
+
     def _node(self, path: str) -> NamedNode:
         return NamedNode(self.base + path)
 

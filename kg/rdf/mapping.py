@@ -100,8 +100,6 @@ class ArticleMapper:
 
     # ------------------------------------------------------------------ events
     def event_node(self, article: Article, event: EventFrame) -> NamedNode:
-        if event.global_id:
-            return self.iri.event(event.global_id)
         return self.iri.event(f"{article.id}-{event.id}")
 
     def event_label(self, event: EventFrame, entities: dict[str, Entity]) -> str:
@@ -136,6 +134,8 @@ class ArticleMapper:
             yield Quad(node, T.ckg("name"), Literal(event.name), g)
         yield Quad(node, T.ckg("evidence"), Literal(event.evidence[:1000]), g)
         yield Quad(node, T.ckg("reportedIn"), self.iri.article(ex.article.id), g)
+        for ref in event.same_as:
+            yield Quad(node, T.SAME_AS, self.iri.event(ref), g)
         for n, claim in enumerate(event.claims, 1):
             claim_node = self.iri.claim(ex.article.id, f"{event.id}-c{n}")
             yield Quad(claim_node, T.TYPE, T.ckg("CasualtyClaim"), g)

@@ -1,45 +1,166 @@
-"""Cross-article event fusion: reports of one real-world event share one event IRI.
+"""Cross-article event fusion: reports of one real-world event are linked as the same event.
 
-An event's fusion id is derived from what identifies it in the world (type family, day, the
-place it happened and the sides involved), so two articles that report the same strike on the
-same day at the same place agree on the id without seeing each other. Events that lack a
-day-precise date or a specific place keep their per-article id: fusing on weak evidence is
-worse than leaving two reports apart.
+Every article keeps its own event IRI (deterministic: article id + event number), and each
+report found to describe an event already reported elsewhere is linked to every earlier
+report of it with owl:sameAs, written into the new article's graph. The links therefore do
+not depend on the order articles arrive in, and they leave with the article that made them.
+
+Two reports are one event when their types are compatible, their dates agree (to the day,
+with a day of slack either way where the place is the same), they happened at the same
+place or within a short distance, and they share at least one party. Distinct events that
+merely look alike (two strikes on the same mountain a week apart) stay apart.
 """
 from __future__ import annotations
 
-from kg.model import Entity, EventFrame, Extraction
-from kg.rdf.iris import slug
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 
-FAMILY = {"Airstrike": "strike", "DroneStrike": "strike", "Shelling": "shelling",
-          "GroundOperation": "ground", "Raid": "ground", "Clash": "ground", "Attack": "attack",
-          "Ambush": "attack", "Killing": "attack", "Bombing": "bombing", "Kidnapping": "abduction",
-          "Arrest": "arrest"}
+from kg.data.gazetteer import haversine_km
+from kg.model import Entity, EventFrame, Extraction, TimeValue
+
+# Types that may describe one event from different angles (an "attack" one outlet calls an
+# "ambush", a "raid" another calls "clashes").
+TYPE_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"Airstrike", "DroneStrike"}),
+    frozenset({"GroundOperation", "Raid", "Clash"}),
+    frozenset({"Attack", "Ambush", "Killing", "Bombing", "Clash", "Raid"}),
+    frozenset({"Shelling", "Attack"}),
+    frozenset({"Kidnapping", "Arrest"}),
+)
+NEAR_KM = 25.0              # places this close are the same scene
+SAME_PLACE_SLACK_DAYS = 2   # multi-day events (a prison siege) reported on different days
+NEAR_PLACE_SLACK_DAYS = 1
 _SPECIFIC = ("Facility", "TerrainFeature", "Settlement")
 
 
-class EventFuser:
-    """Sets `global_id` on events that carry enough identity to be fused across articles."""
+def compatible_types(a: str, b: str) -> bool:
+    return a == b or any(a in g and b in g for g in TYPE_GROUPS)
 
-    def fusion_key(self, event: EventFrame, entities: dict[str, Entity]) -> str | None:
-        if event.time is None or event.time.precision != "day":
-            return None
-        place = next((entities[k] for k in event.places
-                      if k in entities and entities[k].kind in _SPECIFIC), None)
-        if place is None:
-            return None
-        sides = sorted({k for k in event.agents + event.supporters if k in entities
-                        and entities[k].category == "actor" and not entities[k].article_local})
-        if not sides:
-            return None
-        return "-".join([event.time.value.isoformat(), FAMILY.get(event.type, "event"),
-                         slug(place.key, 40), slug(sides[0], 30)])
+
+@dataclass
+class IndexedEvent:
+    """What fusion needs to know about an event already stored."""
+
+    ref: str                                  # "<article-id>-<local id>"
+    article_id: str
+    type: str
+    time: TimeValue | None
+    places: set[str] = field(default_factory=set)               # specific place keys
+    points: list[tuple[float, float]] = field(default_factory=list)
+    parties: set[str] = field(default_factory=set)
+
+
+def _days_apart(a: TimeValue, b: TimeValue) -> int | None:
+    if a.precision == b.precision == "day":
+        return abs((a.value - b.value).days)
+    if "year" in (a.precision, b.precision):
+        return 0 if a.value.year == b.value.year else None
+    return 0 if (a.value.year, a.value.month) == (b.value.year, b.value.month) else None
+
+
+def same_event(a: IndexedEvent, b: IndexedEvent) -> bool:
+    if a.article_id == b.article_id or not compatible_types(a.type, b.type):
+        return False
+    if a.time is None or b.time is None:
+        return False
+    apart = _days_apart(a.time, b.time)
+    if apart is None:
+        return False
+    shared_place = bool(a.places & b.places)
+    near = shared_place or any(haversine_km(p, q) <= NEAR_KM for p in a.points for q in b.points)
+    if not near:
+        return False
+    if apart > (SAME_PLACE_SLACK_DAYS if shared_place else NEAR_PLACE_SLACK_DAYS):
+        return False
+    return bool(a.parties & b.parties)
+
+
+def match_score(a: IndexedEvent, b: IndexedEvent) -> float:
+    """How alike two reports of one event are; used to pair events one to one."""
+    score = 2.0 if a.type == b.type else 0.0
+    apart = _days_apart(a.time, b.time) if a.time and b.time else None
+    score -= apart or 0
+    score += len(a.places & b.places) + len(a.parties & b.parties)
+    return score
+
+
+def indexed(ex: Extraction) -> list[IndexedEvent]:
+    """The fusion view of an article's events."""
+    out = []
+    for ev in ex.events:
+        out.append(_indexed_event(ex.article.id, ev, ex.entities))
+    return out
+
+
+def _indexed_event(article_id: str, ev: EventFrame, entities: dict[str, Entity]) -> IndexedEvent:
+    specific = [entities[k] for k in ev.places if k in entities and entities[k].kind in _SPECIFIC]
+    parties = {k for k in ev.agents + ev.targets + ev.supporters
+               if k in entities and not entities[k].article_local and entities[k].kind != "CivilianGroup"}
+    return IndexedEvent(
+        ref=f"{article_id}-{ev.id}", article_id=article_id, type=ev.type, time=ev.time,
+        places={p.key for p in specific},
+        points=[(p.lat, p.lon) for p in specific if p.lat is not None and p.lon is not None],
+        parties=parties)
+
+
+class EventIndex:
+    """Events already stored, by article, for fusion of the articles that follow."""
+
+    def __init__(self, events: Iterable[IndexedEvent] = ()):
+        self._by_article: dict[str, list[IndexedEvent]] = {}
+        for e in events:
+            self._by_article.setdefault(e.article_id, []).append(e)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_article.values())
+
+    def replace_article(self, article_id: str, events: Iterable[IndexedEvent]) -> None:
+        self._by_article[article_id] = list(events)
+
+    def remove_article(self, article_id: str) -> None:
+        self._by_article.pop(article_id, None)
+
+    def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
+        return [e for aid, evs in self._by_article.items() if aid != event.article_id
+                for e in evs if same_event(event, e)]
+
+
+class EventFuser:
+    """Links each event of an article to the stored reports of the same event."""
+
+    def __init__(self, index: EventIndex | None = None):
+        self.index = index if index is not None else EventIndex()
 
     def fuse(self, ex: Extraction) -> Extraction:
-        seen: set[str] = set()
-        for event in ex.events:
-            key = self.fusion_key(event, ex.entities)
-            if key and key not in seen:
-                event.global_id = key
-                seen.add(key)
+        mine = indexed(ex)
+        links: dict[str, list[str]] = {v.ref: [] for v in mine}
+        # One to one per other article: an article reporting an attack and the clashes that
+        # followed links each to its own counterpart, not both to both.
+        pairs = sorted(((match_score(v, c), v.ref, c) for v in mine for c in self.index.candidates(v)),
+                       key=lambda p: (-p[0], p[1], p[2].ref))
+        taken: set[tuple[str, str]] = set()
+        for _, ref, cand in pairs:
+            if (ref, cand.article_id) in taken or (cand.ref, ex.article.id) in taken:
+                continue
+            taken.add((ref, cand.article_id))
+            taken.add((cand.ref, ex.article.id))
+            links[ref].append(cand.ref)
+        for ev, view in zip(ex.events, mine):
+            ev.same_as = sorted(links[view.ref])
+        self.index.replace_article(ex.article.id, mine)
         return ex
+
+
+def parse_date_literal(value: str) -> TimeValue | None:
+    """An xsd:date / gYearMonth / gYear lexical form back to a TimeValue."""
+    try:
+        if len(value) >= 10:
+            return TimeValue(date.fromisoformat(value[:10]), "day")
+        if len(value) == 7:
+            return TimeValue(date(int(value[:4]), int(value[5:7]), 1), "month")
+        if len(value) == 4:
+            return TimeValue(date(int(value), 1, 1), "year")
+    except ValueError:
+        return None
+    return None

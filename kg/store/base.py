@@ -26,6 +26,7 @@ class QueryResult:
     rows: list[list[object | None]] = field(default_factory=list)   # pyoxigraph terms
     boolean: bool | None = None
     triples: list[object] = field(default_factory=list)
+    truncated: bool = False                     # more answers than the requested limit
 
 
 EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml")
@@ -45,7 +46,9 @@ class Store(Protocol):
     def article_hash(self, article: NamedNode) -> str | None:
         """The stored content hash of an article, None when it is not stored."""
 
-    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult: ...
+    def query(self, sparql: str, *, union_default_graph: bool = True,
+              limit: int | None = None) -> QueryResult:
+        """Run a SPARQL query (never an update); with ``limit``, read at most that many answers."""
 
     def export(self, output: Path, fmt: str) -> None: ...
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,7 +81,8 @@ class OxigraphStore:
         return None
 
     # ---------------------------------------------------------------- reading
-    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
+    def query(self, sparql: str, *, union_default_graph: bool = True,
+              limit: int | None = None) -> QueryResult:
         try:
             result = self._store.query(sparql, use_default_graph_as_union=union_default_graph)
         except SyntaxError as exc:
@@ -89,11 +91,20 @@ class OxigraphStore:
             raise QueryError(f"query failed: {exc}") from exc
         if isinstance(result, bool) or isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = [[solution[v] for v in variables] for solution in result]
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        return QueryResult(kind="graph", triples=list(result))
+        # Solutions are computed lazily, so evaluation errors surface while reading them; with
+        # a limit, reading stops after limit answers and the rest is never computed.
+        try:
+            if isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows = [[solution[v] for v in variables] for solution in islice(result, _stop(limit))]
+                truncated = limit is not None and len(rows) > limit
+                return QueryResult(kind="select", variables=variables, rows=rows[:limit],
+                                   truncated=truncated)
+            triples = list(islice(result, _stop(limit)))
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+        truncated = limit is not None and len(triples) > limit
+        return QueryResult(kind="graph", triples=triples[:limit], truncated=truncated)
 
     def export(self, output: Path, fmt: str) -> None:
         if fmt not in EXPORT_FORMATS:
@@ -130,6 +141,11 @@ class OxigraphStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stop(limit: int | None) -> int | None:
+    """How many answers to read: one past the limit, to tell whether anything was cut."""
+    return None if limit is None else limit + 1
 
 
 def _triple(q: ox.Quad) -> str:
