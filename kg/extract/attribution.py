@@ -134,8 +134,10 @@ class Attributor:
                 if told and low in ("told", "tells"):
                     add(told[0])
                 continue
+            # inverted only after a quote or a comma: '"...," said the minister'
+            inverted = i > 0 and toks[i - 1].text in (",", '"', "”", "’", "'", "“")
             after = [c for c in candidates if c.start > v and c.start - v <= 3]
-            if after and low not in ("told", "tells", "informed", "briefed"):
+            if after and inverted and low not in ("told", "tells", "informed", "briefed"):
                 add(after[0])
         return found
 

@@ -45,12 +45,16 @@ _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "
                "whose", "where", "as", "because", "after", "when", "since", "before", "despite", "though"}
 _NOT_TARGET_BEFORE = {"through", "via", "with", "by", "from", "alongside", "including", "and"}
 _BY = "by"
+_SUPPORT_PHRASE = re.compile(r" (?:supported|backed|covered|aided|assisted) by [^,;.]*| with (?:the )?(?:air )?(?:support|backing|cover|help) (?:of|from) [^,;.]*| under (?:the )?cover of [^,;.]*")
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
 _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
                   "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
                   "threatened to", "threatens to", "vowed to", "would", "will", "could", "if", "unless",
                   "capable of", "in order to", "aims to", "seeks to", "sought to", "try to", "tried to",
-                  "trying to", "attempting to", "attempted to", "prepare for", "preparing for", "has been accused", "previously", "in the past")
+                  "trying to", "attempting to", "attempted to", "prepare for", "preparing for", "has been accused", "previously", "in the past",
+                  "stepped up", "step up", "in recent months", "in recent weeks", "in recent years", "over the past",
+                  "over recent", "escalated", "has intensified", "have intensified", "a wave of", "a spate of",
+                  "a series of attacks", "responsible for", "known for", "notorious for")
 
 
 @dataclass
@@ -102,6 +106,8 @@ class TriggerFinder:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
         words = [t.lower_ for t in sent if t.i not in exclude]
         text = " " + " ".join(words) + " "
+        # "attacked ..., supported by coalition warplanes": the support's weapons, not the attack's
+        text = _SUPPORT_PHRASE.sub(" ", text)
         for cue in ("drone", "air", "artillery", "bomb"):
             if any(f" {w} " in text for w in self.lex.cues[cue]):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):

@@ -27,6 +27,7 @@ from kg.extract.timex import TimeMention, find_times
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
                       StrengthEstimate, TimeValue)
 from kg.rdf.iris import slug
+from kg.resolve.fusion import compatible_types
 
 MAX_CHARS = 200_000          # longer texts are cut: beyond this, articles are dumps, not reports
 _FAMILY = {"Airstrike": "air", "DroneStrike": "air", "Shelling": "fire", "GroundOperation": "ground",
@@ -182,7 +183,13 @@ class Extractor:
                 _attach_counts([frames[-1]], find_counts(s.span.text), s, ex, follow_up=True)
             frames.extend(new)
         _attribute_nearby(frames, sentences)
-        frames = _merge(frames, ex)
+        headline = [f for f in frames if article.title and sentences[f.sentence].paragraph == 0]
+        body = [f for f in frames if f not in headline]
+        # The headline restates the lead: merged into the body's events, kept alone only when
+        # the body reports nothing it could merge with.
+        frames = _merge(body + headline, ex)
+        if body:
+            frames = [f for f in frames if f not in headline or not any(compatible_types(b.type, f.type) for b in body)]
         _fill_defaults(frames, sentences, ex, article.published)
         _blame_dominant_group(frames, dominant)
         for n, fr in enumerate(frames, 1):

@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 from matplotlib import rc_context
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch
@@ -31,9 +32,14 @@ ALLY_DISTANCE, ENEMY_DISTANCE, AMBIVALENT_DISTANCE = 1.0, 2.0, 1.5
 MIN_SEPARATION = 1.0
 NEIGHBOUR_DISTANCE = 1.6
 INCH_PER_UNIT = 0.85
+LEGEND_WIDTH = 3.9                   # inches
 PART_GAP = 2.4
 MAX_LABELS = 40
 MAX_EDGE_LABELS = 40
+KAMADA_KAWAI_LIMIT = 150
+# Beyond this many ties, ties are drawn as plain straight lines in one collection (thousands of
+# arrow patches take minutes to render and cannot be read anyway).
+MAX_ARROWS = 600
 
 
 def layout(graph: nx.Graph, seed: int = 7) -> dict[Hashable, tuple[float, float]]:
@@ -92,10 +98,16 @@ def _part_layout(sub: nx.Graph, seed: int) -> np.ndarray:
         return np.zeros((1, 2))
     if len(nodes) == 2:
         return np.array([[-0.5, 0.0], [0.5, 0.0]])
-    if len(nodes) <= 300:
+    if len(nodes) <= KAMADA_KAWAI_LIMIT:
         found = nx.kamada_kawai_layout(sub, weight="distance")
     else:
-        found = nx.spring_layout(sub, weight="weight", seed=seed)
+        # Kamada-Kawai is quadratic in memory and slow beyond a few hundred actors; springs
+        # pulling allies harder than enemies give the same picture in coarse form.
+        attraction = {(u, v): 1.0 / d["distance"] ** 2 for u, v, d in sub.edges(data=True)}
+        springs = nx.Graph()
+        springs.add_nodes_from(nodes)
+        springs.add_edges_from((u, v, {"attraction": w}) for (u, v), w in attraction.items())
+        found = nx.spring_layout(springs, weight="attraction", seed=seed)
     xy = np.array([found[n] for n in nodes], dtype=float)
     xy -= xy.mean(axis=0)
     _, vectors = np.linalg.eigh(np.cov(xy.T))
@@ -142,16 +154,19 @@ def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None,
     ys = [pos[v][1] for v in graph] or [0.0]
     xlim = (min(xs) - 0.9, max(xs) + 0.9)
     ylim = (min(ys) - 0.75, max(ys) + 0.45)
-    # The drawing area takes the layout's proportions, within reason; legend on the right.
-    # About 0.85 inch per layout unit (neighbours 1.6 units apart), within a page that a
-    # screen or an A3 sheet can show.
-    width = min(max((xlim[1] - xlim[0]) * INCH_PER_UNIT / 0.68, 8.0), 26.0)
-    shape = min(max((ylim[1] - ylim[0]) / (xlim[1] - xlim[0]), 0.45), 1.1)
-    area_w = width * 0.68
-    height = max(area_w * shape + 1.6, 5.5)
+    # About 0.85 inch per layout unit (neighbours 1.6 units apart), within a page that a screen
+    # or an A3 sheet can show; the drawing keeps the layout's proportions, the legend has a
+    # column of its own on the right and the title a band at the top.
+    x_range, y_range = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    area_w = min(max(x_range * INCH_PER_UNIT, 4.5), 22.0)
+    area_h = area_w * y_range / x_range
+    if area_h > 16.0:
+        area_w, area_h = area_w * 16.0 / area_h, 16.0
+    margin, title_band = 0.3, 1.3
+    width = margin + area_w + margin + LEGEND_WIDTH
+    height = max(area_h + title_band + margin, 6.0)
     fig = Figure(figsize=(width, height), dpi=dpi)
-    top = 1 - 1.3 / height
-    ax = fig.add_axes((0.02, 0.03, 0.68, top - 0.04))
+    ax = fig.add_axes((margin / width, margin / height, area_w / width, (height - title_band - margin) / height))
     ax.set_axis_off()
     fig.text(0.02, 1 - 0.3 / height, title or "Actor network", fontsize=17, fontweight="bold", va="top")
     fig.text(0.02, 1 - 0.75 / height, _subtitle(graph), fontsize=10.5, color="#444444", va="top")
@@ -168,7 +183,7 @@ def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None,
               for v in graph}
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_aspect("equal", adjustable="box", anchor="NW")
+    ax.set_aspect("equal", adjustable="box", anchor="W")
 
     circles = {}
     for v in sorted(graph, key=lambda v: sizes[v]):
@@ -214,14 +229,18 @@ def _draw_edges(ax, graph: nx.Graph, pos, circles, label_boxes, badge: float) ->
             key = tuple(sorted((str(u), str(v))))
             by_pair[key].append((u, v, data))
             ends[key] = (u, v) if str(u) == key[0] else (v, u)
+    if graph.number_of_edges() > MAX_ARROWS:
+        _draw_plain_edges(ax, graph, pos)
+        return
     label_edges = graph.number_of_edges() <= MAX_EDGE_LABELS
-    avoid = graph.number_of_nodes() <= 300
+    names = list(circles)
+    obstacles = np.array([(*pos[n], circles[n].get_radius() + 0.08) for n in names])
     for pair, ties in sorted(by_pair.items()):
         ties.sort(key=lambda t: (t[2].get("kind", ""), str(t[0])))
         k = len(ties)
         spread = [0.0] if k == 1 else [-0.25 + 0.5 * i / (k - 1) for i in range(k)]
         a, b = ends[pair]
-        base = _bend_around(pos, circles, a, b, spread) if avoid else 0.0
+        base = _bend_around(pos, obstacles, names, a, b, spread)
         for (u, v, data), offset in zip(ties, spread):
             rad = base + offset
             if u != a:
@@ -240,6 +259,17 @@ def _draw_edges(ax, graph: nx.Graph, pos, circles, label_boxes, badge: float) ->
                 label_boxes.append((mx - badge, my - badge, mx + badge, my + badge))
                 ax.text(mx, my, str(data["events"]), fontsize=8, color=colour, ha="center", va="center", zorder=4,
                         bbox={"boxstyle": "circle,pad=0.18", "fc": "white", "ec": colour, "lw": 0.8})
+
+
+def _draw_plain_edges(ax, graph: nx.Graph, pos) -> None:
+    segments, colours, widths = [], [], []
+    for u, v, data in graph.edges(data=True):
+        if u == v:
+            continue
+        segments.append((pos[u], pos[v]))
+        colours.append(style.RELATION_COLOURS.get(data.get("kind", "co-agent"), "#777777"))
+        widths.append(0.6 * style.edge_thickness(float(data.get("weight", 1.0))))
+    ax.add_collection(LineCollection(segments, colors=colours, linewidths=widths, alpha=0.35, zorder=2))
 
 
 def _curve_point(p1, p2, rad: float, t: float) -> tuple[float, float]:
@@ -267,19 +297,23 @@ def _badge_point(p1, p2, rad: float, circles, boxes, size: float) -> tuple[float
     return _curve_point(p1, p2, rad, candidates[0])
 
 
-def _bend_around(pos, circles, a: Hashable, b: Hashable, spread: list[float]) -> float:
-    """The smallest extra bend that keeps all ties between a and b clear of other actors."""
-    others = [(pos[n], circle.get_radius() + 0.08) for n, circle in circles.items() if n not in (a, b)]
-    if not others:
+def _bend_around(pos, obstacles: np.ndarray, names: list[Hashable], a: Hashable, b: Hashable,
+                 spread: list[float]) -> float:
+    """The smallest extra bend that keeps all ties between a and b clear of other actors.
+
+    `obstacles` holds one row (x, y, clearance radius) per actor, in the order of `names`.
+    """
+    others = obstacles[[i for i, n in enumerate(names) if n != a and n != b]]
+    if not len(others):
         return 0.0
-    steps = np.linspace(0.08, 0.92, 22)
+    t = np.linspace(0.08, 0.92, 22)[:, None]
+    (x1, y1), (x2, y2) = pos[a], pos[b]
 
     def clear(rad: float) -> bool:
-        for t in steps:
-            x, y = _curve_point(pos[a], pos[b], rad, float(t))
-            if any((x - ox) ** 2 + (y - oy) ** 2 < r * r for (ox, oy), r in others):
-                return False
-        return True
+        cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
+        x = (1 - t) ** 2 * x1 + 2 * t * (1 - t) * cx + t ** 2 * x2
+        y = (1 - t) ** 2 * y1 + 2 * t * (1 - t) * cy + t ** 2 * y2
+        return not ((x - others[:, 0]) ** 2 + (y - others[:, 1]) ** 2 < others[:, 2] ** 2).any()
 
     for base in (0.0, 0.2, -0.2, 0.35, -0.35, 0.5, -0.5):
         if all(clear(base + offset) for offset in spread):
@@ -302,7 +336,8 @@ def _legend(fig: Figure, graph: nx.Graph, size_by: str) -> None:
     notes = ["", f"circle size: {metric}", "line width: reports (operation \u00d7", "    independent outlet)",
              "number on a tie: operations"]
     handles += [Line2D([], [], linestyle="", marker="", label=text) for text in notes]
-    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.715, 1 - 1.3 / fig.get_figheight()),
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(1 - LEGEND_WIDTH / width, 1 - 1.3 / height),
                         frameon=False, fontsize=10, title="Actors and ties", title_fontsize=11, alignment="left")
     legend.get_title().set_fontweight("bold")
 

@@ -44,6 +44,8 @@ def network_report(graph: nx.Graph, by: str = DEFAULT_RANKING, snapshots: list[d
     report: dict[str, Any] = {
         "filters": {k: _plain(graph.graph.get(k)) for k in ("since", "until", "region", "kinds", "min_weight")},
         "events": graph.graph.get("events", 0),
+        "ranked_by": by,
+        "betweenness_sample": graph.graph.get("betweenness_sample"),     # None: exact
         "actors": actor_rows(graph, by),
         "ties": [{k: _plain(v) for k, v in row.items()} for row in edge_rows(graph)],
         "tie_counts": tie_counts(graph),

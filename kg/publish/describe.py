@@ -145,3 +145,15 @@ def graph_notes(store: Store, graphs: Iterable[str]) -> dict[str, GraphNote]:
 def _chunks(items: list[str]) -> Iterable[list[str]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start:start + _CHUNK]
+
+
+_GRAPH_SUBJECTS = "SELECT DISTINCT ?s WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} ORDER BY ?s LIMIT {limit}"
+_GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"
+
+
+def graph_contents(store: Store, iri: str, *, limit: int = 500) -> tuple[int, list[str]]:
+    """How many statements the named graph ``iri`` holds, and (up to ``limit``) what it describes."""
+    n = node(iri)
+    size = store.query(_GRAPH_SIZE.format(node=n), union_default_graph=False).rows[0][0]
+    subjects = store.query(_GRAPH_SUBJECTS.format(node=n, limit=limit), union_default_graph=False).rows
+    return int(size.value), [row[0].value for row in subjects if isinstance(row[0], ox.NamedNode)]
