@@ -323,7 +323,8 @@ class Extractor:
         keys = []
         reference = set()
         for f in s.mentions:
-            if f.category == "place" and (f.start, f.end) in key_of and not _dateline(doc, f):
+            possessive = f.end < len(doc) and doc[f.end].text in ("'s", "’s")   # "Iraq's army"
+            if f.category == "place" and (f.start, f.end) in key_of and not _dateline(doc, f) and not possessive:
                 k = key_of[(f.start, f.end)]
                 if k not in keys:
                     keys.append(k)
@@ -403,6 +404,10 @@ def _dateline(doc: Doc, f: Found) -> bool:
     """"ERBIL (Kurdistan 24) –", "MOGADISHU, Somalia -": where the report was filed."""
     first = doc[f.start]
     at_start = f.start == 0 or "\n" in doc[f.start - 1].text or first.is_sent_start
+    # "ERBIL, Kurdistan Region -": the region after the dateline city
+    if not at_start and f.start >= 2 and doc[f.start - 1].text == "," and doc[f.start - 2].text.isupper() \
+            and f.end < len(doc) and doc[f.end].text in ("-", "–", "—", "("):
+        return True
     if not at_start:
         return False
     nxt = doc[f.end].text if f.end < len(doc) else ""
@@ -485,8 +490,15 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
             previous[(id(fr), attr)] = c
 
 
+def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
+    """Forces that "attacked" or "clashed" on the day of their own operation: the operation."""
+    kinds = {a.type, b.type}
+    return "GroundOperation" in kinds and bool(kinds & {"Attack", "Raid", "Clash"}) \
+        and bool(set(a.agents) & set(b.agents))
+
+
 def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
-    if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type:
+    if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type and not _operation_and_its_fighting(a, b):
         return False
     if a.time and b.time and a.time.iso()[:7] != b.time.iso()[:7]:
         return False
@@ -523,13 +535,15 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 continue          # "the attack" with nothing to attach it to
             kept.append(fr)
             continue
-        # a more specific type wins ("raids" by jets are the airstrikes already reported)
-        if generic and target.type != fr.type and _FAMILY.get(target.type) == _FAMILY.get(fr.type):
-            pass
+        if _operation_and_its_fighting(target, fr):
+            target.type = "GroundOperation"
         for attr in ("agents", "targets", "supporters", "places", "sources"):
             seq = getattr(target, attr)
+            # a party keeps the role the earlier mention gave it: the coalition that "supported"
+            # the operation does not become its agent because a later line says it "struck"
+            held = target.agents + target.targets + target.supporters if attr in ("agents", "targets", "supporters") else []
             for key in getattr(fr, attr):
-                if key not in seq:
+                if key not in seq and key not in held:
                     seq.append(key)
         target.targets = [k for k in target.targets if k not in target.agents and k not in target.supporters]
         target.supporters = [k for k in target.supporters if k not in target.agents]
