@@ -274,6 +274,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
             elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
+            elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
+                _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"
             elif words and words[-1] in _NOT_TARGET_BEFORE:
                 continue
             elif any(w in _TARGET_CUES for w in words) or (len(words) <= 2 and _verbal(t)):

@@ -41,6 +41,14 @@ _GROUP_ANAPHORA = {"militants", "the militants", "insurgents", "the insurgents",
                    "the insurgent group", "the rebels", "rebels", "fighters", "the fighters", "the organisation",
                    "the organization", "jihadist fighters", "islamist militants", "islamist fighters",
                    "suspected militants", "suspected jihadists"}
+# Nouns naming a country's soldiers or police without saying whose: resolved by the article's country.
+_NATIONAL_FORCE_NOUNS = {"soldier", "soldiers", "military patrol", "army patrol", "military checkpoint",
+                         "army checkpoint", "military convoy", "army convoy", "military vehicle",
+                         "army vehicle", "military post", "army post", "military outpost", "army outpost",
+                         "military base", "army base", "military personnel", "servicemen", "conscripts",
+                         "army officer", "army officers", "military positions", "army positions"}
+_POLICE_NOUNS = {"policeman", "policemen", "police officer", "police officers", "police patrol",
+                 "police checkpoint", "police station", "police post", "police vehicle", "police forces"}
 _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "This",
               "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "As", "After", "Before",
               "Since", "While", "When", "According", "However", "Meanwhile", "Also", "Some", "Many",
@@ -93,6 +101,10 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
         by_key.setdefault("U|" + alias, []).append(alias)
     for alias in _GROUP_ANAPHORA:
         by_key.setdefault("R|" + alias, []).append(alias)
+    for alias in _NATIONAL_FORCE_NOUNS:
+        by_key.setdefault("F|army", []).append(alias)
+    for alias in _POLICE_NOUNS:
+        by_key.setdefault("F|police", []).append(alias)
     for label, phrases in by_key.items():
         add(ci, label, phrases)
     by_key_cs: dict[str, list[str]] = {}
@@ -140,6 +152,13 @@ class MentionFinder:
                         out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2))
                 elif tag == "U":
                     out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
+                elif tag == "F":
+                    # "a military checkpoint", "policemen": the national army or police of the story
+                    key = self.lex.default_force(countries[0]) if value == "army" and countries else None
+                    if value == "police" and countries:
+                        key = self.lex.context_aliases.get("police", {}).get(countries[0])
+                    if key:
+                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 0))
                 elif tag == "R":
                     out.append(Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0))
         return out

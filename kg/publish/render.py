@@ -22,7 +22,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False, "indent": 1}
-    env.globals["csp"] = CONTENT_SECURITY_POLICY
+    # frame-ancestors has no effect in a <meta> policy; the server sends it as a header.
+    env.globals["csp_meta"] = CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", "")
     return env
 
 

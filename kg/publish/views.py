@@ -17,7 +17,7 @@ from kg import __version__
 from kg.publish import rdfio
 from kg.publish.catalog import Catalog
 from kg.publish.describe import Description, GraphNote
-from kg.publish.links import Linker, external_href, term_href
+from kg.publish.links import INDEX_PAGES, Linker, external_href, term_href
 from kg.publish.negotiation import RDF_REPRESENTATIONS
 from kg.publish.ontology_doc import OntologyIndex
 from kg.publish.rebase import Rebase
@@ -74,6 +74,7 @@ class Site:
                     Link("Sources", page("sources")), Link("Articles", page("articles")),
                     Link("Ontology", page("ontology"))]
                    + ([Link("SPARQL", self.sparql)] if self.sparql else []),
+            "pages": {name: page(name) for name in INDEX_PAGES},
             "stylesheet": page("style.css"),
             "license": Link(self.license, external_href(self.license)) if self.license else None,
             "version": __version__,
