@@ -52,10 +52,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _term_text(term) -> str:
+def _term_text(term, compact: bool = False) -> str:
     if term is None:
         return ""
-    return term.value
+    value = term.value
+    if compact and type(term).__name__ == "NamedNode":
+        from kg.rdf.terms import PREFIXES
+        for prefix, ns in PREFIXES.items():
+            if value.startswith(ns):
+                return f"{prefix}:{value[len(ns):]}"
+    return value
 
 
 def _print_result(result, fmt: str, out) -> None:
@@ -66,7 +72,7 @@ def _print_result(result, fmt: str, out) -> None:
         for t in result.triples:
             print(f"{t} .", file=out)
         return
-    rows = [[_term_text(v) for v in row] for row in result.rows]
+    rows = [[_term_text(v, compact=fmt == "table") for v in row] for row in result.rows]
     if fmt == "json":
         print(json.dumps([dict(zip(result.variables, r)) for r in rows], ensure_ascii=False, indent=1), file=out)
     elif fmt == "csv":

@@ -24,9 +24,9 @@ _SUPPORT_CUES = [
     ("with", "air", "support", "from"), ("with", "air", "support", "of"), ("under", "the", "cover", "of"),
     ("covered", "by"), ("with", "the", "assistance", "of"), ("with", "assistance", "from"),
     ("with", "the", "participation", "of"), ("air", "support", "from"), ("support", "from"),
+    ("in", "coordination", "with"), ("in", "cooperation", "with"), ("in", "conjunction", "with"),
 ]
-_COAGENT_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
-                 ("in", "cooperation", "with"), ("in", "coordination", "with"), ("and",), ("in", "conjunction", "with")]
+_COAGENT_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"), ("and",)]
 _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck", "hit", "attacked",
                 "attacking", "ambushed", "killing", "killed", "kidnapped", "abducted", "arrested", "detained",
                 "captured", "capturing", "arresting", "detaining", "kidnapping", "abducting", "pounded",
@@ -38,14 +38,16 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "checkpoint", "patrol", "post", "posts", "sites", "site", "dens", "gatherings", "shepherds",
                 "destroyed", "destroying", "wounded", "wounding", "injured", "injuring", "hitting",
                 "kidnapping", "abducting", "seized", "seizing", "ambushing", "shot", "shooting", "executing",
-                "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted"}
+                "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted",
+                "whereabouts", "trace", "hunt", "hunting", "pursue", "pursuing", "pursuit", "track", "tracking",
+                "clear", "clearing", "flush", "expel", "expelling", "dislodge", "eliminate", "eliminating"}
 _CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b")
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
 _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
                "whose", "where", "as", "because", "after", "when", "since", "before", "despite", "though"}
 _NOT_TARGET_BEFORE = {"through", "via", "with", "by", "from", "alongside", "including", "and"}
 _BY = "by"
-_SUPPORT_PHRASE = re.compile(r" (?:supported|backed|covered|aided|assisted) by [^,;.]*| with (?:the )?(?:air )?(?:support|backing|cover|help) (?:of|from) [^,;.]*| under (?:the )?cover of [^,;.]*")
+_SUPPORT_PHRASE = re.compile(r" (?:supported|backed|covered|aided|assisted) by [^,;.]*| in (?:coordination|cooperation|conjunction) with [^,;.]*| with (?:the )?(?:air )?(?:support|backing|cover|help) (?:of|from) [^,;.]*| under (?:the )?cover of [^,;.]*")
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
 _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
                   "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
@@ -251,7 +253,10 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
         if boundary:
             continue
-        if p.start < t.start:
+        if p.start < t.start and any(tok.lower_ in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")
+                                     for tok in doc[p.end:t.start]):
+            _add(r.supporters, p.key)       # "coalition warplanes backed the operation"
+        elif p.start < t.start:
             # before the trigger: the subject (agent) of an active trigger, the target of a passive
             if t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
                 # "four militants were killed in a drone strike": the victims

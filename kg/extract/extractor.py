@@ -6,6 +6,7 @@ repeated mentions of one event within the article.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -110,10 +111,10 @@ class Extractor:
         country = countries[0] if countries else None
 
         sentences: list[_Sentence] = []
-        paragraph = 0
+        # A line is a paragraph: news bodies put one paragraph per line; the headline is line 0.
+        line_starts = [m.end() for m in re.finditer(r"\n+", doc.text)]
         for n, sent in enumerate(doc.sents):
-            if n and "\n\n" in doc.text[sentences[-1].span.end_char if sentences else 0:sent.start_char + 1]:
-                paragraph += 1
+            paragraph = bisect.bisect_right(line_starts, sent.start_char)
             sentences.append(_Sentence(n, sent, paragraph))
         starts = [s.span.start for s in sentences]
 
@@ -177,13 +178,16 @@ class Extractor:
         frames: list[EventFrame] = []
         for s in sentences:
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
+            if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
+                    and s.index - frames[-1].sentence <= 2:
+                new = []      # "Three militants were killed.": the toll of the event just told
             if not new and frames and s.index - frames[-1].sentence <= 2 \
                     and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
                 # "At least five soldiers were killed": the toll of the event just reported
                 _attach_counts([frames[-1]], find_counts(s.span.text), s, ex, follow_up=True)
             frames.extend(new)
         _attribute_nearby(frames, sentences)
-        headline = [f for f in frames if article.title and sentences[f.sentence].paragraph == 0]
+        headline = [f for f in frames if article.title and sentences[f.sentence].span.start_char < len(article.title)]
         body = [f for f in frames if f not in headline]
         # The headline restates the lead: merged into the body's events, kept alone only when
         # the body reports nothing it could merge with.
@@ -480,8 +484,11 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
         attr = c.kind
         before = previous.get((id(fr), attr))
         current = getattr(fr, attr)
-        if current is None:
+        vague_key = f"_{attr}_vague"
+        if current is None or (getattr(fr, vague_key, False) and not c.vague):
+            # "killing a number of militants ... Three militants were killed": the figure wins
             setattr(fr, attr, c.value)
+            setattr(fr, vague_key, c.vague)
         elif before is not None and not c.vague and not _NOT_A_SUM.search(s.span.text[before.end:c.start]):  # type: ignore[attr-defined]
             setattr(fr, attr, current + c.value)
         elif attr == "killed" and current != c.value:

@@ -18,6 +18,9 @@ the number of (operation, independent outlet) pairs, so an operation confirmed b
 outlets weighs three and one nobody attributes weighs one. `first` / `last` are the dates of
 the earliest and latest operation in their own precision, `start` / `end` the days they cover.
 
+An operation is counted once however many articles report it: under one IRI described by
+several article graphs, or under per-article IRIs linked by owl:sameAs (cross-article fusion).
+
 Reading (`read_events`, SPARQL only) and folding (`fold`, plain Python) are separate so the
 folding can be tested with plain values and so per-window snapshots reuse one read.
 """
@@ -98,6 +101,15 @@ SELECT DISTINCT ?event ?article ?outlet WHERE {{
 }}
 """
 
+# Reports of one operation in other articles, linked by cross-article fusion (either direction).
+SAME_EVENT_QUERY = _PREFIXES + """
+SELECT DISTINCT ?event ?other WHERE {{
+  {{ SELECT DISTINCT ?event WHERE {{ {events} ?event ckg:agent|ckg:target|ckg:supporter ?someone . }} }}
+  {{ ?event owl:sameAs ?other . }} UNION {{ ?other owl:sameAs ?event . }}
+  FILTER(isIRI(?other) && ?other != ?event)
+}}
+"""
+
 # Labels, classes and identifiers of every participant.
 ACTOR_FACTS_QUERY = _PREFIXES + """
 SELECT DISTINCT ?actor ?property ?value WHERE {{
@@ -151,6 +163,7 @@ class EventInfo:
     dates: tuple[str, ...] = ()
     articles: frozenset[str] = frozenset()
     outlets: frozenset[str] = frozenset()
+    same_as: frozenset[str] = frozenset()      # IRIs of other reports of this operation
 
     @property
     def period(self) -> Period | None:
@@ -223,7 +236,7 @@ def read_events(store: Any, region: str | None = None) -> EventData:
         articles[event.value].add(article.value)
         outlets[event.value].add(outlet.value)
 
-    events = [
+    reports = [
         EventInfo(
             iri=iri, agents=frozenset(r["agent"]), targets=frozenset(r["target"]),
             supporters=frozenset(r["supporter"]), types=frozenset(types.get(iri, ())),
@@ -232,8 +245,53 @@ def read_events(store: Any, region: str | None = None) -> EventData:
         )
         for iri, r in sorted(roles.items())
     ]
-    return EventData(events=events, actors=_actors(rows(ACTOR_FACTS_QUERY)), region=region,
+    links = [(a.value, b.value) for a, b in rows(SAME_EVENT_QUERY)]
+    return EventData(events=merge_reports(reports, links), actors=_actors(rows(ACTOR_FACTS_QUERY)), region=region,
                      region_places=region_places)
+
+
+def merge_reports(reports: Iterable[EventInfo], same_as: Iterable[tuple[str, str]]) -> list[EventInfo]:
+    """One EventInfo per operation: reports linked by owl:sameAs (transitively) become one.
+
+    Cross-article fusion gives each article its own event IRI and links the reports of one
+    operation; counting each report would weigh a tie by its press coverage twice over. The
+    merged operation takes the lowest IRI, the union of participants, types, dates, articles
+    and outlets, and lists the other IRIs in `same_as`.
+    """
+    by_iri = {r.iri: r for r in reports}
+    parent = {iri: iri for iri in by_iri}
+
+    def root(iri: str) -> str:
+        while parent[iri] != iri:
+            parent[iri] = parent[parent[iri]]
+            iri = parent[iri]
+        return iri
+
+    for a, b in same_as:
+        if a in parent and b in parent:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[EventInfo]] = defaultdict(list)
+    for iri in sorted(by_iri):
+        groups[root(iri)].append(by_iri[iri])
+    merged = []
+    for iri, members in sorted(groups.items()):
+        if len(members) == 1:
+            merged.append(members[0])
+            continue
+        merged.append(EventInfo(
+            iri=iri,
+            agents=frozenset().union(*(m.agents for m in members)),
+            targets=frozenset().union(*(m.targets for m in members)),
+            supporters=frozenset().union(*(m.supporters for m in members)),
+            types=frozenset().union(*(m.types for m in members)),
+            dates=tuple(sorted({d for m in members for d in m.dates})),
+            articles=frozenset().union(*(m.articles for m in members)),
+            outlets=frozenset().union(*(m.outlets for m in members)),
+            same_as=frozenset(m.iri for m in members if m.iri != iri),
+        ))
+    return merged
 
 
 def resolve_region(store: Any, region: str) -> tuple[str, ...]:

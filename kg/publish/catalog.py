@@ -256,3 +256,4 @@ class Catalog:
 def _literal(text: str) -> str:
     """Text for the inside of a SPARQL string literal."""
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+

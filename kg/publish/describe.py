@@ -157,3 +157,18 @@ def graph_contents(store: Store, iri: str, *, limit: int = 500) -> tuple[int, li
     size = store.query(_GRAPH_SIZE.format(node=n), union_default_graph=False).rows[0][0]
     subjects = store.query(_GRAPH_SUBJECTS.format(node=n, limit=limit), union_default_graph=False).rows
     return int(size.value), [row[0].value for row in subjects if isinstance(row[0], ox.NamedNode)]
+
+
+class GraphNoteCache:
+    """Graph notes looked up once each: the store does not change while it is published."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._known: dict[str, GraphNote] = {}
+
+    def __call__(self, graphs: Iterable[str]) -> dict[str, GraphNote]:
+        graphs = set(graphs)
+        missing = [g for g in graphs if g not in self._known]
+        if missing:
+            self._known.update(graph_notes(self.store, missing))
+        return {g: self._known[g] for g in graphs}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +45,11 @@ def write_dumps(store: OxigraphStore, root: Path, rebase: Rebase, prefixes: dict
     return [_dump(root, nquads, N_QUADS), _dump(root, turtle, TURTLE)]
 
 
-def _gzip(path: Path) -> gzip.GzipFile:
+@contextmanager
+def _gzip(path: Path) -> Iterator[gzip.GzipFile]:
     # mtime=0 and no file name: the same data gives the same bytes, so mirrors can compare hashes.
-    return gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), mtime=0)
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+        yield out
 
 
 def _dump(root: Path, path: Path, representation: Representation) -> Dump:
