@@ -421,13 +421,16 @@ class MentionFinder:
     def country_context(self, place_spans: list[tuple[int, int, str]], hints: list[str]) -> list[str]:
         """The article's countries, most mentioned first, from places whose name is unambiguous."""
         votes: Counter[str] = Counter()  # type: ignore[assignment]
+        weak: Counter[str] = Counter()   # towns known only from GeoNames: "Bara" is in Brazil too
         for _, _, name in place_spans:
             cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name)
             countries = {c.country for c in cands[:3] if c.country}
             best = cands[0] if cands else None
             if best is not None and best.country:
                 weight = 3 if best.kind == "Country" else (2 if len(countries) == 1 else 1)
-                votes[best.country] += weight
+                (votes if best.curated else weak)[best.country] += weight
+        if not votes:
+            votes = weak
         # The publisher's country only breaks ties: Reuters (GB) writes about Iraq.
         for hint in hints:
             votes[hint] += 0.5

@@ -164,7 +164,10 @@ def draw_network(graph: nx.Graph, path: str | Path, *, title: str | None = None,
         area_w, area_h = area_w * 16.0 / area_h, 16.0
     margin, title_band = 0.3, 1.3
     width = margin + area_w + margin + LEGEND_WIDTH
-    height = max(area_h + title_band + margin, 6.0)
+    kinds = {d.get("kind") for _, d in graph.nodes(data=True)}
+    relations = {d.get("kind") for *_, d in graph.edges(data=True)}
+    legend_h = 0.6 + 0.31 * (len(kinds) + len(relations) + 5)        # entries of _legend, in inches
+    height = max(area_h + title_band + margin, legend_h + title_band, 4.5)
     fig = Figure(figsize=(width, height), dpi=dpi)
     ax = fig.add_axes((margin / width, margin / height, area_w / width, (height - title_band - margin) / height))
     ax.set_axis_off()
