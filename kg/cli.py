@@ -158,7 +158,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0 if removed == len(ids) else 1
 
 
-_COMMAND_MODULES = ("kg.network.cli", "kg.publish.cli", "kg.validate.cli", "kg.bench_cli")
+_COMMAND_MODULES = ("kg.network.cli", "kg.publish.cli", "kg.validate.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,6 +6,13 @@ set -u
 need=()
 command -v java   >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+# graphology-gexf (npm; versions pinned in tests/js/package-lock.json) reads the GEXF exports
+# back in the network tests. Without npm, or offline, those tests skip.
+js_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/js"
+if command -v npm >/dev/null 2>&1 && [ -f "$js_dir/package.json" ] && [ ! -d "$js_dir/node_modules/graphology-gexf" ]; then
+  (cd "$js_dir" && npm ci --no-audit --no-fund --silent) >/dev/null 2>&1 \
+    || echo "warning: could not install tests/js npm packages; the GEXF read-back test will skip" >&2
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
