@@ -82,7 +82,10 @@ class Builder:
         self._refresh_ontology()
         errors: list[IngestError] = []
         articles = read_articles(list(inputs), errors=errors)
-        for ex in self.extractor.extract_many(self._changed(articles, report, force, progress)):
+        def failed(article: Article, exc: Exception) -> None:
+            errors.append(IngestError(article.origin or article.url, f"extraction failed: {type(exc).__name__}: {exc}"))
+
+        for ex in self.extractor.extract_many(self._changed(articles, report, force, progress), on_error=failed):
             ex = self.fuser.fuse(ex)
             try:
                 self.store.replace_article(self.minter.article_graph(ex.article.id),

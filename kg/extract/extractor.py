@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -83,14 +83,23 @@ class Extractor:
     def extract(self, article: Article) -> Extraction:
         return self._extract(article, self.nlp(_text_of(article)))
 
-    def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Extraction]:
-        """Batched through nlp.pipe; yields in input order."""
+    def extract_many(self, articles: Iterable[Article], batch_size: int = 32,
+                     on_error: Callable[[Article, Exception], None] | None = None) -> Iterator[Extraction]:
+        """Batched through nlp.pipe; yields in input order. An article that makes extraction
+        fail is reported to `on_error` (or raised when there is none); the batch goes on."""
         pending: list[Article] = []
 
         def flush() -> Iterator[Extraction]:
             docs = self.nlp.pipe((_text_of(a) for a in pending), batch_size=batch_size)
             for art, doc in zip(pending, docs):
-                yield self._extract(art, doc)
+                try:
+                    result = self._extract(art, doc)
+                except Exception as exc:  # one bad article must not stop a build of thousands
+                    if on_error is None:
+                        raise
+                    on_error(art, exc)
+                    continue
+                yield result
             pending.clear()
 
         for art in articles:
