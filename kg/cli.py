@@ -206,8 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+            if exc.name is None or not module_name.startswith(exc.name):
+                raise           # a missing dependency inside the module is a real error
             continue
         module.register(sub)
 

@@ -244,6 +244,9 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start in backed:
             _add(r.supporters, p.key)
             continue
+        if p.start >= 2 and doc[p.start - 1].text == "-" and doc[p.start - 2].lower_ == "anti":
+            _add(r.targets, p.key)          # "anti-IS operation"
+            continue
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
