@@ -146,7 +146,14 @@ class Extractor:
         groups = Counter(f.key for f in found if f.category == "actor" and f.kind == "NonStateArmedGroup")
         dominant = groups.most_common(1)[0][0] if groups else None
         key_of: dict[tuple[int, int], str] = {}
+        # known places of each sentence (by its first token), to place the ones the gazetteer lacks
+        self._sentence_places = {}
         for f in found:
+            if f.category == "place" and (f.start, f.end) in place_of:
+                rec = place_of[(f.start, f.end)]
+                if rec.kind != "Country" and rec.lat is not None:
+                    self._sentence_places.setdefault(doc[f.start].sent.start, []).append((f.start, rec))
+        for f in sorted(found, key=lambda f: f.category == "newplace"):
             key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country, dominant)
             if key:
                 key_of[(f.start, f.end)] = key
@@ -236,6 +243,14 @@ class Extractor:
             ent = ex.entities.get(place.key) or Entity(
                 place.key, "place", place.kind, place.label, wikidata=place.wikidata, geonames=place.geonames,
                 lat=place.lat, lon=place.lon, precision_km=place.precision_km, within=place.within)
+        elif f.category == "newplace":
+            # a place the gazetteer lacks: placed at the known place next to it, if any
+            label = re.sub(r"^(?i:the)\s+", "", text)
+            near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, []))
+            key = f"unlisted_{(country or 'xx').lower()}_{slug(label)}"
+            ent = ex.entities.get(key) or Entity(
+                key, "place", f.kind, label, lat=near.lat if near else None, lon=near.lon if near else None,
+                precision_km=30.0 if near else None, within=near.key if near else None)
         elif f.category == "person":
             key = "person_" + slug(text)
             ent = ex.entities.get(key) or Entity(key, "actor", "Person", text)
@@ -337,7 +352,7 @@ class Extractor:
         reference = set()
         for f in s.mentions:
             possessive = f.end < len(doc) and doc[f.end].text in ("'s", "’s")   # "Iraq's army"
-            if f.category == "place" and (f.start, f.end) in key_of and not _dateline(doc, f) and not possessive:
+            if f.category in ("place", "newplace") and (f.start, f.end) in key_of and not _dateline(doc, f) and not possessive:
                 k = key_of[(f.start, f.end)]
                 if k not in keys:
                     keys.append(k)
@@ -433,6 +448,13 @@ def _reference_point(doc: Doc, f: Found) -> bool:
     return bool(re.search(rf"\b(?:km|kilometres|kilometers|miles)\b.*\bof\s*(?:the\s+)?$|\b{_DIRECTIONS}\s+of\s*(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", before))
 
 
+def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: list) -> Entity | None:
+    if not place_of_sentence:
+        return None
+    _, rec = min(place_of_sentence, key=lambda p: abs(p[0] - f.start))
+    return ex.entities.get(rec.key)
+
+
 def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, char: int, category: str) -> str | None:
     best, dist = None, 10 ** 9
     for f in s.mentions:
@@ -463,8 +485,8 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
     dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)]
     if not dated:
         return None
-    # prefer day precision, then the closest to the trigger
-    dated.sort(key=lambda tm: ({"day": 0, "month": 1, "year": 2}[tm.time.precision], abs(tm.start - pos)))  # type: ignore[union-attr]
+    # the closest to the trigger, with a little preference for a precise day
+    dated.sort(key=lambda tm: abs(tm.start - pos) - (25 if tm.time.precision == "day" else 0))  # type: ignore[union-attr]
     return dated[0].time
 
 

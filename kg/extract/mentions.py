@@ -41,6 +41,15 @@ _GROUP_ANAPHORA = {"militants", "the militants", "insurgents", "the insurgents",
                    "the insurgent group", "the rebels", "rebels", "fighters", "the fighters", "the organisation",
                    "the organization", "jihadist fighters", "islamist militants", "islamist fighters",
                    "suspected militants", "suspected jihadists"}
+# Nouns that announce a place name the gazetteer may not know, and the kind of place it is.
+_SETTLEMENT_NOUNS = {"village": "Settlement", "town": "Settlement", "hamlet": "Settlement", "city": "Settlement",
+                     "neighbourhood": "Settlement", "neighborhood": "Settlement", "camp": "Settlement",
+                     "area": "Settlement", "district": "AdminRegion", "sub-district": "AdminRegion",
+                     "subdistrict": "AdminRegion", "province": "AdminRegion", "region": "AdminRegion"}
+_FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "checkpoint", "refinery",
+                   "oilfield", "crossing", "bridge", "mosque", "market", "school", "barracks", "garrison",
+                   "outpost", "stadium", "port", "airfield"}
+
 # Nouns naming a country's soldiers or police without saying whose: resolved by the article's country.
 _NATIONAL_FORCE_NOUNS = {"soldier", "soldiers", "military patrol", "army patrol", "military checkpoint",
                          "army checkpoint", "military convoy", "army convoy", "military vehicle",
@@ -341,6 +350,55 @@ class MentionFinder:
                 out.append(Found(i, j + 1, "group", "", "NonStateArmedGroup", 0))
         return out
 
+    # ------------------------------------------------------------------ places nobody listed
+    def unknown_places(self, doc: Doc, taken: set[int], known: list[Found]) -> list[Found]:
+        """"the village of Dounkoun", "El Salini base", "Toeni area": places the gazetteer lacks.
+
+        The key is the name itself; the extractor gives such a place the position of a known
+        place next to it, with a wide precision, or none.
+        """
+        out = []
+        tokens = list(doc)
+        n_tok = len(tokens)
+
+        def name_after(j: int) -> int:
+            k = j
+            while k < n_tok and k - j < 4 and k not in taken and (
+                    (tokens[k].is_alpha and _capitalised(tokens[k].text) and tokens[k].text not in _NOT_NAMES)
+                    or (tokens[k].text == "-" and k > j) or (tokens[k].lower_ in _PARTICLES and k + 1 < n_tok
+                                                             and tokens[k + 1].text == "-")):
+                k += 1
+            while k > j and tokens[k - 1].text == "-":
+                k -= 1
+            return k
+
+        def name_before(j: int) -> int:
+            k = j
+            while k - 1 >= 0 and j - k < 4 and (k - 1) not in taken and (
+                    (tokens[k - 1].is_alpha and _capitalised(tokens[k - 1].text) and not tokens[k - 1].is_sent_start
+                     and tokens[k - 1].text not in _NOT_NAMES) or tokens[k - 1].text == "-"):
+                k -= 1
+            while k < j and tokens[k].text == "-":
+                k += 1
+            return k
+
+        for i, tok in enumerate(tokens):
+            low = tok.lower_
+            # "the village of X", "the town of X"
+            if low in _SETTLEMENT_NOUNS and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
+                end = name_after(i + 2)
+                if end > i + 2:
+                    out.append(Found(i + 2, end, "newplace", _SETTLEMENT_NOUNS[low], _SETTLEMENT_NOUNS[low], 0))
+                continue
+            # "X village", "El Salini base"
+            if (low in _SETTLEMENT_NOUNS or low in _FACILITY_NOUNS) and i not in taken:
+                start = name_before(i)
+                if start < i:
+                    kind = _SETTLEMENT_NOUNS.get(low) or "Facility"
+                    end = i + 1 if kind == "Facility" else i
+                    out.append(Found(start, end, "newplace", kind, kind, 0))
+        return out
+
     # ------------------------------------------------------------------ demonym forces
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
@@ -416,6 +474,8 @@ class MentionFinder:
         chosen = _settle(chosen + self.demonym_forces(doc, taken, context))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.named_groups(doc, taken))
+        taken = {t for f in chosen for t in range(f.start, f.end)}
+        chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
         return chosen, place_of, countries
 
     def country_context(self, place_spans: list[tuple[int, int, str]], hints: list[str]) -> list[str]:

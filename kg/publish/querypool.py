@@ -99,7 +99,7 @@ def _worker_main(store_path: str, conn: Connection) -> None:
         conn.send(outcome)
 
 
-@dataclass
+@dataclass(eq=False)      # identity: workers go in a set
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
