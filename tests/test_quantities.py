@@ -18,6 +18,13 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("two shepherds were kidnapped", [("captured", 2)]),
     ("twenty-one fighters were killed", [("killed", 21)]),
     ("1,200 people died", [("killed", 1200)]),
+    ("fighters killed a senior commander and five other soldiers", [("killed", 6)]),
+    ("The commander and five other members of the unit were killed", [("killed", 6)]),
+    ("No fewer than twelve soldiers were killed", [("killed", 12)]),
+    ("gunmen assassinated a police officer", [("killed", 1)]),
+    ("6 fighters were killed by gunfire and 3 were killed by IEDs", [("killed", 6), ("killed", 3)]),
+    ("Neither fatalities nor injuries were reported.", [("killed", 0), ("wounded", 0)]),
+    ("the attack left 4 people dead", [("killed", 4)]),
 ])
 def test_counts(text, expected):
     assert [(c.kind, c.value) for c in find_counts(text)] == expected

@@ -588,8 +588,11 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
         if target.time is None or (fr.time and fr.time.precision == "day" and target.time.precision != "day"):
             target.time = fr.time or target.time
         for attr in ("killed", "wounded", "captured"):
-            if getattr(target, attr) is None and getattr(fr, attr) is not None:
+            vague = f"_{attr}_vague"
+            if getattr(fr, attr) is not None and (getattr(target, attr) is None or (
+                    getattr(target, vague, False) and not getattr(fr, vague, False))):
                 setattr(target, attr, getattr(fr, attr))
+                setattr(target, vague, getattr(fr, vague, False))
         target.claims.extend(fr.claims)
         target.name = target.name or fr.name
     return kept

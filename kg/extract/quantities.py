@@ -12,7 +12,7 @@ from typing import Literal
 CountKind = Literal["killed", "wounded", "captured"]
 
 UNITS = {
-    "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4,
+    "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
@@ -27,7 +27,7 @@ VAGUE = {
 }
 _WORD_NUM = "|".join(sorted((re.escape(w) for w in list(UNITS) + list(VAGUE)), key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUM})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
-_QUAL = r"(?:at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
+_QUAL = r"(?:no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
 _PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|police\s+officer)"
 NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUM}))?"
 
@@ -36,7 +36,7 @@ _WOUNDED = r"wounded|injured|hurt|injuries|wounds"
 _CAPTURED = r"captured|arrested|detained|abducted|kidnapped|seized|taken\s+hostage|taken\s+prisoner|apprehended|rounded\s+up"
 _VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
 # "<n> <up to 6 words> (were|was) killed" / "<n> dead"
-_NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,6}?"
+_NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,8}?"
 _AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
 _AFTER = {k: re.compile(rf"\b{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
 _ACTIVE = {
@@ -46,6 +46,7 @@ _ACTIVE = {
 }
 _LEFT_DEAD = re.compile(rf"\b(?:leaving|left|leave)\s+{NUMBER}\s+(?:[\w'’-]+\s+){{0,4}}?(?:dead|killed)\b", re.I)
 _SINGLE_VICTIM = re.compile(rf"\b(?:killing|killed|assassinated|assassinating|executed|executing|shot\s+dead|murdered|beheaded|stabbed\s+to\s+death|leaving)\s+(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS}\b(?!s)", re.I)
+_ONE_AND_OTHERS = re.compile(rf"\b(?:killed|killing|kills)\s+(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,4}}?and\s+{NUMBER}\s+(?:others?|more)\b", re.I)
 _NONE = {
     "killed": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties|deaths)\s+nor\s+(?:fatalities|injuries|casualties|deaths)\b|\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b", re.I),
     "wounded": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties)\s+nor\s+(?:fatalities|injuries|casualties)\b|\bno\s+(?:injuries|casualties)\b|\bno\s+one\s+was\s+(?:hurt|injured)\b", re.I),
@@ -117,7 +118,17 @@ def find_counts(text: str) -> list[Count]:
                     continue
             v = _value(m)
             if v is not None:
+                # "a senior commander and five other soldiers were killed": six
+                if re.search(r"\band\s*$", text[max(0, m.start() - 5):m.start()]) and \
+                        re.match(r"\s*(?:others?|more)\b", text[m.end("num"):]) and \
+                        not re.search(r"(?:killed|wounded|injured|dead|died|hurt)\s*,?\s*and\s*$", text[max(0, m.start() - 30):m.start()], re.I):
+                    v = (v[0] + 1, v[1])
                 add(kind, m, *v)  # type: ignore[arg-type]
+        if kind == "killed":
+            for m in _ONE_AND_OTHERS.finditer(text):
+                v = _value(m)
+                if v is not None:
+                    add(kind, m, v[0] + 1, v[1])  # type: ignore[arg-type]
         for m in _ACTIVE[kind].finditer(text):
             v = _value(m)
             if v is None:
@@ -135,8 +146,9 @@ def find_counts(text: str) -> list[Count]:
                 add(kind, m, 1, False)  # type: ignore[arg-type]
         if kind in _NONE:
             for m in _NONE[kind].finditer(text):
+                # one "neither fatalities nor injuries" answers both kinds: no overlap check
                 if not any(c.kind == kind for c in out):
-                    add(kind, m, 0, False)  # type: ignore[arg-type]
+                    out.append(Count(kind, 0, m.start(), m.end(), m.group(0)))  # type: ignore[arg-type]
     out.sort(key=lambda c: c.start)
     return out
 
