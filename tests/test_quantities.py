@@ -13,7 +13,7 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("hundreds of people were wounded", [("wounded", 100)]),
     ("between 5 and 7 civilians died", [("killed", 5)]),
     ("the death toll rose to 12", [("killed", 12)]),
-    ("There were no casualties.", [("killed", 0)]),
+    ("There were no casualties.", [("killed", 0), ("wounded", 0)]),
     ("forces arrested 15 suspects", [("captured", 15)]),
     ("two shepherds were kidnapped", [("captured", 2)]),
     ("twenty-one fighters were killed", [("killed", 21)]),
