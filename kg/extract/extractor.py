@@ -421,8 +421,13 @@ def _prune(ex: Extraction, quoted: set[str]) -> None:
     ex.mentions = [m for m in ex.mentions if m.key not in drop]
 
 
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
 def _text_of(article: Article) -> str:
-    return article.full_text[:MAX_CHARS]
+    # Typographic quotes become plain ones (same length, so offsets hold): "People’s
+    # Protection Units" must meet the registry's "People's Protection Units".
+    return article.full_text[:MAX_CHARS].translate(_QUOTES)
 
 
 _DIRECTIONS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west|northern|southern|eastern|western|outskirts|countryside|suburbs)"

@@ -50,6 +50,10 @@ _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "c
                    "oilfield", "crossing", "bridge", "mosque", "market", "school", "barracks", "garrison",
                    "outpost", "stadium", "port", "airfield"}
 
+# Context forms that name "the national forces" without saying whose.
+_GENERIC_FORCE_ALIASES = {"security forces", "government forces", "troops", "the army", "army", "soldiers",
+                          "the military", "military", "the troops", "forces"}
+
 # Nouns naming a country's soldiers or police without saying whose: resolved by the article's country.
 _NATIONAL_FORCE_NOUNS = {"soldier", "soldiers", "military patrol", "army patrol", "military checkpoint",
                          "army checkpoint", "military convoy", "army convoy", "military vehicle",
@@ -142,9 +146,16 @@ class MentionFinder:
         self.max_place_tokens = min(getattr(self.gaz, "max_name_tokens", 5), 6)
 
     # ------------------------------------------------------------------ registry names
-    def registry_names(self, doc: Doc, countries: list[str]) -> list[Found]:
+    def registry_names(self, doc: Doc, countries: list[str], named_force: str | None = None) -> list[Found]:
+        """Registry names, plus generic forms resolved in context. `named_force` is the state
+        force the article names most: "the military" in a story about Turkish troops in Syria
+        is the Turkish military, not Syria's."""
         out = []
         vocab = self.nlp.vocab.strings
+
+        def heads_a_source(end: int) -> bool:
+            # "a police source", "security officials": a source's description, not a party
+            return end < len(doc) and doc[end].lower_ in self.lex.source_heads
         for matcher in (self.ci, self.cs):
             for match_id, start, end in matcher(doc):
                 label = vocab[match_id]
@@ -155,15 +166,21 @@ class MentionFinder:
                 elif tag == "O":
                     out.append(Found(start, end, "outlet", value, "NewsOutlet", 2))
                 elif tag == "C":
+                    if heads_a_source(end):
+                        continue
                     options = self.lex.context_aliases[value]
                     key = next((options[c] for c in countries if c in options), None)
+                    if value in _GENERIC_FORCE_ALIASES and named_force:
+                        key = named_force
                     if key:
                         out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2))
                 elif tag == "U":
                     out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
                 elif tag == "F":
+                    if heads_a_source(end):
+                        continue
                     # "a military checkpoint", "policemen": the national army or police of the story
-                    key = self.lex.default_force(countries[0]) if value == "army" and countries else None
+                    key = (named_force or self.lex.default_force(countries[0])) if value == "army" and countries else None
                     if value == "police" and countries:
                         key = self.lex.context_aliases.get("police", {}).get(countries[0])
                     if key:
@@ -460,7 +477,9 @@ class MentionFinder:
         voters = [sp for sp in place_spans if not any(t in taken for t in range(sp[0], sp[1]))]
         countries = self.country_context(voters, hint_countries)
         context = countries[:2]
-        found: list[Found] = self.registry_names(doc, context) + people
+        state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
+        named_force = state.most_common(1)[0][0] if state else None
+        found: list[Found] = self.registry_names(doc, context, named_force) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)

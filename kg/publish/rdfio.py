@@ -1,8 +1,8 @@
 """Writing RDF for publication: one boundary, pyoxigraph terms in and bytes out.
 
-Turtle, N-Triples and N-Quads come from pyoxigraph. JSON-LD comes from rdflib, because it
-compacts with a context (``"@id": "actor:northern-guard"``) where pyoxigraph writes expanded
-form; rdflib receives N-Triples text, so no term conversion code is needed.
+Turtle, N-Triples and N-Quads come from pyoxigraph. JSON-LD is written here, in compact form
+with a context (``"@id": "actor:northern-guard"``), where pyoxigraph writes expanded form; it
+is simple to write because every published document is a flat set of triples.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
-import rdflib
 
 from kg.publish.negotiation import JSON_LD, N_QUADS, N_TRIPLES, TURTLE, Representation
 from kg.rdf import terms as T
@@ -33,6 +32,8 @@ _RESOURCE_PREFIXES = {
     "graph": "graph/article/",
 }
 
+RDF_TYPE = T.RDF + "type"
+XSD_STRING = T.XSD + "string"
 _OX_FORMATS = {TURTLE: ox.RdfFormat.TURTLE, N_TRIPLES: ox.RdfFormat.N_TRIPLES}
 
 
@@ -69,15 +70,46 @@ def serialize(quads: Iterable[ox.Quad], representation: Representation,
 
 
 def jsonld_document(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dict[str, Any]:
-    """Compact JSON-LD (a ``@context`` of the prefixes in use and a ``@graph``) as a dict."""
-    ntriples = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    graph = rdflib.Graph()
-    graph.parse(data=ntriples, format="nt")
+    """Compact JSON-LD as a dict: a ``@context`` of the prefixes in use and a ``@graph`` of one
+    node object per subject. Literals keep their exact lexical form (``"@value"`` strings with
+    ``"@type"``), never JSON numbers, so reading the document back gives the same triples."""
+    triples = list(triples)
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     context = _used_prefixes(ntriples, prefixes)
-    document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    if not isinstance(document, dict):           # an empty graph serializes as []
-        document = {"@context": context, "@graph": document}
-    return document
+    ordered = sorted(context.items(), key=lambda kv: -len(kv[1]))
+
+    def compact(iri: str) -> str:
+        for name, ns in ordered:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("/"):
+                return f"{name}:{iri[len(ns):]}"
+        return iri
+
+    def reference(term) -> str:
+        return "_:" + term.value if isinstance(term, ox.BlankNode) else compact(term.value)
+
+    def value(term) -> Any:
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return {"@value": term.value, "@language": term.language}
+            if term.datatype.value == XSD_STRING:
+                return term.value
+            return {"@value": term.value, "@type": compact(term.datatype.value)}
+        if isinstance(term, ox.Triple):
+            raise ValueError("RDF-star triples have no JSON-LD 1.1 form")
+        return {"@id": reference(term)}
+
+    nodes: dict[str, dict[str, Any]] = {}
+    for t in triples:
+        node = nodes.setdefault(reference(t.subject), {"@id": reference(t.subject)})
+        if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Literal):
+            node.setdefault("@type", []).append(reference(t.object))
+        else:
+            node.setdefault(compact(t.predicate.value), []).append(value(t.object))
+    graph = []
+    for key in sorted(nodes):
+        node = nodes[key]
+        graph.append({k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in node.items()})
+    return {"@context": context, "@graph": graph}
 
 
 def _used_prefixes(ntriples: str, prefixes: dict[str, str]) -> dict[str, str]:
