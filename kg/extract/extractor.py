@@ -488,6 +488,19 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
         return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before[-12:], re.I)
 
     dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)]
+    # a date in the trigger's own clause wins; then the sentence's opening date ("On 28 April
+    # 2020, ..."), which governs everything after it; then the closest
+    lo = text.rfind(",", 0, pos) + 1
+    hi = text.find(",", pos)
+    hi = len(text) if hi < 0 else hi
+    same_clause = [tm for tm in dated if lo <= tm.start < hi]
+    if same_clause:
+        dated = same_clause
+    else:
+        opening = [tm for tm in dated if re.match(r"\W*(?:(?:as\s+reported\s+)?on|around|in|by|since|during|early|late)?\s*$",
+                                                  text[:tm.start], re.I)]
+        if opening:
+            return opening[0].time
     if not dated:
         return None
     # the closest to the trigger, with a little preference for a precise day

@@ -27,10 +27,12 @@ SELECT ?s ?p ?g WHERE {{
 _EXISTS = """
 ASK {{
   {{ {node} ?p ?o }} UNION {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH {node} {{ ?s ?p ?o }} }}
+  UNION {{ ?s ?p {node} }} UNION {{ GRAPH ?g {{ ?s ?p {node} }} }}
 }}"""
 _RESOURCES = """
 SELECT DISTINCT ?s WHERE {{
   {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ GRAPH ?s {{ ?a ?b ?c }} }}
+  UNION {{ ?o ?p ?s }} UNION {{ GRAPH ?g {{ ?o ?p ?s }} }}
   FILTER(isIRI(?s) && (STRSTARTS(STR(?s), "{base}id/") || STRSTARTS(STR(?s), "{base}graph/")))
 }}"""
 _LABELS = """
@@ -111,7 +113,8 @@ def exists(store: Store, iri: str) -> bool:
 
 
 def resource_iris(store: Store, base: str) -> list[str]:
-    """Every IRI under ``{base}id/`` or ``{base}graph/`` that has statements or names a graph."""
+    """Every IRI under ``{base}id/`` or ``{base}graph/`` that is in a statement or names a graph
+    (one only pointed at, like a report whose article was removed, still gets its page)."""
     safe_base = base.replace("\\", "\\\\").replace('"', '\\"')
     rows = store.query(_RESOURCES.format(base=safe_base), union_default_graph=False).rows
     return sorted(row[0].value for row in rows)

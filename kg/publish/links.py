@@ -40,6 +40,8 @@ def external_href(url: str) -> str | None:
 
 
 class Linker(Protocol):
+    base: str
+
     def resource(self, iri: str) -> str | None:
         """The page of a resource IRI of the store, None when it has none."""
 
@@ -52,9 +54,8 @@ class Linker(Protocol):
 
 def term_href(linker: Linker, iri: str) -> str | None:
     """Any IRI on a page: resource page, ontology documentation anchor, or external link."""
-    href = linker.resource(iri)
-    if href is not None:
-        return href
+    if resource_path(linker.base, iri) is not None:
+        return linker.resource(iri)        # ours: its page, or no link (never the raw IRI)
     if iri.startswith(CKG):
         return linker.page("ontology") + "#" + iri[len(CKG):]
     return external_href(iri)

@@ -131,6 +131,14 @@ def _value(term, predicate: str, linker: Linker, name: Labeller) -> Value:
     return Value(str(term))
 
 
+def _value_order(value: Value) -> tuple:
+    # Numbers in numeric order (3 before 12), then text.
+    try:
+        return (0, float(value.text), "")
+    except ValueError:
+        return (1, 0.0, value.text.lower())
+
+
 def _source(graph, notes: dict[str, GraphNote], linker: Linker) -> Link:
     if isinstance(graph, ox.DefaultGraph):
         return Link("dataset", None, "the default graph: statements about articles and runs")
@@ -152,7 +160,7 @@ def _statements(quads: Iterable[ox.Quad], key: Callable[[ox.Quad], Any], linker:
             value = _value(term, predicate, linker, name)
             value.sources = [_source(g, notes, linker) for g in sorted(set(graphs), key=str)]
             values.append(value)
-        values.sort(key=lambda v: (v.text.lower(), v.note or ""))
+        values.sort(key=_value_order)
         predicate_link = name.link(linker, predicate)
         predicate_link.title = curie(predicate, name.prefixes)
         statements.append(Statement(predicate_link, values))
