@@ -148,7 +148,8 @@ class TriggerFinder:
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
-        before = " " + doc[sent.start:trig.start].text.lower() + " "
+        before = " " + re.sub(r"[^\w'\s-]", " ", doc[sent.start:trig.start].text.lower()) + " "
+        before = re.sub(r"\s+", " ", before)
         if any(f" {cue} " in before for cue in _SENTENCE_WIDE):
             return False
         return True

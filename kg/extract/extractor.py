@@ -487,7 +487,8 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
             return False      # "the ministry said on Sunday": when it was said, not when it happened
         return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before[-12:], re.I)
 
-    dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)]
+    dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)
+             and not re.match(r"(?i)(?:since|until|by)\b", tm.text)]   # "since 2019" bounds, it doesn't date
     # a date in the trigger's own clause wins; then the sentence's opening date ("On 28 April
     # 2020, ..."), which governs everything after it; then the closest
     lo = text.rfind(",", 0, pos) + 1

@@ -36,7 +36,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_rel", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<rel2>last|this|next)\s+year\b")),
     ("rel_month", re.compile(rf"\b(?P<rel>[Ll]ast|[Tt]his|[Nn]ext)\s+{_MONTH}\b")),
     ("month_year", re.compile(rf"\b(?:(?:early|mid|late|in|since|during|until|by)[\s-]+)?{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
-    ("part_month", re.compile(rf"\b(?P<part>[Ee]arly|[Mm]id|[Ll]ate|in|since|during|until|by)[\s-]+{_MONTH}\b")),
+    ("part_month", re.compile(rf"\b(?P<part>[Ee]arly|[Mm]id|[Ll]ate|[Ii]n|[Ss]ince|[Dd]uring|[Uu]ntil|[Bb]y)[\s-]+{_MONTH}\b")),
     ("weekday", re.compile(rf"\b(?:(?P<wrel>last|this|on|early|late)\s+)?{_WEEKDAY}(?:\s+(?P<daypart>morning|afternoon|evening|night))?\b")),
     ("relative_day", re.compile(r"\b(?P<word>yesterday|today|tonight|overnight|last night|this morning|this evening|earlier today|the day before|the previous day|a day earlier|two days ago|three days ago|(?P<n>\d+|two|three|four|five|six) days ago)\b", re.I)),
     ("rel_period", re.compile(r"\b(?P<word>last week|this week|earlier this week|last month|this month|earlier this month|last year|this year|earlier this year)\b", re.I)),
