@@ -134,6 +134,12 @@ class Attributor:
                 if told and low in ("told", "tells"):
                     add(told[0])
                 continue
+            # "confirmed by SDF spokesperson Aram Hanna"
+            if i + 1 < len(toks) and lowers[i + 1] == "by":
+                by = [c for c in candidates if c.start > v + 1 and c.start - v <= 5]
+                if by:
+                    add(by[0])
+                    continue
             # inverted only after a quote or a comma: '"...," said the minister'
             inverted = i > 0 and toks[i - 1].text in (",", '"', "”", "’", "'", "“")
             after = [c for c in candidates if c.start > v and c.start - v <= 3]

@@ -163,6 +163,7 @@ class Extractor:
 
         # sources sentence by sentence
         publisher_key = publisher.key if publisher else None
+        wire = _wire_service(doc, found, publisher_key, key_of)
         last_unnamed: dict[str, str] = {}
         for s in sentences:
             spans = [MentionSpan(f.start, f.end, f.category, key_of.get((f.start, f.end), ""))
@@ -186,6 +187,8 @@ class Extractor:
                         prev.sources.extend(k for k in named if k not in prev.sources)
                 keys = named
             s.sources.extend(k for k in keys if k not in s.sources)
+            if wire and s.index <= 3 and wire not in s.sources:
+                s.sources.append(wire)      # "ANKARA (Reuters) -": the agency's report
 
         for s in sentences:
             s.places = self._places_in(s, key_of, ex, doc)
@@ -282,7 +285,8 @@ class Extractor:
             tok = doc[start - 1]
             if tok.lower_ in self.lex.person_titles or doc[max(0, start - 2):start].text.lower() in self.lex.person_titles:
                 has_title = True
-            elif not (tok.is_alpha or tok.text in ("-", ".")) or not (tok.text[:1].isupper() or tok.lower_ in ("of", "for")):
+            elif not (tok.is_alpha or tok.text in ("-", ".")) or not (
+                    tok.text[:1].isupper() or tok.lower_ in ("of", "for") or tok.lower_ in self.lex.source_modifiers):
                 break
             if tok.is_sent_start:
                 start -= 1
@@ -431,6 +435,17 @@ def _text_of(article: Article) -> str:
 
 
 _DIRECTIONS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west|northern|southern|eastern|western|outskirts|countryside|suburbs)"
+
+
+def _wire_service(doc: Doc, found: list[Found], publisher: str | None, key_of: dict[tuple[int, int], str]) -> str | None:
+    """The agency named in the dateline ("ANKARA (Reuters) -"), when it is not the publisher."""
+    for f in found:
+        if f.category != "outlet" or doc[f.start].idx > 300 or (f.start, f.end) not in key_of:
+            continue
+        if f.start > 0 and doc[f.start - 1].text == "(" and f.end < len(doc) and doc[f.end].text == ")" \
+                and key_of[(f.start, f.end)] != publisher:
+            return key_of[(f.start, f.end)]
+    return None
 
 
 def _dateline(doc: Doc, f: Found) -> bool:

@@ -314,6 +314,18 @@ class MentionFinder:
                 i = j if names else i + title_len
                 continue
             i += 1
+        # "a local government official, Abdullahi Ali Ahmed, told": the name in apposition
+        for i in range(n_tok - 3):
+            if tokens[i].lower_ not in titles or tokens[i + 1].text != ",":
+                continue
+            j = i + 2
+            k = j
+            while k < n_tok and k - j < 4 and k not in taken and tokens[k].is_alpha and _capitalised(tokens[k].text) \
+                    and tokens[k].text not in _NOT_NAMES:
+                k += 1
+            if k - j >= 2 and k < n_tok and tokens[k].text == ",":
+                if not any(f.start <= j < f.end for f in out):
+                    out.append(Found(j, k, "person", "", "Person", 1))
         # "..., said Nur Ahmed, a police officer": the name after the verb
         for i in range(n_tok - 2):
             if tokens[i].lower_ not in ("said", "says", "told", "added", "according") or i + 1 in taken:
@@ -344,7 +356,7 @@ class MentionFinder:
             nxt = tokens[j].lower_
             after = doc[j + 1:j + 8].text.lower() if j + 1 < n_tok else ""
             if nxt in ("said", "told", "says", "added", "stated", "tweeted", "wrote") or (
-                    nxt == "," and re.match(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor)", after)):
+                    nxt == "," and re.match(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor|manager|owner|chairman|president|secretary|representative|adviser|advisor|coordinator|ambassador|envoy|lawmaker|mp|governor|mukhtar|qaimaqam|sheikh|imam|teacher|student|father|brother|mother|relative)", after)):
                 if not any(f.start <= i < f.end for f in out):
                     out.append(Found(i, j, "person", "", "Person", 1))
         return out
