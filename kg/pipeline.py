@@ -26,6 +26,7 @@ from kg.rdf.readback import load_event_index
 from kg.rdf.mapping import ArticleMapper, content_hash, run_quads
 from kg.resolve import EventFuser
 from kg.store import OxigraphStore, StoreError
+from kg.validate.shacl import article_problems
 
 
 @dataclass
@@ -87,10 +88,16 @@ class Builder:
 
         for ex in self.extractor.extract_many(self._changed(articles, report, force, progress), on_error=failed):
             ex = self.fuser.fuse(ex)
+            quads = self.mapper.article_quads(ex, run)
+            # SHACL (ontology/shapes.ttl): a violation rejects the article, keeping the stored
+            # version; a warning is a notice and the article is stored.
+            problems = article_problems(ex.article.origin or ex.article.url, quads)
+            errors.extend(problems)
+            if any(p.skipped for p in problems):
+                continue
             try:
                 self.store.replace_article(self.minter.article_graph(ex.article.id),
-                                           self.minter.article(ex.article.id),
-                                           self.mapper.article_quads(ex, run))
+                                           self.minter.article(ex.article.id), quads)
             except StoreError as exc:
                 errors.append(IngestError(ex.article.origin or ex.article.url, str(exc)))
                 continue

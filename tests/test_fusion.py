@@ -99,3 +99,13 @@ def test_same_event_needs_a_shared_party():
     b = IndexedEvent("b-e1", "b", "Attack", TimeValue(date(2021, 1, 1)), {"tuz"}, [], set())
     assert not same_event(a, b)
     assert indexed(article("x", ev("e1", "Attack", date(2021, 1, 1), ["tuz"], ["islamic_state"])))[0].places == {"tuz"}
+
+
+def test_a_named_operation_is_one_event_across_weeks():
+    fuser = EventFuser()
+    a = ev("e1", "GroundOperation", date(2018, 1, 20), ["hamrin"], ["turkish_armed_forces"])
+    a.name = "Operation Olive Branch"
+    fuser.fuse(article("a1", a))
+    b = ev("e1", "GroundOperation", date(2018, 2, 9), [], [])
+    b.name = "Operation Olive Branch"
+    assert fuser.fuse(article("b1", b)).events[0].same_as == ["a1-e1"]

@@ -320,9 +320,15 @@ class Extractor:
             triggers = [killing]
         if any(not t.weak and not t.generic for t in triggers):
             triggers = [t for t in triggers if not t.weak]
+        # "as part of Operation Olive Branch": the name, not another report of the event
+        named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and doc[t.end].text[:1].isupper()]
+        if named and len(named) < len(triggers):
+            triggers = [t for t in triggers if t not in named]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
+        participants += self._countries_as_subjects(ex, doc, s, key_of, triggers)
+        participants.sort(key=lambda p: p.start)
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = s.places
         counts = find_counts(s.span.text)
@@ -342,7 +348,7 @@ class Extractor:
                             evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
                             supporters=r.supporters, places=list(places), time=time,
                             sources=list(s.sources))
-            fr.name = _operation_name(s.span.text)
+            fr.name = _operation_name(s.span.text, doc[t.start].idx - s.span.start_char, t.text)
             frames.append(fr)
             setattr(fr, "_generic", t.generic)
             setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
@@ -350,6 +356,30 @@ class Extractor:
         if not frames and counts:
             pass
         return frames
+
+    def _countries_as_subjects(self, ex: Extraction, doc: Doc, s: _Sentence, key_of: dict[tuple[int, int], str],
+                               triggers: list[Trigger]) -> list[Participant]:
+        """"Turkey launched Operation Olive Branch": a country acting means its armed forces."""
+        out = []
+        for f in s.mentions:
+            if f.category != "place" or (f.start, f.end) not in key_of:
+                continue
+            ent = ex.entities[key_of[(f.start, f.end)]]
+            if ent.kind != "Country":
+                continue
+            after = [t.lower_ for t in doc[f.end:f.end + 3]]
+            acts = any(0 <= t.start - f.end <= 3 for t in triggers) or (after and after[0] in _LAUNCH_VERBS)
+            if not acts or (f.start > 0 and doc[f.start - 1].lower_ in ("in", "of", "to", "from", "into", "on", "near")):
+                continue
+            country = self.lex.gazetteer.get(ent.key).country if self.lex.gazetteer and self.lex.gazetteer.get(ent.key) else None
+            force = self.lex.default_force(country)
+            if force:
+                a = self.lex.actors[force]
+                forces = ex.entities.setdefault(force, Entity(force, "actor", a.kind, a.label, wikidata=a.wikidata,
+                                                              parent=a.parent, source_kind=a.source_kind))
+                forces.surface_forms.add(doc[f.start:f.end].text)
+                out.append(Participant(f.start, f.end, force, "actor"))
+        return out
 
     def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction, doc: Doc) -> list[str]:
         keys = []
@@ -393,6 +423,9 @@ def _participant_category(entity: Entity, category: str) -> str:
         return "person"
     return "actor" if category == "anaphor" else category
 
+
+_LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried", "conducted", "struck", "hit",
+                 "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
 
@@ -527,9 +560,15 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
 _OPERATION_NAME = re.compile(r"\bOperation\s+((?:[A-Z][\w'’-]+\s?){1,4})")
 
 
-def _operation_name(text: str) -> str | None:
+def _operation_name(text: str, trigger_at: int, trigger: str) -> str | None:
+    """"Operation Olive Branch", when the trigger is that operation, not a battle within it."""
     m = _OPERATION_NAME.search(text)
-    return ("Operation " + m.group(1).strip()) if m else None
+    if not m:
+        return None
+    if re.search(r"(?i)(?:part of|under|within|framework of|scope of|during|in)\s+(?:the\s+)?(?:ongoing\s+)?$", text[:m.start()]):
+        return None     # "... as part of Operation Olive Branch": an action within it
+    names_it = re.search(r"(?i)operation|offensive|campaign", trigger) or abs(m.start() - trigger_at) <= 40
+    return ("Operation " + m.group(1).strip()) if names_it else None
 
 
 _NOT_A_SUM = re.compile(r"\b(?:said|says|according|claimed|claims|while|whereas|but|reported|other reports)\b", re.I)

@@ -26,7 +26,7 @@ _TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|ja
 _TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
 _GROUP_NOUNS = {"brigade", "brigades", "division", "battalion", "battalions", "front", "movement", "corps",
                 "regiment", "militia", "militias", "legion", "army", "forces", "group", "units", "guards",
-                "council", "committee", "organization", "organisation", "battalions", "squadron", "force"}
+                "battalions", "squadron", "force"}
 _UNIDENTIFIED = {"gunmen", "unidentified gunmen", "unknown gunmen", "armed men", "unidentified armed men",
                  "assailants", "unknown assailants", "unidentified assailants", "attackers",
                  "unknown attackers", "unidentified attackers", "masked gunmen", "armed assailants",

@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.rdf import terms as T
 from kg.store import Store
-
-SCHEMA_HEADLINE = T.SCHEMA + "headline"
 
 _OUTGOING = """
 SELECT ?p ?o ?g WHERE {{
@@ -35,13 +32,6 @@ SELECT DISTINCT ?s WHERE {{
   UNION {{ ?o ?p ?s }} UNION {{ GRAPH ?g {{ ?o ?p ?s }} }}
   FILTER(isIRI(?s) && (STRSTARTS(STR(?s), "{base}id/") || STRSTARTS(STR(?s), "{base}graph/")))
 }}"""
-_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <http://schema.org/>
-SELECT ?s (MIN(?label) AS ?l) (MIN(?headline) AS ?h) WHERE {{
-  VALUES ?s {{ {values} }}
-  {{ ?s rdfs:label ?label }} UNION {{ ?s schema:headline ?headline }}
-}} GROUP BY ?s"""
 _GRAPH_NOTES = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX schema: <http://schema.org/>
@@ -118,18 +108,6 @@ def resource_iris(store: Store, base: str) -> list[str]:
     safe_base = base.replace("\\", "\\\\").replace('"', '\\"')
     rows = store.query(_RESOURCES.format(base=safe_base), union_default_graph=False).rows
     return sorted(row[0].value for row in rows)
-
-
-def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """rdfs:label (else schema:headline) of each IRI that has one; one label per IRI."""
-    found: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(iris))):
-        result = store.query(_LABELS.format(values=" ".join(node(i) for i in chunk)))
-        for s, label, headline in result.rows:
-            text = label if label is not None else headline
-            if text is not None:
-                found[s.value] = text.value
-    return found
 
 
 def graph_notes(store: Store, graphs: Iterable[str]) -> dict[str, GraphNote]:

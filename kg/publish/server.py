@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import AsyncIterator
@@ -105,7 +106,13 @@ class LinkedDataService:
     def __init__(self, config: ServerConfig):
         self.config = config
         self.store = open_store(config.store_path, read_only=True)
-        base = normalise_base(config.base) if config.base else detect_base(self.store, Settings.from_env().base)
+        detected = detect_base(self.store, Settings.from_env().base)
+        base = normalise_base(config.base) if config.base else detected
+        if base != detected:
+            # Allowed (a store of foreign data has no graph names to read), but say it: with the
+            # wrong base, every resource path answers 404.
+            print(f"kg serve: serving IRIs under {base}, but the store's graphs are named under "
+                  f"{detected}", file=sys.stderr)
         self.base = base
         options = config.options
         if options.sparql_endpoint is None:

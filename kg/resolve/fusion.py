@@ -49,6 +49,7 @@ class IndexedEvent:
     places: set[str] = field(default_factory=set)               # specific place keys
     points: list[tuple[float, float]] = field(default_factory=list)
     parties: set[str] = field(default_factory=set)
+    name: str | None = None                   # "Operation Olive Branch"
 
 
 def _days_apart(a: TimeValue, b: TimeValue) -> int | None:
@@ -62,6 +63,9 @@ def _days_apart(a: TimeValue, b: TimeValue) -> int | None:
 def same_event(a: IndexedEvent, b: IndexedEvent) -> bool:
     if a.article_id == b.article_id or not compatible_types(a.type, b.type):
         return False
+    # A named operation is one event however many weeks its reports are apart.
+    if a.name and b.name and a.name.lower() == b.name.lower():
+        return True
     if a.time is None or b.time is None:
         return False
     apart = _days_apart(a.time, b.time)
@@ -79,6 +83,8 @@ def same_event(a: IndexedEvent, b: IndexedEvent) -> bool:
 def match_score(a: IndexedEvent, b: IndexedEvent) -> float:
     """How alike two reports of one event are; used to pair events one to one."""
     score = 2.0 if a.type == b.type else 0.0
+    if a.name and b.name and a.name.lower() == b.name.lower():
+        score += 5
     apart = _days_apart(a.time, b.time) if a.time and b.time else None
     score -= apart or 0
     score += len(a.places & b.places) + len(a.parties & b.parties)
@@ -101,7 +107,7 @@ def _indexed_event(article_id: str, ev: EventFrame, entities: dict[str, Entity])
         ref=f"{article_id}-{ev.id}", article_id=article_id, type=ev.type, time=ev.time,
         places={p.key for p in specific},
         points=[(p.lat, p.lon) for p in specific if p.lat is not None and p.lon is not None],
-        parties=parties)
+        parties=parties, name=ev.name)
 
 
 class EventIndex:
