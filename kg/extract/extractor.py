@@ -213,6 +213,10 @@ class Extractor:
         frames = _merge(body + headline, ex)
         if body:
             frames = [f for f in frames if f not in headline or not any(compatible_types(b.type, f.type) for b in body)]
+        # In a report that names who fought, an event naming nobody is background ("more
+        # than 1,000 have died since 2015"); a short notice may name nobody and still count.
+        if any(f.agents or f.targets for f in frames):
+            frames = [f for f in frames if f.agents or f.targets or f.supporters]
         _fill_defaults(frames, sentences, ex, article.published)
         _blame_dominant_group(frames, dominant)
         for n, fr in enumerate(frames, 1):

@@ -71,6 +71,7 @@ class Lexicon:
     demonyms: dict[str, str] = field(default_factory=dict)
     stateless_demonyms: set[str] = field(default_factory=set)
     force_nouns: set[str] = field(default_factory=set)
+    national_forces: dict[str, str] = field(default_factory=dict)
     source_heads: set[str] = field(default_factory=set)
     source_modifiers: set[str] = field(default_factory=set)
     witness_phrases: set[str] = field(default_factory=set)
@@ -87,7 +88,8 @@ class Lexicon:
             key = self.context_aliases.get(alias, {}).get(country)
             if key:
                 return key
-        return None
+        key = self.national_forces.get(country)
+        return key if key in self.actors else None
 
     def outlet_for(self, name: str | None, domain: str | None) -> OutletEntry | None:
         if domain:
@@ -152,6 +154,7 @@ def get_lexicon() -> Lexicon:
     lex.demonyms = dem["demonyms"]
     lex.stateless_demonyms = set(dem["stateless"])
     lex.force_nouns = {w.lower() for w in dem["force_nouns"]}
+    lex.national_forces = {k: v for k, v in dem.get("national_forces", {}).items() if not k.startswith("_")}
     src = load_data("source_phrases.json")
     lex.source_heads = set(src["anonymous_heads"])
     lex.source_modifiers = set(src["anonymous_modifiers"])

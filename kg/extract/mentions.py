@@ -469,9 +469,13 @@ class MentionFinder:
                 key = next((options[c] for c in countries if c in options), None)
             if key:
                 end = j + (2 if two in self.lex.force_nouns and head not in self.lex.force_nouns else 1) if is_force else i + 1
-                # "Kurdish and Iraqi forces", "Iraqi-Kurdish operation": one mention per nationality
-                if any(tokens[k].text in self.lex.demonyms or tokens[k].text in self.lex.stateless_demonyms
-                       for k in range(i + 1, j)):
+                # "Kurdish and Iraqi forces", "Iraqi-Kurdish operation": one mention per nationality;
+                # "Iraqi Kurdish positions": the Kurds of Iraq, one party
+                later = [k for k in range(i + 1, j) if tokens[k].text in self.lex.demonyms
+                         or tokens[k].text in self.lex.stateless_demonyms]
+                if later and later[0] == i + 1:
+                    continue
+                if later:
                     end = i + 1
                 out.append(Found(i, end, "actor", key, self.lex.actors[key].kind, 1))
         return out
