@@ -328,6 +328,7 @@ class Extractor:
         named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and doc[t.end].text[:1].isupper()]
         if named and len(named) < len(triggers):
             triggers = [t for t in triggers if t not in named]
+        triggers = [_territorial(doc, t, s) for t in triggers]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
@@ -426,6 +427,23 @@ def _participant_category(entity: Entity, category: str) -> str:
     if entity.kind == "Person":
         return "person"
     return "actor" if category == "anaphor" else category
+
+
+_TERRITORY_NOUNS = {"town", "city", "village", "villages", "base", "area", "areas", "district", "hill", "hills",
+                    "positions", "position", "territory", "neighbourhood", "neighborhood", "airport", "road",
+                    "checkpoint", "crossing", "headquarters", "mountain", "outskirts", "region", "province"}
+
+
+def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
+    """"Captured the town", "seized the base": ground taken, not people arrested."""
+    if t.type not in ("Arrest", "Kidnapping") or t.text.lower() not in ("captured", "seized", "seizing", "capturing"):
+        return t
+    window = range(t.end, min(t.end + 6, s.span.end))
+    takes_place = any(doc[i].lower_ in _TERRITORY_NOUNS for i in window) or any(
+        f.category in ("place", "newplace") and f.start in window for f in s.mentions)
+    if takes_place:
+        return Trigger(t.start, t.end, t.text, "GroundOperation", t.weak, t.generic, t.passive)
+    return t
 
 
 _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried", "conducted", "struck", "hit",

@@ -153,6 +153,7 @@ class ArticleMapper:
         g = self.iri.article_graph(ex.article.id)
         quoted = {key for event in ex.events for key in event.sources}
         quoted |= {c.source for c in ex.estimates + ex.control if c.source}  # type: ignore[operator]
+        quoted |= {c.source for event in ex.events for c in event.claims if c.source}
         nodes = {key: self.entity_node(e) for key, e in ex.entities.items()}
         for key, entity in ex.entities.items():
             yield from self._entity_quads(entity, key in quoted, g)
