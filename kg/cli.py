@@ -36,7 +36,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.report:
         Path(args.report).write_text(json.dumps(
             {"read": report.read, "stored": report.stored, "unchanged": report.unchanged,
-             "rejected": [{"item": e.item, "reason": e.reason} for e in report.failed],
+             "rejected": [{"item": e.item, "reason": e.reason} for e in report.rejected],
+             "notices": [{"item": e.item, "reason": e.reason} for e in report.notices],
              "events": dict(report.events), "run": report.run_id}, indent=1), encoding="utf-8")
     if not args.quiet:
         print(report.summary())

@@ -218,6 +218,7 @@ class Extractor:
         if any(f.agents or f.targets for f in frames):
             frames = [f for f in frames if f.agents or f.targets or f.supporters]
         _fill_defaults(frames, sentences, ex, article.published)
+        _opponents_from_context(frames)
         _blame_dominant_group(frames, dominant)
         for n, fr in enumerate(frames, 1):
             fr.id = f"e{n}"
@@ -333,6 +334,9 @@ class Extractor:
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
         participants += self._countries_as_subjects(ex, doc, s, key_of, triggers)
+        # whoever the sentence quotes is telling, not taking part ("Aman Sartip, the manager of
+        # the hospital, told ...") unless it is an armed party
+        participants = [p for p in participants if p.key not in s.sources or p.category != "person"]
         participants.sort(key=lambda p: p.start)
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = s.places
@@ -735,6 +739,26 @@ def _attribute_nearby(frames: list[EventFrame], sentences: list[_Sentence]) -> N
             if near:
                 fr.sources = list(near[0].sources)
                 break
+
+
+def _opponents_from_context(frames: list[EventFrame]) -> None:
+    """An operation whose sentence names only one side fights the enemy the article gives
+    that side elsewhere ("Turkish forces liberated four villages" ... from the YPG)."""
+    from collections import Counter as _Counter
+    enemies: dict[str, _Counter[str]] = {}
+    for f in frames:
+        for a in f.agents:
+            for t in f.targets:
+                enemies.setdefault(a, _Counter())[t] += 1
+    for f in frames:
+        if f.agents and not f.targets and f.type not in ("Arrest", "Kidnapping", "Killing"):
+            votes: _Counter[str] = _Counter()
+            for a in f.agents:
+                votes.update(enemies.get(a, {}))
+            if votes:
+                best = votes.most_common(1)[0][0]
+                if best not in f.agents + f.supporters:
+                    f.targets = [best]
 
 
 def _blame_dominant_group(frames: list[EventFrame], dominant: str | None) -> None:
