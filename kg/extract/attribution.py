@@ -69,13 +69,24 @@ class Attributor:
             if lowers[i] in self.lex.source_heads and toks[i].i not in taken and not titled:
                 j = i
                 while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
-                                      (toks[j - 1].i in taken and toks[j - 1].text[:1].isupper())) and i - j < 4:
+                                      (toks[j - 1].i in taken and (toks[j - 1].text[:1].isupper() or toks[j - 1].is_digit))) \
+                        and i - j < 5:
                     j -= 1
                 has_det = lowers[j] in _DETERMINERS or lowers[j].endswith("s") and lowers[i].endswith("s")
                 plural = lowers[i].endswith("s")
                 if j < i or plural or lowers[j] in _DETERMINERS:
                     if has_det or plural or j < i:
-                        out.append(SourceRef(toks[j].i, toks[i].i + 1, sent.doc[toks[j].i:toks[i].i + 1].text,
+                        # "security officials in the city", "the director of the Yangija police station"
+                        end = i + 1
+                        if end + 1 < len(toks) and lowers[end] in ("in", "of", "from", "at") and lowers[end - 1] != "statement":
+                            k = end + 1
+                            while k < len(toks) and k - end <= 5 and (toks[k].is_alpha or toks[k].text in ("'s", "-")) \
+                                    and (toks[k].text[:1].isupper() or lowers[k] in ("the", "city", "town", "police", "station",
+                                                                                       "province", "department", "ministry", "'s")):
+                                k += 1
+                            if k > end + 1:
+                                end = k
+                        out.append(SourceRef(toks[j].i, toks[end - 1].i + 1, sent.doc[toks[j].i:toks[end - 1].i + 1].text,
                                              "AnonymousSource", lowers[i].rstrip("s") if lowers[i] != "sources" else "source"))
             i += 1
         return out
@@ -110,6 +121,14 @@ class Attributor:
                     nxt = next((c for c in candidates if after <= c.start <= after + 3), None)
                     if nxt is not None:
                         add(nxt)
+        # "a statement from Popular Mobilization Forces' media said", "in a statement by X"
+        for i in range(len(toks) - 2):
+            if lowers[i] in ("statement", "report", "tweet", "post", "video", "communique", "announcement") \
+                    and lowers[i + 1] in ("from", "by", "of", "issued"):
+                nxt = next((c for c in candidates if toks[i + 1].i < c.start <= toks[i + 1].i + 3
+                            and isinstance(c, MentionSpan)), None)
+                if nxt is not None and any(l in self.lex.speech_verbs for l in lowers):
+                    add(nxt)
         # "X said", "X told <outlet>", "said X", "X said in a statement"
         for i, low in enumerate(lowers):
             if low not in self.lex.speech_verbs:
@@ -126,7 +145,23 @@ class Attributor:
             # the subject stands right before the verb: "X said", "X also told", "X's spokesman said"
             before = [c for c in candidates if c.end <= subject_end and subject_end - c.end <= 2
                       and all(t.lower_ in _BETWEEN_SUBJECT_AND_VERB for t in sent.doc[c.end:subject_end])]
+            # "..., Ravand Mala Mahmud, warned": the name right before the comma
+            if subject_end != v:
+                at_comma = [c for c in candidates if c.end == v - 1 and isinstance(c, MentionSpan) and c.category == "person"]
+                before = at_comma or before
+            # "Nihad Mohammed, a spokesperson from Diyala police said": the person opening the apposition
+            people = [c for c in candidates if isinstance(c, MentionSpan) and c.category == "person"
+                      and c.end < v and v - c.end <= 12 and c.end < len(sent.doc) and sent.doc[c.end].text == ","
+                      and c.end + 1 < len(sent.doc) and sent.doc[c.end + 1].lower_ in ("a", "an", "the")]
+            if people and not any(isinstance(c, MentionSpan) and c.category == "person" for c in before):
+                before = [people[-1]]
             if before:
+                # "an officer and a doctor said": both
+                first = before[-1]
+                other = [c for c in candidates if c.end <= first.start and first.start - c.end <= 1
+                         and sent.doc[c.end:first.start].text.strip() == "and"]
+                for c in other:
+                    add(c)
                 add(before[-1])
                 # "a source told Reuters": an outlet other than the publisher, cited by this one
                 told = [c for c in candidates if c.start > v and c.start - v <= 2

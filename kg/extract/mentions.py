@@ -326,6 +326,18 @@ class MentionFinder:
             if k - j >= 2 and k < n_tok and tokens[k].text == ",":
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
+        # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
+        for i in range(1, n_tok - 3):
+            if tokens[i - 1].text != ",":
+                continue
+            k = i
+            while k < n_tok and k - i < 4 and k not in taken and tokens[k].is_alpha and _capitalised(tokens[k].text) \
+                    and tokens[k].text not in _NOT_NAMES and tokens[k].lower_ not in titles:
+                k += 1
+            if k - i >= 2 and k + 1 < n_tok and tokens[k].text == "," and tokens[k + 1].lower_ in (
+                    "said", "says", "told", "warned", "added", "stated", "confirmed", "announced", "explained", "noted"):
+                if not any(f.start <= i < f.end for f in out):
+                    out.append(Found(i, k, "person", "", "Person", 1))
         # "..., said Nur Ahmed, a police officer": the name after the verb
         for i in range(n_tok - 2):
             if tokens[i].lower_ not in ("said", "says", "told", "added", "according") or i + 1 in taken:

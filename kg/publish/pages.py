@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from kg.publish import rdfio, views
 from kg.publish.catalog import Catalog
 from kg.publish.describe import Description, GraphNoteCache, describe, graph_contents
@@ -52,7 +54,7 @@ class Pages:
         return describe(self.store, iri)
 
     def resource_html(self, description: Description, linker: Linker, sparql_link: str | None) -> str:
-        graphs = [q.graph_name.value for q in description.quads if hasattr(q.graph_name, "value")]
+        graphs = [q.graph_name.value for q in description.quads if isinstance(q.graph_name, ox.NamedNode)]
         path = resource_path(self.store_base, description.iri) or ""
         contents = graph_contents(self.store, description.iri) if path.startswith("graph/") else None
         context = views.resource_context(

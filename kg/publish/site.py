@@ -17,9 +17,11 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import pyoxigraph as ox
 
 from kg import __version__
 from kg.config import Settings
@@ -75,7 +77,7 @@ def publish_site(store: OxigraphStore, output: str | Path, *, base: str,
     store_base = normalise_base(store_base) if store_base else detect_base(store, Settings.from_env().base)
     options = options or PageOptions()
     if options.sparql_endpoint is None:
-        options = PageOptions(**{**options.__dict__, "sparql_endpoint": base + "sparql"})
+        options = replace(options, sparql_endpoint=base + "sparql")
     _check_target(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
@@ -147,8 +149,7 @@ def _write(store: OxigraphStore, root: Path, base: str, store_base: str, options
     return report
 
 
-def _quad(triple):
-    import pyoxigraph as ox
+def _quad(triple: ox.Triple) -> ox.Quad:
     return ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph())
 
 
