@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # System packages the tests use: Java for the HermiT reasoner, raptor2 (rapper) as an
-# independent RDF parser. Installed only when missing; never fatal when apt is unavailable,
-# since the tests that need them skip with a reason.
+# independent RDF parser, Chromium as a real browser. Installed only when missing; never
+# fatal when apt is unavailable, since the tests that need them skip with a reason.
 set -u
 need=()
 command -v java   >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+# Headless Chromium loads the published pages in the publish and server tests (no browser
+# is downloaded at test time: Debian's package is used).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # graphology-gexf (npm; versions pinned in tests/js/package-lock.json) reads the GEXF exports
 # back in the network tests. Without npm, or offline, those tests skip.
 js_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/js"
