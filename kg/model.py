@@ -95,6 +95,7 @@ class Entity:
     parent: str | None = None            # parent organisation of an actor
     article_local: bool = False          # anonymous sources, unnamed gunmen: one article only
     source_kind: str | None = None       # the Source class it takes when quoted (actors too)
+    quoted_only: bool = False            # met only as a speaker ("police said"): typed as a source
 
 
 @dataclass

@@ -226,7 +226,8 @@ class Extractor:
         ex.events = frames
         self._claims(ex, doc, sentences, key_of)
         quoted = {k for sent in sentences for k in sent.sources}
-        _prune(ex, quoted)
+        named = {key_of[(f.start, f.end)] for f in found if not f.generic and (f.start, f.end) in key_of}
+        _prune(ex, quoted, named)
         return ex
 
     def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None,
@@ -466,7 +467,7 @@ def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
     return None
 
 
-def _prune(ex: Extraction, quoted: set[str]) -> None:
+def _prune(ex: Extraction, quoted: set[str], named: set[str]) -> None:
     """Drop what the article mentions without making it a party or a source.
 
     An outlet named in passing ("told Kurdistan 24") is not a source of anything; "villagers"
@@ -478,7 +479,16 @@ def _prune(ex: Extraction, quoted: set[str]) -> None:
         used.update(c.source for c in e.claims if c.source)
     for c in list(ex.estimates) + list(ex.control):
         used.update(k for k in (c.actor, c.source) if k)
-    drop = {k for k, ent in ex.entities.items() if k not in used and ent.kind in ("NewsOutlet", "CivilianGroup")}
+    # what generic words ("police", "the military") point at is a party only if it takes
+    # part; if it only speaks, it is a source
+    taking_part = {k for e in ex.events for k in e.agents + e.targets + e.supporters}
+    taking_part |= {c.actor for c in list(ex.estimates) + list(ex.control)}
+    for k, ent in ex.entities.items():
+        if ent.category == "actor" and k not in named and k not in taking_part and k in quoted:
+            ent.quoted_only = True
+    drop = {k for k, ent in ex.entities.items()
+            if (k not in used and ent.kind in ("NewsOutlet", "CivilianGroup"))
+            or (ent.category == "actor" and k not in named and k not in used)}
     for k in drop:
         del ex.entities[k]
     ex.mentions = [m for m in ex.mentions if m.key not in drop]

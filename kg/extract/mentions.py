@@ -92,6 +92,7 @@ class Found:
     key: str
     kind: str
     priority: int       # higher wins among spans of equal length
+    generic: bool = False   # "the military", "police": a party only if it takes part
 
 
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
@@ -173,7 +174,8 @@ class MentionFinder:
                     if value in _GENERIC_FORCE_ALIASES and named_force:
                         key = named_force
                     if key:
-                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2))
+                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2,
+                                         generic=value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")))
                 elif tag == "U":
                     out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
                 elif tag == "F":
@@ -184,7 +186,7 @@ class MentionFinder:
                     if value == "police" and countries:
                         key = self.lex.context_aliases.get("police", {}).get(countries[0])
                     if key:
-                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 0))
+                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 0, generic=True))
                 elif tag == "R":
                     out.append(Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0))
         return out

@@ -55,6 +55,8 @@ class ArticleMapper:
         return self.iri.for_entity(entity.category, entity.key)
 
     def entity_classes(self, entity: Entity, quoted: bool) -> list[str]:
+        if entity.quoted_only:
+            return [entity.source_kind or "OfficialSource"]
         classes = [entity.kind]
         if entity.category != "source" and quoted:
             classes.append(entity.source_kind or "OfficialSource")
@@ -81,7 +83,8 @@ class ArticleMapper:
             return
         g = self.iri.registry_graph()
         node = self.entity_node(entity)
-        yield Quad(node, T.TYPE, T.ckg(entity.kind), g)
+        if not entity.quoted_only:
+            yield Quad(node, T.TYPE, T.ckg(entity.kind), g)
         yield Quad(node, T.LABEL, Literal(entity.label), g)
         if entity.wikidata:
             yield Quad(node, T.SAME_AS, NamedNode(T.WIKIDATA + entity.wikidata), g)

@@ -12,9 +12,10 @@ merely look alike (two strikes on the same mountain a week apart) stay apart.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from calendar import monthrange
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from kg.data.gazetteer import haversine_km
 from kg.model import Entity, EventFrame, Extraction, TimeValue
@@ -38,7 +39,7 @@ def compatible_types(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in TYPE_GROUPS)
 
 
-@dataclass
+@dataclass(slots=True)
 class IndexedEvent:
     """What fusion needs to know about an event already stored."""
 
@@ -111,25 +112,92 @@ def _indexed_event(article_id: str, ev: EventFrame, entities: dict[str, Entity])
 
 
 class EventIndex:
-    """Events already stored, by article, for fusion of the articles that follow."""
+    """Events already stored, by article and by date, for fusion of the articles that follow.
+
+    Reports of one event are at most a few days apart, so candidates are looked up in date
+    buckets (day, month and year precision apart) instead of scanning every stored event: the
+    cost of fusing an article stays flat as the corpus grows.
+    """
 
     def __init__(self, events: Iterable[IndexedEvent] = ()):
         self._by_article: dict[str, list[IndexedEvent]] = {}
+        self._by_day: dict[int, list[IndexedEvent]] = {}            # date ordinal
+        self._by_month: dict[tuple[int, int], list[IndexedEvent]] = {}
+        self._by_year: dict[int, list[IndexedEvent]] = {}
+        self._by_name: dict[str, list[IndexedEvent]] = {}            # named operations
+        self._size = 0
         for e in events:
             self._by_article.setdefault(e.article_id, []).append(e)
+            self._file(e)
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_article.values())
+        return self._size
+
+    def _bucket(self, e: IndexedEvent) -> list[IndexedEvent] | None:
+        if e.time is None:
+            return None
+        d = e.time.value
+        if e.time.precision == "day":
+            return self._by_day.setdefault(d.toordinal(), [])
+        if e.time.precision == "month":
+            return self._by_month.setdefault((d.year, d.month), [])
+        return self._by_year.setdefault(d.year, [])
+
+    def _file(self, e: IndexedEvent) -> None:
+        self._size += 1
+        bucket = self._bucket(e)
+        if bucket is not None:
+            bucket.append(e)
+        if e.name:
+            self._by_name.setdefault(e.name.lower(), []).append(e)
+
+    def _unfile(self, e: IndexedEvent) -> None:
+        self._size -= 1
+        bucket = self._bucket(e)
+        if bucket is not None:
+            bucket.remove(e)
+        if e.name:
+            self._by_name[e.name.lower()].remove(e)
 
     def replace_article(self, article_id: str, events: Iterable[IndexedEvent]) -> None:
-        self._by_article[article_id] = list(events)
+        self.remove_article(article_id)
+        mine = list(events)
+        self._by_article[article_id] = mine
+        for e in mine:
+            self._file(e)
 
     def remove_article(self, article_id: str) -> None:
-        self._by_article.pop(article_id, None)
+        for e in self._by_article.pop(article_id, ()):
+            self._unfile(e)
+
+    def _near_in_time(self, t: TimeValue) -> Iterator[IndexedEvent]:
+        """Every stored event whose date could agree with ``t`` (a superset of same_event's)."""
+        d = t.value
+        if t.precision == "day":
+            slack = max(SAME_PLACE_SLACK_DAYS, NEAR_PLACE_SLACK_DAYS)
+            days = [(d + timedelta(days=k)).toordinal() for k in range(-slack, slack + 1)]
+            months = [(d.year, d.month)]
+        elif t.precision == "month":
+            first = date(d.year, d.month, 1).toordinal()
+            days = list(range(first, first + monthrange(d.year, d.month)[1]))
+            months = [(d.year, d.month)]
+        else:
+            first = date(d.year, 1, 1).toordinal()
+            days = list(range(first, date(d.year, 12, 31).toordinal() + 1))
+            months = [(d.year, m) for m in range(1, 13)]
+        for k in days:
+            yield from self._by_day.get(k, ())
+        for m in months:
+            yield from self._by_month.get(m, ())
+        yield from self._by_year.get(d.year, ())
 
     def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
-        return [e for aid, evs in self._by_article.items() if aid != event.article_id
-                for e in evs if same_event(event, e)]
+        near: dict[int, IndexedEvent] = {}
+        if event.time is not None:
+            near.update((id(e), e) for e in self._near_in_time(event.time))
+        if event.name:
+            near.update((id(e), e) for e in self._by_name.get(event.name.lower(), ()))
+        return [e for e in near.values() if e.article_id != event.article_id and same_event(event, e)]
 
 
 class EventFuser:

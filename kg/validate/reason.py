@@ -9,8 +9,10 @@ Three OWL 2 RL rules, the ones the ontology's data needs (names from the OWL 2 R
 - prp-inv1/2: a statement holds reversed for the inverse property (ckg:participant and
   ckg:participatedIn, ckg:partOf and ckg:hasPart, ckg:locatedIn and ckg:contains).
 
-They run as SPARQL UPDATE inside the store, against the ontology graph the build keeps
-there, in one request: one transaction, so a crash leaves the old inferences or the new.
+The store does the joins (a SPARQL CONSTRUCT per rule against the ontology graph the build
+keeps in it); the property rules are closed in Python over the small property hierarchy; the
+result replaces the inferred graph in one store transaction (``replace_article``), so a
+crash leaves the old inferences or the new, never half of them.
 Domain and range typing and transitivity are left out on purpose: typing every ckg:place
 object as a place would type places the article never describes, and transitive closures
 are one property path away (``ckg:locatedIn+``).
@@ -42,6 +44,10 @@ RDFS_SUBPROPERTY_OF = T.RDFS + "subPropertyOf"
 _GENERATED_AT = T.PROV + "generatedAtTime"
 
 
+class ReasonError(RuntimeError):
+    """The store cannot be reasoned over (no ontology graph in it)."""
+
+
 @dataclass
 class ReasonReport:
     before: int             # triples in the inferred graph before the run
@@ -55,29 +61,65 @@ def inferred_graph(minter: IriMinter) -> ox.NamedNode:
 
 
 def _sources(onto: ox.NamedNode, inferred: ox.NamedNode, pattern: str) -> str:
-    """``pattern`` matched in the default graph or in any data graph (the ontology excluded)."""
+    """``pattern`` matched in the default graph or in any data graph (not the ontology, not
+    earlier inferences)."""
     return (f"{{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} "
-            f"FILTER(?g != {onto} && ?g != {inferred}) }} UNION {{ GRAPH {inferred} {{ {pattern} }} }}")
+            f"FILTER(?g != {onto} && ?g != {inferred}) }}")
 
 
-def rule_updates(onto: ox.NamedNode, inferred: ox.NamedNode) -> list[str]:
-    """The SPARQL UPDATE operations of one full materialisation, in order.
+def _hierarchy(store, onto: ox.NamedNode, predicate: str) -> dict[ox.NamedNode, set[ox.NamedNode]]:
+    """term -> all its strict super-terms along ``predicate`` in the ontology graph."""
+    rows = store.query(f"""SELECT ?a ?b WHERE {{ GRAPH {onto} {{ ?a <{predicate}>+ ?b }}
+                           FILTER(isIRI(?a) && isIRI(?b) && ?a != ?b) }}""",
+                       union_default_graph=False).rows
+    found: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for a, b in rows:
+        found.setdefault(a, set()).add(b)
+    return found
 
-    Super-properties first, then inverses, then the super-properties of those inverses, so
-    a ckg:agent statement yields ckg:participant, sem:hasActor and ckg:participatedIn; types
-    last (no rule here makes new types from properties).
-    """
-    spo = (f"INSERT {{ GRAPH {inferred} {{ ?s ?super ?o }} }} WHERE {{ "
-           f"GRAPH {onto} {{ ?p <{RDFS_SUBPROPERTY_OF}>+ ?super FILTER(isIRI(?super) && ?super != ?p) }} "
-           + _sources(onto, inferred, "?s ?p ?o") + " }")
-    inv = (f"INSERT {{ GRAPH {inferred} {{ ?o ?q ?s }} }} WHERE {{ "
-           f"GRAPH {onto} {{ {{ ?p <{OWL_INVERSE_OF}> ?q }} UNION {{ ?q <{OWL_INVERSE_OF}> ?p }} "
-           f"FILTER(isIRI(?q)) }} "
-           + _sources(onto, inferred, "?s ?p ?o") + " FILTER(!isLiteral(?o)) }")
-    sco = (f"INSERT {{ GRAPH {inferred} {{ ?x a ?super }} }} WHERE {{ "
-           f"GRAPH {onto} {{ ?c <{RDFS_SUBCLASS_OF}>+ ?super FILTER(isIRI(?super) && ?super != ?c) }} "
-           + _sources(onto, inferred, "?x a ?c") + " }")
-    return [spo, inv, spo, sco]
+
+def _inverses(store, onto: ox.NamedNode) -> dict[ox.NamedNode, set[ox.NamedNode]]:
+    rows = store.query(f"""SELECT ?a ?b WHERE {{ GRAPH {onto} {{ ?a <{OWL_INVERSE_OF}> ?b }}
+                           FILTER(isIRI(?a) && isIRI(?b)) }}""", union_default_graph=False).rows
+    found: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for a, b in rows:
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return found
+
+
+def inferred_triples(store, onto: ox.NamedNode, inferred: ox.NamedNode) -> set[ox.Triple]:
+    """Everything the three rules entail from the store's data that is not asserted as such."""
+    supers = _hierarchy(store, onto, RDFS_SUBPROPERTY_OF)
+    inverses = _inverses(store, onto)
+    out: set[ox.Triple] = set()
+    # cax-sco: the store joins instances with the class tree.
+    types = store.query(f"""CONSTRUCT {{ ?x a ?super }} WHERE {{
+        GRAPH {onto} {{ ?c <{RDFS_SUBCLASS_OF}>+ ?super FILTER(isIRI(?super) && ?super != ?c) }}
+        {_sources(onto, inferred, "?x a ?c")} }}""", union_default_graph=False)
+    out.update(types.triples)
+    # prp-spo1 and prp-inv1/2, closed together: the statements with a property that has a
+    # super-property or an inverse, then both rules until nothing new comes.
+    wanted = set(supers) | set(inverses)
+    if wanted:
+        values = " ".join(str(p) for p in sorted(wanted, key=lambda p: p.value))
+        rows = store.query(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }}
+                               {_sources(onto, inferred, "?s ?p ?o")} }}""",
+                           union_default_graph=False).rows
+        asserted = {ox.Triple(s, p, o) for s, p, o in rows}
+        todo = list(asserted)
+        seen = set(asserted)
+        while todo:
+            t = todo.pop()
+            derived = [ox.Triple(t.subject, sp, t.object) for sp in supers.get(t.predicate, ())]
+            if not isinstance(t.object, ox.Literal):
+                derived += [ox.Triple(t.object, q, t.subject) for q in inverses.get(t.predicate, ())]
+            for d in derived:
+                if d not in seen:
+                    seen.add(d)
+                    todo.append(d)
+        out.update(seen - asserted)
+    return out
 
 
 def store_digest(store) -> str:
@@ -97,33 +139,36 @@ def store_digest(store) -> str:
 
 
 def materialise(store, minter: IriMinter) -> ReasonReport:
-    """Recompute the inferred graph of ``store`` in one transaction."""
+    """Recompute the inferred graph of ``store``; it replaces the old one in one transaction."""
     onto = minter.ontology_graph()
     inferred = inferred_graph(minter)
+    if not store.query(f"ASK {{ GRAPH {onto} {{ ?s ?p ?o }} }}", union_default_graph=False).boolean:
+        raise ReasonError(f"the store has no ontology graph ({onto.value}); build articles into it first")
     started = time.perf_counter()
     before = _size(store, inferred)
-    digest = store_digest(store)
-    now = datetime.now(timezone.utc).isoformat()
-    operations = [
-        f"DROP SILENT GRAPH {inferred}",
-        f"DELETE WHERE {{ {inferred} ?p ?o }}",
-        *rule_updates(onto, inferred),
-        f"""INSERT DATA {{
-              {inferred} a <{T.PROV_ENTITY.value}> ;
-                  <{T.PROV_DERIVED_FROM.value}> {onto} ;
-                  <{T.CKG}contentHash> {ox.Literal(digest)} ;
-                  <{_GENERATED_AT}> {ox.Literal(now, datatype=T.XSD_DATETIME)} ;
-                  <{T.RDFS}comment> "Triples entailed by the ontology (OWL 2 RL rules cax-sco, prp-spo1, prp-inv) from the asserted data; recomputed by kg reason." }}""",
+    triples = inferred_triples(store, onto, inferred)
+    d = ox.DefaultGraph()
+    quads = [ox.Quad(t.subject, t.predicate, t.object, inferred) for t in triples]
+    quads += [
+        ox.Quad(inferred, T.TYPE, T.PROV_ENTITY, d),
+        ox.Quad(inferred, T.PROV_DERIVED_FROM, onto, d),
+        ox.Quad(inferred, T.ckg("contentHash"), ox.Literal(store_digest(store)), d),
+        ox.Quad(inferred, ox.NamedNode(_GENERATED_AT),
+                ox.Literal(datetime.now(timezone.utc).isoformat(), datatype=T.XSD_DATETIME), d),
+        ox.Quad(inferred, ox.NamedNode(T.RDFS + "comment"), ox.Literal(
+            "Triples the ontology entails from the asserted data (OWL 2 RL rules cax-sco, "
+            "prp-spo1, prp-inv1/2), recomputed by `kg reason`."), d),
     ]
-    store.update(" ;\n".join(operations))
-    return ReasonReport(before, _size(store, inferred), time.perf_counter() - started, inferred.value)
+    store.replace_article(inferred, inferred, quads)
+    store.flush()
+    return ReasonReport(before, len(triples), time.perf_counter() - started, inferred.value)
 
 
 def drop(store, minter: IriMinter) -> int:
     """Remove the inferred graph and its description; the number of inferred triples removed."""
     inferred = inferred_graph(minter)
     size = _size(store, inferred)
-    store.update(f"DROP SILENT GRAPH {inferred} ;\nDELETE WHERE {{ {inferred} ?p ?o }}")
+    store.remove_article(inferred, inferred)
     return size
 
 
