@@ -291,7 +291,8 @@ FIXTURE_TIES = {
     ("qaradian-army", "sahil-brigades", "support"): (1.0, 1, 1, 1, "2018-07-28", "2018-07-28"),
     ("northern-guard", "black-banner", "hostility"): (3.0, 2, 2, 3, "2018-07-16", "2018-07-18"),
     ("qaradian-army", "black-banner", "hostility"): (3.0, 2, 2, 3, "2018-07-16", "2018-07-18"),
-    ("allied-coalition", "black-banner", "hostility"): (2.0, 2, 2, 2, "2018-07-15", "2018-08-01"),
+    # a1-2, a4-1, and the strike reported as a4-4, a5-1 and a6-1 (owl:sameAs): three outlets
+    ("allied-coalition", "black-banner", "hostility"): (5.0, 3, 3, 4, "2018-07-15", "2018-08-01"),
     ("black-banner", "northern-guard", "hostility"): (1.0, 1, 1, 1, "2018-07", "2018-07"),
     ("black-banner", "qaradian-army", "hostility"): (1.0, 1, 1, 1, "2018-07-19", "2018-07-19"),
     ("black-banner", "civilians", "hostility"): (1.0, 1, 1, 1, "2018-06-30", "2018-06-30"),
@@ -308,10 +309,10 @@ def short(graph):
 def test_sparql_extraction_on_the_fixture(fixture_store):
     g = actor_graph(fixture_store)
     assert short(g) == FIXTURE_TIES
-    assert g.graph["events"] == 9
+    assert g.graph["events"] == 10          # twelve operation IRIs, three of them one strike
     bbf = g.nodes[A + "black-banner"]
     assert (bbf["label"], bbf["kind"], bbf["events"], bbf["as_agent"], bbf["as_target"]) == \
-        ("Black Banner Front", "NonStateArmedGroup", 8, 3, 5)
+        ("Black Banner Front", "NonStateArmedGroup", 9, 3, 6)
     assert set(bbf["aliases"]) == {"BBF", "Black Banner militants", "the Front"}
     assert (bbf["first"], bbf["last"]) == ("2018-06-30", "2018-08-01")
     assert g.nodes[A + "qaradian-army"]["wikidata"] == "Q4242"
@@ -321,15 +322,15 @@ def test_sparql_extraction_on_the_fixture(fixture_store):
     assert g1["operations"] == ["GroundOperation", "Raid"]
     assert g1["event_iris"] == [f"https://w3id.org/conflict-kg/id/event/{e}" for e in ("a2-3", "g1")]
     metrics.annotate(g)
-    assert g.nodes[A + "black-banner"]["weighted_degree"] == 12
+    assert g.nodes[A + "black-banner"]["weighted_degree"] == 15   # 12 before the fused strike: 2 -> 5
 
 
 @pytest.mark.parametrize("region, events", [
-    ("Sahil Governorate", {"a3-1", "a4-2", "a4-3"}),           # the checkpoint lies in Port Sahil
+    ("Sahil Governorate", {"a3-1", "a4-2", "a4-3", "a4-4"}),   # the checkpoint lies in Port Sahil
     ("tell abar district", {"g1", "a1-2", "a2-1", "a2-3"}),    # label, any case
     ("Kirhan District", {"a2-2", "a4-1"}),
     (P + "kirhan", {"a2-2"}),                                  # an IRI
-    ("Qaradia", {"g1", "a1-2", "a2-1", "a2-2", "a2-3", "a3-1", "a4-1", "a4-2", "a4-3"}),
+    ("Qaradia", {"g1", "a1-2", "a2-1", "a2-2", "a2-3", "a3-1", "a4-1", "a4-2", "a4-3", "a4-4"}),
 ])
 def test_region_filter(fixture_store, region, events):
     g = actor_graph(fixture_store, NetworkFilter(region=region))
@@ -570,7 +571,7 @@ def test_graphml_reads_back_with_networkx(fixture_network, tmp_path):
     ids = re.findall(r'<edge [^>]*\bid="([^"]+)"', path.read_text(encoding="utf-8"))
     assert len(ids) == len(set(ids)) == 12
     node = back.nodes[A + "black-banner"]
-    assert node["label"] == "Black Banner Front" and node["events"] == 8
+    assert node["label"] == "Black Banner Front" and node["events"] == 9
     assert set(node["aliases"].split("; ")) == {"BBF", "Black Banner militants", "the Front"}
     edge = next(d for u, v, d in back.edges(data=True)
                 if (u, v) == (A + "northern-guard", A + "black-banner") and d["kind"] == "hostility")

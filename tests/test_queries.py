@@ -100,9 +100,13 @@ def test_events_by_type(store):
     cols, rows = run(store, "events-by-type")
     assert cols == ["type", "events"]
     assert rows == [
-        ("ckg:Airstrike", 2),
+        # a4-1, a1-2, and a4-4 and a6-1: two reports of one strike under IRIs linked by
+        # owl:sameAs, which this query counts apart (only event-reports and claims-about-event
+        # fuse sameAs-linked reports)
+        ("ckg:Airstrike", 4),
         ("ckg:Ambush", 1),
         ("ckg:Clash", 1),
+        ("ckg:DroneStrike", 1),       # a5-1, a third report of that strike
         ("ckg:GroundOperation", 1),   # g1: three article graphs, one event
         ("ckg:Kidnapping", 1),
         ("ckg:Raid", 1),
@@ -112,14 +116,16 @@ def test_events_by_type(store):
 
 
 OPERATIONS_BY_ACTOR = [
-    ("actor:allied-coalition", "Allied Air Coalition", "agent", "ckg:Airstrike", 2),
+    ("actor:allied-coalition", "Allied Air Coalition", "agent", "ckg:Airstrike", 4),
+    ("actor:allied-coalition", "Allied Air Coalition", "agent", "ckg:DroneStrike", 1),
     ("actor:allied-coalition", "Allied Air Coalition", "supporter", "ckg:GroundOperation", 1),
     ("actor:allied-coalition", "Allied Air Coalition", "supporter", "ckg:Raid", 1),
     ("actor:black-banner", "Black Banner Front", "agent", "ckg:Ambush", 1),
     ("actor:black-banner", "Black Banner Front", "agent", "ckg:Shelling", 1),
     ("actor:black-banner", "Black Banner Front", "agent", "ckg:SuicideBombing", 1),
-    ("actor:black-banner", "Black Banner Front", "target", "ckg:Airstrike", 2),
+    ("actor:black-banner", "Black Banner Front", "target", "ckg:Airstrike", 4),
     ("actor:black-banner", "Black Banner Front", "target", "ckg:Clash", 1),
+    ("actor:black-banner", "Black Banner Front", "target", "ckg:DroneStrike", 1),
     ("actor:black-banner", "Black Banner Front", "target", "ckg:GroundOperation", 1),
     ("actor:black-banner", "Black Banner Front", "target", "ckg:Raid", 1),
     ("actor:civilians", "civilians", "target", "ckg:Kidnapping", 1),
@@ -171,7 +177,10 @@ def test_actor_operations(store):
         (bbf, "event:a2-3", "target", "2018-07-18", fs("Raid"), fs("Tell Abar")),
         (bbf, "event:a2-2", "agent", "2018-07-19", fs("Ambush"), fs("Kirhan")),
         (bbf, "event:a4-3", "target", "2018-07-28", fs("Clash"), fs("Port Sahil")),
+        (bbf, "event:a6-1", "target", "2018-07-31", fs("Airstrike"), fs("Port Sahil")),
         (bbf, "event:a4-1", "target", "2018-08-01", fs("Airstrike"), fs("Kirhan District")),
+        (bbf, "event:a4-4", "target", "2018-08-01", fs("Airstrike"), fs("Port Sahil")),
+        (bbf, "event:a5-1", "target", "2018-08-01", fs("DroneStrike"), fs("Port Sahil")),
     ]
     _, rows = run(store, "actor-operations", {"actor": f"{BASE}id/actor/allied-coalition"}, sets)
     coalition = "actor:allied-coalition"
@@ -179,7 +188,10 @@ def test_actor_operations(store):
         (coalition, "event:a1-2", "agent", "2018-07-15", fs("Airstrike"), fs("Mount Hazar")),
         (coalition, "event:g1", "supporter", "2018-07-16", fs("GroundOperation"), fs("Mount Hazar", "Tell Abar")),
         (coalition, "event:a2-3", "supporter", "2018-07-18", fs("Raid"), fs("Tell Abar")),
+        (coalition, "event:a6-1", "agent", "2018-07-31", fs("Airstrike"), fs("Port Sahil")),
         (coalition, "event:a4-1", "agent", "2018-08-01", fs("Airstrike"), fs("Kirhan District")),
+        (coalition, "event:a4-4", "agent", "2018-08-01", fs("Airstrike"), fs("Port Sahil")),
+        (coalition, "event:a5-1", "agent", "2018-08-01", fs("DroneStrike"), fs("Port Sahil")),
     ]
 
 
@@ -221,12 +233,18 @@ def test_timeline_region(store):
          fs("Black Banner Front"), fs("Qaradian Army")),
         ("event:a4-2", "2018-07-30", fs("Kidnapping"), fs("Al-Mina checkpoint"), fs("unidentified gunmen"),
          fs("civilians"), None),
+        ("event:a6-1", "2018-07-31", fs("Airstrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
+         fs("Black Banner Front"), None),
+        ("event:a4-4", "2018-08-01", fs("Airstrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
+         fs("Black Banner Front"), None),
+        ("event:a5-1", "2018-08-01", fs("DroneStrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
+         fs("Black Banner Front"), None),
     ]
     # the strength estimate and control claim have a ckg:place but are not operations
     _, rows = run(store, "timeline-region", {"region": "Qaradia"})
     assert [r[0] for r in rows] == [
         "event:a3-1", "event:a2-1", "event:a1-2", "event:g1", "event:a2-3", "event:a2-2",
-        "event:a4-3", "event:a4-2", "event:a4-1",
+        "event:a4-3", "event:a4-2", "event:a6-1", "event:a4-1", "event:a4-4", "event:a5-1",
     ]
 
 
@@ -234,11 +252,11 @@ def test_timeline_region(store):
     # the month-precision shelling overlaps any range that touches July 2018
     ({"from": "2018-07-16", "to": "2018-07-28"},
      ["event:a2-1", "event:g1", "event:a2-3", "event:a2-2", "event:a4-3"]),
-    ({"from": "2018-08"}, ["event:a4-1"]),
+    ({"from": "2018-08"}, ["event:a4-1", "event:a4-4", "event:a5-1"]),
     ({"to": "2018-06"}, ["event:a3-1"]),
     ({"from": "2018", "to": "2018"}, [
         "event:a3-1", "event:a2-1", "event:a1-2", "event:g1", "event:a2-3", "event:a2-2",
-        "event:a4-3", "event:a4-2", "event:a4-1"]),
+        "event:a4-3", "event:a4-2", "event:a6-1", "event:a4-1", "event:a4-4", "event:a5-1"]),
     ({"from": "2018-07-20", "to": "2018-07-20"}, ["event:a2-1"]),
     ({"from": "2019"}, []),
 ])
@@ -258,7 +276,7 @@ def test_who_fought_whom(store):
     assert cols == ["agent", "agentLabel", "target", "targetLabel", "events", "first", "last"]
     assert rows == [
         ("actor:allied-coalition", "Allied Air Coalition", "actor:black-banner", "Black Banner Front",
-         2, "2018-07-15", "2018-08-01"),
+         5, "2018-07-15", "2018-08-01"),   # a1-2, a4-1, and the three reports a4-4, a5-1, a6-1
         ("actor:northern-guard", "Northern Guard", "actor:black-banner", "Black Banner Front",
          2, "2018-07-16", "2018-07-18"),
         ("actor:qaradian-army", "Qaradian Army", "actor:black-banner", "Black Banner Front",
@@ -293,6 +311,16 @@ CLAIMS = [
      "article:a4", "2018-08-02", "outlet:capital-times", "Capital Times", False, "graph:a4"),
     ("event:a4-3", "report", "event:a4-3", 6, 3, "actor:ministry-of-defence", "Qaradian Ministry of Defence",
      "article:a4", "2018-08-02", "outlet:capital-times", "Capital Times", False, "graph:a4"),
+    # the strike reported under three IRIs linked by owl:sameAs, listed under its cluster head
+    # a4-4; `claim` names the report a figure is stated on
+    ("event:a4-4", "report", "event:a4-4", 6, None, "src:coalition-spokesperson", "coalition spokesperson",
+     "article:a4", "2018-08-02", "outlet:capital-times", "Capital Times", True, "graph:a4"),
+    ("event:a4-4", "report", "event:a5-1", 4, None, "src:a5-residents", "residents of Port Sahil",
+     "article:a5", "2018-08-03", "outlet:gulf-wire", "Gulf Wire", True, "graph:a5"),
+    ("event:a4-4", "claim", "claim:a6-c1", 11, None, "src:monitoring-network", "Qaradia Monitoring Network",
+     "article:a6", "2018-08-04", "outlet:northern-daily", "Northern Daily", True, "graph:a6"),
+    ("event:a4-4", "report", "event:a6-1", 5, None, "actor:ministry-of-defence", "Qaradian Ministry of Defence",
+     "article:a6", "2018-08-04", "outlet:northern-daily", "Northern Daily", True, "graph:a6"),
     ("event:g1", "claim", "claim:a1-c1", 26, None, "actor:ministry-of-defence", "Qaradian Ministry of Defence",
      "article:a1", "2018-07-17", "outlet:northern-daily", "Northern Daily", True, "graph:a1"),
     ("event:g1", "report", "event:g1", 3, 5, "src:a1-military-source", "a military source",
@@ -319,6 +347,23 @@ def test_claims_about_one_event(store):
         load_query("claims-about-event", {"event": "g1"})
 
 
+@pytest.mark.parametrize("report", ["a4-4", "a5-1", "a6-1"])
+def test_claims_about_any_report_of_a_same_as_cluster(store, report):
+    """Asked about any of the three reports, the figures of all three, under the IRI asked for."""
+    _, rows = run(store, "claims-about-event", {"event": f"{BASE}id/event/{report}"})
+    cluster = [r for r in CLAIMS if r[0] == "event:a4-4"]
+    assert len(cluster) == 4
+    assert rows == [(f"event:{report}",) + r[1:] for r in cluster]
+
+
+def test_claims_about_a_non_operation(store):
+    # a6-1 is owl:sameAs event:a0-3, which no graph types (its article left the store), and the
+    # coalition is owl:sameAs a Wikidata item: neither is an event
+    assert run(store, "claims-about-event", {"event": f"{BASE}id/event/a0-3"})[1] == []
+    assert run(store, "claims-about-event", {"event": "http://www.wikidata.org/entity/Q4100001"})[1] == []
+    assert run(store, "claims-about-event", {"event": f"{BASE}id/actor/allied-coalition"})[1] == []
+
+
 def test_claims_conflict_on_wounded_only():
     s = ox.Store()
     s.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)
@@ -343,24 +388,32 @@ def test_claims_conflict_on_wounded_only():
 
 
 EVENT_REPORTS = [
+    # event (cluster head), label (the head's), earliest date, types, reports, outlets, outlet
+    # names, killedMin, killedMax, preferredKilled (ACLED: the lowest any report states)
+    #
+    # a4-4, a5-1 (sameAs a4-4) and a6-1 (sameAs a4-4, a5-1 and the untyped a0-3): one strike,
+    # headed by the smallest IRI, dated by a6-1, its lowest figure a5-1's
+    ("event:a4-4", "Airstrike, Port Sahil, 2018-08-01", "2018-07-31", fs("Airstrike", "DroneStrike"), 3, 3,
+     fs("Capital Times", "Gulf Wire", "Northern Daily"), 4, 6, 4),
+    # one IRI in three graphs (a1: 3, a2: none, a3: 7; the claim of 26 in a1 is not a report)
     ("event:g1", "Ground operation, Mount Hazar, 2018-07-16", "2018-07-16", fs("GroundOperation"), 3, 2,
-     fs("Gulf Wire", "Northern Daily"), 3, 7),
+     fs("Gulf Wire", "Northern Daily"), 3, 7, 3),
     ("event:a3-1", "Suicide bombing, Port Sahil, 2018-06-30", "2018-06-30", fs("SuicideBombing"), 1, 1,
-     fs("Gulf Wire"), 9, 9),
+     fs("Gulf Wire"), 9, 9, 9),
     ("event:a2-1", "Shelling, Umm Jarin, 2018-07", "2018-07", fs("Shelling"), 1, 1,
-     fs("Northern Daily"), 2, 2),
+     fs("Northern Daily"), 2, 2, 2),
     ("event:a1-2", "Airstrike, Mount Hazar, 2018-07-15", "2018-07-15", fs("Airstrike"), 1, 1,
-     fs("Northern Daily"), 12, 12),
+     fs("Northern Daily"), 12, 12, 12),
     ("event:a2-3", "Raid, Tell Abar, 2018-07-18", "2018-07-18", fs("Raid"), 1, 1,
-     fs("Northern Daily"), None, None),
+     fs("Northern Daily"), None, None, None),
     ("event:a2-2", "Ambush, Kirhan, 2018-07-19", "2018-07-19", fs("Ambush"), 1, 1,
-     fs("Northern Daily"), 4, 4),
+     fs("Northern Daily"), 4, 4, 4),
     ("event:a4-3", "Clash, Port Sahil, 2018-07-28", "2018-07-28", fs("Clash"), 1, 1,
-     fs("Capital Times"), 6, 6),
+     fs("Capital Times"), 6, 6, 6),
     ("event:a4-2", "Kidnapping, Al-Mina checkpoint, 2018-07-30", "2018-07-30", fs("Kidnapping"), 1, 1,
-     fs("Capital Times"), None, None),
+     fs("Capital Times"), None, None, None),
     ("event:a4-1", "Airstrike, Kirhan District, 2018-08-01", "2018-08-01", fs("Airstrike"), 1, 1,
-     fs("Capital Times"), 5, 5),
+     fs("Capital Times"), 5, 5, 5),
 ]
 
 
@@ -368,12 +421,51 @@ def test_event_reports(store):
     sets = {"types": ", ", "outletNames": "; "}
     cols, rows = run(store, "event-reports", sets=sets)
     assert cols == ["event", "label", "date", "types", "reports", "outlets", "outletNames",
-                    "killedMin", "killedMax"]
+                    "killedMin", "killedMax", "preferredKilled"]
     assert rows == EVENT_REPORTS
-    assert run(store, "event-reports", {"min_reports": "2"}, sets)[1] == EVENT_REPORTS[:1]
+    # one row per cluster: the later reports, the untyped a0-3 and the coalition's Wikidata
+    # item (its owl:sameAs is an entity link, not an event link) head nothing
+    heads = [r[0] for r in rows]
+    assert len(heads) == len(set(heads)) == 10
+    assert not {"event:a5-1", "event:a6-1", "event:a0-3", "http://www.wikidata.org/entity/Q4100001"} & set(heads)
+    assert all(r[9] == r[7] for r in rows)          # preferredKilled is the lowest report
+    assert run(store, "event-reports", {"min_reports": "2"}, sets)[1] == EVENT_REPORTS[:2]
+    assert run(store, "event-reports", {"min_reports": 3}, sets)[1] == EVENT_REPORTS[:2]
     assert run(store, "event-reports", {"min_reports": 4}, sets)[1] == []
     with pytest.raises(QueryParameterError):
         load_query("event-reports", {"min_reports": "two"})
+
+
+def test_event_reports_shared_iri_and_same_as_together():
+    """A later article links its own report to the shared IRI g1: one cluster of both forms."""
+    s = ox.Store()
+    s.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)
+    s.load(f"""
+        @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix schema: <http://schema.org/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <{BASE}graph/article/a7> prov:wasDerivedFrom <{BASE}id/article/a7> .
+        <{BASE}id/article/a7> schema:publisher <{BASE}id/outlet/capital-times> ;
+            schema:datePublished "2018-07-21"^^xsd:date .
+        GRAPH <{BASE}graph/article/a7> {{
+          <{BASE}id/event/a7-1> a ckg:Clash ; rdfs:label "Clash, Mount Hazar, 2018-07-16" ;
+              ckg:date "2018-07-16"^^xsd:date ; ckg:killed 2 ; owl:sameAs <{BASE}id/event/g1> .
+        }}""".encode(), format=ox.RdfFormat.TRIG)
+    sets = {"types": ", ", "outletNames": "; "}
+    rows = run(s, "event-reports", {"min_reports": 2}, sets)[1]
+    assert rows == [
+        # "a7-1" sorts before "g1": the new report heads the cluster
+        ("event:a7-1", "Clash, Mount Hazar, 2018-07-16", "2018-07-16", fs("Clash", "GroundOperation"), 4, 3,
+         fs("Capital Times", "Gulf Wire", "Northern Daily"), 2, 7, 2),
+        EVENT_REPORTS[0],
+    ]
+    _, rows = run(s, "claims-about-event", {"event": f"{BASE}id/event/g1"})
+    assert [(r[2], r[3], r[11]) for r in rows] == [
+        ("claim:a1-c1", 26, True), ("event:g1", 3, True), ("event:g1", 7, True), ("event:a7-1", 2, True)]
+    assert {r[0] for r in rows} == {"event:g1"}
 
 
 def haversine(lat1, lon1, lat2, lon2, r=6371.0088):
@@ -483,12 +575,12 @@ def test_outlet_coverage(store):
     assert cols == ["outlet", "outletLabel", "articles", "firstPublished", "lastPublished", "events",
                     "firstEvent", "lastEvent", "eventsByType"]
     assert rows == [
-        ("outlet:northern-daily", "Northern Daily", 2, "2018-07-17", "2018-07-20", 5, "2018-07", "2018-07-19",
-         fs("Airstrike=1", "Ambush=1", "GroundOperation=1", "Raid=1", "Shelling=1")),
-        ("outlet:capital-times", "Capital Times", 1, "2018-08-02", "2018-08-02", 3, "2018-07-28", "2018-08-01",
-         fs("Airstrike=1", "Clash=1", "Kidnapping=1")),
-        ("outlet:gulf-wire", "Gulf Wire", 1, "2018-07-18", "2018-07-18", 2, "2018-06-30", "2018-07-16",
-         fs("GroundOperation=1", "SuicideBombing=1")),
+        ("outlet:northern-daily", "Northern Daily", 3, "2018-07-17", "2018-08-04", 6, "2018-07", "2018-07-31",
+         fs("Airstrike=2", "Ambush=1", "GroundOperation=1", "Raid=1", "Shelling=1")),
+        ("outlet:gulf-wire", "Gulf Wire", 2, "2018-07-18", "2018-08-03", 3, "2018-06-30", "2018-08-01",
+         fs("DroneStrike=1", "GroundOperation=1", "SuicideBombing=1")),
+        ("outlet:capital-times", "Capital Times", 1, "2018-08-02", "2018-08-02", 4, "2018-07-28", "2018-08-01",
+         fs("Airstrike=2", "Clash=1", "Kidnapping=1")),
     ]
 
 
@@ -496,8 +588,9 @@ def test_places_most_violence(store):
     cols, rows = run(store, "places-most-violence")
     assert cols == ["area", "areaLabel", "events", "killedMin", "killedMax"]
     assert rows == [
+        # a3-1 (9) + a4-3 (6) + the strike's three reports, counted apart: a4-4 (6), a5-1 (4), a6-1 (5)
+        ("place:port-sahil", "Port Sahil", 5, 30, 30),
         ("place:mount-hazar", "Mount Hazar", 2, 15, 19),   # g1 (3 or 7) + a1-2 (12)
-        ("place:port-sahil", "Port Sahil", 2, 15, 15),     # a3-1 (9) + a4-3 (6)
         ("place:tell-abar", "Tell Abar", 2, 3, 7),         # g1 + a2-3 (no figure)
         ("place:kirhan-district", "Kirhan District", 1, 5, 5),
         ("place:kirhan", "Kirhan", 1, 4, 4),
@@ -507,10 +600,10 @@ def test_places_most_violence(store):
     assert run(store, "places-most-violence", {"rollup": "place"})[1] == rows
     assert run(store, "places-most-violence", {"rollup": "region"})[1] == [
         ("place:nahr", "Nahr Governorate", 6, 26, 30),     # g1 counted once despite two places
-        ("place:sahil", "Sahil Governorate", 3, 15, 15),
+        ("place:sahil", "Sahil Governorate", 6, 30, 30),   # ties with nahr: by label
     ]
     assert run(store, "places-most-violence", {"rollup": "country"})[1] == [
-        ("place:qaradia", "Qaradia", 9, 41, 45),
+        ("place:qaradia", "Qaradia", 12, 56, 60),
     ]
     with pytest.raises(QueryParameterError, match="place, region, country"):
         load_query("places-most-violence", {"rollup": "district"})
@@ -521,9 +614,9 @@ def test_sources_by_kind(store):
     assert cols == ["kind", "sources", "events", "claims", "articles"]
     assert rows == [
         ("ckg:AnonymousSource", 3, 3, 1, 3),   # military source, local official, police source
-        ("ckg:OfficialSource", 2, 5, 2, 4),    # coalition spokesperson, the ministry (an actor)
-        ("ckg:Monitor", 1, 1, 1, 2),
-        ("ckg:Witness", 1, 1, 0, 1),
+        ("ckg:OfficialSource", 2, 7, 2, 5),    # coalition spokesperson, the ministry (an actor)
+        ("ckg:Witness", 2, 2, 0, 2),           # a resident of Port Sahil (a3), residents (a5)
+        ("ckg:Monitor", 1, 1, 2, 3),
     ]
 
 
@@ -532,9 +625,9 @@ def test_casualties_by_month(store):
     assert cols == ["month", "events", "killedMin", "killedMax", "woundedMin", "woundedMax"]
     assert rows == [
         ("2018-06", 1, 9, 9, 21, 21),
-        # g1 3|7 w5, a1-2 12, a2-1 2 w7, a2-2 4 w2, a2-3 -, a4-2 -, a4-3 6 w3
-        ("2018-07", 7, 27, 31, 17, 17),
-        ("2018-08", 1, 5, 5, 0, 0),
+        # g1 3|7 w5, a1-2 12, a2-1 2 w7, a2-2 4 w2, a2-3 -, a4-2 -, a4-3 6 w3, a6-1 5
+        ("2018-07", 8, 32, 36, 17, 17),
+        ("2018-08", 3, 15, 15, 0, 0),    # a4-1 5, a4-4 6, a5-1 4 (sameAs-linked reports counted apart)
     ]
 
 
