@@ -177,7 +177,9 @@ class Attributor:
                     continue
             # inverted only after a quote or a comma: '"...," said the minister'
             inverted = i > 0 and toks[i - 1].text in (",", '"', "”", "’", "'", "“")
-            after = [c for c in candidates if c.start > v and c.start - v <= 3]
+            # '..., said the ministry.' / ', said Ali Hassan, a ...': the speaker ends the clause
+            after = [c for c in candidates if c.start > v and c.start - v <= 3
+                     and (c.end >= sent.end or sent.doc[c.end].is_punct)]
             if after and inverted and low not in ("told", "tells", "informed", "briefed"):
                 add(after[0])
         return found

@@ -48,6 +48,9 @@ _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "
 _NOT_TARGET_BEFORE = {"through", "via", "with", "by", "from", "alongside", "including", "and"}
 _BY = "by"
 _SUPPORT_PHRASE = re.compile(r" (?:supported|backed|covered|aided|assisted) by [^,;.]*| in (?:coordination|cooperation|conjunction) with [^,;.]*| with (?:the )?(?:air )?(?:support|backing|cover|help) (?:of|from) [^,;.]*| under (?:the )?cover of [^,;.]*")
+# "caves used by the militants", "areas held by the group": who holds it, not who struck
+_NOT_AGENT_BY = {"used", "controlled", "held", "occupied", "run", "owned", "inhabited", "claimed", "manned",
+                 "guarded", "built", "dug", "hidden", "frequented", "seized", "captured", "taken"}
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
 _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
                   "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
@@ -257,8 +260,9 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
         if boundary:
             continue
-        if p.start < t.start and any(tok.lower_ in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")
-                                     for tok in doc[p.end:t.start]):
+        backs = [tok for tok in doc[p.end:min(p.end + 3, t.start)]
+                 if tok.lower_ in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")]
+        if p.start < t.start and backs and not (backs[0].i + 1 < len(doc) and doc[backs[0].i + 1].lower_ == "by"):
             _add(r.supporters, p.key)       # "coalition warplanes backed the operation"
         elif p.start < t.start:
             # before the trigger: the subject (agent) of an active trigger, the target of a passive
@@ -279,7 +283,11 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             # after the trigger: "by X" is the agent; "against/targeting/on X" or the object: target
             words = [tok.lower_ for tok in doc[t.end:p.start]]
             near = words[-3:]
-            if _BY in near and not any(w in ("supported", "backed", "aided", "assisted", "covered") for w in near):
+            by_agent = _BY in near and not any(w in ("supported", "backed", "aided", "assisted", "covered") for w in near)
+            if by_agent:
+                before_by = words[len(words) - 1 - words[::-1].index(_BY) - 1] if words.index(_BY) > 0 else ""
+                by_agent = before_by not in _NOT_AGENT_BY
+            if by_agent:
                 _add(r.agents, p.key)
             elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)

@@ -757,7 +757,7 @@ def _opponents_from_context(frames: list[EventFrame]) -> None:
     from collections import Counter as _Counter
     enemies: dict[str, _Counter[str]] = {}
     for f in frames:
-        for a in f.agents:
+        for a in f.agents + f.supporters:
             for t in f.targets:
                 enemies.setdefault(a, _Counter())[t] += 1
     for f in frames:

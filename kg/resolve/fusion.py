@@ -114,9 +114,10 @@ def _indexed_event(article_id: str, ev: EventFrame, entities: dict[str, Entity])
 class EventIndex:
     """Events already stored, by article and by date, for fusion of the articles that follow.
 
-    Reports of one event are at most a few days apart, so candidates are looked up in date
-    buckets (day, month and year precision apart) instead of scanning every stored event: the
-    cost of fusing an article stays flat as the corpus grows.
+    Reports of one event are at most a few days apart (or share an operation's name), so
+    candidates are looked up in date buckets (day, month and year precision apart) and by name
+    instead of scanning every stored event: fusing an article costs the same however large
+    the corpus grows.
     """
 
     def __init__(self, events: Iterable[IndexedEvent] = ()):

@@ -1,4 +1,4 @@
-"""The store interface every backend implements (embedded Oxigraph now, SPARQL servers later)."""
+"""The store interface every backend implements: embedded Oxigraph, or a SPARQL 1.1 server."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -32,10 +32,23 @@ class QueryResult:
 EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml")
 
 
+@dataclass(frozen=True)
+class ArticleQuads:
+    """One article's graph name, article node and every quad it contributes."""
+
+    graph: NamedNode
+    article: NamedNode
+    quads: Sequence[Quad]
+
+
 @runtime_checkable
 class Store(Protocol):
     def replace_article(self, graph: NamedNode, article: NamedNode, quads: Sequence[Quad]) -> None:
         """Atomically swap in an article's graph and description (old ones removed first)."""
+
+    def replace_articles(self, items: Sequence[ArticleQuads]) -> None:
+        """`replace_article` for many articles at once, loading new ones in bulk. Each article
+        is stored whole or not at all; on a StoreError the caller may retry one by one."""
 
     def remove_article(self, graph: NamedNode, article: NamedNode) -> bool:
         """Remove an article's graph and description; False when it was not stored."""
@@ -46,6 +59,9 @@ class Store(Protocol):
     def article_hash(self, article: NamedNode) -> str | None:
         """The stored content hash of an article, None when it is not stored."""
 
+    def article_hashes(self, articles: Sequence[NamedNode]) -> dict[NamedNode, str]:
+        """The stored content hashes of several articles (those not stored are left out)."""
+
     def query(self, sparql: str, *, union_default_graph: bool = True,
               limit: int | None = None) -> QueryResult:
         """Run a SPARQL query (never an update); with ``limit``, read at most that many answers."""
@@ -53,5 +69,7 @@ class Store(Protocol):
     def export(self, output: Path, fmt: str) -> None: ...
 
     def count(self) -> int: ...
+
+    def flush(self) -> None: ...
 
     def close(self) -> None: ...

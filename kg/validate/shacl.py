@@ -123,11 +123,11 @@ def validate_triples(triples: Iterable[tuple[Term, ox.NamedNode, Term]], *,
 
 
 def store_units(store) -> Iterator[ValidationUnit]:
-    """Every named graph but the ontology, each with the default-graph description of the
+    """Every named graph of asserted data, each with the default-graph description of the
     graph, its article and the article's outlet, through the store's query interface."""
     for graph in sorted(store.named_graphs(), key=lambda g: g.value):
-        if graph.value.endswith("graph/ontology"):
-            continue            # the schema, not data
+        if graph.value.endswith(("graph/ontology", "graph/inferred")):
+            continue            # the schema, and what `kg reason` derived: not asserted data
         rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
                            union_default_graph=False).rows
         triples = [(s, p, o) for s, p, o in rows]
