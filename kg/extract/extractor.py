@@ -23,6 +23,7 @@ from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_k
 from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
+from kg.extract.geometry import relative_position
 from kg.extract.quantities import find_counts, find_strength
 from kg.extract.timex import TimeMention, find_times
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
@@ -257,9 +258,14 @@ class Extractor:
             label = re.sub(r"^(?i:the)\s+", "", text)
             near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, []))
             key = f"unlisted_{(country or 'xx').lower()}_{slug(label)}"
+            lat, lon, precision = (near.lat, near.lon, 30.0) if near else (None, None, None)
+            if near is not None and near.lat is not None:
+                # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"
+                moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (near.lat, near.lon))
+                if moved:
+                    lat, lon, precision = moved
             ent = ex.entities.get(key) or Entity(
-                key, "place", f.kind, label, lat=near.lat if near else None, lon=near.lon if near else None,
-                precision_km=30.0 if near else None, within=near.key if near else None)
+                key, "place", f.kind, label, lat=lat, lon=lon, precision_km=precision, within=near.key if near else None)
         elif f.category == "person":
             key = "person_" + slug(text)
             ent = ex.entities.get(key) or Entity(key, "actor", "Person", text)

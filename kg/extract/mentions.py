@@ -425,8 +425,18 @@ class MentionFinder:
                 k += 1
             return k
 
+        place_starts = {f.start for f in known if f.category == "place"}
         for i, tok in enumerate(tokens):
             low = tok.lower_
+            # "shelled Kansafra in Idleb countryside", "in Sfuhen, Idlib": an unknown name placed
+            # by the known place after it
+            if low in ("in", "near", "at", "around", "outside") and i + 1 < n_tok and (i + 1) not in taken:
+                end = name_after(i + 1)
+                if end > i + 1 and end + 1 < n_tok and tokens[end].lower_ in ("in", ",", "near") and (
+                        end + 1 in place_starts or (end + 2 < n_tok and tokens[end + 1].lower_ in ("the", "eastern", "western", "northern", "southern") and end + 2 in place_starts)
+                        or (end + 2 < n_tok and end + 2 in place_starts)):
+                    out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
+                    continue
             # "the village of X", "the town of X"
             if low in _SETTLEMENT_NOUNS and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
                 end = name_after(i + 2)

@@ -220,6 +220,14 @@ class ArticleMapper:
             quads.extend(self.registry_quads(entity))
         return quads
 
+    def same_as_quads(self, article_id: str, links: dict[str, list[str]]) -> Iterator[Quad]:
+        """The fusion links of an article mapped before fusion ran (on a Dask worker): the
+        same owl:sameAs quads `article_quads` writes for a fused extraction."""
+        g = self.iri.article_graph(article_id)
+        for ref, others in links.items():
+            for other in others:
+                yield Quad(self.iri.event(ref), T.SAME_AS, self.iri.event(other), g)
+
 
 def run_quads(run: NamedNode, version: str, started: datetime, ended: datetime | None,
               inputs: Iterable[str]) -> Iterator[Quad]:

@@ -209,6 +209,14 @@ class EventFuser:
 
     def fuse(self, ex: Extraction) -> Extraction:
         mine = indexed(ex)
+        links = self.link(ex.article.id, mine)
+        for ev, view in zip(ex.events, mine):
+            ev.same_as = links[view.ref]
+        return ex
+
+    def link(self, article_id: str, mine: list[IndexedEvent]) -> dict[str, list[str]]:
+        """The same-event links of one article's events (given in their fusion view), which
+        then join the index. Used as it is where extraction ran elsewhere (a Dask worker)."""
         links: dict[str, list[str]] = {v.ref: [] for v in mine}
         # One to one per other article: an article reporting an attack and the clashes that
         # followed links each to its own counterpart, not both to both.
@@ -216,15 +224,13 @@ class EventFuser:
                        key=lambda p: (-p[0], p[1], p[2].ref))
         taken: set[tuple[str, str]] = set()
         for _, ref, cand in pairs:
-            if (ref, cand.article_id) in taken or (cand.ref, ex.article.id) in taken:
+            if (ref, cand.article_id) in taken or (cand.ref, article_id) in taken:
                 continue
             taken.add((ref, cand.article_id))
-            taken.add((cand.ref, ex.article.id))
+            taken.add((cand.ref, article_id))
             links[ref].append(cand.ref)
-        for ev, view in zip(ex.events, mine):
-            ev.same_as = sorted(links[view.ref])
-        self.index.replace_article(ex.article.id, mine)
-        return ex
+        self.index.replace_article(article_id, mine)
+        return {ref: sorted(refs) for ref, refs in links.items()}
 
 
 def parse_date_literal(value: str) -> TimeValue | None:
