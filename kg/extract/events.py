@@ -149,6 +149,12 @@ class TriggerFinder:
             after.append(tok.lower_)
         if any(w in _MODAL_AFTER for w in after):
             return False
+        # "cells have carried out deadly attacks against ...": a record, not an event, unless dated
+        head = doc[trig.end - 1].lower_
+        if head.endswith("s") and re.search(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b",
+                                            doc[sent.start:trig.start].text, re.I) \
+                and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent.text):
+            return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
         before = " " + re.sub(r"[^\w'\s-]", " ", doc[sent.start:trig.start].text.lower()) + " "
@@ -196,6 +202,10 @@ class TriggerFinder:
                 passive = True
             elif s - 2 >= sent.start and doc[s - 2].lower_ in _PASSIVE_AUX and doc[s - 1].lower_ in ("reportedly", "also", "allegedly", "then", "later", "all"):
                 passive = True
+            # "the abducted shepherds": a participle used as an adjective refers back to an event
+            if not generic and doc[s].lower_.endswith("ed") and s - 1 >= sent.start and \
+                    doc[s - 1].lower_ in ("the", "these", "those", "this", "that", "a", "an"):
+                generic = True
             out.append(Trigger(s, e, doc[s:e].text, etype, weak, generic, passive))
         out.sort(key=lambda t: t.start)
         return out

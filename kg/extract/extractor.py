@@ -216,11 +216,11 @@ class Extractor:
             frames = [f for f in frames if f not in headline or not any(compatible_types(b.type, f.type) for b in body)]
         # In a report that names who fought, an event naming nobody is background ("more
         # than 1,000 have died since 2015"); a short notice may name nobody and still count.
+        _blame_dominant_group(frames, dominant)
         if any(f.agents or f.targets for f in frames):
             frames = [f for f in frames if f.agents or f.targets or f.supporters]
         _fill_defaults(frames, sentences, ex, article.published)
         _opponents_from_context(frames)
-        _blame_dominant_group(frames, dominant)
         for n, fr in enumerate(frames, 1):
             fr.id = f"e{n}"
         _link_parts(frames)
@@ -350,7 +350,8 @@ class Extractor:
         counts = find_counts(s.span.text)
         frames = []
         for t, r in zip(triggers, roles):
-            if t.weak and not r.all() and not (t.type == "Bombing" and (places or counts)):
+            if t.weak and not r.all() and not (t.type == "Bombing" and (places or counts)) \
+                    and not any(c.kind == "killed" and c.value > 0 for c in counts):
                 continue
             if t.text.lower() in _KILL_VERBS and not r.all():
                 continue
@@ -783,7 +784,7 @@ def _blame_dominant_group(frames: list[EventFrame], dominant: str | None) -> Non
     if dominant is None or not any(dominant in f.agents for f in frames):
         return
     for fr in frames:
-        if not fr.agents and fr.type in ("Bombing", "Kidnapping", "Ambush") and dominant not in fr.targets:
+        if not fr.agents and fr.type in ("Bombing", "Kidnapping", "Ambush", "Shelling") and dominant not in fr.targets:
             fr.agents = [dominant]
 
 
