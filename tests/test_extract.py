@@ -110,3 +110,42 @@ def test_every_surface_form_is_kept(extractor):
 def test_no_text_no_events(extractor):
     ex = run(extractor, "The weather in Erbil was sunny on Monday.")
     assert ex.events == []
+
+
+def test_country_acting_is_its_forces_and_anti_x_is_the_target(extractor):
+    ex = run(extractor, "Turkey launched a new anti-PKK operation in the Zap region on Monday.", outlet="Anadolu Agency")
+    e = only(ex)
+    assert e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
+
+
+def test_seizing_a_town_is_a_ground_operation(extractor):
+    ex = run(extractor, "Islamic State militants seized the town of Hit on Sunday.")
+    assert only(ex).type == "GroundOperation"
+
+
+def test_unnamed_victims_are_civilians(extractor):
+    ex = run(extractor, "A car bomb exploded in a market in Kirkuk on Friday, killing five people.")
+    e = only(ex)
+    assert e.type == "Bombing" and e.killed == 5 and e.targets == ["civilians"]
+
+
+def test_unlisted_village_is_placed_near_the_known_place(extractor):
+    ex = run(extractor, "Islamic State militants attacked the village of Zarqa Saghira near Kirkuk on Friday.")
+    e = only(ex)
+    village = ex.entities[e.places[0]]
+    assert village.label == "Zarqa Saghira" and village.kind == "Settlement"
+    assert village.lat is not None and village.precision_km >= 4
+
+
+def test_dateline_is_not_where_it_happened(extractor):
+    ex = run(extractor, "ERBIL (Kurdistan 24) - Turkish warplanes struck PKK positions in the Qandil mountains on Monday.")
+    e = only(ex)
+    assert "erbil" not in e.places
+
+
+def test_headline_merges_into_the_lead(extractor):
+    art = Article(id="t2", url="https://example.invalid/t2", title="Peshmerga kill 12 IS militants near Makhmour",
+                  text="Peshmerga forces killed 12 Islamic State militants in an operation near Makhmour on Tuesday, "
+                       "a military source said.", published=date(2021, 3, 11), outlet="Rudaw")
+    ex = extractor.extract(art)
+    assert len(ex.events) == 1 and ex.events[0].killed == 12

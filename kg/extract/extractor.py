@@ -614,7 +614,7 @@ def _operation_name(text: str, trigger_at: int, trigger: str) -> str | None:
     return ("Operation " + m.group(1).strip()) if names_it else None
 
 
-_CIVILIAN_VICTIMS = re.compile(r"\b(?:people|civilians|persons|passers-by|passersby|worshippers|shoppers|residents)\b", re.I)
+_CIVILIAN_VICTIMS = re.compile(r"(?:(?:other|more|innocent|unarmed)\s+)?\b(?:people|civilians|persons|passers-by|passersby|worshippers|shoppers|residents)\b", re.I)
 _NOT_A_SUM = re.compile(r"\b(?:said|says|according|claimed|claims|while|whereas|but|reported|other reports)\b", re.I)
 
 
@@ -644,7 +644,7 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
         if getattr(fr, attr) is not None and not follow_up or before is None:
             previous[(id(fr), attr)] = c
         # "killing five people": unnamed victims are civilians
-        victims = _CIVILIAN_VICTIMS.search(c.text)
+        victims = _CIVILIAN_VICTIMS.match(s.span.text[c.end:c.end + 30].strip()) or _CIVILIAN_VICTIMS.search(c.text)
         if victims and attr in ("killed", "wounded") and not fr.targets:
             ent = ex.entities.setdefault("civilians", Entity("civilians", "actor", "CivilianGroup", "Civilians"))
             ent.surface_forms.add(victims.group(0))
