@@ -430,7 +430,9 @@ class MentionFinder:
             low = tok.lower_
             # "shelled Kansafra in Idleb countryside", "in Sfuhen, Idlib": an unknown name placed
             # by the known place after it
-            if low in ("in", "near", "at", "around", "outside") and i + 1 < n_tok and (i + 1) not in taken:
+            if (low in ("in", "near", "at", "around", "outside") or (tok.is_alpha and tok.lower_.endswith("ed")
+                                                                       and not _capitalised(tok.text))) \
+                    and i + 1 < n_tok and (i + 1) not in taken:
                 end = name_after(i + 1)
                 if end > i + 1 and end + 1 < n_tok and tokens[end].lower_ in ("in", ",", "near") and (
                         end + 1 in place_starts or (end + 2 < n_tok and tokens[end + 1].lower_ in ("the", "eastern", "western", "northern", "southern") and end + 2 in place_starts)
