@@ -211,6 +211,8 @@ class Extractor:
         body = [f for f in frames if f not in headline]
         # The headline restates the lead: merged into the body's events, kept alone only when
         # the body reports nothing it could merge with.
+        for f in headline:
+            setattr(f, "_headline", True)
         frames = _merge(body + headline, ex)
         if body:
             frames = [f for f in frames if f not in headline or not any(compatible_types(b.type, f.type) for b in body)]
@@ -686,7 +688,8 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
     kept: list[EventFrame] = []
     for fr in frames:
         target = None
-        for k in reversed(kept):
+        # a repeated mention refers to the latest event it fits; the headline to the lead
+        for k in (kept if getattr(fr, "_headline", False) else reversed(kept)):
             if _compatible(k, fr, ex):
                 target = k
                 break
