@@ -617,6 +617,7 @@ def _operation_name(text: str, trigger_at: int, trigger: str) -> str | None:
 
 
 _CIVILIAN_VICTIMS = re.compile(r"(?:(?:other|more|innocent|unarmed)\s+)?\b(?:people|civilians|persons|passers-by|passersby|worshippers|shoppers|residents)\b", re.I)
+_BACKGROUND_TOLL = re.compile(r"\b(?:since|conflict|insurgency|civil war|the war|decades?|years? of|over the past|so far|in total|altogether)\b", re.I)
 _NOT_A_SUM = re.compile(r"\b(?:said|says|according|claimed|claims|while|whereas|but|reported|other reports)\b", re.I)
 
 
@@ -628,6 +629,8 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
         return
     previous: dict[tuple[int, str], object] = {}
     for c in counts:
+        if c.value >= 200 and _BACKGROUND_TOLL.search(s.span.text):
+            continue        # "more than 40,000 people have been killed in the conflict since 1984"
         # the event reported before the count ("an attack ..., where 6 were killed by IEDs")
         earlier = [f for f in frames if getattr(f, "_trigger_char", 0) <= c.start]
         fr = frames[0] if follow_up else (earlier[-1] if earlier else frames[0])
