@@ -26,13 +26,26 @@ def _progress_printer(enabled: bool):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from kg.parallel import DaskExecutor, ProcessExecutor, SerialExecutor
     from kg.pipeline import Builder
     from kg.store import open_store
 
-    with open_store(args.store) as store:
-        builder = Builder(store)
-        report = builder.build(args.inputs, progress=_progress_printer(not args.quiet and sys.stderr.isatty()),
-                               force=args.force)
+    if args.executor == "dask":
+        if not args.scheduler:
+            print("kg build: --executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)", file=sys.stderr)
+            return 2
+        executor = DaskExecutor(args.scheduler)
+    elif args.workers > 1:
+        executor = ProcessExecutor(args.workers)
+    else:
+        executor = SerialExecutor()
+    try:
+        with open_store(args.store) as store:
+            builder = Builder(store, executor=executor)
+            report = builder.build(args.inputs, progress=_progress_printer(not args.quiet and sys.stderr.isatty()),
+                                   force=args.force)
+    finally:
+        executor.close()
     if args.report:
         Path(args.report).write_text(json.dumps(
             {"read": report.read, "stored": report.stored, "unchanged": report.unchanged,
@@ -169,8 +182,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="read articles and store their graphs")
     p.add_argument("inputs", nargs="+", help="files, folders, glob patterns, or - for stdin")
-    p.add_argument("--store", required=True, help="store folder (created when missing)")
+    p.add_argument("--store", required=True,
+                   help="store folder (created when missing), or a SPARQL server URL: http(s)://..., "
+                        "virtuoso+http://user:password@host:8890, fuseki+..., graphdb+..., neptune+... "
+                        "(see docs/scale.md)")
     p.add_argument("--force", action="store_true", help="rebuild articles even when unchanged")
+    p.add_argument("--workers", "-j", type=int, default=1, metavar="N",
+                   help="extract on N worker processes (default 1: in this process)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where extraction runs: local (this machine) or dask (a Dask cluster)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--report", help="write a JSON report (counts, rejected items) to this file")
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_build)

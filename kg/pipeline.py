@@ -1,7 +1,12 @@
-"""The build: ingest -> extract -> resolve -> map -> store, streaming one article at a time.
+"""The build: ingest -> extract -> resolve -> map -> store, streaming in batches.
 
 Unchanged articles (same content hash) are skipped; a changed article's graph is replaced in
 one transaction; a bad item is reported by name and the rest of the batch goes on.
+
+Articles flow through in bounded batches, so memory does not grow with the corpus:
+extraction runs in this process, on worker processes or on a Dask cluster (`kg.parallel`);
+fusion, mapping and the store stay here, since fusion needs the index of every stored event.
+New articles of a batch are bulk-loaded together; stored ones are replaced one by one.
 """
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 
 from kg import __version__
@@ -17,16 +23,20 @@ from kg.config import Settings
 from kg.extract import Extractor
 from kg.ingest import IngestError, read_articles
 from kg.model import Article, Extraction
-from pyoxigraph import DefaultGraph, Literal, Quad
+from pyoxigraph import DefaultGraph, Literal, Quad, RdfFormat, parse
 
 from kg.ontology import load_ontology_quads, ontology_digest
+from kg.parallel import Executor, MappedArticle, SerialExecutor
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
 from kg.rdf.readback import load_event_index
 from kg.rdf.mapping import ArticleMapper, content_hash, run_quads
 from kg.resolve import EventFuser
-from kg.store import OxigraphStore, StoreError
+from kg.store import ArticleQuads, QueryError, Store, StoreError
 from kg.validate.shacl import article_problems
+
+BATCH_ARTICLES = 256        # articles per store write (bulk-loaded together when new)
+BATCH_QUADS = 100_000       # ... or fewer, when they carry this many quads
 
 
 @dataclass
@@ -62,16 +72,30 @@ Progress = Callable[[int, Article], None]
 
 
 class Builder:
-    """Builds articles into a store. Holds the compiled extractor so repeated builds are cheap."""
+    """Builds articles into a store. Holds the compiled extractor so repeated builds are cheap.
 
-    def __init__(self, store: OxigraphStore, settings: Settings | None = None, extractor: Extractor | None = None):
+    ``executor`` runs extraction (`kg.parallel`: in process by default, worker processes,
+    or a Dask cluster).
+    """
+
+    def __init__(self, store: Store, settings: Settings | None = None, extractor: Extractor | None = None,
+                 *, executor: Executor | None = None):
         self.store = store
         self.settings = settings or Settings.from_env()
-        self.extractor = extractor or Extractor()
+        self.executor: Executor = executor or SerialExecutor(extractor)
+        self._extractor = extractor
         self.minter = IriMinter(self.settings.base)
         self.mapper = ArticleMapper(self.minter)
+        self._drop_unfinished_graphs()
         self.fuser = EventFuser(load_event_index(
             store, self.minter.prefix("event"), self.minter.prefix("place"), self.minter.prefix("actor")))
+
+    @property
+    def extractor(self) -> Extractor:
+        """The in-process extractor (compiled on first use: a build on workers needs none)."""
+        if self._extractor is None:
+            self._extractor = self.executor.extractor if isinstance(self.executor, SerialExecutor) else Extractor()
+        return self._extractor
 
     def build(self, inputs: Sequence[str | Path], *, progress: Progress | None = None,
               force: bool = False) -> BuildReport:
@@ -81,32 +105,88 @@ class Builder:
         report.run_id = run_id
         run = self.minter.run(run_id)
         self._refresh_ontology()
+        # Described before it generates anything, so a build killed half-way leaves no graph
+        # whose prov:wasGeneratedBy names an undescribed run; the end time is added last.
+        self.store.add(run_quads(run, __version__, started, None, [str(i) for i in inputs]))
         errors: list[IngestError] = []
         articles = read_articles(list(inputs), errors=errors)
         def failed(article: Article, exc: Exception) -> None:
             errors.append(IngestError(article.origin or article.url, f"extraction failed: {type(exc).__name__}: {exc}"))
 
-        for ex in self.extractor.extract_many(self._changed(articles, report, force, progress), on_error=failed):
-            ex = self.fuser.fuse(ex)
-            quads = self.mapper.article_quads(ex, run)
+        changed = self._changed(articles, report, force, progress)
+        pending: list[tuple[Article, ArticleQuads, list[str]]] = []
+        size = 0
+        for result in self.executor.run(changed, failed, base=self.settings.base, run=run.value):
+            if isinstance(result, MappedArticle):
+                article, item, types = result.article, self._mapped_quads(result), result.event_types
+            else:
+                ex = self.fuser.fuse(result)
+                quads = self.mapper.article_quads(ex, run)
+                article, types = ex.article, [e.type for e in ex.events]
+                item = ArticleQuads(self.minter.article_graph(article.id), self.minter.article(article.id), quads)
+            assert article is not None
             # SHACL (ontology/shapes.ttl): a violation rejects the article, keeping the stored
-            # version; a warning is a notice and the article is stored.
-            problems = article_problems(ex.article.origin or ex.article.url, quads)
+            # version (and taking its events out of fusion for this build); a warning is a
+            # notice and the article is stored.
+            problems = article_problems(article.origin or article.url, item.quads)
             errors.extend(problems)
             if any(p.skipped for p in problems):
+                self.fuser.index.remove_article(article.id)
                 continue
-            try:
-                self.store.replace_article(self.minter.article_graph(ex.article.id),
-                                           self.minter.article(ex.article.id), quads)
-            except StoreError as exc:
-                errors.append(IngestError(ex.article.origin or ex.article.url, str(exc)))
-                continue
-            report.stored += 1
-            report.events.update(e.type for e in ex.events)
+            pending.append((article, item, types))
+            size += len(item.quads)
+            if len(pending) >= BATCH_ARTICLES or size >= BATCH_QUADS:
+                self._write(pending, report, errors)
+                size = 0
+        self._write(pending, report, errors)
         report.failed = errors
         self.store.add(run_quads(run, __version__, started, datetime.now(timezone.utc), [str(i) for i in inputs]))
         self.store.flush()
         return report
+
+    def _mapped_quads(self, result: MappedArticle) -> ArticleQuads:
+        """An article mapped on a Dask worker, with the fusion links only this process can find."""
+        assert result.article is not None
+        aid = result.article.id
+        quads = list(parse(result.nquads, format=RdfFormat.N_QUADS))
+        quads.extend(self.mapper.same_as_quads(aid, self.fuser.link(aid, result.views)))
+        return ArticleQuads(self.minter.article_graph(aid), self.minter.article(aid), quads)
+
+    def _write(self, pending: list[tuple[Article, ArticleQuads, list[str]]], report: BuildReport,
+               errors: list[IngestError]) -> None:
+        """Store a batch; when the batch fails, article by article, to name the bad one."""
+        if not pending:
+            return
+        try:
+            self.store.replace_articles([item for _, item, _ in pending])
+            stored = pending
+        except StoreError:
+            stored = []
+            for article, item, types in pending:
+                try:
+                    self.store.replace_article(item.graph, item.article, item.quads)
+                except StoreError as exc:
+                    errors.append(IngestError(article.origin or article.url, str(exc)))
+                    continue
+                stored.append((article, item, types))
+        for _, _, types in stored:
+            report.stored += 1
+            report.events.update(types)
+        pending.clear()
+
+    def _drop_unfinished_graphs(self) -> None:
+        """Drop article graphs that have no description: what a build killed between a bulk
+        load and its descriptions leaves. Read into the event index they would draw fusion
+        links that an uninterrupted build never makes; their articles are built again."""
+        prefix = self.minter.base + "graph/article/"
+        try:
+            rows = self.store.query(f"""SELECT ?g WHERE {{ GRAPH ?g {{ }}
+                FILTER(STRSTARTS(STR(?g), "{prefix}"))
+                FILTER NOT EXISTS {{ ?g <{T.PROV_DERIVED_FROM.value}> ?a }} }}""", union_default_graph=False).rows
+        except QueryError:
+            return              # a server that cannot list graphs this way: nothing bulk-loaded half
+        for (graph,) in rows:
+            self.store.remove_article(graph, self.minter.article(graph.value[len(prefix):]))
 
     def _refresh_ontology(self) -> None:
         """Keep the ontology graph in the store, replacing it only when the files changed.
@@ -125,18 +205,27 @@ class Builder:
     def _changed(self, articles: Iterable[Article], report: BuildReport, force: bool,
                  progress: Progress | None) -> Iterator[Article]:
         seen: set[str] = set()
-        for article in articles:
-            report.read += 1
-            if progress:
-                progress(report.read, article)
-            if article.id in seen:
-                report.unchanged += 1          # the same article twice in one batch
-                continue
-            seen.add(article.id)
-            if not force and self.store.article_hash(self.minter.article(article.id)) == content_hash(article):
-                report.unchanged += 1
-                continue
-            yield article
+        it = iter(articles)
+        while True:
+            batch: list[Article] = []
+            for article in islice(it, BATCH_ARTICLES):
+                report.read += 1
+                if progress:
+                    progress(report.read, article)
+                if article.id in seen:
+                    report.unchanged += 1          # the same article twice in one batch
+                    continue
+                seen.add(article.id)
+                batch.append(article)
+            if not batch:
+                return
+            # one look-up per batch: a round trip each would dominate with a remote store
+            stored = {} if force else self.store.article_hashes([self.minter.article(a.id) for a in batch])
+            for article in batch:
+                if stored.get(self.minter.article(article.id)) == content_hash(article):
+                    report.unchanged += 1
+                    continue
+                yield article
 
     def extract(self, article: Article) -> Extraction:
         return self.fuser.fuse(self.extractor.extract(article))

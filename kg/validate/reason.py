@@ -109,19 +109,21 @@ def inferred_triples(store, onto: ox.NamedNode, inferred: ox.NamedNode) -> set[o
         rows = store.query(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }}
                                {_sources(onto, inferred, "?s ?p ?o")} }}""",
                            union_default_graph=False).rows
-        asserted = {ox.Triple(s, p, o) for s, p, o in rows}
-        todo = list(asserted)
-        seen = set(asserted)
+        todo = [ox.Triple(s, p, o) for s, p, o in rows]
+        seen = set(todo)
         while todo:
             t = todo.pop()
             derived = [ox.Triple(t.subject, sp, t.object) for sp in supers.get(t.predicate, ())]
             if not isinstance(t.object, ox.Literal):
                 derived += [ox.Triple(t.object, q, t.subject) for q in inverses.get(t.predicate, ())]
+            # Everything derived is kept, also when the data states it too: on a server whose
+            # default graph is the union of all graphs, the starting statements include the
+            # previous inferences, which must not drop out of the new ones.
+            out.update(derived)
             for d in derived:
                 if d not in seen:
                     seen.add(d)
                     todo.append(d)
-        out.update(seen - asserted)
     return out
 
 
@@ -130,7 +132,7 @@ def store_digest(store) -> str:
     article's content hash. A rebuild (even a forced one, with the same text) changes it."""
     rows = store.query(f"""
         SELECT ?g ?run ?hash WHERE {{
-          ?g <{T.PROV_DERIVED_FROM.value}> ?a .
+          ?g a <{T.CKG}ArticleGraph> ; <{T.PROV_DERIVED_FROM.value}> ?a .
           OPTIONAL {{ ?g <{T.PROV_GENERATED_BY.value}> ?run }}
           OPTIONAL {{ ?a <{T.CKG}contentHash> ?hash }}
         }}""", union_default_graph=False).rows

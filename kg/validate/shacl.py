@@ -40,6 +40,12 @@ def load_shapes() -> rdflib.Graph:
 
 
 @functools.cache
+def _shapes_for_pyshacl() -> rdflib.Graph:
+    # A graph of its own: pySHACL adds a few RDFS axioms to the shapes graph it is given.
+    return rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+
+
+@functools.cache
 def _hierarchy() -> rdflib.Graph:
     return class_hierarchy()
 
@@ -117,7 +123,7 @@ def validate_triples(triples: Iterable[tuple[Term, ox.NamedNode, Term]], *,
     data = to_rdflib_graph(triples)
     with _quiet_rdflib():
         _conforms, report, _text = pyshacl.validate(
-            data, shacl_graph=load_shapes(), ont_graph=_hierarchy(), inference="none",
+            data, shacl_graph=_shapes_for_pyshacl(), ont_graph=_hierarchy(), inference="none",
             advanced=False, allow_warnings=True)
     return sorted(set(_results_of(report)))
 
@@ -125,13 +131,17 @@ def validate_triples(triples: Iterable[tuple[Term, ox.NamedNode, Term]], *,
 def store_units(store) -> Iterator[ValidationUnit]:
     """Every named graph of asserted data, each with the default-graph description of the
     graph, its article and the article's outlet, through the store's query interface."""
-    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+    # An article in which nothing was found has a description but no named graph.
+    described = store.query(f"SELECT DISTINCT ?g WHERE {{ ?g <{T.PROV_DERIVED_FROM.value}> ?a }}",
+                            union_default_graph=False).rows
+    graphs = set(store.named_graphs()) | {row[0] for row in described if isinstance(row[0], ox.NamedNode)}
+    for graph in sorted(graphs, key=lambda g: g.value):
         if graph.value.endswith(("graph/ontology", "graph/inferred")):
             continue            # the schema, and what `kg reason` derived: not asserted data
         rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
                            union_default_graph=False).rows
         triples = [(s, p, o) for s, p, o in rows]
-        described = store.query(f"""
+        about = store.query(f"""
             SELECT ?s ?p ?o ?url WHERE {{
               {{ BIND({graph} AS ?s) }}
               UNION {{ {graph} <{T.PROV_DERIVED_FROM.value}> ?s }}
@@ -139,8 +149,8 @@ def store_units(store) -> Iterator[ValidationUnit]:
               ?s ?p ?o .
               OPTIONAL {{ {graph} <{T.PROV_DERIVED_FROM.value}>/<{T.SCHEMA_URL.value}> ?url }}
             }}""", union_default_graph=False).rows
-        url = next((row[3].value for row in described if row[3] is not None), None)
-        triples += [(s, p, o) for s, p, o, _url in described]
+        url = next((row[3].value for row in about if row[3] is not None), None)
+        triples += [(s, p, o) for s, p, o, _url in about]
         yield ValidationUnit(graph.value, triples, url)
 
 
@@ -202,7 +212,8 @@ def to_rdflib(term: Term) -> rdflib.term.Node:
             return rdflib.Literal(term.value, lang=term.language)
         if term.datatype.value == str(rdflib.XSD.string):
             return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+        # normalize=False: results quote the value as stored ("-INF", not rdflib's "-inf").
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
     raise TypeError(f"cannot convert {term!r} to rdflib (RDF-star triples are not supported)")
 
 

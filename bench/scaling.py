@@ -1,0 +1,30 @@
+"""`kg build` of 10^3, 10^4, 10^5 synthetic articles, each in a fresh process and store:
+wall time, the process's own peak RSS, and how both grow with the corpus."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from bench.corpus import synthetic_jsonl
+from bench.measure import kg, run_child
+
+
+def build(n: int, work: Path, workers: int = 1, keep: bool = False) -> dict:
+    jsonl = synthetic_jsonl(work, n)
+    store = work / f"scale-{n}"
+    report = work / f"scale-{n}.json"
+    shutil.rmtree(store, ignore_errors=True)
+    extra = ["--workers", str(workers)] if workers > 1 else []
+    run = run_child(kg("build", str(jsonl), "--store", str(store), "-q", "--report", str(report), *extra))
+    if run.returncode != 0:
+        raise RuntimeError(f"kg build of {n} articles failed: {run.stderr[-2000:]}")
+    stats = json.loads(report.read_text())
+    size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
+    out = {"articles": n, "stored": stats["stored"], "seconds": run.seconds, "peak_rss_mb": run.peak_rss_mb,
+           "store_mb": size / 2**20, "events": sum(stats["events"].values())}
+    if keep:
+        out["store"] = str(store)
+    else:
+        shutil.rmtree(store, ignore_errors=True)
+    return out
