@@ -219,9 +219,9 @@ def map_chunk(chunk: list[Article], base: str, run: str) -> list[MappedArticle |
     import pyoxigraph as ox
 
     from kg.rdf.iris import IriMinter
-    from kg.rdf.mapping import ArticleMapper
+    from kg.rdf.mapping import ArticleMapper, gazetteer_places
 
-    mapper = ArticleMapper(IriMinter(base))
+    mapper = ArticleMapper(IriMinter(base), places=gazetteer_places())
     out: list[MappedArticle | BaseException] = []
     for article, ex in zip(chunk, extract_chunk(chunk)):
         if isinstance(ex, BaseException):

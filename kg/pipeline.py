@@ -30,7 +30,7 @@ from kg.parallel import Executor, MappedArticle, SerialExecutor
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
 from kg.rdf.readback import load_event_index
-from kg.rdf.mapping import ArticleMapper, content_hash, run_quads
+from kg.rdf.mapping import ArticleMapper, content_hash, gazetteer_places, run_quads
 from kg.resolve import EventFuser
 from kg.store import ArticleQuads, QueryError, Store, StoreError
 from kg.validate.shacl import article_problems
@@ -85,7 +85,7 @@ class Builder:
         self.executor: Executor = executor or SerialExecutor(extractor)
         self._extractor = extractor
         self.minter = IriMinter(self.settings.base)
-        self.mapper = ArticleMapper(self.minter)
+        self.mapper = ArticleMapper(self.minter, places=gazetteer_places())
         self._drop_unfinished_graphs()
         self.fuser = EventFuser(load_event_index(
             store, self.minter.prefix("event"), self.minter.prefix("place"), self.minter.prefix("actor")))

@@ -85,3 +85,27 @@ def test_content_hash_changes_with_text():
     a = _extraction().article
     b = Article(**{**a.__dict__, "text": "changed"})
     assert content_hash(a) == content_hash(_extraction().article) != content_hash(b)
+
+
+def test_registry_writes_the_located_in_closure():
+    """With a place lookup, a place is locatedIn every place enclosing it, and those are
+    described in the registry too: "inside this region" needs no property path."""
+    registry = {
+        "qaradia": Entity("qaradia", "place", "Country", "Qaradia", set(), lat=35.0, lon=44.0),
+        "nahr": Entity("nahr", "place", "AdminRegion", "Nahr Governorate", set(), lat=35.5, lon=43.5, within="qaradia"),
+        "umm-jarin": Entity("umm-jarin", "place", "Settlement", "Umm Jarin", set(), lat=35.6, lon=43.4, within="nahr"),
+    }
+    mapper = ArticleMapper(IriMinter(BASE), places=registry.get)
+    store = _store(mapper.registry_quads(registry["umm-jarin"]))
+    located = {(str(r["p"].value).rsplit("/", 1)[1], str(r["o"].value).rsplit("/", 1)[1]) for r in store.query(
+        "SELECT ?p ?o WHERE { GRAPH ?g { ?p <%slocatedIn> ?o } }" % CKG)}
+    assert located == {("umm-jarin", "nahr"), ("umm-jarin", "qaradia"), ("nahr", "qaradia")}
+    # the enclosing places get their type and label though no article names them
+    assert bool(store.query('ASK { GRAPH ?g { <%sid/place/nahr> a <%sAdminRegion> ; '
+                            '<http://www.w3.org/2000/01/rdf-schema#label> "Nahr Governorate" } }' % (BASE, CKG)))
+    # a cycle in the data does not loop, and an unknown parent is still the direct one
+    cyclic = {"a": Entity("a", "place", "Settlement", "A", set(), within="b"),
+              "b": Entity("b", "place", "AdminRegion", "B", set(), within="a")}
+    assert [e.key for e in ArticleMapper(IriMinter(BASE), places=cyclic.get).enclosing(cyclic["a"])] == ["b"]
+    orphan = Entity("c", "place", "Settlement", "C", set(), within="nowhere")
+    assert [e.key for e in ArticleMapper(IriMinter(BASE), places={}.get).enclosing(orphan)] == ["nowhere"]

@@ -7,7 +7,7 @@ canonical entities (labels, coordinates, identifiers), identical whichever artic
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 
 from pyoxigraph import Literal, NamedNode, Quad, DefaultGraph
@@ -44,11 +44,59 @@ def date_literal(time: TimeValue) -> Literal:
     return Literal(time.iso(), datatype=_DATE_TYPES[time.precision])
 
 
-class ArticleMapper:
-    """Maps one resolved Extraction to its quads."""
+PlaceLookup = Callable[[str], "Entity | None"]     # a place key -> its registry entry, if any
 
-    def __init__(self, minter: IriMinter):
+
+def gazetteer_places() -> PlaceLookup:
+    """The places of the package's gazetteer, as entities: what `ArticleMapper` needs to write
+    the registry's locatedIn closure."""
+    from kg.data.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+
+    def lookup(key: str) -> Entity | None:
+        rec = gazetteer.get(key)
+        if rec is None:
+            return None
+        return Entity(rec.key, "place", rec.kind, rec.label, wikidata=rec.wikidata, geonames=rec.geonames,
+                      lat=rec.lat, lon=rec.lon, precision_km=rec.precision_km, within=rec.within)
+    return lookup
+
+
+class ArticleMapper:
+    """Maps one resolved Extraction to its quads.
+
+    With ``places`` (a place key -> its registry entry), the registry graph gets the closure of
+    ckg:locatedIn (a transitive property): each place is located in every place enclosing it,
+    and those are described too (type, label, coordinates), though no article names them. So
+    "everything in this governorate" is one triple pattern, with no property path to evaluate
+    (Virtuoso 7.2 mis-answers some paths joined with other patterns).
+    """
+
+    def __init__(self, minter: IriMinter, places: PlaceLookup | None = None):
         self.iri = minter
+        self.places = places
+        self._chains: dict[str, list[Entity]] = {}
+
+    def enclosing(self, entity: Entity) -> list[Entity]:
+        """The places enclosing a place, innermost first (its `within` chain)."""
+        chain = self._chains.get(entity.key)
+        if chain is not None:
+            return chain
+        chain, seen, current = [], {entity.key}, entity
+        while current.within and current.within not in seen:
+            seen.add(current.within)
+            parent = self.places(current.within) if self.places else None
+            if parent is None:
+                # unknown to the lookup: still the direct parent, as the entity says
+                parent = Entity(current.within, "place", "", "") if current is entity else None
+                if parent is not None:
+                    chain.append(parent)
+                break
+            chain.append(parent)
+            current = parent
+        self._chains[entity.key] = chain
+        return chain
 
     # ------------------------------------------------------------------ entities
     def entity_node(self, entity: Entity) -> NamedNode:
@@ -81,6 +129,13 @@ class ArticleMapper:
         """Reference facts: the same for every article that mentions the entity."""
         if entity.article_local:
             return
+        yield from self._registry_entry(entity)
+        if entity.category == "place" and self.places is not None:
+            for outer in self.enclosing(entity):
+                if outer.kind:
+                    yield from self._registry_entry(outer)
+
+    def _registry_entry(self, entity: Entity) -> Iterator[Quad]:
         g = self.iri.registry_graph()
         node = self.entity_node(entity)
         if not entity.quoted_only:
@@ -96,8 +151,12 @@ class ArticleMapper:
                 yield Quad(node, T.LONG, decimal(entity.lon), g)
                 if entity.precision_km is not None:
                     yield Quad(node, T.ckg("coordinatePrecisionKm"), decimal(entity.precision_km), g)
-            if entity.within:
-                yield Quad(node, T.ckg("locatedIn"), self.iri.place(entity.within), g)
+            if self.places is None:
+                if entity.within:
+                    yield Quad(node, T.ckg("locatedIn"), self.iri.place(entity.within), g)
+            else:
+                for outer in self.enclosing(entity):
+                    yield Quad(node, T.ckg("locatedIn"), self.iri.place(outer.key), g)
         if entity.parent:
             yield Quad(node, T.ckg("parentOrganization"), self.iri.actor(entity.parent), g)
 
