@@ -229,3 +229,36 @@ def test_bare_title_after_according_to(extractor):
 def test_registry_person_keeps_the_titled_form(extractor):
     ex = run(extractor, "Iraqi Prime Minister Haider al-Abadi said the army retook the town.")
     assert "Iraqi Prime Minister Haider al-Abadi" in ex.entities["haider_al_abadi"].surface_forms
+
+
+# ---------------------------------------------------------------- registry coverage
+def actor_keys(ex) -> set[str]:
+    return {k for k, e in ex.entities.items() if e.category == "actor"}
+
+
+def test_sahel_security_services_by_country(extractor):
+    ex = run(extractor, "Gunmen attacked a gendarmerie post near Tillaberi in Niger on Sunday, killing four gendarmes, "
+                        "and the National Guard of Niger pursued them.", outlet="Example Wire")
+    assert {"niger_gendarmerie", "niger_national_guard"} <= actor_keys(ex)
+
+
+def test_syrian_opposition_and_islamist_factions(extractor):
+    ex = run(extractor, "Regime forces clashed with opposition and Islamist factions near Kafr Nabl in Idlib on Monday.",
+             outlet="Example Wire")
+    assert "syrian_rebels" in actor_keys(ex)
+
+
+def test_libyan_and_lebanese_bodies(extractor):
+    ex = run(extractor, "The Tariq Bin Ziyad Brigade shelled positions of the Benghazi Defense Brigades south of Sirte, Libya.",
+             outlet="Example Wire")
+    assert {"tariq_bin_ziyad_brigade", "benghazi_defense_brigades"} <= actor_keys(ex)
+    ex = run(extractor, "Lebanese General Security arrested two members of Asbat al-Ansar in Sidon, Lebanon.",
+             outlet="Example Wire")
+    assert {"lebanese_general_security", "asbat_al_ansar"} <= actor_keys(ex)
+
+
+def test_coalition_named_by_its_task_force(extractor):
+    ex = run(extractor, "U.S.-led warplanes struck Islamic State positions near Hit, officials from the Combined Joint Task "
+                        "Force Operation Inherent Resolve said.", outlet="Example Wire")
+    assert "us_led_coalition" in actor_keys(ex)
+    assert not any(k.startswith("group_") for k in ex.entities)
