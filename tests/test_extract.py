@@ -262,3 +262,15 @@ def test_coalition_named_by_its_task_force(extractor):
                         "Force Operation Inherent Resolve said.", outlet="Example Wire")
     assert "us_led_coalition" in actor_keys(ex)
     assert not any(k.startswith("group_") for k in ex.entities)
+
+
+def test_a_nationality_before_a_site_is_its_forces(extractor):
+    ex = run(extractor, "Unidentified warplanes struck an Iranian site near al-Bukamal in Deir ez-Zor on Sunday.",
+             outlet="Example Wire")
+    assert "iranian_armed_forces" in actor_keys(ex)
+
+
+def test_quote_that_opens_the_sentence_hides_its_speech_verbs(extractor):
+    ex = run(extractor, 'Hemin Rasul Aziz, a local party leader, spoke on Monday.\n'
+                        '"The province is calmer than some foreign diplomats say, but it is not safe.')
+    assert not any("diplomat" in lab for lab in quoted(ex).values())

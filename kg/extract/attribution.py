@@ -160,7 +160,7 @@ class Attributor:
             if low not in self.lex.speech_verbs:
                 continue
             v = toks[i].i
-            if _inside_quote(sent.doc, v):
+            if _inside_quote(sent, v):
                 continue        # '"... not as safe as some officials say."': the quoted speaker's words
             subject_end = v
             # "Ali Hassan, a spokesman for the ministry, said": skip the apposition
@@ -246,17 +246,15 @@ class Attributor:
         return bool(_POST_LINE.match(sent.text))
 
 
-def _inside_quote(doc, i: int) -> bool:
-    """Is token i inside a quotation that opens and closes in its paragraph (line)?"""
-    start = i
-    while start > 0 and "\n" not in doc[start - 1].text:
-        start -= 1
-    end = i
-    while end < len(doc) - 1 and "\n" not in doc[end + 1].text:
-        end += 1
-    before = sum(1 for t in doc[start:i] if t.text in ('"', "“", "”"))
-    after = sum(1 for t in doc[i + 1:end + 1] if t.text in ('"', "“", "”"))
-    return before % 2 == 1 and after > 0
+def _inside_quote(sent: Span, i: int) -> bool:
+    """Is token i inside a quotation in its sentence: an odd number of quote marks before it,
+    and the quotation closes after it or opened the sentence ('"... as some officials say.')?
+    Counted within the sentence: whole articles on one line often leave quotes unbalanced."""
+    marks = ('"', "“", "”")
+    before = sum(1 for t in sent.doc[sent.start:i] if t.text in marks)
+    after = sum(1 for t in sent.doc[i + 1:sent.end] if t.text in marks)
+    opens = sent.doc[sent.start].text in marks
+    return before % 2 == 1 and (after > 0 or (opens and before == 1))
 
 
 def _between_subject_and_verb(tokens) -> bool:
