@@ -274,3 +274,10 @@ def test_quote_that_opens_the_sentence_hides_its_speech_verbs(extractor):
     ex = run(extractor, 'Hemin Rasul Aziz, a local party leader, spoke on Monday.\n'
                         '"The province is calmer than some foreign diplomats say, but it is not safe.')
     assert not any("diplomat" in lab for lab in quoted(ex).values())
+
+
+def test_one_of_the_victims_is_a_witness(extractor):
+    ex = run(extractor, "Gunmen abducted four farmers near Daquq on Monday. One of the farmers, who was freed the next "
+                        "day, told reporters that the kidnappers wore masks.")
+    sources = {k: e for k, e in ex.entities.items() if e.category == "source"}
+    assert any(e.kind == "Witness" and e.label.lower() == "one of the farmers" for e in sources.values())
