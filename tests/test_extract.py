@@ -281,3 +281,8 @@ def test_one_of_the_victims_is_a_witness(extractor):
                         "day, told reporters that the kidnappers wore masks.")
     sources = {k: e for k, e in ex.entities.items() if e.category == "source"}
     assert any(e.kind == "Witness" and e.label.lower() == "one of the farmers" for e in sources.values())
+
+
+def test_coordinated_unnamed_sources_are_one(extractor):
+    ex = run(extractor, "The group has turned to kidnapping for ransom, according to security analysts and officials.")
+    assert "security analysts and officials" in quoted(ex).values()

@@ -103,6 +103,10 @@ class Attributor:
                     if has_det or plural or j < i or after_according:
                         # "security officials in the city", "the director of the Yangija police station"
                         end = i + 1
+                        # "security experts and officials": one group of unnamed sources
+                        if end + 1 < len(toks) and lowers[end] == "and" and lowers[end + 1] in self.lex.source_heads \
+                                and lowers[end + 1].endswith("s") and plural:
+                            end += 2
                         if end + 1 < len(toks) and lowers[end] in ("in", "of", "from", "at") and lowers[end - 1] != "statement":
                             k = end + 1
                             while k < len(toks) and k - end <= 5 and (toks[k].is_alpha or toks[k].text in ("'s", "-")) \
