@@ -96,6 +96,7 @@ class Entity:
     article_local: bool = False          # anonymous sources, unnamed gunmen: one article only
     source_kind: str | None = None       # the Source class it takes when quoted (actors too)
     quoted_only: bool = False            # met only as a speaker ("police said"): typed as a source
+    quoted: bool = False                 # the article quotes it somewhere, event or not: a source too
 
 
 @dataclass

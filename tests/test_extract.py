@@ -149,3 +149,140 @@ def test_headline_merges_into_the_lead(extractor):
                        "a military source said.", published=date(2021, 3, 11), outlet="Rudaw")
     ex = extractor.extract(art)
     assert len(ex.events) == 1 and ex.events[0].killed == 12
+
+
+# ---------------------------------------------------------------- sources
+def quoted(ex) -> dict[str, str]:
+    """Label of every entity the article quotes (as a source of an event or not), by key."""
+    return {k: e.label for k, e in ex.entities.items() if e.quoted or e.category == "source"}
+
+
+def test_a_speaker_of_no_event_is_still_a_source(extractor):
+    ex = run(extractor, "Karwan Hadi Salih, a council member in Dohuk, warned on Monday that the roads are unsafe.")
+    assert "person_karwan_hadi_salih" in quoted(ex)
+
+
+def test_the_statement_is_the_body_that_issued_it(extractor):
+    ex = run(extractor, "The Turkish Defence Ministry said in a statement that its jets struck PKK shelters in Hakurk. "
+                        "Twelve militants were killed, the statement added.")
+    labels = quoted(ex)
+    assert "turkish_ministry_of_national_defence" in labels
+    assert not any("statement" in lab.lower() for lab in labels.values())
+
+
+def test_a_described_statement_is_an_unnamed_source(extractor):
+    ex = run(extractor, "Army units cleared three villages near Hit, according to a military statement.")
+    assert "a military statement" in quoted(ex).values()
+
+
+def test_a_bare_statement_before_its_body_is_not_a_source(extractor):
+    ex = run(extractor, "In a statement on its website, the Turkish Armed Forces said jets hit PKK depots in Zap.")
+    assert set(quoted(ex)) == {"turkish_armed_forces"}
+
+
+def test_surname_alone_is_the_person_named_before(extractor):
+    ex = run(extractor, "Defence Minister Idrissa Kaboreh visited the wounded. "
+                        "Later, Kaboreh said eleven soldiers were killed in the ambush near Djibo.")
+    assert "person_idrissa_kaboreh" in quoted(ex)
+    assert not any(k.startswith("person_") and k != "person_idrissa_kaboreh" for k in ex.entities)
+
+
+def test_inverted_verb_with_a_long_title(extractor):
+    ex = run(extractor, '"The attack was planned for months," said US State Department spokesman Dale Whitmore.')
+    assert "person_dale_whitmore" in quoted(ex)
+
+
+def test_speech_inside_a_quotation_is_the_speakers_words(extractor):
+    ex = run(extractor, '"The province is calmer than some foreign diplomats say, but not safe," '
+                        'Hemin Rasul Aziz, a local party leader, told reporters.')
+    labels = quoted(ex)
+    assert "person_hemin_rasul_aziz" in labels
+    assert not any("diplomat" in lab for lab in labels.values())
+
+
+def test_a_name_inside_the_clause_is_not_the_speaker(extractor):
+    ex = run(extractor, "A security source said the two dead were identified as the cleric Omar Salah Hadi, "
+                        "the source said. Jalal Omar Faris, a shepherd, and a militant were killed, he said.")
+    assert not any(k.startswith("person_") for k in quoted(ex))
+
+
+def test_credit_line_agency_is_a_source(extractor):
+    ex = run(extractor, "Turkish jets struck PKK positions in the Qandil mountains on Sunday.\nSource: AFP",
+             outlet="Daily Example")
+    assert "agence_france_presse" in quoted(ex)
+
+
+def test_outlet_witness_and_local_media(extractor):
+    ex = run(extractor, "Peshmerga forces entered Sinjar on Friday, a Reuters witness said.\n"
+                        "Speaking to local media, army commander Farhad Ali Ahmed confirmed the advance.")
+    labels = set(quoted(ex).values())
+    assert "a Reuters witness" in labels
+    assert "local media" in labels
+    assert "person_farhad_ali_ahmed" in quoted(ex)
+
+
+def test_bare_title_after_according_to(extractor):
+    ex = run(extractor, "Two rockets hit Reyhanli on Sunday, according to governor of Hatay.")
+    assert "governor of Hatay" in quoted(ex).values()
+
+
+def test_registry_person_keeps_the_titled_form(extractor):
+    ex = run(extractor, "Iraqi Prime Minister Haider al-Abadi said the army retook the town.")
+    assert "Iraqi Prime Minister Haider al-Abadi" in ex.entities["haider_al_abadi"].surface_forms
+
+
+# ---------------------------------------------------------------- registry coverage
+def actor_keys(ex) -> set[str]:
+    return {k for k, e in ex.entities.items() if e.category == "actor"}
+
+
+def test_sahel_security_services_by_country(extractor):
+    ex = run(extractor, "Gunmen attacked a gendarmerie post near Tillaberi in Niger on Sunday, killing four gendarmes, "
+                        "and the National Guard of Niger pursued them.", outlet="Example Wire")
+    assert {"niger_gendarmerie", "niger_national_guard"} <= actor_keys(ex)
+
+
+def test_syrian_opposition_and_islamist_factions(extractor):
+    ex = run(extractor, "Regime forces clashed with opposition and Islamist factions near Kafr Nabl in Idlib on Monday.",
+             outlet="Example Wire")
+    assert "syrian_rebels" in actor_keys(ex)
+
+
+def test_libyan_and_lebanese_bodies(extractor):
+    ex = run(extractor, "The Tariq Bin Ziyad Brigade shelled positions of the Benghazi Defense Brigades south of Sirte, Libya.",
+             outlet="Example Wire")
+    assert {"tariq_bin_ziyad_brigade", "benghazi_defense_brigades"} <= actor_keys(ex)
+    ex = run(extractor, "Lebanese General Security arrested two members of Asbat al-Ansar in Sidon, Lebanon.",
+             outlet="Example Wire")
+    assert {"lebanese_general_security", "asbat_al_ansar"} <= actor_keys(ex)
+
+
+def test_coalition_named_by_its_task_force(extractor):
+    ex = run(extractor, "U.S.-led warplanes struck Islamic State positions near Hit, officials from the Combined Joint Task "
+                        "Force Operation Inherent Resolve said.", outlet="Example Wire")
+    assert "us_led_coalition" in actor_keys(ex)
+    assert not any(k.startswith("group_") for k in ex.entities)
+
+
+def test_a_nationality_before_a_site_is_its_forces(extractor):
+    ex = run(extractor, "Unidentified warplanes struck an Iranian site near al-Bukamal in Deir ez-Zor on Sunday.",
+             outlet="Example Wire")
+    assert "iranian_armed_forces" in actor_keys(ex)
+
+
+def test_quote_that_opens_the_sentence_hides_its_speech_verbs(extractor):
+    ex = run(extractor, 'Hemin Rasul Aziz, a local party leader, spoke on Monday.\n'
+                        '"The province is calmer than some foreign diplomats say, but it is not safe.')
+    assert not any("diplomat" in lab for lab in quoted(ex).values())
+
+
+def test_one_of_the_victims_is_a_witness(extractor):
+    ex = run(extractor, "Gunmen abducted four farmers near Daquq on Monday. One of the farmers, who was freed the next "
+                        "day, told reporters that the kidnappers wore masks.")
+    sources = {k: e for k, e in ex.entities.items() if e.category == "source"}
+    assert any(e.kind == "Witness" and e.label.lower() == "one of the farmers" for e in sources.values())
+
+
+def test_coordinated_unnamed_sources_are_one(extractor):
+    ex = run(extractor, "The group has turned to kidnapping for ransom, according to security analysts and officials.")
+    assert "security analysts and officials" in quoted(ex).values()

@@ -17,6 +17,21 @@ _BETWEEN_SUBJECT_AND_VERB = {"also", "later", "earlier", "previously", "separate
                              "has", "had", "have", "'s", "’s", "spokesman", "spokesperson", "officially",
                              "reportedly", "had", "again", "recently", "itself"}
 _DETERMINERS = {"a", "an", "the", "two", "three", "several", "one", "another", "other", "some", "local"}
+# Adverbials that may stand between a speaker and its verb: "X has for months said".
+_BETWEEN_PHRASES = re.compile(r"^(?:(?:for (?:months|years|weeks|days|a long time)|at the time|on several occasions"
+                              r"|in the past|once again|on \w+day)\s*)+$")
+# Pronoun subjects: "..., he said" is the speaker told before, never a name in the clause.
+_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+# Words that may stand between an inverted verb and its speaker: "said US State Department
+# spokesman Ned Price", "said the group's deputy commander, Ali Hassan".
+_TITLE_FILLERS = {"the", "a", "an", "its", "their", "'s", "’s", "-", ","}
+# Where a speaker was heard: "speaking to local media", "told state television".
+_HEARD_BY = {("speaking", "to"), ("speaking", "with"), ("talking", "to"), ("interview", "with"), ("told",)}
+# A statement is the body that issued it: "the statement said" is the body quoted before;
+# only a described one ("a military statement") stands for an unnamed source.
+_DOCUMENT_HEADS = {"statement"}
+# Heads of unnamed sources who saw rather than stated: "a Reuters witness", "an AFP correspondent".
+_WITNESS_HEADS = {"witness", "witnesses", "eyewitness", "eyewitnesses", "correspondent", "reporter", "photographer"}
 _POST_LINE = re.compile(r"^\s*[—–-]+\s*(?P<name>[^()@\n]{2,80}?)\s*\(@(?P<handle>\w{2,30})\)")
 
 
@@ -27,7 +42,7 @@ class SourceRef:
     start: int                 # token offsets in the doc
     end: int
     text: str
-    kind: str                  # AnonymousSource, Witness, or "" for a mention (typed by its entity)
+    kind: str                  # AnonymousSource, Witness, NewsOutlet, or "" for a mention (typed by its entity)
     head: str = ""             # for unnamed sources: the head word ("source", "official")
 
 
@@ -44,23 +59,27 @@ class Attributor:
         self.lex = lex
         self._witness = sorted((tuple(p.split()) for p in lex.witness_phrases), key=len, reverse=True)
         self._according = sorted((tuple(p.split()) for p in lex.according_to), key=len, reverse=True)
+        self._media = sorted((tuple(p.split()) for p in lex.media_phrases), key=len, reverse=True)
 
     # ------------------------------------------------------------------ unnamed sources
     def unnamed_sources(self, sent: Span, taken: set[int]) -> list[SourceRef]:
-        """"a military source", "security officials", "a villager", "witnesses"."""
+        """"a military source", "security officials", "a villager", "witnesses", "local media"."""
         out: list[SourceRef] = []
         toks = list(sent)
         lowers = [t.lower_ for t in toks]
         i = 0
         while i < len(toks):
             matched = False
-            for phrase in self._witness:
-                n = len(phrase)
-                if tuple(lowers[i:i + n]) == phrase:
-                    out.append(SourceRef(toks[i].i, toks[i + n - 1].i + 1, sent.doc[toks[i].i:toks[i + n - 1].i + 1].text,
-                                         "Witness", phrase[-1]))
-                    i += n
-                    matched = True
+            for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness")):
+                for phrase in phrases:
+                    n = len(phrase)
+                    if tuple(lowers[i:i + n]) == phrase:
+                        out.append(SourceRef(toks[i].i, toks[i + n - 1].i + 1,
+                                             sent.doc[toks[i].i:toks[i + n - 1].i + 1].text, kind, phrase[-1]))
+                        i += n
+                        matched = True
+                        break
+                if matched:
                     break
             if matched:
                 continue
@@ -74,10 +93,20 @@ class Attributor:
                     j -= 1
                 has_det = lowers[j] in _DETERMINERS or lowers[j].endswith("s") and lowers[i].endswith("s")
                 plural = lowers[i].endswith("s")
-                if j < i or plural or lowers[j] in _DETERMINERS:
-                    if has_det or plural or j < i:
+                # "according to governor of Hatay": a bare title is a source after "according to"
+                after_according = j >= 2 and lowers[j - 2:j] == ["according", "to"]
+                described = [w for w in lowers[j:i] if w not in _DETERMINERS]
+                if lowers[i] in _DOCUMENT_HEADS and not described and lowers[j] != "the":
+                    i += 1
+                    continue        # "in a statement, the ministry said": the ministry is the source
+                if j < i or plural or lowers[j] in _DETERMINERS or after_according:
+                    if has_det or plural or j < i or after_according:
                         # "security officials in the city", "the director of the Yangija police station"
                         end = i + 1
+                        # "security experts and officials": one group of unnamed sources
+                        if end + 1 < len(toks) and lowers[end] == "and" and lowers[end + 1] in self.lex.source_heads \
+                                and lowers[end + 1].endswith("s") and plural:
+                            end += 2
                         if end + 1 < len(toks) and lowers[end] in ("in", "of", "from", "at") and lowers[end - 1] != "statement":
                             k = end + 1
                             while k < len(toks) and k - end <= 5 and (toks[k].is_alpha or toks[k].text in ("'s", "-")) \
@@ -86,8 +115,9 @@ class Attributor:
                                 k += 1
                             if k > end + 1:
                                 end = k
+                        kind = "Witness" if lowers[i] in _WITNESS_HEADS else "AnonymousSource"
                         out.append(SourceRef(toks[j].i, toks[end - 1].i + 1, sent.doc[toks[j].i:toks[end - 1].i + 1].text,
-                                             "AnonymousSource", lowers[i].rstrip("s") if lowers[i] != "sources" else "source"))
+                                             kind, lowers[i].rstrip("s") if lowers[i] != "sources" else "source"))
             i += 1
         return out
 
@@ -134,6 +164,8 @@ class Attributor:
             if low not in self.lex.speech_verbs:
                 continue
             v = toks[i].i
+            if _inside_quote(sent, v):
+                continue        # '"... not as safe as some officials say."': the quoted speaker's words
             subject_end = v
             # "Ali Hassan, a spokesman for the ministry, said": skip the apposition
             if v - 1 >= sent.start and sent.doc[v - 1].text == ",":
@@ -143,17 +175,21 @@ class Attributor:
                 if sent.doc[k].text == ",":
                     subject_end = k
             # the subject stands right before the verb: "X said", "X also told", "X's spokesman said"
-            before = [c for c in candidates if c.end <= subject_end and subject_end - c.end <= 2
-                      and all(t.lower_ in _BETWEEN_SUBJECT_AND_VERB for t in sent.doc[c.end:subject_end])]
+            before = [c for c in candidates if c.end <= subject_end and subject_end - c.end <= 5
+                      and _between_subject_and_verb(sent.doc[c.end:subject_end])]
+            pronoun = sent.doc[v - 1].lower_ in _PRONOUNS
             # "..., Ravand Mala Mahmud, warned": the name right before the comma
             if subject_end != v:
                 at_comma = [c for c in candidates if c.end == v - 1 and isinstance(c, MentionSpan) and c.category == "person"]
                 before = at_comma or before
             # "Nihad Mohammed, a spokesperson from Diyala police said": the person opening the apposition
+            # ("... leader Bande Amadou, the source said", "Ali Omar, a shepherd, was killed, he said":
+            # the name must open its clause, and a pronoun is nobody in it)
             people = [c for c in candidates if isinstance(c, MentionSpan) and c.category == "person"
                       and c.end < v and v - c.end <= 12 and c.end < len(sent.doc) and sent.doc[c.end].text == ","
-                      and c.end + 1 < len(sent.doc) and sent.doc[c.end + 1].lower_ in ("a", "an", "the")]
-            if people and not any(isinstance(c, MentionSpan) and c.category == "person" for c in before):
+                      and c.end + 1 < len(sent.doc) and sent.doc[c.end + 1].lower_ in ("a", "an", "the")
+                      and (c.start == sent.start or sent.doc[c.start - 1].is_punct)]
+            if people and not pronoun and not any(isinstance(c, MentionSpan) and c.category == "person" for c in before):
                 before = [people[-1]]
             if before:
                 # "an officer and a doctor said": both
@@ -168,6 +204,7 @@ class Attributor:
                         and isinstance(c, MentionSpan) and c.category == "outlet"]
                 if told and low in ("told", "tells"):
                     add(told[0])
+                self._heard_by(toks, lowers, candidates, add)
                 continue
             # "confirmed by SDF spokesperson Aram Hanna"
             if i + 1 < len(toks) and lowers[i + 1] == "by":
@@ -180,13 +217,56 @@ class Attributor:
             # '..., said the ministry.' / ', said Ali Hassan, a ...': the speaker ends the clause
             after = [c for c in candidates if c.start > v and c.start - v <= 3
                      and (c.end >= sent.end or sent.doc[c.end].is_punct)]
-            if after and inverted and low not in ("told", "tells", "informed", "briefed"):
-                add(after[0])
+            # '..., said US State Department spokesman Ned Price.': the name after its title
+            titled = [c for c in candidates if isinstance(c, MentionSpan) and c.category == "person"
+                      and v + 1 < c.start <= v + 10 and (c.end >= sent.end or sent.doc[c.end].is_punct)
+                      and all(self._title_word(t, candidates) for t in sent.doc[v + 1:c.start])]
+            if inverted and low not in ("told", "tells", "informed", "briefed") and (titled or after):
+                add((titled or after)[0])
+                self._heard_by(toks, lowers, candidates, add)
         return found
+
+    def _title_word(self, tok, candidates) -> bool:
+        """Part of a title before a name: "US State Department spokesman", "the group's deputy"."""
+        return (tok.lower_ in _TITLE_FILLERS or tok.lower_ in self.lex.person_titles
+                or tok.lower_ in self.lex.source_modifiers or tok.text[:1].isupper()
+                or any(c.start <= tok.i < c.end for c in candidates))
+
+    def _heard_by(self, toks, lowers, candidates, add) -> None:
+        """"speaking to local media", "told state television": the outlet that carried the words."""
+        for i in range(len(toks)):
+            for phrase in _HEARD_BY:
+                if tuple(lowers[i:i + len(phrase)]) != phrase:
+                    continue
+                after = toks[i + len(phrase) - 1].i + 1
+                media = [c for c in candidates if after <= c.start <= after + 1 and (
+                    (isinstance(c, MentionSpan) and c.category == "outlet")
+                    or (isinstance(c, SourceRef) and c.kind == "NewsOutlet"))]
+                if media:
+                    add(media[0])
 
     def post_author(self, sent: Span) -> bool:
         """Is this sentence the author line of an embedded post ("— Name (@handle) date")?"""
         return bool(_POST_LINE.match(sent.text))
+
+
+def _inside_quote(sent: Span, i: int) -> bool:
+    """Is token i inside a quotation in its sentence: an odd number of quote marks before it,
+    and the quotation closes after it or opened the sentence ('"... as some officials say.')?
+    Counted within the sentence: whole articles on one line often leave quotes unbalanced."""
+    marks = ('"', "“", "”")
+    before = sum(1 for t in sent.doc[sent.start:i] if t.text in marks)
+    after = sum(1 for t in sent.doc[i + 1:sent.end] if t.text in marks)
+    opens = sent.doc[sent.start].text in marks
+    return before % 2 == 1 and (after > 0 or (opens and before == 1))
+
+
+def _between_subject_and_verb(tokens) -> bool:
+    """Only adverbs and auxiliaries between a speaker and its verb: "X also told", "X has for months said"."""
+    if all(t.lower_ in _BETWEEN_SUBJECT_AND_VERB for t in tokens):
+        return len(tokens) <= 2
+    rest = " ".join(t.lower_ for t in tokens if t.lower_ not in _BETWEEN_SUBJECT_AND_VERB)
+    return bool(_BETWEEN_PHRASES.match(rest))
 
 
 def unnamed_key(article_id: str, ref: SourceRef) -> str:

@@ -166,6 +166,7 @@ class Extractor:
         publisher_key = publisher.key if publisher else None
         wire = _wire_service(doc, found, publisher_key, key_of)
         last_unnamed: dict[str, str] = {}
+        last_named: str | None = None        # the body or person quoted last: who "the statement" is
         for s in sentences:
             spans = [MentionSpan(f.start, f.end, f.category, key_of.get((f.start, f.end), ""))
                      for f in s.mentions if (f.start, f.end) in key_of]
@@ -177,6 +178,10 @@ class Extractor:
                     ent = ex.entities[ref.key]
                     if ent.category == "actor" and ent.kind == "Person":
                         ent.source_kind = ent.source_kind or "OfficialSource"
+                    if ent.category == "actor":
+                        last_named = ref.key
+                elif ref.head == "statement" and ref.text.lower().startswith("the ") and last_named:
+                    keys.append(last_named)      # "..., the statement added": the body that issued it
                 else:
                     keys.append(self._unnamed_source(ex, ref, last_unnamed))
             if self.attributor.post_author(s.span) and s.index > 0:
@@ -246,6 +251,11 @@ class Extractor:
             a = self.lex.actors[f.key]
             ent = ex.entities.get(a.key) or Entity(a.key, "actor", a.kind, a.label, wikidata=a.wikidata,
                                                    parent=a.parent, source_kind=a.source_kind)
+            if a.kind == "Person":
+                # "Iraqi Prime Minister Haider al-Abadi": the form with the title, as for other people
+                titled = self._titled_name(doc, f)
+                if titled:
+                    ent.surface_forms.add(titled)
         elif f.category == "outlet":
             o = self.lex.outlets[f.key]
             ent = ex.entities.get(o.key) or Entity(o.key, "source", "NewsOutlet", o.label, wikidata=o.wikidata)
@@ -269,8 +279,9 @@ class Extractor:
             ent = ex.entities.get(key) or Entity(
                 key, "place", f.kind, label, lat=lat, lon=lon, precision_km=precision, within=near.key if near else None)
         elif f.category == "person":
-            key = "person_" + slug(text)
-            ent = ex.entities.get(key) or Entity(key, "actor", "Person", text)
+            name = f.key or text        # a surname alone ("Tamboura") carries the full name as key
+            key = "person_" + slug(name)
+            ent = ex.entities.get(key) or Entity(key, "actor", "Person", name)
             # "SDF spokesperson Aram Hanna", then "Hanna": forms the article refers to them by
             titled = self._titled_name(doc, f)
             if titled:
@@ -493,6 +504,8 @@ def _prune(ex: Extraction, quoted: set[str], named: set[str]) -> None:
     taking_part = {k for e in ex.events for k in e.agents + e.targets + e.supporters}
     taking_part |= {c.actor for c in list(ex.estimates) + list(ex.control)}
     for k, ent in ex.entities.items():
+        if k in quoted:
+            ent.quoted = True        # "Ali Hassan warned that ...": a source even of no event
         if ent.category == "actor" and k not in named and k not in taking_part and k in quoted:
             ent.quoted_only = True
     drop = {k for k, ent in ex.entities.items()
@@ -515,13 +528,23 @@ def _text_of(article: Article) -> str:
 _DIRECTIONS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west|northern|southern|eastern|western|outskirts|countryside|suburbs)"
 
 
+_CREDIT_LINE = re.compile(r"^\s*(?:sources?(?:\(s\))?|photo|photograph|image|picture|credit)\s*:\s*$", re.I)
+_PHOTO_CREDIT = {"photo", "photos"}
+
+
 def _wire_service(doc: Doc, found: list[Found], publisher: str | None, key_of: dict[tuple[int, int], str]) -> str | None:
-    """The agency named in the dateline ("ANKARA (Reuters) -"), when it is not the publisher."""
+    """The agency the report comes from, when it is not the publisher: named in the dateline
+    ("ANKARA (Reuters) -"), or in a credit line ("Source: AFP", "AFP PHOTO / name")."""
     for f in found:
-        if f.category != "outlet" or doc[f.start].idx > 300 or (f.start, f.end) not in key_of:
+        if f.category != "outlet" or (f.start, f.end) not in key_of or key_of[(f.start, f.end)] == publisher:
             continue
-        if f.start > 0 and doc[f.start - 1].text == "(" and f.end < len(doc) and doc[f.end].text == ")" \
-                and key_of[(f.start, f.end)] != publisher:
+        if doc[f.start].idx <= 300 and f.start > 0 and doc[f.start - 1].text == "(" \
+                and f.end < len(doc) and doc[f.end].text == ")":
+            return key_of[(f.start, f.end)]
+        line_start = doc.text.rfind("\n", 0, doc[f.start].idx) + 1
+        if _CREDIT_LINE.match(doc.text[line_start:doc[f.start].idx]):
+            return key_of[(f.start, f.end)]
+        if f.end < len(doc) and doc[f.end].lower_ in _PHOTO_CREDIT and doc[f.start].text.isupper():
             return key_of[(f.start, f.end)]
     return None
 

@@ -75,6 +75,7 @@ class Lexicon:
     source_heads: set[str] = field(default_factory=set)
     source_modifiers: set[str] = field(default_factory=set)
     witness_phrases: set[str] = field(default_factory=set)
+    media_phrases: set[str] = field(default_factory=set)     # "local media": unnamed outlets
     person_titles: set[str] = field(default_factory=set)
     speech_verbs: set[str] = field(default_factory=set)
     according_to: set[str] = field(default_factory=set)
@@ -159,6 +160,7 @@ def get_lexicon() -> Lexicon:
     lex.source_heads = set(src["anonymous_heads"])
     lex.source_modifiers = set(src["anonymous_modifiers"])
     lex.witness_phrases = set(src["witness_phrases"])
+    lex.media_phrases = set(src.get("media_phrases", []))
     lex.person_titles = set(src["person_titles"])
     lex.speech_verbs = set(src["speech_verbs"])
     lex.according_to = set(src["according_to"])

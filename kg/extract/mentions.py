@@ -537,7 +537,35 @@ class MentionFinder:
         chosen = _settle(chosen + self.named_groups(doc, taken))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
+        taken = {t for f in chosen for t in range(f.start, f.end)}
+        chosen = _settle(chosen + self.surnames(doc, taken, chosen))
         return chosen, place_of, countries
+
+    def surnames(self, doc: Doc, taken: set[int], chosen: list[Found]) -> list[Found]:
+        """"Ousseni Tamboura ... Tamboura said": a person's surname alone, after the full name.
+        The mention carries the full name as key, so both are one person. A surname two people
+        share is nobody's."""
+        first_seen: dict[str, tuple[int, str]] = {}
+        shared: set[str] = set()
+        for f in chosen:
+            if f.category != "person" or f.end - f.start < 2:
+                continue
+            full = doc[f.start:f.end].text
+            last = doc[f.end - 1].text
+            if last in first_seen and first_seen[last][1] != full:
+                shared.add(last)
+            first_seen.setdefault(last, (f.end, full))
+        out = []
+        for i, tok in enumerate(doc):
+            seen = first_seen.get(tok.text)
+            if seen is None or tok.text in shared or i in taken or i < seen[0] or tok.text in _NOT_NAMES:
+                continue
+            # not inside a longer name: "Tamboura Street", "Ali Tamboura"
+            if (i + 1 < len(doc) and _capitalised(doc[i + 1].text) and doc[i + 1].is_alpha) or (
+                    i > 0 and _capitalised(doc[i - 1].text) and doc[i - 1].is_alpha and not doc[i].is_sent_start):
+                continue
+            out.append(Found(i, i + 1, "person", seen[1], "Person", 0))
+        return out
 
     def country_context(self, place_spans: list[tuple[int, int, str]], hints: list[str]) -> list[str]:
         """The article's countries, most mentioned first, from places whose name is unambiguous."""

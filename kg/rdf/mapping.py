@@ -218,7 +218,7 @@ class ArticleMapper:
         quoted |= {c.source for event in ex.events for c in event.claims if c.source}
         nodes = {key: self.entity_node(e) for key, e in ex.entities.items()}
         for key, entity in ex.entities.items():
-            yield from self._entity_quads(entity, key in quoted, g)
+            yield from self._entity_quads(entity, key in quoted or entity.quoted, g)
         local = {event.id: self.event_node(ex.article, event) for event in ex.events}
         for event in ex.events:
             yield from self._event_quads(ex, event, g, nodes, local)
