@@ -60,6 +60,11 @@ class Attributor:
         self._witness = sorted((tuple(p.split()) for p in lex.witness_phrases), key=len, reverse=True)
         self._according = sorted((tuple(p.split()) for p in lex.according_to), key=len, reverse=True)
         self._media = sorted((tuple(p.split()) for p in lex.media_phrases), key=len, reverse=True)
+        # unnamed-source phrases by their first word, longest first: media before witnesses
+        self._phrases_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness")):
+            for phrase in phrases:
+                self._phrases_by_first.setdefault(phrase[0], []).append((phrase, kind))
 
     # ------------------------------------------------------------------ unnamed sources
     def unnamed_sources(self, sent: Span, taken: set[int]) -> list[SourceRef]:
@@ -70,16 +75,13 @@ class Attributor:
         i = 0
         while i < len(toks):
             matched = False
-            for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness")):
-                for phrase in phrases:
-                    n = len(phrase)
-                    if tuple(lowers[i:i + n]) == phrase:
-                        out.append(SourceRef(toks[i].i, toks[i + n - 1].i + 1,
-                                             sent.doc[toks[i].i:toks[i + n - 1].i + 1].text, kind, phrase[-1]))
-                        i += n
-                        matched = True
-                        break
-                if matched:
+            for phrase, kind in self._phrases_by_first.get(lowers[i], ()):
+                n = len(phrase)
+                if tuple(lowers[i:i + n]) == phrase:
+                    out.append(SourceRef(toks[i].i, toks[i + n - 1].i + 1,
+                                         sent.doc[toks[i].i:toks[i + n - 1].i + 1].text, kind, phrase[-1]))
+                    i += n
+                    matched = True
                     break
             if matched:
                 continue

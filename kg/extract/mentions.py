@@ -196,6 +196,8 @@ class MentionFinder:
         """(start, end, normalised name) of capitalised spans the gazetteer knows."""
         out = []
         tokens = list(doc)
+        texts = [t.text for t in tokens]
+        with_ws = [t.text_with_ws for t in tokens]
         n_tok = len(tokens)
         i = 0
         while i < n_tok:
@@ -209,18 +211,18 @@ class MentionFinder:
                 continue
             found = None
             for n in range(min(self.max_place_tokens + 1, n_tok - i), 0, -1):
-                span = doc[i:i + n]
-                last = span[-1].text
+                last = texts[i + n - 1]
                 if not (_capitalised(last) or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
                     continue
-                name = normalize_name(span.text)
+                span_text = "".join(with_ws[i:i + n - 1]) + last
+                name = normalize_name(span_text)
                 if not name:
                     continue
                 if self.gaz.has_name(name):
                     found = (i, i + n, name)
                     break
-                stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span.text))
-                if stripped != span.text and n > 1:
+                stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
+                if stripped != span_text and n > 1:
                     sname = normalize_name(stripped)
                     if sname and self.gaz.has_name(sname) and any(
                             r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
@@ -283,6 +285,14 @@ class MentionFinder:
         return self.gaz.resolve(name, countries=countries)
 
     # ------------------------------------------------------------------ people and groups
+    def _title_prefixes(self) -> frozenset[str]:
+        """Every prefix of every person title: a token that is none of them starts no title."""
+        cached = getattr(self, "_title_prefix_cache", None)
+        if cached is None:
+            cached = frozenset(t[:n] for t in self.lex.person_titles for n in range(1, len(t) + 1))
+            self._title_prefix_cache = cached
+        return cached
+
     def people(self, doc: Doc, taken: set[int]) -> list[Found]:
         """Named people: capitalised names after a title, or before ", spokesman" / "said"."""
         out = []
@@ -290,13 +300,16 @@ class MentionFinder:
         n_tok = len(tokens)
         i = 0
         titles = self.lex.person_titles
+        prefixes = self._title_prefixes()
+        with_ws = [t.text_with_ws for t in tokens]
         while i < n_tok:
             # a title of one or two words, then 1-4 capitalised name tokens
             title_len = 0
-            for k in (3, 2, 1):
-                if i + k <= n_tok and doc[i:i + k].text.lower() in titles:
-                    title_len = k
-                    break
+            if tokens[i].lower_ in prefixes:
+                for k in (3, 2, 1):
+                    if i + k <= n_tok and ("".join(with_ws[i:i + k - 1]) + tokens[i + k - 1].text).lower() in titles:
+                        title_len = k
+                        break
             if title_len:
                 j = i + title_len
                 names = []
