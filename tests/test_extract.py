@@ -149,3 +149,64 @@ def test_headline_merges_into_the_lead(extractor):
                        "a military source said.", published=date(2021, 3, 11), outlet="Rudaw")
     ex = extractor.extract(art)
     assert len(ex.events) == 1 and ex.events[0].killed == 12
+
+
+def test_speaker_with_possessive_or_parenthesis_takes_no_part(extractor):
+    ex = run(extractor, "Five airstrikes struck Islamic State units near Hasakah, the coalition's central command said.")
+    e = only(ex)
+    assert e.targets == ["islamic_state"]
+    ex = run(extractor, "The Popular Mobilization Forces (PMF) said gunmen of the Islamic State attacked a police checkpoint near Tikrit.")
+    e = only(ex)
+    assert "popular_mobilization_forces" not in e.agents and "islamic_state" in e.agents
+
+
+def test_object_of_an_active_harm_verb_before_the_trigger_is_a_target(extractor):
+    ex = run(extractor, "Islamic State militants killed a Peshmerga officer and three fighters in an attack near Kifri on Sunday.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and e.targets == ["peshmerga"]
+
+
+def test_subject_of_a_noun_trigger_with_a_by_agent_suffered_it(extractor):
+    ex = run(extractor, "The Iraqi army repelled an attack by Islamic State militants near Tarmiyah on Monday.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and "iraqi_army" in e.targets
+
+
+def test_object_right_after_a_verb_trigger_belongs_to_it(extractor):
+    ex = run(extractor, "Fighter jets of the US-led coalition targeted Islamic State fighters with eight strikes in Syria on Tuesday.")
+    e = only(ex)
+    assert e.type == "Airstrike"
+    assert e.agents == ["us_led_coalition"] and e.targets == ["islamic_state"]
+
+
+def test_explicit_support_outranks_a_listed_subject(extractor):
+    ex = run(extractor, "Peshmerga forces, the Iraqi army and the US-led coalition launched a military operation against "
+                        "Islamic State remnants near Makhmour on Sunday. The operation, supported by the US-led coalition, "
+                        "continued into the evening.")
+    e = only(ex)
+    assert set(e.agents) == {"peshmerga", "iraqi_army"} and e.supporters == ["us_led_coalition"]
+
+
+def test_victims_of_the_next_sentence_are_the_events_targets(extractor):
+    ex = run(extractor, "Islamic State militants attacked a village near Tuz Khurmatu on Sunday night. "
+                        "Colonel Ahmed Karim and two Iraqi army soldiers were killed.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"]
+    assert "iraqi_army" in e.targets and any(k.startswith("person_") for k in e.targets)
+
+
+def test_artillery_words_in_a_later_clause_do_not_make_a_shelling(extractor):
+    ex = run(extractor, "The Islamic State assault on the outskirts of Kirkuk began at midnight on Friday, "
+                        "prompting fighting with heavy weapons.")
+    assert [e.type for e in ex.events] == ["Attack"]
+    ex = run(extractor, "Rebels destroyed an army vehicle near Kafr Nabl on Monday, using a guided missile.")
+    assert only(ex).type == "Shelling"
+
+
+def test_headline_roles_do_not_override_the_body(extractor):
+    art = Article(id="t3", url="https://example.invalid/t3", title="Iraqi army, Peshmerga, coalition launch anti-IS strike",
+                  text="Coalition jets carried out raids on Islamic State hideouts near Makhmour on Monday.",
+                  published=date(2021, 3, 11), outlet="Rudaw")
+    ex = extractor.extract(art)
+    strikes = [e for e in ex.events if e.type == "Airstrike"]
+    assert len(strikes) == 1 and strikes[0].agents == ["us_led_coalition"]

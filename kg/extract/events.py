@@ -113,8 +113,15 @@ class TriggerFinder:
         text = " " + " ".join(words) + " "
         # "attacked ..., supported by coalition warplanes": the support's weapons, not the attack's
         text = _SUPPORT_PHRASE.sub(" ", text)
+        # artillery words after the trigger only type it within its clause: "the assault began
+        # at midnight, prompting fighting with heavy weapons" is not a shelling
+        hi = next((t.i for t in sent[max(0, exclude.stop - sent.start):] if t.text in (",", ";")
+                   and not (t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ in ("using", "with", "by", "firing", "launching"))),
+                  sent.end)
+        clause = " " + " ".join(t.lower_ for t in sent.doc[sent.start:hi] if t.i not in exclude) + " "
         for cue in ("drone", "air", "artillery", "bomb"):
-            if any(f" {w} " in text for w in self.lex.cues[cue]):
+            where = clause if cue == "artillery" else text
+            if any(f" {w} " in where for w in self.lex.cues[cue]):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
                 return cue
@@ -238,12 +245,20 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.end + 1 < len(doc) and doc[p.end].text == "-" and doc[p.end + 1].lower_ in ("backed", "supported", "sponsored", "allied", "aligned", "affiliated", "linked"):
             backed.add(p.start)
 
+    by_agents: list[set[str]] = [set() for _ in triggers]
+
     def owner(p: Participant) -> int:
         """Which trigger a participant belongs to."""
         for k, t in enumerate(triggers):
             if p.start < t.start:
-                # between triggers k-1 and k: a modifier right before trigger k belongs to it
-                if k == 0 or t.start - p.end <= 2:
+                # between triggers k-1 and k: a modifier right before trigger k belongs to it,
+                # unless it is the object right after a verb trigger ("targeted IS with strikes")
+                if k == 0:
+                    return k
+                prev = triggers[k - 1]
+                if p.start - prev.end <= 1 and _verbal(prev) and not prev.passive:
+                    return k - 1
+                if t.start - p.end <= 2:
                     return k
                 return k - 1
         return len(triggers) - 1
@@ -264,8 +279,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
-        if p.end < len(doc) and doc[p.end].lower_ in lex.speech_verbs:
-            continue          # "the ministry said": the speaker, not a party
+        if _speaker(doc, p, sent, triggers, lex):
+            continue          # "the ministry said", "the army's media office said": the speaker
         prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
         if boundary:
@@ -276,7 +291,13 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             _add(r.supporters, p.key)       # "coalition warplanes backed the operation"
         elif p.start < t.start:
             # before the trigger: the subject (agent) of an active trigger, the target of a passive
-            if t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
+            if t.generic and any(w in ("during", "after", "before", "following", "since") for w in
+                                 (tok.lower_ for tok in doc[max(p.end, t.start - 3):t.start])):
+                continue      # "soldiers killed three militants during the attack": another clause
+            if not t.generic and _object_of_active_verb(doc, p, lo, participants):
+                # "militants killed five soldiers in an attack": the soldiers suffered it
+                _add(r.targets, p.key)
+            elif t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
                 # "four militants were killed in a drone strike": the victims
                 _add(r.targets, p.key)
             elif prev_words and prev_words[-1] == _BY:
@@ -299,6 +320,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 by_agent = before_by not in _NOT_AGENT_BY
             if by_agent:
                 _add(r.agents, p.key)
+                if len(words) <= 3:
+                    by_agents[k].add(p.key)
             elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
@@ -310,6 +333,13 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                     _add(r.agents, p.key)
                 else:
                     _add(r.targets, p.key)
+    # "the army repelled an attack by IS": the subject of a noun trigger whose doer follows
+    # it with "by" suffered the attack
+    for k, (t, r) in enumerate(zip(triggers, roles)):
+        if by_agents[k] and not t.passive and not _verbal(t):
+            for key in [a for a in r.agents if a not in by_agents[k]]:
+                r.agents.remove(key)
+                _add(r.targets, key)
     # "clashes between X and Y": both sides fought; the first named is the agent
     for t, r in zip(triggers, roles):
         if t.type == "Clash" and not r.agents and len(r.targets) >= 2:
@@ -318,6 +348,55 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         r.targets = [k for k in r.targets if k not in r.agents and k not in r.supporters]
         r.supporters = [k for k in r.supporters if k not in r.agents and k not in r.targets]
     return roles
+
+
+_ACTIVE_HARM = {"killed", "killing", "kills", "wounded", "wounding", "injured", "injuring", "attacked", "attacking",
+                "targeted", "targeting", "kidnapped", "kidnapping", "abducted", "abducting", "ambushed", "ambushing",
+                "captured", "capturing", "arrested", "arresting", "executed", "executing", "shot", "struck", "hit",
+                "shelled", "bombed", "detained", "detaining", "murdered", "assassinated"}
+_NP_FILLER = {"the", "a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens",
+              "of", "at", "least", "several", "some", "many", "senior", "other", "more", "members", "its", "their",
+              "his", "her", "local", "two", "scores"}
+_SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesperson", "spokeswoman", "media", "office",
+                  "command", "central", "statement", "sources", "source", "commander", "commanders", "officer",
+                  "officers", "leadership", "ministry", "press", "center", "centre", "cell", "department", "also",
+                  "later", "has", "have", "had", "then", "in", "a"}
+
+
+def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex: Lexicon) -> bool:
+    """"The army said", "the coalition's central command said", "PMF (Hashd) said": an actor
+    named as the subject of a speech verb tells about the event; it does not take part."""
+    starts = {t.start for t in triggers}
+    i, seen = p.end, 0
+    while i < sent.end and seen <= 4:
+        tok = doc[i]
+        if tok.text == "(":
+            close = next((j for j in range(i, min(i + 8, sent.end)) if doc[j].text == ")"), None)
+            if close is None:
+                return False
+            i = close + 1
+            continue
+        if tok.lower_ in lex.speech_verbs:
+            return True
+        if i in starts or tok.lower_ not in _SPEAKER_NOUNS:
+            return False
+        i += 1
+        seen += 1
+    return False
+
+
+def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list[Participant]) -> bool:
+    """Is the participant the object of an active harm verb whose subject is another
+    participant ("IS fighters killed a commander and five soldiers in an attack")?"""
+    i = p.start - 1
+    while i >= lo and p.start - i <= 4 and doc[i].lower_ in _NP_FILLER:
+        i -= 1
+    if i < lo or doc[i].lower_ not in _ACTIVE_HARM:
+        return False
+    verb = i
+    if verb - 1 >= lo and doc[verb - 1].lower_ in _PASSIVE_AUX:
+        return False      # "were killed": passive, the subject is the victim
+    return any(q.end <= verb and q.start >= lo and q is not p for q in participants)
 
 
 def _verbal(t: Trigger) -> bool:

@@ -200,7 +200,12 @@ class Extractor:
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
                     and s.index - frames[-1].sentence <= 2:
-                new = []      # "Three militants were killed.": the toll of the event just told
+                # "Three militants were killed.": the toll of the event just told; the victims
+                # it names ("a commander and four guards were killed") are that event's targets
+                last = frames[-1]
+                last.targets.extend(k for k in new[0].targets
+                                    if k not in last.targets + last.agents + last.supporters)
+                new = []
             if not new and frames and s.index - frames[-1].sentence <= 2 \
                     and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
                 # "At least five soldiers were killed": the toll of the event just reported
@@ -704,8 +709,17 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
             continue
         if _operation_and_its_fighting(target, fr):
             target.type = "GroundOperation"
+        headline = getattr(fr, "_headline", False)
+        # "X, Y and the coalition launched ..." then "..., supported by the coalition": the
+        # explicit support cue is the more precise statement of that party's part
+        for key in fr.supporters:
+            if key in target.agents and len(target.agents) > 1 and not headline:
+                target.agents.remove(key)
+                target.supporters.append(key)
         for attr in ("agents", "targets", "supporters", "places", "sources"):
             seq = getattr(target, attr)
+            if headline and attr in ("agents", "targets", "supporters") and (target.agents or target.targets):
+                continue      # the headline's roles are a summary: the body's are more precise
             # a party keeps the role the earlier mention gave it: the coalition that "supported"
             # the operation does not become its agent because a later line says it "struck"
             held = target.agents + target.targets + target.supporters if attr in ("agents", "targets", "supporters") else []
