@@ -718,8 +718,8 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 target.supporters.append(key)
         for attr in ("agents", "targets", "supporters", "places", "sources"):
             seq = getattr(target, attr)
-            if headline and attr in ("agents", "targets", "supporters") and (target.agents or target.targets):
-                continue      # the headline's roles are a summary: the body's are more precise
+            if headline and attr in ("agents", "targets", "supporters") and seq:
+                continue      # the headline's roles are a summary: they only fill the body's gaps
             # a party keeps the role the earlier mention gave it: the coalition that "supported"
             # the operation does not become its agent because a later line says it "struck"
             held = target.agents + target.targets + target.supporters if attr in ("agents", "targets", "supporters") else []
