@@ -210,3 +210,47 @@ def test_headline_roles_do_not_override_the_body(extractor):
     ex = extractor.extract(art)
     strikes = [e for e in ex.events if e.type == "Airstrike"]
     assert len(strikes) == 1 and strikes[0].agents == ["us_led_coalition"]
+
+
+def test_an_affiliation_is_not_a_part_in_the_event(extractor):
+    ex = run(extractor, "Turkish troops captured the village of Kastal from PKK-affiliated YPG fighters on Friday.")
+    e = only(ex)
+    assert e.type == "GroundOperation" and "pkk" not in e.supporters + e.agents + e.targets
+
+
+def test_named_operation_takes_the_parties_of_its_parts(extractor):
+    ex = run(extractor, "Turkey launched Operation Spring Shield on March 1 in Idlib. "
+                        "On Friday, Turkish troops and the Free Syrian Army captured three villages from the YPG "
+                        "as part of Operation Spring Shield.")
+    op = next(e for e in ex.events if e.name == "Operation Spring Shield")
+    assert set(op.agents) == {"turkish_armed_forces", "free_syrian_army"} and op.targets == ["ypg"]
+    parts = [e for e in ex.events if e.part_of == op.id]
+    assert len(parts) == 1
+
+
+def test_two_trigger_words_in_a_row_are_one_event(extractor):
+    ex = run(extractor, "Turkish F-16 jets resumed their bombing campaign near Afrin on Thursday.")
+    assert [e.type for e in ex.events] == ["Airstrike"]
+    ex = run(extractor, "Iraqi army units launched operations targeting Islamic State remnants in the Hamrin mountains on Saturday.")
+    e = only(ex)
+    assert e.type == "GroundOperation" and e.targets == ["islamic_state"]
+
+
+def test_territory_taken_in_the_passive_and_its_defenders(extractor):
+    ex = run(extractor, "The villages of Kastal and Maryamin were captured from the YPG on Friday.")
+    e = only(ex)
+    assert e.type == "GroundOperation" and e.targets == ["ypg"]
+    ex = run(extractor, "Turkish troops captured four villages held by the YPG on Friday.")
+    e = only(ex)
+    assert e.agents == ["turkish_armed_forces"] and e.targets == ["ypg"]
+
+
+def test_neutralized_fighters_are_targets(extractor):
+    ex = run(extractor, "The Turkish army neutralized 12 PKK militants in airstrikes in northern Iraq on Monday.")
+    e = only(ex)
+    assert e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
+
+
+def test_a_running_tally_is_not_an_event(extractor):
+    ex = run(extractor, "Since the operation began, Turkish troops have captured a total of 40 villages.")
+    assert ex.events == []

@@ -162,6 +162,11 @@ class TriggerFinder:
                                             doc[sent.start:trig.start].text, re.I) \
                 and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent.text):
             return False
+        # "since the operation began, forces have captured a total of 46 zones": a running
+        # tally over a campaign, not one event
+        perfect = any(tok.lower_ in ("have", "has") for tok in doc[max(sent.start, trig.start - 2):trig.start])
+        if perfect and re.search(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))", sent.text):
+            return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
         before = " " + re.sub(r"[^\w'\s-]", " ", doc[sent.start:trig.start].text.lower()) + " "
@@ -192,7 +197,7 @@ class TriggerFinder:
                 if entry is None:
                     continue
                 etype, contextual, weak = entry.type, entry.contextual, entry.weak
-            if contextual or etype in ("Shelling",):
+            if contextual or etype in ("Shelling",) or phrase in ("bombing", "bombings", "bombed"):
                 cue = self.cue_type(sent, range(s, e))
                 if cue == "air" and etype in ("Raid", "Attack", "Shelling"):
                     etype = "Airstrike"
@@ -200,6 +205,8 @@ class TriggerFinder:
                     etype = "DroneStrike"
                 elif cue == "artillery" and etype in ("Attack",):
                     etype = "Shelling"
+                elif cue == "air" and etype == "Bombing" and phrase in ("bombing", "bombings", "bombed", "bombing campaign"):
+                    etype = "Airstrike"      # "jets resumed their bombing": from the air
                 elif cue == "bomb" and etype == "Attack" and phrase in ("struck", "hit", "targeted", "targeting", "strike", "strikes"):
                     etype = "Bombing"
                 elif etype == "Attack" and phrase in ("strike", "strikes") and cue is None:
@@ -240,10 +247,16 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
     if not triggers:
         return roles
     # "Turkish-backed factions": the first actor supports the group after it
+    # "PKK-affiliated YPG": an identity, not a part in the event
     backed: set[int] = set()
+    affiliated: set[int] = set()
     for p in participants:
-        if p.end + 1 < len(doc) and doc[p.end].text == "-" and doc[p.end + 1].lower_ in ("backed", "supported", "sponsored", "allied", "aligned", "affiliated", "linked"):
-            backed.add(p.start)
+        if p.end + 1 < len(doc) and doc[p.end].text == "-":
+            word = doc[p.end + 1].lower_
+            if word in ("backed", "supported", "sponsored", "funded", "armed", "trained"):
+                backed.add(p.start)
+            elif word in ("affiliated", "linked", "aligned", "allied", "affiliate", "inspired", "led"):
+                affiliated.add(p.start)
 
     by_agents: list[set[str]] = [set() for _ in triggers]
 
@@ -272,6 +285,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         lo = triggers[k - 1].end if k > 0 and p.start >= triggers[k - 1].end else sent.start
         if p.start in backed:
             _add(r.supporters, p.key)
+            continue
+        if p.start in affiliated:
             continue
         if p.start >= 2 and doc[p.start - 1].text == "-" and doc[p.start - 2].lower_ == "anti":
             _add(r.targets, p.key)          # "anti-IS operation"
@@ -315,10 +330,14 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             words = [tok.lower_ for tok in doc[t.end:p.start]]
             near = words[-3:]
             by_agent = _BY in near and not any(w in ("supported", "backed", "aided", "assisted", "covered") for w in near)
+            held_by = False
             if by_agent:
                 before_by = words[len(words) - 1 - words[::-1].index(_BY) - 1] if words.index(_BY) > 0 else ""
                 by_agent = before_by not in _NOT_AGENT_BY
-            if by_agent:
+                held_by = before_by in ("controlled", "held", "occupied")
+            if held_by and t.type == "GroundOperation":
+                _add(r.targets, p.key)      # "captured villages held by the YPG": their defenders
+            elif by_agent:
                 _add(r.agents, p.key)
                 if len(words) <= 3:
                     by_agents[k].add(p.key)
@@ -326,6 +345,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"
+            elif t.type == "GroundOperation" and "from" in near[-2:] and len(words) <= 8:
+                _add(r.targets, p.key)      # "captured three villages from the YPG"
             elif words and words[-1] in _NOT_TARGET_BEFORE:
                 continue
             elif any(w in _TARGET_CUES for w in words) or (len(words) <= 2 and _verbal(t)):
@@ -353,10 +374,11 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
 _ACTIVE_HARM = {"killed", "killing", "kills", "wounded", "wounding", "injured", "injuring", "attacked", "attacking",
                 "targeted", "targeting", "kidnapped", "kidnapping", "abducted", "abducting", "ambushed", "ambushing",
                 "captured", "capturing", "arrested", "arresting", "executed", "executing", "shot", "struck", "hit",
-                "shelled", "bombed", "detained", "detaining", "murdered", "assassinated"}
+                "shelled", "bombed", "detained", "detaining", "murdered", "assassinated", "neutralized",
+                "neutralised", "neutralizing", "neutralising", "eliminated", "eliminating"}
 _NP_FILLER = {"the", "a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens",
               "of", "at", "least", "several", "some", "many", "senior", "other", "more", "members", "its", "their",
-              "his", "her", "local", "two", "scores"}
+              "his", "her", "local", "scores", '"', "'", "more", "another"}
 _SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesperson", "spokeswoman", "media", "office",
                   "command", "central", "statement", "sources", "source", "commander", "commanders", "officer",
                   "officers", "leadership", "ministry", "press", "center", "centre", "cell", "department", "also",
@@ -389,7 +411,7 @@ def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list
     """Is the participant the object of an active harm verb whose subject is another
     participant ("IS fighters killed a commander and five soldiers in an attack")?"""
     i = p.start - 1
-    while i >= lo and p.start - i <= 4 and doc[i].lower_ in _NP_FILLER:
+    while i >= lo and p.start - i <= 5 and (doc[i].lower_ in _NP_FILLER or doc[i].like_num):
         i -= 1
     if i < lo or doc[i].lower_ not in _ACTIVE_HARM:
         return False
