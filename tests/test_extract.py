@@ -254,3 +254,23 @@ def test_neutralized_fighters_are_targets(extractor):
 def test_a_running_tally_is_not_an_event(extractor):
     ex = run(extractor, "Since the operation began, Turkish troops have captured a total of 40 villages.")
     assert ex.events == []
+
+
+def test_a_participle_clause_shares_the_subject_before_it(extractor):
+    ex = run(extractor, "Peshmerga forces raided a village near Gwer on Saturday. "
+                        "Coalition warplanes backed the raid, providing air cover and targeting Islamic State hideouts.")
+    strikes = [e for e in ex.events if e.type == "Airstrike"]
+    assert len(strikes) == 1 and strikes[0].agents == ["us_led_coalition"] and strikes[0].targets == ["islamic_state"]
+
+
+def test_a_group_named_before_a_target_noun_is_the_target(extractor):
+    ex = run(extractor, "Turkish jets carried out air strikes in northern Iraq's PKK bases in Qandil on Sunday.")
+    e = only(ex)
+    assert e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
+
+
+def test_speaker_with_a_name_in_apposition_and_back_references(extractor):
+    ex = run(extractor, "Islamic State militants abducted four shepherds near Daquq on Monday. "
+                        "The chief of the Iraqi police department, Karim Salih, said the abducted shepherds come from a nearby village.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and "iraqi_police" not in e.agents

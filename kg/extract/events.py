@@ -41,6 +41,9 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted",
                 "whereabouts", "trace", "hunt", "hunting", "pursue", "pursuing", "pursuit", "track", "tracking",
                 "clear", "clearing", "flush", "expel", "expelling", "dislodge", "eliminate", "eliminating"}
+_TARGET_NOUNS = {"positions", "position", "bases", "base", "hideouts", "hideout", "targets", "camps", "camp", "posts",
+                 "strongholds", "headquarters", "fighters", "militants", "members", "convoy", "vehicles", "vehicle",
+                 "cells", "cell", "dens", "shelters", "tunnels", "depots", "checkpoint", "checkpoints", "gatherings"}
 _CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b")
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
 _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
@@ -71,6 +74,7 @@ class Trigger:
     weak: bool
     generic: bool
     passive: bool = False
+    reference: bool = False     # "the abducted shepherds": points back at an event told before
 
 
 @dataclass
@@ -217,10 +221,11 @@ class TriggerFinder:
             elif s - 2 >= sent.start and doc[s - 2].lower_ in _PASSIVE_AUX and doc[s - 1].lower_ in ("reportedly", "also", "allegedly", "then", "later", "all"):
                 passive = True
             # "the abducted shepherds": a participle used as an adjective refers back to an event
+            reference = False
             if not generic and doc[s].lower_.endswith("ed") and s - 1 >= sent.start and \
                     doc[s - 1].lower_ in ("the", "these", "those", "this", "that", "a", "an"):
-                generic = True
-            out.append(Trigger(s, e, doc[s:e].text, etype, weak, generic, passive))
+                generic = reference = True
+            out.append(Trigger(s, e, doc[s:e].text, etype, weak, generic, passive, reference))
         out.sort(key=lambda t: t.start)
         return out
 
@@ -259,6 +264,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 affiliated.add(p.start)
 
     by_agents: list[set[str]] = [set() for _ in triggers]
+    persons = [q for q in participants if q.category == "person"]
+    subject_supporters: list[list[str]] = [[] for _ in triggers]
 
     def owner(p: Participant) -> int:
         """Which trigger a participant belongs to."""
@@ -294,7 +301,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
-        if _speaker(doc, p, sent, triggers, lex):
+        if _speaker(doc, p, sent, triggers, lex, persons):
             continue          # "the ministry said", "the army's media office said": the speaker
         prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
@@ -304,6 +311,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                  if tok.lower_ in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")]
         if p.start < t.start and backs and not (backs[0].i + 1 < len(doc) and doc[backs[0].i + 1].lower_ == "by"):
             _add(r.supporters, p.key)       # "coalition warplanes backed the operation"
+            subject_supporters[k].append(p.key)
         elif p.start < t.start:
             # before the trigger: the subject (agent) of an active trigger, the target of a passive
             if t.generic and any(w in ("during", "after", "before", "following", "since") for w in
@@ -345,6 +353,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"
+            elif p.end < sent.end and doc[p.end].lower_ in _TARGET_NOUNS and not by_agent and len(words) <= 8:
+                _add(r.targets, p.key)      # "strikes on northern Iraq's PKK bases"
             elif t.type == "GroundOperation" and "from" in near[-2:] and len(words) <= 8:
                 _add(r.targets, p.key)      # "captured three villages from the YPG"
             elif words and words[-1] in _NOT_TARGET_BEFORE:
@@ -354,6 +364,17 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                     _add(r.agents, p.key)
                 else:
                     _add(r.targets, p.key)
+    # "jets backed the operation, providing cover and targeting hideouts": a participle
+    # clause after a comma shares the subject of the clause before it
+    for k in range(1, len(triggers)):
+        t = triggers[k]
+        if roles[k].agents or t.passive or not t.text.lower().split()[0].endswith("ing"):
+            continue
+        between = [tok.text for tok in doc[triggers[k - 1].end:t.start]]
+        if "," not in between or any(w.lower() in _BOUNDARIES for w in between):
+            continue
+        subject = roles[k - 1].agents or subject_supporters[k - 1]
+        roles[k].agents = [a for a in subject if a not in roles[k].targets]
     # "the army repelled an attack by IS": the subject of a noun trigger whose doer follows
     # it with "by" suffered the attack
     for k, (t, r) in enumerate(zip(triggers, roles)):
@@ -385,13 +406,28 @@ _SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesper
                   "later", "has", "have", "had", "then", "in", "a"}
 
 
-def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex: Lexicon) -> bool:
+def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex: Lexicon,
+             persons: list[Participant]) -> bool:
     """"The army said", "the coalition's central command said", "PMF (Hashd) said": an actor
     named as the subject of a speech verb tells about the event; it does not take part."""
     starts = {t.start for t in triggers}
     i, seen = p.end, 0
     while i < sent.end and seen <= 4:
         tok = doc[i]
+        name = next((q for q in persons if q.start == i), None)
+        if name is not None and i > p.end and doc[i - 1].text == ",":
+            i = name.end          # "the police chief, Ahmed Ali, said": an apposition
+            continue
+        if tok.text == "," and i + 1 < sent.end and any(q.start == i + 1 for q in persons):
+            i += 1
+            continue
+        if tok.text == ",":
+            # ", Hussein Ali," : a capitalised name in apposition
+            close = next((j for j in range(i + 1, min(i + 6, sent.end)) if doc[j].text == ","), None)
+            if close is not None and close > i + 1 and all(doc[j].text[:1].isupper() for j in range(i + 1, close)):
+                i = close + 1
+                continue
+            return False
         if tok.text == "(":
             close = next((j for j in range(i, min(i + 8, sent.end)) if doc[j].text == ")"), None)
             if close is None:

@@ -379,6 +379,7 @@ class Extractor:
                 setattr(fr, "_within_operation", _within_operation(s.span.text))
             frames.append(fr)
             setattr(fr, "_generic", t.generic)
+            setattr(fr, "_reference", t.reference)
             setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
         _attach_counts(frames, counts, s, ex)
         if not frames and counts:
@@ -472,7 +473,7 @@ def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
         f.category in ("place", "newplace") and f.start in window for f in s.mentions)
     if takes_place:
         # ground taken is an operation in its own right, not a weak mention
-        return Trigger(t.start, t.end, t.text, "GroundOperation", False, t.generic, t.passive)
+        return Trigger(t.start, t.end, t.text, "GroundOperation", False, t.generic, t.passive, t.reference)
     return t
 
 
@@ -756,6 +757,8 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
         if target is None:
             if generic and not fr.agents and not fr.targets:
                 continue          # "the attack" with nothing to attach it to
+            if getattr(fr, "_reference", False) and not fr.agents:
+                continue          # "the abducted shepherds are from X": an event told before
             kept.append(fr)
             continue
         if _operation_and_its_fighting(target, fr):
