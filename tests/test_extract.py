@@ -274,3 +274,8 @@ def test_speaker_with_a_name_in_apposition_and_back_references(extractor):
                         "The chief of the Iraqi police department, Karim Salih, said the abducted shepherds come from a nearby village.")
     e = only(ex)
     assert e.agents == ["islamic_state"] and "iraqi_police" not in e.agents
+
+
+def test_operation_inside_a_body_name_is_no_event(extractor):
+    ex = run(extractor, "Officials of the Combined Joint Task Force Operation Inherent Resolve spoke to reporters on Monday.")
+    assert ex.events == []

@@ -343,6 +343,10 @@ class Extractor:
         if any(not t.weak and not t.generic for t in triggers):
             triggers = [t for t in triggers if not t.weak]
         # "as part of Operation Olive Branch": the name, not another report of the event
+        # "the Combined Joint Task Force Operation Inherent Resolve": part of a body's name
+        triggers = [t for t in triggers if not (t.text == "Operation" and t.start > s.span.start
+                                                and doc[t.start - 1].text[:1].isupper() and doc[t.start - 1].is_alpha
+                                                and not doc[t.start - 1].is_sent_start)]
         named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and doc[t.end].text[:1].isupper()]
         if named and len(named) < len(triggers):
             triggers = [t for t in triggers if t not in named]
