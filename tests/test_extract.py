@@ -286,3 +286,133 @@ def test_one_of_the_victims_is_a_witness(extractor):
 def test_coordinated_unnamed_sources_are_one(extractor):
     ex = run(extractor, "The group has turned to kidnapping for ransom, according to security analysts and officials.")
     assert "security analysts and officials" in quoted(ex).values()
+
+
+def test_speaker_with_possessive_or_parenthesis_takes_no_part(extractor):
+    ex = run(extractor, "Five airstrikes struck Islamic State units near Hasakah, the coalition's central command said.")
+    e = only(ex)
+    assert e.targets == ["islamic_state"]
+    ex = run(extractor, "The Popular Mobilization Forces (PMF) said gunmen of the Islamic State attacked a police checkpoint near Tikrit.")
+    e = only(ex)
+    assert "popular_mobilization_forces" not in e.agents and "islamic_state" in e.agents
+
+
+def test_object_of_an_active_harm_verb_before_the_trigger_is_a_target(extractor):
+    ex = run(extractor, "Islamic State militants killed a Peshmerga officer and three fighters in an attack near Kifri on Sunday.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and e.targets == ["peshmerga"]
+
+
+def test_subject_of_a_noun_trigger_with_a_by_agent_suffered_it(extractor):
+    ex = run(extractor, "The Iraqi army repelled an attack by Islamic State militants near Tarmiyah on Monday.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and "iraqi_army" in e.targets
+
+
+def test_object_right_after_a_verb_trigger_belongs_to_it(extractor):
+    ex = run(extractor, "Fighter jets of the US-led coalition targeted Islamic State fighters with eight strikes in Syria on Tuesday.")
+    e = only(ex)
+    assert e.type == "Airstrike"
+    assert e.agents == ["us_led_coalition"] and e.targets == ["islamic_state"]
+
+
+def test_explicit_support_outranks_a_listed_subject(extractor):
+    ex = run(extractor, "Peshmerga forces, the Iraqi army and the US-led coalition launched a military operation against "
+                        "Islamic State remnants near Makhmour on Sunday. The operation, supported by the US-led coalition, "
+                        "continued into the evening.")
+    e = only(ex)
+    assert set(e.agents) == {"peshmerga", "iraqi_army"} and e.supporters == ["us_led_coalition"]
+
+
+def test_victims_of_the_next_sentence_are_the_events_targets(extractor):
+    ex = run(extractor, "Islamic State militants attacked a village near Tuz Khurmatu on Sunday night. "
+                        "Colonel Ahmed Karim and two Iraqi army soldiers were killed.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"]
+    assert "iraqi_army" in e.targets and any(k.startswith("person_") for k in e.targets)
+
+
+def test_artillery_words_in_a_later_clause_do_not_make_a_shelling(extractor):
+    ex = run(extractor, "The Islamic State assault on the outskirts of Kirkuk began at midnight on Friday, "
+                        "prompting fighting with heavy weapons.")
+    assert [e.type for e in ex.events] == ["Attack"]
+    ex = run(extractor, "Rebels destroyed an army vehicle near Kafr Nabl on Monday, using a guided missile.")
+    assert only(ex).type == "Shelling"
+
+
+def test_headline_roles_do_not_override_the_body(extractor):
+    art = Article(id="t3", url="https://example.invalid/t3", title="Iraqi army, Peshmerga, coalition launch anti-IS strike",
+                  text="Coalition jets carried out raids on Islamic State hideouts near Makhmour on Monday.",
+                  published=date(2021, 3, 11), outlet="Rudaw")
+    ex = extractor.extract(art)
+    strikes = [e for e in ex.events if e.type == "Airstrike"]
+    assert len(strikes) == 1 and strikes[0].agents == ["us_led_coalition"]
+
+
+def test_an_affiliation_is_not_a_part_in_the_event(extractor):
+    ex = run(extractor, "Turkish troops captured the village of Kastal from PKK-affiliated YPG fighters on Friday.")
+    e = only(ex)
+    assert e.type == "GroundOperation" and "pkk" not in e.supporters + e.agents + e.targets
+
+
+def test_named_operation_takes_the_parties_of_its_parts(extractor):
+    ex = run(extractor, "Turkey launched Operation Spring Shield on March 1 in Idlib. "
+                        "On Friday, Turkish troops and the Free Syrian Army captured three villages from the YPG "
+                        "as part of Operation Spring Shield.")
+    op = next(e for e in ex.events if e.name == "Operation Spring Shield")
+    assert set(op.agents) == {"turkish_armed_forces", "free_syrian_army"} and op.targets == ["ypg"]
+    parts = [e for e in ex.events if e.part_of == op.id]
+    assert len(parts) == 1
+
+
+def test_two_trigger_words_in_a_row_are_one_event(extractor):
+    ex = run(extractor, "Turkish F-16 jets resumed their bombing campaign near Afrin on Thursday.")
+    assert [e.type for e in ex.events] == ["Airstrike"]
+    ex = run(extractor, "Iraqi army units launched operations targeting Islamic State remnants in the Hamrin mountains on Saturday.")
+    e = only(ex)
+    assert e.type == "GroundOperation" and e.targets == ["islamic_state"]
+
+
+def test_territory_taken_in_the_passive_and_its_defenders(extractor):
+    ex = run(extractor, "The villages of Kastal and Maryamin were captured from the YPG on Friday.")
+    e = only(ex)
+    assert e.type == "GroundOperation" and e.targets == ["ypg"]
+    ex = run(extractor, "Turkish troops captured four villages held by the YPG on Friday.")
+    e = only(ex)
+    assert e.agents == ["turkish_armed_forces"] and e.targets == ["ypg"]
+
+
+def test_neutralized_fighters_are_targets(extractor):
+    ex = run(extractor, "The Turkish army neutralized 12 PKK militants in airstrikes in northern Iraq on Monday.")
+    e = only(ex)
+    assert e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
+
+
+def test_a_running_tally_is_not_an_event(extractor):
+    ex = run(extractor, "Since the operation began, Turkish troops have captured a total of 40 villages.")
+    assert ex.events == []
+
+
+def test_a_participle_clause_shares_the_subject_before_it(extractor):
+    ex = run(extractor, "Peshmerga forces raided a village near Gwer on Saturday. "
+                        "Coalition warplanes backed the raid, providing air cover and targeting Islamic State hideouts.")
+    strikes = [e for e in ex.events if e.type == "Airstrike"]
+    assert len(strikes) == 1 and strikes[0].agents == ["us_led_coalition"] and strikes[0].targets == ["islamic_state"]
+
+
+def test_a_group_named_before_a_target_noun_is_the_target(extractor):
+    ex = run(extractor, "Turkish jets carried out air strikes in northern Iraq's PKK bases in Qandil on Sunday.")
+    e = only(ex)
+    assert e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
+
+
+def test_speaker_with_a_name_in_apposition_and_back_references(extractor):
+    ex = run(extractor, "Islamic State militants abducted four shepherds near Daquq on Monday. "
+                        "The chief of the Iraqi police department, Karim Salih, said the abducted shepherds come from a nearby village.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and "iraqi_police" not in e.agents
+
+
+def test_operation_inside_a_body_name_is_no_event(extractor):
+    ex = run(extractor, "Officials of the Combined Joint Task Force Operation Inherent Resolve spoke to reporters on Monday.")
+    assert ex.events == []

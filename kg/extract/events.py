@@ -41,6 +41,9 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted",
                 "whereabouts", "trace", "hunt", "hunting", "pursue", "pursuing", "pursuit", "track", "tracking",
                 "clear", "clearing", "flush", "expel", "expelling", "dislodge", "eliminate", "eliminating"}
+_TARGET_NOUNS = {"positions", "position", "bases", "base", "hideouts", "hideout", "targets", "camps", "camp", "posts",
+                 "strongholds", "headquarters", "fighters", "militants", "members", "convoy", "vehicles", "vehicle",
+                 "cells", "cell", "dens", "shelters", "tunnels", "depots", "checkpoint", "checkpoints", "gatherings"}
 _CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b")
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
 _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
@@ -71,6 +74,7 @@ class Trigger:
     weak: bool
     generic: bool
     passive: bool = False
+    reference: bool = False     # "the abducted shepherds": points back at an event told before
 
 
 @dataclass
@@ -113,8 +117,15 @@ class TriggerFinder:
         text = " " + " ".join(words) + " "
         # "attacked ..., supported by coalition warplanes": the support's weapons, not the attack's
         text = _SUPPORT_PHRASE.sub(" ", text)
+        # artillery words after the trigger only type it within its clause: "the assault began
+        # at midnight, prompting fighting with heavy weapons" is not a shelling
+        hi = next((t.i for t in sent[max(0, exclude.stop - sent.start):] if t.text in (",", ";")
+                   and not (t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ in ("using", "with", "by", "firing", "launching"))),
+                  sent.end)
+        clause = " " + " ".join(t.lower_ for t in sent.doc[sent.start:hi] if t.i not in exclude) + " "
         for cue in ("drone", "air", "artillery", "bomb"):
-            if any(f" {w} " in text for w in self.lex.cues[cue]):
+            where = clause if cue == "artillery" else text
+            if any(f" {w} " in where for w in self.lex.cues[cue]):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
                 return cue
@@ -155,6 +166,11 @@ class TriggerFinder:
                                             doc[sent.start:trig.start].text, re.I) \
                 and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent.text):
             return False
+        # "since the operation began, forces have captured a total of 46 zones": a running
+        # tally over a campaign, not one event
+        perfect = any(tok.lower_ in ("have", "has") for tok in doc[max(sent.start, trig.start - 2):trig.start])
+        if perfect and re.search(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))", sent.text):
+            return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
         before = " " + re.sub(r"[^\w'\s-]", " ", doc[sent.start:trig.start].text.lower()) + " "
@@ -185,7 +201,7 @@ class TriggerFinder:
                 if entry is None:
                     continue
                 etype, contextual, weak = entry.type, entry.contextual, entry.weak
-            if contextual or etype in ("Shelling",):
+            if contextual or etype in ("Shelling",) or phrase in ("bombing", "bombings", "bombed"):
                 cue = self.cue_type(sent, range(s, e))
                 if cue == "air" and etype in ("Raid", "Attack", "Shelling"):
                     etype = "Airstrike"
@@ -193,6 +209,8 @@ class TriggerFinder:
                     etype = "DroneStrike"
                 elif cue == "artillery" and etype in ("Attack",):
                     etype = "Shelling"
+                elif cue == "air" and etype == "Bombing" and phrase in ("bombing", "bombings", "bombed", "bombing campaign"):
+                    etype = "Airstrike"      # "jets resumed their bombing": from the air
                 elif cue == "bomb" and etype == "Attack" and phrase in ("struck", "hit", "targeted", "targeting", "strike", "strikes"):
                     etype = "Bombing"
                 elif etype == "Attack" and phrase in ("strike", "strikes") and cue is None:
@@ -203,10 +221,11 @@ class TriggerFinder:
             elif s - 2 >= sent.start and doc[s - 2].lower_ in _PASSIVE_AUX and doc[s - 1].lower_ in ("reportedly", "also", "allegedly", "then", "later", "all"):
                 passive = True
             # "the abducted shepherds": a participle used as an adjective refers back to an event
+            reference = False
             if not generic and doc[s].lower_.endswith("ed") and s - 1 >= sent.start and \
                     doc[s - 1].lower_ in ("the", "these", "those", "this", "that", "a", "an"):
-                generic = True
-            out.append(Trigger(s, e, doc[s:e].text, etype, weak, generic, passive))
+                generic = reference = True
+            out.append(Trigger(s, e, doc[s:e].text, etype, weak, generic, passive, reference))
         out.sort(key=lambda t: t.start)
         return out
 
@@ -233,17 +252,33 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
     if not triggers:
         return roles
     # "Turkish-backed factions": the first actor supports the group after it
+    # "PKK-affiliated YPG": an identity, not a part in the event
     backed: set[int] = set()
+    affiliated: set[int] = set()
     for p in participants:
-        if p.end + 1 < len(doc) and doc[p.end].text == "-" and doc[p.end + 1].lower_ in ("backed", "supported", "sponsored", "allied", "aligned", "affiliated", "linked"):
-            backed.add(p.start)
+        if p.end + 1 < len(doc) and doc[p.end].text == "-":
+            word = doc[p.end + 1].lower_
+            if word in ("backed", "supported", "sponsored", "funded", "armed", "trained"):
+                backed.add(p.start)
+            elif word in ("affiliated", "linked", "aligned", "allied", "affiliate", "inspired", "led"):
+                affiliated.add(p.start)
+
+    by_agents: list[set[str]] = [set() for _ in triggers]
+    persons = [q for q in participants if q.category == "person"]
+    subject_supporters: list[list[str]] = [[] for _ in triggers]
 
     def owner(p: Participant) -> int:
         """Which trigger a participant belongs to."""
         for k, t in enumerate(triggers):
             if p.start < t.start:
-                # between triggers k-1 and k: a modifier right before trigger k belongs to it
-                if k == 0 or t.start - p.end <= 2:
+                # between triggers k-1 and k: a modifier right before trigger k belongs to it,
+                # unless it is the object right after a verb trigger ("targeted IS with strikes")
+                if k == 0:
+                    return k
+                prev = triggers[k - 1]
+                if p.start - prev.end <= 1 and _verbal(prev) and not prev.passive:
+                    return k - 1
+                if t.start - p.end <= 2:
                     return k
                 return k - 1
         return len(triggers) - 1
@@ -258,14 +293,16 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start in backed:
             _add(r.supporters, p.key)
             continue
+        if p.start in affiliated:
+            continue
         if p.start >= 2 and doc[p.start - 1].text == "-" and doc[p.start - 2].lower_ == "anti":
             _add(r.targets, p.key)          # "anti-IS operation"
             continue
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
-        if p.end < len(doc) and doc[p.end].lower_ in lex.speech_verbs:
-            continue          # "the ministry said": the speaker, not a party
+        if _speaker(doc, p, sent, triggers, lex, persons):
+            continue          # "the ministry said", "the army's media office said": the speaker
         prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
         if boundary:
@@ -274,9 +311,16 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                  if tok.lower_ in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")]
         if p.start < t.start and backs and not (backs[0].i + 1 < len(doc) and doc[backs[0].i + 1].lower_ == "by"):
             _add(r.supporters, p.key)       # "coalition warplanes backed the operation"
+            subject_supporters[k].append(p.key)
         elif p.start < t.start:
             # before the trigger: the subject (agent) of an active trigger, the target of a passive
-            if t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
+            if t.generic and any(w in ("during", "after", "before", "following", "since") for w in
+                                 (tok.lower_ for tok in doc[max(p.end, t.start - 3):t.start])):
+                continue      # "soldiers killed three militants during the attack": another clause
+            if not t.generic and _object_of_active_verb(doc, p, lo, participants):
+                # "militants killed five soldiers in an attack": the soldiers suffered it
+                _add(r.targets, p.key)
+            elif t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
                 # "four militants were killed in a drone strike": the victims
                 _add(r.targets, p.key)
             elif prev_words and prev_words[-1] == _BY:
@@ -294,15 +338,25 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             words = [tok.lower_ for tok in doc[t.end:p.start]]
             near = words[-3:]
             by_agent = _BY in near and not any(w in ("supported", "backed", "aided", "assisted", "covered") for w in near)
+            held_by = False
             if by_agent:
                 before_by = words[len(words) - 1 - words[::-1].index(_BY) - 1] if words.index(_BY) > 0 else ""
                 by_agent = before_by not in _NOT_AGENT_BY
-            if by_agent:
+                held_by = before_by in ("controlled", "held", "occupied")
+            if held_by and t.type == "GroundOperation":
+                _add(r.targets, p.key)      # "captured villages held by the YPG": their defenders
+            elif by_agent:
                 _add(r.agents, p.key)
+                if len(words) <= 3:
+                    by_agents[k].add(p.key)
             elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"
+            elif p.end < sent.end and doc[p.end].lower_ in _TARGET_NOUNS and not by_agent and len(words) <= 8:
+                _add(r.targets, p.key)      # "strikes on northern Iraq's PKK bases"
+            elif t.type == "GroundOperation" and "from" in near[-2:] and len(words) <= 8:
+                _add(r.targets, p.key)      # "captured three villages from the YPG"
             elif words and words[-1] in _NOT_TARGET_BEFORE:
                 continue
             elif any(w in _TARGET_CUES for w in words) or (len(words) <= 2 and _verbal(t)):
@@ -310,6 +364,24 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                     _add(r.agents, p.key)
                 else:
                     _add(r.targets, p.key)
+    # "jets backed the operation, providing cover and targeting hideouts": a participle
+    # clause after a comma shares the subject of the clause before it
+    for k in range(1, len(triggers)):
+        t = triggers[k]
+        if roles[k].agents or t.passive or not t.text.lower().split()[0].endswith("ing"):
+            continue
+        between = [tok.text for tok in doc[triggers[k - 1].end:t.start]]
+        if "," not in between or any(w.lower() in _BOUNDARIES for w in between):
+            continue
+        subject = roles[k - 1].agents or subject_supporters[k - 1]
+        roles[k].agents = [a for a in subject if a not in roles[k].targets]
+    # "the army repelled an attack by IS": the subject of a noun trigger whose doer follows
+    # it with "by" suffered the attack
+    for k, (t, r) in enumerate(zip(triggers, roles)):
+        if by_agents[k] and not t.passive and not _verbal(t):
+            for key in [a for a in r.agents if a not in by_agents[k]]:
+                r.agents.remove(key)
+                _add(r.targets, key)
     # "clashes between X and Y": both sides fought; the first named is the agent
     for t, r in zip(triggers, roles):
         if t.type == "Clash" and not r.agents and len(r.targets) >= 2:
@@ -318,6 +390,71 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         r.targets = [k for k in r.targets if k not in r.agents and k not in r.supporters]
         r.supporters = [k for k in r.supporters if k not in r.agents and k not in r.targets]
     return roles
+
+
+_ACTIVE_HARM = {"killed", "killing", "kills", "wounded", "wounding", "injured", "injuring", "attacked", "attacking",
+                "targeted", "targeting", "kidnapped", "kidnapping", "abducted", "abducting", "ambushed", "ambushing",
+                "captured", "capturing", "arrested", "arresting", "executed", "executing", "shot", "struck", "hit",
+                "shelled", "bombed", "detained", "detaining", "murdered", "assassinated", "neutralized",
+                "neutralised", "neutralizing", "neutralising", "eliminated", "eliminating"}
+_NP_FILLER = {"the", "a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens",
+              "of", "at", "least", "several", "some", "many", "senior", "other", "more", "members", "its", "their",
+              "his", "her", "local", "scores", '"', "'", "more", "another"}
+_SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesperson", "spokeswoman", "media", "office",
+                  "command", "central", "statement", "sources", "source", "commander", "commanders", "officer",
+                  "officers", "leadership", "ministry", "press", "center", "centre", "cell", "department", "also",
+                  "later", "has", "have", "had", "then", "in", "a"}
+
+
+def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex: Lexicon,
+             persons: list[Participant]) -> bool:
+    """"The army said", "the coalition's central command said", "PMF (Hashd) said": an actor
+    named as the subject of a speech verb tells about the event; it does not take part."""
+    starts = {t.start for t in triggers}
+    i, seen = p.end, 0
+    while i < sent.end and seen <= 4:
+        tok = doc[i]
+        name = next((q for q in persons if q.start == i), None)
+        if name is not None and i > p.end and doc[i - 1].text == ",":
+            i = name.end          # "the police chief, Ahmed Ali, said": an apposition
+            continue
+        if tok.text == "," and i + 1 < sent.end and any(q.start == i + 1 for q in persons):
+            i += 1
+            continue
+        if tok.text == ",":
+            # ", Hussein Ali," : a capitalised name in apposition
+            close = next((j for j in range(i + 1, min(i + 6, sent.end)) if doc[j].text == ","), None)
+            if close is not None and close > i + 1 and all(doc[j].text[:1].isupper() for j in range(i + 1, close)):
+                i = close + 1
+                continue
+            return False
+        if tok.text == "(":
+            close = next((j for j in range(i, min(i + 8, sent.end)) if doc[j].text == ")"), None)
+            if close is None:
+                return False
+            i = close + 1
+            continue
+        if tok.lower_ in lex.speech_verbs:
+            return True
+        if i in starts or tok.lower_ not in _SPEAKER_NOUNS:
+            return False
+        i += 1
+        seen += 1
+    return False
+
+
+def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list[Participant]) -> bool:
+    """Is the participant the object of an active harm verb whose subject is another
+    participant ("IS fighters killed a commander and five soldiers in an attack")?"""
+    i = p.start - 1
+    while i >= lo and p.start - i <= 5 and (doc[i].lower_ in _NP_FILLER or doc[i].like_num):
+        i -= 1
+    if i < lo or doc[i].lower_ not in _ACTIVE_HARM:
+        return False
+    verb = i
+    if verb - 1 >= lo and doc[verb - 1].lower_ in _PASSIVE_AUX:
+        return False      # "were killed": passive, the subject is the victim
+    return any(q.end <= verb and q.start >= lo and q is not p for q in participants)
 
 
 def _verbal(t: Trigger) -> bool:

@@ -205,7 +205,12 @@ class Extractor:
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
                     and s.index - frames[-1].sentence <= 2:
-                new = []      # "Three militants were killed.": the toll of the event just told
+                # "Three militants were killed.": the toll of the event just told; the victims
+                # it names ("a commander and four guards were killed") are that event's targets
+                last = frames[-1]
+                last.targets.extend(k for k in new[0].targets
+                                    if k not in last.targets + last.agents + last.supporters)
+                new = []
             if not new and frames and s.index - frames[-1].sentence <= 2 \
                     and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
                 # "At least five soldiers were killed": the toll of the event just reported
@@ -226,6 +231,7 @@ class Extractor:
         _blame_dominant_group(frames, dominant)
         if any(f.agents or f.targets for f in frames):
             frames = [f for f in frames if f.agents or f.targets or f.supporters]
+        _operation_parties_from_parts(frames)
         _fill_defaults(frames, sentences, ex, article.published)
         _opponents_from_context(frames)
         for n, fr in enumerate(frames, 1):
@@ -343,13 +349,18 @@ class Extractor:
             if killing is None or not self.triggers.factual(doc, killing, s.span):
                 return []
             triggers = [killing]
+        triggers = [_territorial(doc, t, s) for t in triggers]
+        triggers = _drop_modifying_triggers(triggers)
         if any(not t.weak and not t.generic for t in triggers):
             triggers = [t for t in triggers if not t.weak]
         # "as part of Operation Olive Branch": the name, not another report of the event
+        # "the Combined Joint Task Force Operation Inherent Resolve": part of a body's name
+        triggers = [t for t in triggers if not (t.text == "Operation" and t.start > s.span.start
+                                                and doc[t.start - 1].text[:1].isupper() and doc[t.start - 1].is_alpha
+                                                and not doc[t.start - 1].is_sent_start)]
         named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and doc[t.end].text[:1].isupper()]
         if named and len(named) < len(triggers):
             triggers = [t for t in triggers if t not in named]
-        triggers = [_territorial(doc, t, s) for t in triggers]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
@@ -379,8 +390,11 @@ class Extractor:
                             supporters=r.supporters, places=list(places), time=time,
                             sources=list(s.sources))
             fr.name = _operation_name(s.span.text, doc[t.start].idx - s.span.start_char, t.text)
+            if fr.name is None:
+                setattr(fr, "_within_operation", _within_operation(s.span.text))
             frames.append(fr)
             setattr(fr, "_generic", t.generic)
+            setattr(fr, "_reference", t.reference)
             setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
         _attach_counts(frames, counts, s, ex)
         if not frames and counts:
@@ -454,7 +468,8 @@ def _participant_category(entity: Entity, category: str) -> str:
     return "actor" if category == "anaphor" else category
 
 
-_TERRITORY_NOUNS = {"town", "city", "village", "villages", "base", "area", "areas", "district", "hill", "hills",
+_TERRITORY_NOUNS = {"town", "towns", "city", "cities", "village", "villages", "base", "bases", "area", "areas", "district",
+                    "hill", "hills", "zones", "zone", "mountains", "peaks", "peak", "neighbourhoods", "neighborhoods",
                     "positions", "position", "territory", "neighbourhood", "neighborhood", "airport", "road",
                     "checkpoint", "crossing", "headquarters", "mountain", "outskirts", "region", "province"}
 
@@ -464,11 +479,31 @@ def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
     if t.type not in ("Arrest", "Kidnapping") or t.text.lower() not in ("captured", "seized", "seizing", "capturing"):
         return t
     window = range(t.end, min(t.end + 6, s.span.end))
+    if t.passive:
+        # "the villages of A and B were captured from the YPG": the subject is what was taken
+        window = range(s.span.start, t.start)
+        if not any(doc[i].lower_ in _TERRITORY_NOUNS for i in window):
+            return t
     takes_place = any(doc[i].lower_ in _TERRITORY_NOUNS for i in window) or any(
         f.category in ("place", "newplace") and f.start in window for f in s.mentions)
     if takes_place:
-        return Trigger(t.start, t.end, t.text, "GroundOperation", t.weak, t.generic, t.passive)
+        # ground taken is an operation in its own right, not a weak mention
+        return Trigger(t.start, t.end, t.text, "GroundOperation", False, t.generic, t.passive, t.reference)
     return t
+
+
+def _drop_modifying_triggers(triggers: list[Trigger]) -> list[Trigger]:
+    """Two trigger words in a row name one event: "an aerial bombing campaign" (the generic
+    head adds nothing), "operations targeting IS remnants" (the participle says what the
+    operations aimed at)."""
+    out: list[Trigger] = []
+    for t in triggers:
+        prev = out[-1] if out else None
+        if prev is not None and t.start == prev.end and (
+                t.generic or (t.text.lower().endswith(("ing", "ed")) and not prev.text.lower().endswith(("ing", "ed")))):
+            continue
+        out.append(t)
+    return out
 
 
 _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried", "conducted", "struck", "hit",
@@ -626,6 +661,7 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
 
 
 _OPERATION_NAME = re.compile(r"\bOperation\s+((?:[A-Z][\w'’-]+\s?){1,4})")
+_OPEN_QUOTE = r"[\"“']?"
 
 
 def _operation_name(text: str, trigger_at: int, trigger: str) -> str | None:
@@ -633,10 +669,35 @@ def _operation_name(text: str, trigger_at: int, trigger: str) -> str | None:
     m = _OPERATION_NAME.search(text)
     if not m:
         return None
-    if re.search(r"(?i)(?:part of|under|within|framework of|scope of|during|in)\s+(?:the\s+)?(?:ongoing\s+)?$", text[:m.start()]):
+    if re.search(r"(?i)(?:part of|under|within|framework of|scope of|during|in)\s+(?:the\s+)?(?:ongoing\s+)?" + _OPEN_QUOTE + "$", text[:m.start()]):
         return None     # "... as part of Operation Olive Branch": an action within it
     names_it = re.search(r"(?i)operation|offensive|campaign", trigger) or abs(m.start() - trigger_at) <= 40
     return ("Operation " + m.group(1).strip()) if names_it else None
+
+
+def _within_operation(text: str) -> str | None:
+    """"... as part of Operation Olive Branch": the named operation an action belongs to."""
+    for m in _OPERATION_NAME.finditer(text):
+        if re.search(r"(?i)(?:part of|within|framework of|scope of|during)\s+(?:the\s+)?(?:ongoing\s+)?" + _OPEN_QUOTE + "$", text[:m.start()]):
+            return "Operation " + m.group(1).strip()
+    return None
+
+
+def _operation_parties_from_parts(frames: list[EventFrame]) -> None:
+    """Who fights in the actions told as part of a named operation fights in the operation:
+    "Turkey launched Operation X" and "Turkish troops and their allies took four villages as
+    part of Operation X" make the allies agents of X and the villages' defenders its targets."""
+    named = {f.name: f for f in frames if f.name and f.type == "GroundOperation"}
+    for part in frames:
+        op = named.get(getattr(part, "_within_operation", None))
+        if op is None or op is part:
+            continue
+        held = set(op.agents + op.targets + op.supporters)
+        if op.agents and not set(part.agents) & set(op.agents + op.supporters):
+            continue      # another side's action within the operation's time
+        op.agents.extend(k for k in part.agents if k not in held)
+        op.targets.extend(k for k in part.targets if k not in held and k not in part.agents)
+        setattr(part, "_part_of_frame", op)
 
 
 _CIVILIAN_VICTIMS = re.compile(r"(?:(?:other|more|innocent|unarmed)\s+)?\b(?:people|civilians|persons|passers-by|passersby|worshippers|shoppers|residents)\b", re.I)
@@ -723,12 +784,23 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
         if target is None:
             if generic and not fr.agents and not fr.targets:
                 continue          # "the attack" with nothing to attach it to
+            if getattr(fr, "_reference", False) and not fr.agents:
+                continue          # "the abducted shepherds are from X": an event told before
             kept.append(fr)
             continue
         if _operation_and_its_fighting(target, fr):
             target.type = "GroundOperation"
+        headline = getattr(fr, "_headline", False)
+        # "X, Y and the coalition launched ..." then "..., supported by the coalition": the
+        # explicit support cue is the more precise statement of that party's part
+        for key in fr.supporters:
+            if key in target.agents and len(target.agents) > 1 and not headline:
+                target.agents.remove(key)
+                target.supporters.append(key)
         for attr in ("agents", "targets", "supporters", "places", "sources"):
             seq = getattr(target, attr)
+            if headline and attr in ("agents", "targets", "supporters") and seq:
+                continue      # the headline's roles are a summary: they only fill the body's gaps
             # a party keeps the role the earlier mention gave it: the coalition that "supported"
             # the operation does not become its agent because a later line says it "struck"
             held = target.agents + target.targets + target.supporters if attr in ("agents", "targets", "supporters") else []
@@ -825,8 +897,15 @@ def _blame_dominant_group(frames: list[EventFrame], dominant: str | None) -> Non
 
 
 def _link_parts(frames: list[EventFrame]) -> None:
-    """Strikes on the day of a ground operation, on its target or place, are part of it."""
+    """Strikes on the day of a ground operation, on its target or place, are part of it; so are
+    the actions told as part of a named operation."""
     for fr in frames:
+        op = getattr(fr, "_part_of_frame", None)
+        if op is not None and op in frames:
+            fr.part_of = op.id
+    for fr in frames:
+        if fr.part_of:
+            continue
         if fr.type not in ("Airstrike", "DroneStrike", "Shelling"):
             continue
         for op in frames:
