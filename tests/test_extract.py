@@ -149,3 +149,32 @@ def test_headline_merges_into_the_lead(extractor):
                        "a military source said.", published=date(2021, 3, 11), outlet="Rudaw")
     ex = extractor.extract(art)
     assert len(ex.events) == 1 and ex.events[0].killed == 12
+
+
+def test_later_look_back_gives_the_whole_toll(extractor):
+    ex = run(extractor, "A farmer was killed near Kirkuk on Sunday by suspected Islamic State militants, a police source said. "
+                        "The attackers were later repelled. "
+                        "In the clashes, the farmer and one of the militants were killed, the source added.")
+    e = only(ex, "Attack")
+    assert e.killed == 2
+
+
+def test_a_partys_larger_figure_stays_a_claim(extractor):
+    ex = run(extractor, "Al-Shabaab fighters attacked an army base near Baidoa on Friday, killing three soldiers, an officer said. "
+                        "Al-Shabaab said the attack killed 20 soldiers.", outlet="Garowe Online")
+    e = only(ex, "Attack")
+    assert e.killed == 3
+
+
+def test_seizing_the_target_keeps_the_attack(extractor):
+    ex = run(extractor, "Al-Shabaab fighters attacked an army base near Baidoa on Friday, killing four soldiers. "
+                        "The militants briefly seized the base before withdrawing, a military officer said.",
+             outlet="Garowe Online")
+    assert [e.type for e in ex.events] == ["Attack"]
+    assert ex.events[0].killed == 4
+
+
+def test_operation_in_a_title_is_no_event(extractor):
+    ex = run(extractor, "Al-Shabaab fighters attacked an army base near Baidoa on Friday, the group's military "
+                        "operations spokesman said.", outlet="Garowe Online")
+    assert [e.type for e in ex.events] == ["Attack"]

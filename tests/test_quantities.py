@@ -25,6 +25,14 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("6 fighters were killed by gunfire and 3 were killed by IEDs", [("killed", 6), ("killed", 3)]),
     ("Neither fatalities nor injuries were reported.", [("killed", 0), ("wounded", 0)]),
     ("the attack left 4 people dead", [("killed", 4)]),
+    # lists of victims count every member
+    ("Two guards and three villagers were killed.", [("killed", 5)]),
+    ("A teacher and a farmer were killed near the market.", [("killed", 2)]),
+    ("Omar Khalil, a local farmer, and a gunman were killed, the mayor said.", [("killed", 2)]),
+    ("The blast killed two policemen and a driver.", [("killed", 3)]),
+    ("Gunmen killed four soldiers and wounded a civilian.", [("killed", 4), ("wounded", 1)]),
+    ("A commander and five of his men were killed.", [("killed", 6)]),
+    ("In the attack on the village two children were killed.", [("killed", 2)]),
 ])
 def test_counts(text, expected):
     assert [(c.kind, c.value) for c in find_counts(text)] == expected

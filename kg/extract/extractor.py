@@ -338,6 +338,8 @@ class Extractor:
         named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and doc[t.end].text[:1].isupper()]
         if named and len(named) < len(triggers):
             triggers = [t for t in triggers if t not in named]
+        # "the group's military operations spokesman": a title, not an event
+        triggers = [t for t in triggers if not (t.end < len(doc) and _TITLE_AFTER_TRIGGER.match(doc[t.end].text))]
         triggers = [_territorial(doc, t, s) for t in triggers]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
@@ -656,6 +658,11 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
             fr.targets.append("civilians")
 
 
+_TITLE_AFTER_TRIGGER = re.compile(r"(?i)^(?:spokesman|spokesmen|spokeswoman|spokesperson|commander|commanders|chief|chiefs|head|official|officials|room|centre|center|command|headquarters|unit|wing|department|directorate)$")
+# "seized the base", "took control of the town": the outcome of an attack, not an operation of its own
+_CAPTURE_OUTCOME = re.compile(r"(?i)^(?:seized|seizing|captured|capturing|took(?:\s+over|\s+control)?|taken\s+over|overran|overrun|stormed)\b")
+
+
 def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
     """Forces that "attacked" or "clashed" on the day of their own operation: the operation."""
     kinds = {a.type, b.type}
@@ -663,8 +670,16 @@ def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
         and bool(set(a.agents) & set(b.agents))
 
 
+def _fighting_back(a: EventFrame, b: EventFrame) -> bool:
+    """"... attacked the shepherds, who fought back. In the clashes, ...": a bare "the clashes"
+    after an attack is that attack, fought back."""
+    return a.type in ("Attack", "Ambush") and b.type == "Clash" and getattr(b, "_generic", False) \
+        and set(b.agents + b.targets) <= set(a.agents + a.targets)
+
+
 def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
-    if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type and not _operation_and_its_fighting(a, b):
+    if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type and not _operation_and_its_fighting(a, b) \
+            and not _fighting_back(a, b):
         return False
     if a.time and b.time and a.time.iso()[:7] != b.time.iso()[:7]:
         return False
@@ -686,6 +701,19 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     return True
 
 
+def _fuller_toll(target: EventFrame, fr: EventFrame, attr: str) -> bool:
+    """"A shepherd was killed ... In the clashes, the shepherd and a militant were killed": a
+    later look back at the same event ("the clashes") with a larger figure gives its whole toll.
+    A figure told by one of the parties themselves stays a claim."""
+    new, old = getattr(fr, attr), getattr(target, attr)
+    if not getattr(fr, "_generic", False) or new is None or old is None or new <= old:
+        return False
+    if getattr(fr, f"_{attr}_vague", False):
+        return False
+    parties = set(target.agents) | set(target.targets) | set(fr.agents) | set(fr.targets)
+    return not parties & set(fr.sources)
+
+
 def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
     """Repeated mentions of one event ("the operation", "the raids") become one frame."""
     kept: list[EventFrame] = []
@@ -702,7 +730,8 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 continue          # "the attack" with nothing to attach it to
             kept.append(fr)
             continue
-        if _operation_and_its_fighting(target, fr):
+        # an attack that then "seized" its target stays an attack
+        if _operation_and_its_fighting(target, fr) and not _CAPTURE_OUTCOME.match(fr.trigger or ""):
             target.type = "GroundOperation"
         for attr in ("agents", "targets", "supporters", "places", "sources"):
             seq = getattr(target, attr)
@@ -719,7 +748,7 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
         for attr in ("killed", "wounded", "captured"):
             vague = f"_{attr}_vague"
             if getattr(fr, attr) is not None and (getattr(target, attr) is None or (
-                    getattr(target, vague, False) and not getattr(fr, vague, False))):
+                    getattr(target, vague, False) and not getattr(fr, vague, False)) or _fuller_toll(target, fr, attr)):
                 setattr(target, attr, getattr(fr, attr))
                 setattr(target, vague, getattr(fr, vague, False))
         target.claims.extend(fr.claims)

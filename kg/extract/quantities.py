@@ -54,9 +54,74 @@ _NONE = {
 _STRENGTH = re.compile(
     rf"\b(?P<qual>roughly|about|around|some|nearly|an\s+estimated|approximately|up\s+to|more\s+than|over|at\s+least)\s+(?P<num>{_NUM})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>militants|fighters|members|insurgents|jihadists|gunmen|terrorists|troops|soldiers|elements)\b(?!\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|wounded|injured|captured|arrested))",
     re.I)
-_NOT_PEOPLE = re.compile(r"^(?:km|kilomet|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?|\$)", re.I)
+_NOT_PEOPLE = re.compile(r"^(?:km|kilomet\w*|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?)\b|^\$", re.I)
 
 
+
+
+# One member of a list of victims: "two soldiers", "a shepherd", "the local commander", "Ali Hassan".
+_NUMBERED_CONJUNCT = re.compile(rf"(?:{_QUAL})?(?P<num>{_NUM})\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+$", re.I)
+_SINGLE_CONJUNCT = re.compile(rf"(?:an?|one|the|another)\s+(?:[\w'’\-]+\s+){{0,3}}?{_PERSON_NOUNS}$", re.I)
+_NAME_CONJUNCT = re.compile(r"(?:[A-Z][\w'’\-]+\s+){0,3}[A-Z][\w'’\-]+$")
+_CONJUNCT_STOP = re.compile(r"^(?:and|or|were|was|in|of|on|at|by|with|from|after|as|when|while|the|a|an|killed|wounded|injured)$", re.I)
+
+
+def _conjunct_value(phrase: str) -> int | None:
+    """How many people one list member stands for; None when it is not a victim noun phrase."""
+    phrase = phrase.strip()
+    if not phrase or _CONJUNCT_STOP.match(phrase):
+        return None
+    m = _NUMBERED_CONJUNCT.fullmatch(phrase)
+    if m and not re.fullmatch(r"(?i)an?|one|the", m.group("num")):
+        value = parse_number(m.group("num"))
+        tail = phrase[m.end("num"):].strip()
+        if value is not None and not _NOT_PEOPLE.match(tail) and not re.search(r"(?i)\b(?:were|was|killed|wounded|said)\b", tail):
+            return value[0]
+    if _SINGLE_CONJUNCT.fullmatch(phrase):
+        return 1
+    if _NAME_CONJUNCT.fullmatch(phrase) and not any(_CONJUNCT_STOP.match(w) for w in phrase.split()):
+        return 1
+    return None
+
+
+def _conjuncts_before(text: str, start: int) -> int:
+    """People listed before "and" ahead of the counted phrase ("a soldier, a farmer and <two
+    militants> were killed" -> 2); 0 when the words before are no list of victims."""
+    m = re.search(r"(?:,\s*)?\band\s*$", text[:start])
+    if not m:
+        return 0
+    # the list runs back to the clause's start: a comma-separated run of noun phrases
+    head = text[:m.start()]
+    clause = re.split(r"[.;:!?]|\b(?:said|says|that|after|when|while|as|of the \w+)\b", head)[-1]
+    parts = list(reversed(re.split(r"\s*,\s*", clause)))
+    total = 0
+    for i, part in enumerate(parts):
+        value = _conjunct_value(part)
+        if value is None:
+            break
+        before = parts[i + 1].strip() if i + 1 < len(parts) else ""
+        # "Ali Hassan, a Kurdish farmer, and ...": the farmer is Ali Hassan
+        if re.match(r"(?i)an?\b", part.strip()) and before and _NAME_CONJUNCT.fullmatch(before):
+            continue
+        total += value
+    return total
+
+
+_AFTER_CONJUNCT = re.compile(rf"^(?:\s+(?:[\w'’\-]+\s+){{0,3}}?)?\s*,?\s*and\s+(?P<phrase>(?:(?:{_QUAL})?{_NUM}|an?|one)\s+(?:[\w'’\-]+\s+){{0,3}}?(?:{_PERSON_NOUNS}s?|people|persons|others))\b", re.I)
+
+
+def _conjuncts_after(text: str, end: int) -> int:
+    """"killed two policemen and a civilian": the people listed after the counted phrase."""
+    tail = text[end:end + 80]
+    m = _AFTER_CONJUNCT.match(tail)
+    if not m:
+        return 0
+    phrase = m.group("phrase")
+    if re.match(r"(?i)(?:an?|one)\s", phrase):
+        return 1
+    n = re.match(rf"(?i)(?:{_QUAL})?(?P<num>{_NUM})", phrase)
+    value = parse_number(n.group("num")) if n else None
+    return value[0] if value else 0
 
 
 @dataclass(frozen=True)
@@ -118,8 +183,12 @@ def find_counts(text: str) -> list[Count]:
                     continue
             v = _value(m)
             if v is not None:
-                # "a senior commander and five other soldiers were killed": six
-                if re.search(r"\band\s*$", text[max(0, m.start() - 5):m.start()]) and \
+                # "a soldier, a farmer and two militants were killed": the whole list died
+                earlier = _conjuncts_before(text, m.start())
+                if earlier:
+                    v = (v[0] + earlier, v[1])
+                # "the governor and five others were killed": six
+                elif re.search(r"\band\s*$", text[max(0, m.start() - 5):m.start()]) and \
                         re.match(r"\s*(?:others?|more)\b", text[m.end("num"):]) and \
                         not re.search(r"(?:killed|wounded|injured|dead|died|hurt)\s*,?\s*and\s*$", text[max(0, m.start() - 30):m.start()], re.I):
                     v = (v[0] + 1, v[1])
@@ -136,6 +205,8 @@ def find_counts(text: str) -> list[Count]:
             if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not re.match(
                     rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", text[m.end():m.end() + 40]):
                 continue
+            # "killed two policemen and a civilian": three
+            v = (v[0] + _conjuncts_after(text, m.end()), v[1])
             add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
             for m in _LEFT_DEAD.finditer(text):
