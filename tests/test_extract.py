@@ -178,3 +178,18 @@ def test_operation_in_a_title_is_no_event(extractor):
     ex = run(extractor, "Al-Shabaab fighters attacked an army base near Baidoa on Friday, the group's military "
                         "operations spokesman said.", outlet="Garowe Online")
     assert [e.type for e in ex.events] == ["Attack"]
+
+
+def test_when_clause_shares_the_time(extractor):
+    ex = run(extractor, "Fighting erupted on Tuesday night when Islamic State militants launched a large attack on a prison in Hasakah.",
+             published=date(2021, 3, 11))
+    e = only(ex, "Attack")
+    assert e.time.iso() == "2021-03-09"
+
+
+def test_ongoing_fighting_is_dated_by_the_report(extractor):
+    ex = run(extractor, "Islamic State militants attacked a prison in Hasakah on Monday, a monitor said. "
+                        "The Syrian Democratic Forces are locked in ongoing clashes with the militants in the nearby villages of Ghwayran.",
+             published=date(2021, 3, 11))
+    clash = [e for e in ex.events if e.type == "Clash"]
+    assert clash and clash[0].time.iso() == "2021-03-11"

@@ -566,7 +566,11 @@ def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, cha
     return best
 
 
-_SUBORDINATE = re.compile(r"\b(?:since|after|before|until|following|despite|when|as|ahead of|prior to)\b", re.I)
+# Clauses with a time of their own. "when" is not one: "fighting broke out on Thursday night
+# when the group attacked" dates the attack too.
+_SUBORDINATE = re.compile(r"\b(?:since|after|before|until|following|despite|as|ahead of|prior to)\b", re.I)
+# "ongoing clashes", "the fighting continues": still going on when the report was written
+_ONGOING = re.compile(r"\b(?:ongoing|continuing|still\s+raging|continued)\s+(?:\w+\s+){0,2}$", re.I)
 
 
 def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
@@ -781,6 +785,8 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
                     break
             if not fr.places and article_places:
                 fr.places = [article_places.most_common(1)[0][0]]
+        if fr.time is None and published and _ONGOING.search(fr.evidence[max(0, getattr(fr, "_trigger_char", 0) - 30):getattr(fr, "_trigger_char", 0)]):
+            fr.time = TimeValue(published, "day")
         if fr.time is None:
             fr.time = main_time or first_day or (TimeValue(published, "day") if published else None)
 
