@@ -193,3 +193,23 @@ def test_ongoing_fighting_is_dated_by_the_report(extractor):
              published=date(2021, 3, 11))
     clash = [e for e in ex.events if e.type == "Clash"]
     assert clash and clash[0].time.iso() == "2021-03-11"
+
+
+@pytest.mark.parametrize("text,label,south", [
+    ("Syrian regime forces shelled Kafr Zaytun in the southern countryside of Idlib on Monday.", "Kafr Zaytun", True),
+    ("Turkish forces shelled Maznan and surrounding areas in the northern countryside of Aleppo on Monday.", "Maznan", False),
+])
+def test_unlisted_village_placed_by_the_countryside_it_lies_in(extractor, text, label, south):
+    ex = run(extractor, text, outlet="Kurdistan 24")
+    e = only(ex, "Shelling")
+    places = [ex.entities[k] for k in e.places]
+    village = next(p for p in places if p.label == label)
+    anchor = (35.93, 36.63) if south else (36.20, 37.16)
+    assert village.lat is not None
+    assert (village.lat < anchor[0] - 0.1) if south else (village.lat > anchor[0] + 0.1)
+
+
+def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
+    ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
+    # "X and Idlib" lists two places: nothing says X lies at Idlib
+    assert not any(e.label == "Kafr Zaytun" and e.within == "idlib" for e in ex.entities.values())
