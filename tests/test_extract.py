@@ -213,3 +213,19 @@ def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib
     assert not any(e.label == "Kafr Zaytun" and e.within == "idlib" for e in ex.entities.values())
+
+
+def test_colon_dateline_is_not_where_it_happened(extractor):
+    ex = run(extractor, "Kabul: Taliban fighters attacked a police checkpoint in Kunduz on Monday, killing four officers.")
+    e = only(ex, "Attack")
+    assert "kabul" not in e.places
+
+
+def test_unlisted_place_lies_near_the_place_just_reported(extractor):
+    ex = run(extractor, "Coalition airstrikes killed 20 Houthi fighters in Marib on Friday, a military source said. "
+                        "The strikes hit the fighters as they moved toward army positions in the western district of Wadi Qarnaw.",
+             outlet="Kurdistan 24")
+    place = next(e for e in ex.entities.values() if e.label.endswith("Qarnaw"))
+    marib = ex.entities["marib"]
+    assert place.within == "marib" and (place.lat, place.lon) == (marib.lat, marib.lon)
+    assert [e.killed for e in ex.events if e.type == "Airstrike"] == [20]

@@ -149,11 +149,14 @@ class Extractor:
         key_of: dict[tuple[int, int], str] = {}
         # known places of each sentence (by its first token), to place the ones the gazetteer lacks
         self._sentence_places = {}
+        self._dateline_starts: set[int] = set()
         for f in found:
             if f.category == "place" and (f.start, f.end) in place_of:
                 rec = place_of[(f.start, f.end)]
                 if rec.kind != "Country" and rec.lat is not None:
                     self._sentence_places.setdefault(doc[f.start].sent.start, []).append((f.start, rec))
+                    if _dateline(doc, f):
+                        self._dateline_starts.add(f.start)
         for f in sorted(found, key=lambda f: f.category == "newplace"):
             key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country, dominant)
             if key:
@@ -258,7 +261,8 @@ class Extractor:
         elif f.category == "newplace":
             # a place the gazetteer lacks: placed at the known place next to it, if any
             label = re.sub(r"^(?i:the)\s+", "", text)
-            near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, []))
+            near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, [])) \
+                or _latest_known_place(ex, doc, f, self._sentence_places, self._dateline_starts)
             key = f"unlisted_{(country or 'xx').lower()}_{slug(label)}"
             lat, lon, precision = (near.lat, near.lon, 30.0) if near else (None, None, None)
             if near is not None and near.lat is not None:
@@ -539,6 +543,9 @@ def _dateline(doc: Doc, f: Found) -> bool:
     if not at_start:
         return False
     nxt = doc[f.end].text if f.end < len(doc) else ""
+    # "Sanaa: At least ...": a paragraph opening with the filing city and a colon
+    if nxt == ":" and (f.start == 0 or "\n" in doc[f.start - 1].text):
+        return True
     return first.text.isupper() and len(first.text) > 2 or nxt in ("(", "–", "—") or \
         (nxt == "," and f.end + 2 < len(doc) and doc[f.end + 2].text in ("-", "–", "—", "("))
 
@@ -553,6 +560,19 @@ def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: 
         return None
     _, rec = min(place_of_sentence, key=lambda p: abs(p[0] - f.start))
     return ex.entities.get(rec.key)
+
+
+def _latest_known_place(ex: Extraction, doc: Doc, f: Found, sentence_places: dict, datelines: set[int]) -> Entity | None:
+    """"... airstrikes in Marib. The strikes hit them in the western district of Sirwah": with no
+    known place in its own sentence, an unlisted one lies near the place the two sentences before
+    were about (not the dateline's city, which is where the report was filed)."""
+    here = doc[f.start].sent.start
+    starts = sorted({sent.start for sent in doc.sents if sent.start < here})[-2:]
+    for start in reversed(starts):
+        places = [(pos, rec) for pos, rec in sentence_places.get(start, []) if pos not in datelines]
+        if places:
+            return ex.entities.get(places[-1][1].key)
+    return None
 
 
 def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, char: int, category: str) -> str | None:
