@@ -33,6 +33,14 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("Gunmen killed four soldiers and wounded a civilian.", [("killed", 4), ("wounded", 1)]),
     ("A commander and five of his men were killed.", [("killed", 6)]),
     ("In the attack on the village two children were killed.", [("killed", 2)]),
+    ("Gunmen stormed the farm, leaving him dead.", [("killed", 1)]),
+    ("The raid ended leaving the guard wounded.", []),
+    ("Three shepherds were found dead near the river.", [("killed", 3)]),
+    ("The militia executed an individual accused of spying.", [("killed", 1)]),
+    ("A farmer's body was found near the road.", [("killed", 1)]),
+    ("Four fighters were killed, injured or captured in the sweep.", []),
+    ("Two soldiers were killed or wounded.", []),
+    ("Fatalities coded as 10 and split between the two events with 5 coded to each.", [("killed", 5)]),
 ])
 def test_counts(text, expected):
     assert [(c.kind, c.value) for c in find_counts(text)] == expected
