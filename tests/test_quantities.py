@@ -37,6 +37,7 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("The raid ended leaving the guard wounded.", []),
     ("Three shepherds were found dead near the river.", [("killed", 3)]),
     ("The militia executed an individual accused of spying.", [("killed", 1)]),
+    ("Gunmen assassinated a colonel of the border guard.", [("killed", 1)]),
     ("A farmer's body was found near the road.", [("killed", 1)]),
     ("Four fighters were killed, injured or captured in the sweep.", []),
     ("Two soldiers were killed or wounded.", []),

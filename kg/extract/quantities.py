@@ -29,7 +29,7 @@ VAGUE = {
 _WORD_NUM = "|".join(sorted((re.escape(w) for w in list(UNITS) + list(VAGUE)), key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUM})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _QUAL = r"(?:no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
-_PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|individual|police\s+officer)"
+_PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|individual|colonel|captain|lieutenant|sergeant|brigadier|mayor|judge|imam|cleric|mukhtar|police\s+officer)"
 NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUM}))?"
 
 _KILLED = r"killed|dead|died|slain|perished|lost\s+their\s+lives|martyred|executed|shot\s+dead|beheaded|deaths|fatalities|bodies"
