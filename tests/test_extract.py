@@ -416,3 +416,83 @@ def test_speaker_with_a_name_in_apposition_and_back_references(extractor):
 def test_operation_inside_a_body_name_is_no_event(extractor):
     ex = run(extractor, "Officials of the Combined Joint Task Force Operation Inherent Resolve spoke to reporters on Monday.")
     assert ex.events == []
+
+
+def test_later_look_back_gives_the_whole_toll(extractor):
+    ex = run(extractor, "A farmer was killed near Kirkuk on Sunday by suspected Islamic State militants, a police source said. "
+                        "The attackers were later repelled. "
+                        "In the clashes, the farmer and one of the militants were killed, the source added.")
+    e = only(ex, "Attack")
+    assert e.killed == 2
+
+
+def test_a_partys_larger_figure_stays_a_claim(extractor):
+    ex = run(extractor, "Al-Shabaab fighters attacked an army base near Baidoa on Friday, killing three soldiers, an officer said. "
+                        "Al-Shabaab said the attack killed 20 soldiers.", outlet="Garowe Online")
+    e = only(ex, "Attack")
+    assert e.killed == 3
+
+
+def test_seizing_the_target_keeps_the_attack(extractor):
+    ex = run(extractor, "Al-Shabaab fighters attacked an army base near Baidoa on Friday, killing four soldiers. "
+                        "The militants briefly seized the base before withdrawing, a military officer said.",
+             outlet="Garowe Online")
+    assert [e.type for e in ex.events] == ["Attack"]
+    assert ex.events[0].killed == 4
+
+
+def test_operation_in_a_title_is_no_event(extractor):
+    ex = run(extractor, "Al-Shabaab fighters attacked an army base near Baidoa on Friday, the group's military "
+                        "operations spokesman said.", outlet="Garowe Online")
+    assert [e.type for e in ex.events] == ["Attack"]
+
+
+def test_when_clause_shares_the_time(extractor):
+    ex = run(extractor, "Fighting erupted on Tuesday night when Islamic State militants launched a large attack on a prison in Hasakah.",
+             published=date(2021, 3, 11))
+    e = only(ex, "Attack")
+    assert e.time.iso() == "2021-03-09"
+
+
+def test_ongoing_fighting_is_dated_by_the_report(extractor):
+    ex = run(extractor, "Islamic State militants attacked a prison in Hasakah on Monday, a monitor said. "
+                        "The Syrian Democratic Forces are locked in ongoing clashes with the militants in the nearby villages of Ghwayran.",
+             published=date(2021, 3, 11))
+    clash = [e for e in ex.events if e.type == "Clash"]
+    assert clash and clash[0].time.iso() == "2021-03-11"
+
+
+@pytest.mark.parametrize("text,label,south", [
+    ("Syrian regime forces shelled Kafr Zaytun in the southern countryside of Idlib on Monday.", "Kafr Zaytun", True),
+    ("Turkish forces shelled Maznan and surrounding areas in the northern countryside of Aleppo on Monday.", "Maznan", False),
+])
+def test_unlisted_village_placed_by_the_countryside_it_lies_in(extractor, text, label, south):
+    ex = run(extractor, text, outlet="Kurdistan 24")
+    e = only(ex, "Shelling")
+    places = [ex.entities[k] for k in e.places]
+    village = next(p for p in places if p.label == label)
+    anchor = (35.93, 36.63) if south else (36.20, 37.16)
+    assert village.lat is not None
+    assert (village.lat < anchor[0] - 0.1) if south else (village.lat > anchor[0] + 0.1)
+
+
+def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
+    ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
+    # "X and Idlib" lists two places: nothing says X lies at Idlib
+    assert not any(e.label == "Kafr Zaytun" and e.within == "idlib" for e in ex.entities.values())
+
+
+def test_colon_dateline_is_not_where_it_happened(extractor):
+    ex = run(extractor, "Kabul: Taliban fighters attacked a police checkpoint in Kunduz on Monday, killing four officers.")
+    e = only(ex, "Attack")
+    assert "kabul" not in e.places
+
+
+def test_unlisted_place_lies_near_the_place_just_reported(extractor):
+    ex = run(extractor, "Coalition airstrikes killed 20 Houthi fighters in Marib on Friday, a military source said. "
+                        "The strikes hit the fighters as they moved toward army positions in the western district of Wadi Qarnaw.",
+             outlet="Kurdistan 24")
+    place = next(e for e in ex.entities.values() if e.label.endswith("Qarnaw"))
+    marib = ex.entities["marib"]
+    assert place.within == "marib" and (place.lat, place.lon) == (marib.lat, marib.lon)
+    assert [e.killed for e in ex.events if e.type == "Airstrike"] == [20]

@@ -25,6 +25,23 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("6 fighters were killed by gunfire and 3 were killed by IEDs", [("killed", 6), ("killed", 3)]),
     ("Neither fatalities nor injuries were reported.", [("killed", 0), ("wounded", 0)]),
     ("the attack left 4 people dead", [("killed", 4)]),
+    # lists of victims count every member
+    ("Two guards and three villagers were killed.", [("killed", 5)]),
+    ("A teacher and a farmer were killed near the market.", [("killed", 2)]),
+    ("Omar Khalil, a local farmer, and a gunman were killed, the mayor said.", [("killed", 2)]),
+    ("The blast killed two policemen and a driver.", [("killed", 3)]),
+    ("Gunmen killed four soldiers and wounded a civilian.", [("killed", 4), ("wounded", 1)]),
+    ("A commander and five of his men were killed.", [("killed", 6)]),
+    ("In the attack on the village two children were killed.", [("killed", 2)]),
+    ("Gunmen stormed the farm, leaving him dead.", [("killed", 1)]),
+    ("The raid ended leaving the guard wounded.", []),
+    ("Three shepherds were found dead near the river.", [("killed", 3)]),
+    ("The militia executed an individual accused of spying.", [("killed", 1)]),
+    ("Gunmen assassinated a colonel of the border guard.", [("killed", 1)]),
+    ("A farmer's body was found near the road.", [("killed", 1)]),
+    ("Four fighters were killed, injured or captured in the sweep.", []),
+    ("Two soldiers were killed or wounded.", []),
+    ("Fatalities coded as 10 and split between the two events with 5 coded to each.", [("killed", 5)]),
 ])
 def test_counts(text, expected):
     assert [(c.kind, c.value) for c in find_counts(text)] == expected

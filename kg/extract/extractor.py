@@ -149,11 +149,14 @@ class Extractor:
         key_of: dict[tuple[int, int], str] = {}
         # known places of each sentence (by its first token), to place the ones the gazetteer lacks
         self._sentence_places = {}
+        self._dateline_starts: set[int] = set()
         for f in found:
             if f.category == "place" and (f.start, f.end) in place_of:
                 rec = place_of[(f.start, f.end)]
                 if rec.kind != "Country" and rec.lat is not None:
                     self._sentence_places.setdefault(doc[f.start].sent.start, []).append((f.start, rec))
+                    if _dateline(doc, f):
+                        self._dateline_starts.add(f.start)
         for f in sorted(found, key=lambda f: f.category == "newplace"):
             key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country, dominant)
             if key:
@@ -274,7 +277,8 @@ class Extractor:
         elif f.category == "newplace":
             # a place the gazetteer lacks: placed at the known place next to it, if any
             label = re.sub(r"^(?i:the)\s+", "", text)
-            near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, []))
+            near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, [])) \
+                or _latest_known_place(ex, doc, f, self._sentence_places, self._dateline_starts)
             key = f"unlisted_{(country or 'xx').lower()}_{slug(label)}"
             lat, lon, precision = (near.lat, near.lon, 30.0) if near else (None, None, None)
             if near is not None and near.lat is not None:
@@ -361,6 +365,8 @@ class Extractor:
         named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and doc[t.end].text[:1].isupper()]
         if named and len(named) < len(triggers):
             triggers = [t for t in triggers if t not in named]
+        # "the group's military operations spokesman": a title, not an event
+        triggers = [t for t in triggers if not (t.end < len(doc) and _TITLE_AFTER_TRIGGER.match(doc[t.end].text))]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
@@ -595,6 +601,9 @@ def _dateline(doc: Doc, f: Found) -> bool:
     if not at_start:
         return False
     nxt = doc[f.end].text if f.end < len(doc) else ""
+    # "Sanaa: At least ...": a paragraph opening with the filing city and a colon
+    if nxt == ":" and (f.start == 0 or "\n" in doc[f.start - 1].text):
+        return True
     return first.text.isupper() and len(first.text) > 2 or nxt in ("(", "–", "—") or \
         (nxt == "," and f.end + 2 < len(doc) and doc[f.end + 2].text in ("-", "–", "—", "("))
 
@@ -611,6 +620,19 @@ def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: 
     return ex.entities.get(rec.key)
 
 
+def _latest_known_place(ex: Extraction, doc: Doc, f: Found, sentence_places: dict, datelines: set[int]) -> Entity | None:
+    """"... airstrikes in Marib. The strikes hit them in the western district of Sirwah": with no
+    known place in its own sentence, an unlisted one lies near the place the two sentences before
+    were about (not the dateline's city, which is where the report was filed)."""
+    here = doc[f.start].sent.start
+    starts = sorted({sent.start for sent in doc.sents if sent.start < here})[-2:]
+    for start in reversed(starts):
+        places = [(pos, rec) for pos, rec in sentence_places.get(start, []) if pos not in datelines]
+        if places:
+            return ex.entities.get(places[-1][1].key)
+    return None
+
+
 def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, char: int, category: str) -> str | None:
     best, dist = None, 10 ** 9
     for f in s.mentions:
@@ -622,7 +644,11 @@ def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, cha
     return best
 
 
-_SUBORDINATE = re.compile(r"\b(?:since|after|before|until|following|despite|when|as|ahead of|prior to)\b", re.I)
+# Clauses with a time of their own. "when" is not one: "fighting broke out on Thursday night
+# when the group attacked" dates the attack too.
+_SUBORDINATE = re.compile(r"\b(?:since|after|before|until|following|despite|as|ahead of|prior to)\b", re.I)
+# "ongoing clashes", "the fighting continues": still going on when the report was written
+_ONGOING = re.compile(r"\b(?:ongoing|continuing|still\s+raging|continued)\s+(?:\w+\s+){0,2}$", re.I)
 
 
 def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
@@ -740,6 +766,11 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
             fr.targets.append("civilians")
 
 
+_TITLE_AFTER_TRIGGER = re.compile(r"(?i)^(?:spokesman|spokesmen|spokeswoman|spokesperson|commander|commanders|chief|chiefs|head|official|officials|room|centre|center|command|headquarters|unit|wing|department|directorate)$")
+# "seized the base", "took control of the town": the outcome of an attack, not an operation of its own
+_CAPTURE_OUTCOME = re.compile(r"(?i)^(?:seized|seizing|captured|capturing|took(?:\s+over|\s+control)?|taken\s+over|overran|overrun|stormed)\b")
+
+
 def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
     """Forces that "attacked" or "clashed" on the day of their own operation: the operation."""
     kinds = {a.type, b.type}
@@ -747,8 +778,16 @@ def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
         and bool(set(a.agents) & set(b.agents))
 
 
+def _fighting_back(a: EventFrame, b: EventFrame) -> bool:
+    """"... attacked the shepherds, who fought back. In the clashes, ...": a bare "the clashes"
+    after an attack is that attack, fought back."""
+    return a.type in ("Attack", "Ambush") and b.type == "Clash" and getattr(b, "_generic", False) \
+        and set(b.agents + b.targets) <= set(a.agents + a.targets)
+
+
 def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
-    if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type and not _operation_and_its_fighting(a, b):
+    if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type and not _operation_and_its_fighting(a, b) \
+            and not _fighting_back(a, b):
         return False
     if a.time and b.time and a.time.iso()[:7] != b.time.iso()[:7]:
         return False
@@ -770,6 +809,19 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     return True
 
 
+def _fuller_toll(target: EventFrame, fr: EventFrame, attr: str) -> bool:
+    """"A shepherd was killed ... In the clashes, the shepherd and a militant were killed": a
+    later look back at the same event ("the clashes") with a larger figure gives its whole toll.
+    A figure told by one of the parties themselves stays a claim."""
+    new, old = getattr(fr, attr), getattr(target, attr)
+    if not getattr(fr, "_generic", False) or new is None or old is None or new <= old:
+        return False
+    if getattr(fr, f"_{attr}_vague", False):
+        return False
+    parties = set(target.agents) | set(target.targets) | set(fr.agents) | set(fr.targets)
+    return not parties & set(fr.sources)
+
+
 def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
     """Repeated mentions of one event ("the operation", "the raids") become one frame."""
     kept: list[EventFrame] = []
@@ -788,7 +840,8 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 continue          # "the abducted shepherds are from X": an event told before
             kept.append(fr)
             continue
-        if _operation_and_its_fighting(target, fr):
+        # an attack that then "seized" its target stays an attack
+        if _operation_and_its_fighting(target, fr) and not _CAPTURE_OUTCOME.match(fr.trigger or ""):
             target.type = "GroundOperation"
         headline = getattr(fr, "_headline", False)
         # "X, Y and the coalition launched ..." then "..., supported by the coalition": the
@@ -814,7 +867,7 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
         for attr in ("killed", "wounded", "captured"):
             vague = f"_{attr}_vague"
             if getattr(fr, attr) is not None and (getattr(target, attr) is None or (
-                    getattr(target, vague, False) and not getattr(fr, vague, False))):
+                    getattr(target, vague, False) and not getattr(fr, vague, False)) or _fuller_toll(target, fr, attr)):
                 setattr(target, attr, getattr(fr, attr))
                 setattr(target, vague, getattr(fr, vague, False))
         target.claims.extend(fr.claims)
@@ -847,6 +900,8 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
                     break
             if not fr.places and article_places:
                 fr.places = [article_places.most_common(1)[0][0]]
+        if fr.time is None and published and _ONGOING.search(fr.evidence[max(0, getattr(fr, "_trigger_char", 0) - 30):getattr(fr, "_trigger_char", 0)]):
+            fr.time = TimeValue(published, "day")
         if fr.time is None:
             fr.time = main_time or first_day or (TimeValue(published, "day") if published else None)
 

@@ -82,6 +82,29 @@ _GEONAMES_KEY = re.compile(r"_\d+$")
 _CREDIT = re.compile(r"^\W*(?:\(?\s*(?:Editing|Reporting|Writing|Additional reporting|Compiled|Translated|Edited)\s+by)\b", re.I)
 
 
+# Words between an unlisted name and the known place that locates it: "Bara in the southern
+# countryside of Idleb", "Maraanaz and surrounding areas in northern Aleppo".
+_LOCATING_WORDS = frozenset({
+    "the", "eastern", "western", "northern", "southern", "northeastern", "northwestern", "southeastern",
+    "southwestern", "north", "south", "east", "west", "countryside", "outskirts", "rural", "of", "in",
+    "surrounding", "nearby", "neighbouring", "neighboring", "areas", "area", "villages", "towns", "and",
+})
+
+
+def _placed_by_known_place(tokens: list, end: int, place_starts: set[int]) -> bool:
+    """True when a known place follows the name after a few locating words only."""
+    if tokens[end].lower_ == "and" and not (end + 1 < len(tokens) and tokens[end + 1].lower_ in ("surrounding", "nearby", "neighbouring", "neighboring")):
+        return False      # "Bara and Idleb": a list of names, each its own place
+    if tokens[end].lower_ != "and" and end + 2 in place_starts:
+        return True       # "in Sfuhen in Idleb", "in Kansafra, rural Idleb"
+    for k in range(end + 1, min(end + 10, len(tokens))):
+        if k in place_starts:
+            return True
+        if tokens[k].lower_ not in _LOCATING_WORDS:
+            return False
+    return False
+
+
 @dataclass(frozen=True)
 class Found:
     """A candidate mention before overlaps are settled."""
@@ -447,9 +470,8 @@ class MentionFinder:
                                                                        and not _capitalised(tok.text))) \
                     and i + 1 < n_tok and (i + 1) not in taken:
                 end = name_after(i + 1)
-                if end > i + 1 and end + 1 < n_tok and tokens[end].lower_ in ("in", ",", "near") and (
-                        end + 1 in place_starts or (end + 2 < n_tok and tokens[end + 1].lower_ in ("the", "eastern", "western", "northern", "southern") and end + 2 in place_starts)
-                        or (end + 2 < n_tok and end + 2 in place_starts)):
+                if end > i + 1 and end + 1 < n_tok and tokens[end].lower_ in ("in", ",", "near", "and") \
+                        and _placed_by_known_place(tokens, end, place_starts):
                     out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
                     continue
             # "the village of X", "the town of X"

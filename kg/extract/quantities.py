@@ -1,7 +1,8 @@
 """Counts of killed, wounded and captured people, and strength estimates, by ACLED's conventions.
 
 Ranges give their lower bound ("between 5 and 7" -> 5, "at least 20" -> 20); vague words get
-ACLED's numbers (several/tens/a few -> 10 ... see VAGUE); "no casualties" gives 0.
+ACLED's numbers (several/tens/a few -> 10 ... see VAGUE); "no casualties" gives 0; "killed or
+injured" tells no number of dead.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ VAGUE = {
 _WORD_NUM = "|".join(sorted((re.escape(w) for w in list(UNITS) + list(VAGUE)), key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUM})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _QUAL = r"(?:no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
-_PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|police\s+officer)"
+_PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|individual|colonel|captain|lieutenant|sergeant|brigadier|mayor|judge|imam|cleric|mukhtar|police\s+officer)"
 NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUM}))?"
 
 _KILLED = r"killed|dead|died|slain|perished|lost\s+their\s+lives|martyred|executed|shot\s+dead|beheaded|deaths|fatalities|bodies"
@@ -37,7 +38,7 @@ _CAPTURED = r"captured|arrested|detained|abducted|kidnapped|seized|taken\s+hosta
 _VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
 # "<n> <up to 6 words> (were|was) killed" / "<n> dead"
 _NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,8}?"
-_AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
+_AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:found\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
 _AFTER = {k: re.compile(rf"\b{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
 _ACTIVE = {
     "killed": re.compile(rf"\b(?:killing|killed|kill|kills|killing\s+and\s+(?:wounding|injuring)|killed\s+and\s+(?:wounded|injured)|assassinated|assassinating|executed|executing|beheaded|murdered|shot\s+dead|shot\s+and\s+killed|stabbed\s+to\s+death|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:killing|deaths?)\s+of|(?:fatalities|deaths)\s+(?:were\s+)?(?:coded|estimated|put|reported)\s+(?:as|at|to)|death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?|killed\s+at\s+least)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
@@ -45,7 +46,15 @@ _ACTIVE = {
     "captured": re.compile(rf"\b(?:capturing|captured|arresting|arrested|detaining|detained|abducting|abducted|kidnapping|kidnapped|seizing)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|vehicles?|weapons?|rifles?|tons?|kg))", re.I),
 }
 _LEFT_DEAD = re.compile(rf"\b(?:leaving|left|leave)\s+{NUMBER}\s+(?:[\w'’-]+\s+){{0,4}}?(?:dead|killed)\b", re.I)
-_SINGLE_VICTIM = re.compile(rf"\b(?:killing|killed|assassinated|assassinating|executed|executing|shot\s+dead|murdered|beheaded|stabbed\s+to\s+death|leaving)\s+(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS}\b(?!s)", re.I)
+_SINGLE_VICTIM = re.compile(rf"\b(?:killing|killed|assassinated|assassinating|executed|executing|shot\s+dead|murdered|beheaded|stabbed\s+to\s+death)\s+(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS}\b(?!s)", re.I)
+# "leaving him dead", "leaving the driver dead" (but "leaving the commander wounded" is no death)
+_LEFT_ONE_DEAD = re.compile(rf"\b(?:leaving|left)\s+(?:him|her|(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS})\s+(?:dead|killed)\b", re.I)
+# "a man's body was found", "the body of a shepherd was found": one death
+_BODY_FOUND = re.compile(rf"\b(?:(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS}(?:'s|’s)\s+body|the\s+body\s+of\s+(?:an?|one)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS})\s+(?:was\s+|had\s+been\s+)?(?:found|discovered|recovered)\b", re.I)
+# "killed, injured or captured", "killed or wounded": how many died is not told
+_EITHER_OR = re.compile(r"^\s*(?:,\s*(?:injured|wounded|captured|arrested)\s*,?\s*)?or\s+(?:injured|wounded|captured|arrested|missing)\b", re.I)
+# ACLED notes: "coded as 10 and split between the two events with 5 coded to each"
+_SPLIT_TOLL = re.compile(r"\bsplit\s+between\s+(?:the\s+)?(?:\w+\s+)?events?\s+with\s+(?P<num>\d+)\s+(?:fatalities\s+)?coded\s+to\s+each\b", re.I)
 _ONE_AND_OTHERS = re.compile(rf"\b(?:killed|killing|kills)\s+(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,4}}?and\s+{NUMBER}\s+(?:others?|more|of\s+(?:his|her|their|its))\b", re.I)
 _NONE = {
     "killed": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties|deaths)\s+nor\s+(?:fatalities|injuries|casualties|deaths)\b|\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b", re.I),
@@ -54,9 +63,74 @@ _NONE = {
 _STRENGTH = re.compile(
     rf"\b(?P<qual>roughly|about|around|some|nearly|an\s+estimated|approximately|up\s+to|more\s+than|over|at\s+least)\s+(?P<num>{_NUM})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>militants|fighters|members|insurgents|jihadists|gunmen|terrorists|troops|soldiers|elements)\b(?!\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|wounded|injured|captured|arrested))",
     re.I)
-_NOT_PEOPLE = re.compile(r"^(?:km|kilomet|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?|\$)", re.I)
+_NOT_PEOPLE = re.compile(r"^(?:km|kilomet\w*|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?)\b|^\$", re.I)
 
 
+
+
+# One member of a list of victims: "two soldiers", "a shepherd", "the local commander", "Ali Hassan".
+_NUMBERED_CONJUNCT = re.compile(rf"(?:{_QUAL})?(?P<num>{_NUM})\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+$", re.I)
+_SINGLE_CONJUNCT = re.compile(rf"(?:an?|one|the|another)\s+(?:[\w'’\-]+\s+){{0,3}}?{_PERSON_NOUNS}$", re.I)
+_NAME_CONJUNCT = re.compile(r"(?:[A-Z][\w'’\-]+\s+){0,3}[A-Z][\w'’\-]+$")
+_CONJUNCT_STOP = re.compile(r"^(?:and|or|were|was|in|of|on|at|by|with|from|after|as|when|while|the|a|an|killed|wounded|injured)$", re.I)
+
+
+def _conjunct_value(phrase: str) -> int | None:
+    """How many people one list member stands for; None when it is not a victim noun phrase."""
+    phrase = phrase.strip()
+    if not phrase or _CONJUNCT_STOP.match(phrase):
+        return None
+    m = _NUMBERED_CONJUNCT.fullmatch(phrase)
+    if m and not re.fullmatch(r"(?i)an?|one|the", m.group("num")):
+        value = parse_number(m.group("num"))
+        tail = phrase[m.end("num"):].strip()
+        if value is not None and not _NOT_PEOPLE.match(tail) and not re.search(r"(?i)\b(?:were|was|killed|wounded|said)\b", tail):
+            return value[0]
+    if _SINGLE_CONJUNCT.fullmatch(phrase):
+        return 1
+    if _NAME_CONJUNCT.fullmatch(phrase) and not any(_CONJUNCT_STOP.match(w) for w in phrase.split()):
+        return 1
+    return None
+
+
+def _conjuncts_before(text: str, start: int) -> int:
+    """People listed before "and" ahead of the counted phrase ("a soldier, a farmer and <two
+    militants> were killed" -> 2); 0 when the words before are no list of victims."""
+    m = re.search(r"(?:,\s*)?\band\s*$", text[:start])
+    if not m:
+        return 0
+    # the list runs back to the clause's start: a comma-separated run of noun phrases
+    head = text[:m.start()]
+    clause = re.split(r"[.;:!?]|\b(?:said|says|that|after|when|while|as|of the \w+)\b", head)[-1]
+    parts = list(reversed(re.split(r"\s*,\s*", clause)))
+    total = 0
+    for i, part in enumerate(parts):
+        value = _conjunct_value(part)
+        if value is None:
+            break
+        before = parts[i + 1].strip() if i + 1 < len(parts) else ""
+        # "Ali Hassan, a Kurdish farmer, and ...": the farmer is Ali Hassan
+        if re.match(r"(?i)an?\b", part.strip()) and before and _NAME_CONJUNCT.fullmatch(before):
+            continue
+        total += value
+    return total
+
+
+_AFTER_CONJUNCT = re.compile(rf"^(?:\s+(?:[\w'’\-]+\s+){{0,3}}?)?\s*,?\s*and\s+(?P<phrase>(?:(?:{_QUAL})?{_NUM}|an?|one)\s+(?:[\w'’\-]+\s+){{0,3}}?(?:{_PERSON_NOUNS}s?|people|persons|others))\b", re.I)
+
+
+def _conjuncts_after(text: str, end: int) -> int:
+    """"killed two policemen and a civilian": the people listed after the counted phrase."""
+    tail = text[end:end + 80]
+    m = _AFTER_CONJUNCT.match(tail)
+    if not m:
+        return 0
+    phrase = m.group("phrase")
+    if re.match(r"(?i)(?:an?|one)\s", phrase):
+        return 1
+    n = re.match(rf"(?i)(?:{_QUAL})?(?P<num>{_NUM})", phrase)
+    value = parse_number(n.group("num")) if n else None
+    return value[0] if value else 0
 
 
 @dataclass(frozen=True)
@@ -112,14 +186,20 @@ def find_counts(text: str) -> list[Count]:
             gap = text[m.end("num") if m.group("num2") is None else m.end("num2"):m.end()].strip()
             if _NOT_PEOPLE.match(gap):
                 continue
+            if kind == "killed" and _EITHER_OR.match(text[m.end():]):
+                continue
             if re.match(r"(?i)an?\b", m.group("num")) and not m.group("qual"):
                 # "a soldier was killed" counts one; "a car bomb killed" does not
                 if not re.match(rf"(?i)an?\s+(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", m.group(0)):
                     continue
             v = _value(m)
             if v is not None:
-                # "a senior commander and five other soldiers were killed": six
-                if re.search(r"\band\s*$", text[max(0, m.start() - 5):m.start()]) and \
+                # "a soldier, a farmer and two militants were killed": the whole list died
+                earlier = _conjuncts_before(text, m.start())
+                if earlier:
+                    v = (v[0] + earlier, v[1])
+                # "the governor and five others were killed": six
+                elif re.search(r"\band\s*$", text[max(0, m.start() - 5):m.start()]) and \
                         re.match(r"\s*(?:others?|more)\b", text[m.end("num"):]) and \
                         not re.search(r"(?:killed|wounded|injured|dead|died|hurt)\s*,?\s*and\s*$", text[max(0, m.start() - 30):m.start()], re.I):
                     v = (v[0] + 1, v[1])
@@ -136,6 +216,8 @@ def find_counts(text: str) -> list[Count]:
             if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not re.match(
                     rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", text[m.end():m.end() + 40]):
                 continue
+            # "killed two policemen and a civilian": three
+            v = (v[0] + _conjuncts_after(text, m.end()), v[1])
             add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
             for m in _LEFT_DEAD.finditer(text):
@@ -144,6 +226,15 @@ def find_counts(text: str) -> list[Count]:
                     add(kind, m, *v)  # type: ignore[arg-type]
             for m in _SINGLE_VICTIM.finditer(text):
                 add(kind, m, 1, False)  # type: ignore[arg-type]
+            for pattern in (_LEFT_ONE_DEAD, _BODY_FOUND):
+                for m in pattern.finditer(text):
+                    add(kind, m, 1, False)  # type: ignore[arg-type]
+            split = _SPLIT_TOLL.search(text)
+            if split:
+                # the toll coded for the whole fighting is shared out: this event's part counts
+                out[:] = [c for c in out if c.kind != "killed"]
+                taken[:] = [(c.start, c.end) for c in out]
+                add(kind, split, int(split.group("num")), False)  # type: ignore[arg-type]
         if kind in _NONE:
             for m in _NONE[kind].finditer(text):
                 # one "neither fatalities nor injuries" answers both kinds: no overlap check
