@@ -74,8 +74,11 @@ def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_p
     # the type mapping gave the event (a store that also holds inferred superclasses has more)
     heads = {ref: (sorted(ks - {"Operation"} or ks)[0], *dated[ref]) for ref, ks in types.items()}
 
-    precision = {k: float(km) for place, km in _values(store, _PRECISIONS)
-                 if (k := _local(place, place_prefix)) is not None and km is not None}
+    # a minted place two articles locate differently has two figures: the wider one
+    precision: dict[str, float] = {}
+    for place, km in _values(store, _PRECISIONS):
+        if (k := _local(place, place_prefix)) is not None and km is not None:
+            precision[k] = max(precision.get(k, 0.0), float(km))
     parent = {k: p for actor, par in _values(store, _PARENTS)
               if (k := _local(actor, actor_prefix)) is not None and (p := _local(par, actor_prefix))}
 
