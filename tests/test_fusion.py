@@ -268,3 +268,29 @@ def test_the_index_read_back_from_the_store_is_the_one_extraction_gave(tmp_path)
     assert read == views
     assert read["d1-e1"].enclosing == {"amirli_town"}     # the hamlet's container, as stated
     assert read["f1-e1"].allies == {"iraqi_security_forces"}
+
+
+def test_the_town_a_village_is_said_to_be_in_is_not_the_scene():
+    """'Shelling of village A in the town's countryside' and of village B: two scenes."""
+    village_a = Entity("village_a", "place", "Settlement", "Village A", within="amirli_town")
+    village_b = Entity("village_b", "place", "Settlement", "Village B", within="amirli_town")
+    def shelled(aid, village):
+        ex = article(aid, ev("e1", "Shelling", date(2020, 5, 2), [village.key, "amirli_town"], ["islamic_state"]))
+        ex.entities[village.key] = village
+        return ex
+    fuser = EventFuser()
+    fuser.fuse(shelled("a1", village_a))
+    other = fuser.fuse(shelled("b1", village_b))
+    again = fuser.fuse(shelled("c1", village_a))
+    assert other.events[0].same_as == []
+    assert again.events[0].same_as == ["a1-e1"]
+    assert indexed(again)[0].places == {"village_a"}
+
+
+def test_a_strike_is_over_in_a_day_fighting_goes_on():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Shelling", date(2020, 5, 1), ["tuz"], ["islamic_state"]),
+                       ev("e2", "Clash", date(2020, 5, 1), ["hamrin"], ["peshmerga"], ["islamic_state"])))
+    b = fuser.fuse(article("b1", ev("e1", "Shelling", date(2020, 5, 3), ["tuz"], ["islamic_state"]),
+                           ev("e2", "Clash", date(2020, 5, 3), ["hamrin"], ["peshmerga"])))
+    assert [e.same_as for e in b.events] == [[], ["a1-e2"]]

@@ -52,10 +52,16 @@ TYPE_GROUPS: tuple[frozenset[str], ...] = (
 )
 NEAR_KM = 15.0              # two exactly located places this close are one scene ...
 DEFAULT_PRECISION_KM = 5.0  # ... widened by each place's own precision (unknown: a town's)
-MAX_SCENE_PRECISION_KM = 50.0  # coarser coordinates (a river, a province) locate no scene
-# Days two reports' dates may be apart, by how well their places agree: a multi-day event
-# (a prison siege) is reported on different days at its one place.
+# Coarser coordinates (a river, a mountain system, a village placed at the town it lies by)
+# locate no scene: such places agree by name or containment only.
+MAX_SCENE_PRECISION_KM = 25.0
+# Days two reports' dates to the day may be apart, by how well their places agree: one event
+# is often dated to the day it was reported, and fighting (a prison siege, an offensive) goes
+# on for days at its one place. A strike or a blast is over within hours, and the same
+# village shelled two days running is two events.
 SLACK_DAYS = {"same": 2, "near": 1, "region": 1}
+STRIKE_SLACK_DAYS = 1
+STRIKES = frozenset({"Airstrike", "DroneStrike", "AerialStrike", "Shelling", "Bombing", "SuicideBombing"})
 MAX_SLACK_DAYS = max(SLACK_DAYS.values())
 _SPECIFIC = ("Facility", "TerrainFeature", "Settlement")
 
@@ -127,17 +133,20 @@ def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, nam
     function for both the extraction and the store, so an event read back at the start of a
     build fuses exactly as it did when it was extracted."""
     view = IndexedEvent(ref=ref, article_id=article_id, type=type_, time=time, name=name)
+    places = [p for p in places if p.kind in _SPECIFIC or p.kind == "AdminRegion"]
+    for p in places:
+        view.enclosing.update(enclosing_places(p.key, p.within))
     points: set[tuple[float, float, float]] = set()
     for p in places:
-        if p.kind in _SPECIFIC:
-            view.places.add(p.key)
-            if p.lat is not None and p.lon is not None:
-                points.add((p.lat, p.lon, p.precision_km if p.precision_km is not None else DEFAULT_PRECISION_KM))
-        elif p.kind == "AdminRegion":
-            view.regions.add(p.key)
-        else:
+        # "Bara in Idlib": the event is at Bara; Idlib only says where Bara is
+        if p.key in view.enclosing:
             continue
-        view.enclosing.update(enclosing_places(p.key, p.within))
+        if p.kind == "AdminRegion":
+            view.regions.add(p.key)
+            continue
+        view.places.add(p.key)
+        if p.lat is not None and p.lon is not None:
+            points.add((p.lat, p.lon, p.precision_km if p.precision_km is not None else DEFAULT_PRECISION_KM))
     view.points = sorted(points)
     for key, parent in parties:
         view.parties.add(key)
@@ -235,6 +244,8 @@ def same_event(a: IndexedEvent, b: IndexedEvent) -> bool:
     # the slack is for one event reported on different days; a month or a year already spans
     # its own uncertainty, and "in March" is not "in February"
     slack = SLACK_DAYS[agreement] if a.time.precision == b.time.precision == "day" else 0
+    if a.type in STRIKES or b.type in STRIKES:
+        slack = min(slack, STRIKE_SLACK_DAYS)
     return days_apart(a.time, b.time) <= slack
 
 
