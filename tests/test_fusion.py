@@ -260,14 +260,18 @@ def test_the_index_read_back_from_the_store_is_the_one_extraction_gave(tmp_path)
                               mapper.article_quads(fused))
     named = ev("e1", "GroundOperation", date(2018, 1, 20), ["saladin_province"], ["iraqi_army"])
     named.name = "Operation Invented Shield"
-    ex = article("f1", named)
-    views.update((v.ref, v) for v in indexed(ex))
-    store.replace_article(minter.article_graph("f1"), minter.article("f1"), mapper.article_quads(ex))
+    undated = ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"])
+    undated.evidence = "Herders were taken near the hamlet on Thursday."
+    for ex in (article("f1", named), article("g1", undated)):
+        views.update((v.ref, v) for v in indexed(ex))
+        store.replace_article(minter.article_graph(ex.article.id), minter.article(ex.article.id),
+                              mapper.article_quads(ex))
     index = load_event_index(store, minter.prefix("event"), minter.prefix("place"), minter.prefix("actor"))
     read = {v.ref: v for views_ in index._by_article.values() for v in views_}
     assert read == views
     assert read["d1-e1"].enclosing == {"amirli_town"}     # the hamlet's container, as stated
     assert read["f1-e1"].allies == {"iraqi_security_forces"}
+    assert read["g1-e1"].weekday == 3
 
 
 def test_the_town_a_village_is_said_to_be_in_is_not_the_scene():
@@ -294,3 +298,25 @@ def test_a_strike_is_over_in_a_day_fighting_goes_on():
     b = fuser.fuse(article("b1", ev("e1", "Shelling", date(2020, 5, 3), ["tuz"], ["islamic_state"]),
                            ev("e2", "Clash", date(2020, 5, 3), ["hamrin"], ["peshmerga"])))
     assert [e.same_as for e in b.events] == [[], ["a1-e2"]]
+
+
+def _said(frame: EventFrame, sentence: str) -> EventFrame:
+    frame.evidence = sentence
+    return frame
+
+
+def test_an_undated_report_joins_a_dated_one_of_the_weekday_it_names():
+    """An undated article's 'on Thursday' cannot be resolved, but it must be a Thursday."""
+    fuser = EventFuser()
+    thursday, friday = date(2022, 4, 7), date(2022, 4, 8)
+    fuser.fuse(article("a1", ev("e1", "Kidnapping", thursday, ["amirli_town"], ["islamic_state"])))
+    fuser.fuse(article("a2", ev("e1", "Kidnapping", friday, ["amirli_town"], ["islamic_state"])))
+    fuser.fuse(article("a3", ev("e1", "Kidnapping", date(2022, 4, 1), ["amirli_town"], ["islamic_state"],
+                                precision="month")))
+    b = fuser.fuse(article("b1", _said(ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"]),
+                                       "Gunmen took two herders near the hamlet on Thursday morning.")))
+    c = fuser.fuse(article("c1", _said(ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"]),
+                                       "Gunmen took two herders near the hamlet on Sunday.")))
+    assert b.events[0].same_as == ["a1-e1"]          # not Friday's, nor the one "in April"
+    assert c.events[0].same_as == []                 # nor the undated one of another weekday
+    assert indexed(b)[0].weekday == 3

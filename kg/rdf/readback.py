@@ -19,11 +19,12 @@ PREFIX geo: <{T.GEO}>
 """
 # One query per kind of fact: OPTIONALs over places and parties together would multiply rows.
 _EVENTS = _PREFIXES + f"""
-SELECT ?e ?type ?date ?name WHERE {{
+SELECT ?e ?type ?date ?name ?evidence WHERE {{
   GRAPH ?g {{
     ?e ckg:reportedIn ?article ; a ?type .
     OPTIONAL {{ ?e ckg:date ?date }}
     OPTIONAL {{ ?e ckg:name ?name }}
+    OPTIONAL {{ ?e ckg:evidence ?evidence }}
   }}
   FILTER(STRSTARTS(STR(?type), "{T.CKG}"))
 }}"""
@@ -64,13 +65,13 @@ def _local(iri: str | None, prefix: str) -> str | None:
 def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_prefix: str) -> EventIndex:
     """Every stored event in fusion form; IRIs are turned back into refs and keys by prefix."""
     types: dict[str, set[str]] = defaultdict(set)
-    dated: dict[str, tuple[str | None, str | None]] = {}
-    for e, typ, dat, name in _values(store, _EVENTS):
+    dated: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for e, typ, dat, name, evidence in _values(store, _EVENTS):
         ref = _local(e, event_prefix)
         if ref is None or typ is None:
             continue
         types[ref].add(typ[len(T.CKG):])
-        dated[ref] = (dat, name)
+        dated[ref] = (dat, name, evidence)
     # the type mapping gave the event (a store that also holds inferred superclasses has more)
     heads = {ref: (sorted(ks - {"Operation"} or ks)[0], *dated[ref]) for ref, ks in types.items()}
 
@@ -111,10 +112,10 @@ def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_p
             parties[ref].append((key, parent.get(key)))
 
     by_article: dict[str, list[IndexedEvent]] = defaultdict(list)
-    for ref, (typ, dat, name) in heads.items():
+    for ref, (typ, dat, name, evidence) in heads.items():
         article_id = ref.rsplit("-", 1)[0]
         view = make_view(ref, article_id, typ, parse_date_literal(dat) if dat else None, name,
-                         sorted(places[ref], key=lambda p: p.key), sorted(parties[ref]))
+                         sorted(places[ref], key=lambda p: p.key), sorted(parties[ref]), evidence or "")
         by_article[article_id].append(view)
     for views in by_article.values():
         mark_operations(views)

@@ -14,11 +14,11 @@ agree and they share a party (or its parent organisation):
   same *region* (one report only knows the province or district the other's place lies in);
 - dates agree when their spans (a day, a month, a year, by precision) overlap, or for two
   dates to the day are a day or two apart, the slack shrinking as the place agreement weakens;
-- a report with no date at all (its article undated, the text naming no day) can only join
-  another undated report, of the same type at the same scene. Against a dated report, place,
+- a report with no date (its article undated, so "on Thursday" could not be resolved) only
+  joins a report of the same type at the same scene, and only when the weekday its sentence
+  names is the other report's (or neither names one and both are undated). Otherwise place,
   type and party alone would decide, and those recur: strikes on one mountain range every
-  season, operations around one town every year. Undated reports are a minority, so the
-  chance that two undated ones of the same kind at the same scene are two events is smaller;
+  season, shepherds kidnapped near one town every few months;
 - a named operation is one event however many weeks its reports are apart.
 
 Distinct events that merely look alike (two strikes on the same mountain a week apart) stay
@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+import re
 from typing import Literal
 
 from kg.data.gazetteer import Gazetteer, haversine_km
@@ -87,6 +88,7 @@ class IndexedEvent:
     regions: set[str] = field(default_factory=set)     # provinces, districts named as its place
     enclosing: set[str] = field(default_factory=set)   # every place its places lie within
     allies: set[str] = field(default_factory=set)      # parent organisations of its parties
+    weekday: int | None = None                # undated: the weekday its sentence names (Monday 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,12 @@ class PlaceFacts:
 @lru_cache(maxsize=1)
 def _gazetteer() -> Gazetteer:
     return Gazetteer.load()
+
+
+@lru_cache(maxsize=65536)
+def _is_region(key: str) -> bool:
+    rec = _gazetteer().get(key)
+    return rec is not None and rec.kind in ("AdminRegion", "Country")
 
 
 def _is_country(key: str) -> bool:
@@ -127,12 +135,25 @@ def enclosing_places(key: str, within: str | None) -> list[str]:
     return [k for k in chain if not _is_country(k)]
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+EVIDENCE_CHARS = 1000       # as much of the sentence as the store keeps (ckg:evidence)
+
+
+def named_weekday(evidence: str) -> int | None:
+    """The one weekday a sentence names ("abducted on Thursday morning"), if it names one."""
+    days = {_WEEKDAYS.index(m.group(1).lower()) for m in _WEEKDAY.finditer(evidence[:EVIDENCE_CHARS])}
+    return days.pop() if len(days) == 1 else None
+
+
 def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, name: str | None,
-              places: Iterable[PlaceFacts], parties: Iterable[tuple[str, str | None]]) -> IndexedEvent:
+              places: Iterable[PlaceFacts], parties: Iterable[tuple[str, str | None]],
+              evidence: str = "") -> IndexedEvent:
     """The fusion view of one event, from its places and its (party, parent) pairs. One
     function for both the extraction and the store, so an event read back at the start of a
     build fuses exactly as it did when it was extracted."""
-    view = IndexedEvent(ref=ref, article_id=article_id, type=type_, time=time, name=name)
+    view = IndexedEvent(ref=ref, article_id=article_id, type=type_, time=time, name=name,
+                        weekday=named_weekday(evidence) if time is None else None)
     places = [p for p in places if p.kind in _SPECIFIC or p.kind == "AdminRegion"]
     for p in places:
         view.enclosing.update(enclosing_places(p.key, p.within))
@@ -237,16 +258,29 @@ def same_event(a: IndexedEvent, b: IndexedEvent) -> bool:
     agreement = place_agreement(a, b)
     if agreement is None or not share_party(a, b):
         return False
-    if a.time is None and b.time is None:
-        return a.type == b.type and agreement == "same"
     if a.time is None or b.time is None:
-        return False
+        return a.type == b.type and agreement == "same" and _weekdays_agree(a, b)
     # the slack is for one event reported on different days; a month or a year already spans
     # its own uncertainty, and "in March" is not "in February"
     slack = SLACK_DAYS[agreement] if a.time.precision == b.time.precision == "day" else 0
     if a.type in STRIKES or b.type in STRIKES:
         slack = min(slack, STRIKE_SLACK_DAYS)
     return days_apart(a.time, b.time) <= slack
+
+
+def _weekday_of(e: IndexedEvent) -> int | None:
+    if e.time is None:
+        return e.weekday
+    return e.time.value.weekday() if e.time.precision == "day" else None
+
+
+def _weekdays_agree(a: IndexedEvent, b: IndexedEvent) -> bool:
+    """One report undated (or both): the weekdays must be known and equal, except that two
+    undated reports naming no weekday may still be one event."""
+    wa, wb = _weekday_of(a), _weekday_of(b)
+    if a.time is None and b.time is None and wa is None and wb is None:
+        return True
+    return wa is not None and wa == wb
 
 
 def match_score(a: IndexedEvent, b: IndexedEvent) -> float:
@@ -278,15 +312,15 @@ def _indexed_event(article_id: str, ev: EventFrame, entities: dict[str, Entity])
         e = entities.get(k)
         if e is not None and e.category == "actor" and not e.article_local and e.kind != "CivilianGroup":
             parties.append((k, e.parent))
-    return make_view(f"{article_id}-{ev.id}", article_id, ev.type, ev.time, ev.name, places, parties)
+    return make_view(f"{article_id}-{ev.id}", article_id, ev.type, ev.time, ev.name, places, parties, ev.evidence)
 
 
 class EventIndex:
     """Events already stored, by article, by date and by place, for fusion of the articles
     that follow.
 
-    Reports of one event are at most a few days apart (or share an operation's name, or are
-    both undated and share a place), so candidates are looked up in date buckets
+    Reports of one event are at most a few days apart (or share an operation's name, or one
+    is undated and they share a place), so candidates are looked up in date buckets
     (day, month and year precision apart), by name and by place instead of scanning every
     stored event: fusing an article costs about the same however large the corpus grows.
     """
@@ -298,6 +332,7 @@ class EventIndex:
         self._by_year: dict[int, list[IndexedEvent]] = {}
         self._by_name: dict[str, list[IndexedEvent]] = {}            # named operations
         self._undated: dict[str, list[IndexedEvent]] = {}            # undated, by place
+        self._by_weekday_place: dict[tuple[int, str], list[IndexedEvent]] = {}  # dated to the day
         self._size = 0
         for e in events:
             self._by_article.setdefault(e.article_id, []).append(e)
@@ -320,6 +355,9 @@ class EventIndex:
         if e.time is None:
             for key in _place_keys(e):
                 yield self._undated.setdefault(key, [])
+        elif e.time.precision == "day":
+            for key in _place_keys(e):
+                yield self._by_weekday_place.setdefault((e.time.value.weekday(), key), [])
 
     def _file(self, e: IndexedEvent) -> None:
         self._size += 1
@@ -364,8 +402,12 @@ class EventIndex:
         near: dict[int, IndexedEvent] = {}
         if event.time is not None:
             near.update((id(e), e) for e in self._near_in_time(event.time))
+            near.update((id(e), e) for e in self._at_places(event, self._undated))
         else:
             near.update((id(e), e) for e in self._at_places(event, self._undated))
+            if event.weekday is not None:
+                for key in _place_keys(event):
+                    near.update((id(e), e) for e in self._by_weekday_place.get((event.weekday, key), ()))
         if event.name:
             near.update((id(e), e) for e in self._by_name.get(event.name.lower(), ()))
         return [e for e in near.values() if e.article_id != event.article_id and same_event(event, e)]
@@ -373,9 +415,11 @@ class EventIndex:
 
 def _place_keys(e: IndexedEvent) -> set[str]:
     """The keys an event is found under by place: two reports at the same scene share one
-    (a place, or a place and its container). Regions are left out: an undated report needs
-    the same scene."""
-    return e.places | (e.enclosing if e.places else set())
+    (a place, or a place and its container). Provinces and districts are left out: an undated
+    report needs the same scene, and they would make the largest buckets."""
+    if not e.places:
+        return set()
+    return e.places | {k for k in e.enclosing if not _is_region(k)}
 
 
 class EventFuser:
