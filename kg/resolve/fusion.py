@@ -27,12 +27,12 @@ do not depend on which of them was stored first.
 """
 from __future__ import annotations
 
+import re
 from calendar import monthrange
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-import re
 from typing import Literal
 
 from kg.data.gazetteer import Gazetteer, haversine_km
@@ -154,11 +154,11 @@ def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, nam
     build fuses exactly as it did when it was extracted."""
     view = IndexedEvent(ref=ref, article_id=article_id, type=type_, time=time, name=name,
                         weekday=named_weekday(evidence) if time is None else None)
-    places = [p for p in places if p.kind in _SPECIFIC or p.kind == "AdminRegion"]
-    for p in places:
+    located = [p for p in places if p.kind in _SPECIFIC or p.kind == "AdminRegion"]   # not countries
+    for p in located:
         view.enclosing.update(enclosing_places(p.key, p.within))
     points: set[tuple[float, float, float]] = set()
-    for p in places:
+    for p in located:
         # "Bara in Idlib": the event is at Bara; Idlib only says where Bara is
         if p.key in view.enclosing:
             continue
