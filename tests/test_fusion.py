@@ -1,8 +1,13 @@
 """Cross-article fusion on plain values: which reports are one event and which stay apart."""
 from datetime import date
+from itertools import permutations
 
 from kg.model import Article, Entity, EventFrame, Extraction, TimeValue
-from kg.resolve.fusion import EventFuser, EventIndex, IndexedEvent, indexed, same_event
+from kg.rdf.iris import IriMinter
+from kg.rdf.mapping import ArticleMapper
+from kg.rdf.readback import load_event_index
+from kg.resolve.fusion import EventFuser, EventIndex, IndexedEvent, days_apart, indexed, same_event
+from kg.store.oxigraph import OxigraphStore
 
 ENTITIES = {
     "peshmerga": Entity("peshmerga", "actor", "RegionalForce", "Peshmerga"),
@@ -13,6 +18,20 @@ ENTITIES = {
     "tuz": Entity("tuz", "place", "Settlement", "Tuz Khurmatu", lat=34.88, lon=44.63),
     "near_hamrin": Entity("near_hamrin", "place", "Settlement", "a village by Hamrin", lat=34.55, lon=44.45),
     "qandil": Entity("qandil", "place", "TerrainFeature", "Qandil Mountains", lat=36.4, lon=45.1),
+    # invented places: a province, a town in it, a hamlet known only as "near the town"
+    "saladin_province": Entity("saladin_province", "place", "AdminRegion", "Saladin Province",
+                               lat=34.6, lon=43.7, precision_km=60.0),
+    "amirli_town": Entity("amirli_town", "place", "Settlement", "Amirli", lat=34.72, lon=44.58,
+                          precision_km=5.0, within="saladin_province"),
+    "hamlet_by_amirli": Entity("hamlet_by_amirli", "place", "Settlement", "a hamlet", within="amirli_town"),
+    "dohuk_town": Entity("dohuk_town", "place", "Settlement", "Dohuk", lat=36.87, lon=42.99, precision_km=5.0),
+    # a ridge whose coordinates are good to 20 km, and a town 33 km from its centre
+    "hamrin_ridge": Entity("hamrin_ridge", "place", "TerrainFeature", "Hamrin ridge", lat=34.5, lon=44.4,
+                           precision_km=20.0),
+    "hill_town": Entity("hill_town", "place", "Settlement", "Hill Town", lat=34.8, lon=44.4, precision_km=5.0),
+    "iraqi_security_forces": Entity("iraqi_security_forces", "actor", "StateForce", "Iraqi Security Forces"),
+    "iraqi_army": Entity("iraqi_army", "actor", "StateForce", "Iraqi Army", parent="iraqi_security_forces"),
+    "shepherds": Entity("shepherds", "actor", "CivilianGroup", "shepherds"),
 }
 
 
@@ -58,11 +77,22 @@ def test_far_apart_or_other_parties_or_types_stay_apart():
     assert far.events[0].same_as == other.events[0].same_as == kind.events[0].same_as == []
 
 
-def test_undated_reports_are_not_fused():
+def test_an_undated_report_is_not_fused_with_a_dated_one():
     fuser = EventFuser()
     fuser.fuse(article("a1", ev("e1", "Attack", None, ["hamrin"], ["islamic_state"])))
     b = fuser.fuse(article("b1", ev("e1", "Attack", date(2021, 3, 9), ["hamrin"], ["islamic_state"])))
     assert b.events[0].same_as == []
+
+
+def test_two_undated_reports_at_one_scene_are_fused():
+    """Undated articles: the hamlet lies by the town, same type and party."""
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"], ["shepherds"])))
+    b = fuser.fuse(article("b1", ev("e1", "Kidnapping", None, ["amirli_town"], ["islamic_state"], ["shepherds"]),
+                           ev("e2", "Attack", None, ["amirli_town"], ["islamic_state"])))
+    far = fuser.fuse(article("c1", ev("e1", "Kidnapping", None, ["dohuk_town"], ["islamic_state"])))
+    assert [e.same_as for e in b.events] == [["a1-e1"], []]      # the attack is not the kidnapping
+    assert far.events[0].same_as == []
 
 
 def test_one_to_one_between_two_articles():
@@ -109,3 +139,184 @@ def test_a_named_operation_is_one_event_across_weeks():
     b = ev("e1", "GroundOperation", date(2018, 2, 9), [], [])
     b.name = "Operation Olive Branch"
     assert fuser.fuse(article("b1", b)).events[0].same_as == ["a1-e1"]
+
+
+def test_a_place_inside_the_other_is_the_same_scene():
+    """Two days apart is only allowed at the same scene: the hamlet lies within the town."""
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Clash", date(2022, 5, 1), ["hamlet_by_amirli"], ["peshmerga"], ["islamic_state"])))
+    b = fuser.fuse(article("b1", ev("e1", "Clash", date(2022, 5, 3), ["amirli_town"], ["islamic_state"])))
+    assert b.events[0].same_as == ["a1-e1"]
+
+
+def test_a_report_known_only_by_its_province():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Attack", date(2022, 5, 1), ["amirli_town"], ["islamic_state"], ["iraqi_army"])))
+    inside = fuser.fuse(article("b1", ev("e1", "Attack", date(2022, 5, 1), ["saladin_province"], ["islamic_state"])))
+    outside = fuser.fuse(article("c1", ev("e1", "Attack", date(2022, 5, 1), ["saladin_province"], ["islamic_state"]),
+                                 ev("e2", "Attack", date(2022, 5, 1), ["dohuk_town"], ["islamic_state"])))
+    assert inside.events[0].same_as == ["a1-e1"]
+    # c1-e1 is a third report of it; c1-e2 names a town outside the province and is another event
+    assert outside.events[0].same_as == ["a1-e1", "b1-e1"]
+    assert outside.events[1].same_as == []
+
+
+def test_distance_allows_for_each_places_precision():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Airstrike", date(2021, 3, 9), ["hamrin_ridge"], ["turkish_armed_forces"])))
+    fuser.fuse(article("a2", ev("e1", "Airstrike", date(2021, 4, 9), ["hamrin"], ["turkish_armed_forces"])))
+    ridge = fuser.fuse(article("b1", ev("e1", "Airstrike", date(2021, 3, 9), ["hill_town"], ["turkish_armed_forces"])))
+    town = fuser.fuse(article("b2", ev("e1", "Airstrike", date(2021, 4, 9), ["hill_town"], ["turkish_armed_forces"])))
+    assert ridge.events[0].same_as == ["a1-e1"]     # 33 km from a ridge located to 20 km
+    assert town.events[0].same_as == []             # 33 km from a place located to a few km
+
+
+def test_parent_organisations_count_as_a_shared_party():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Raid", date(2021, 6, 2), ["tuz"], ["iraqi_army"])))
+    b = fuser.fuse(article("b1", ev("e1", "GroundOperation", date(2021, 6, 2), ["tuz"], ["iraqi_security_forces"])))
+    assert b.events[0].same_as == ["a1-e1"]
+
+
+def test_compatible_type_families_fuse_and_others_do_not():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "DroneStrike", date(2021, 6, 2), ["qandil"], ["turkish_armed_forces"], ["pkk"])))
+    shelled = fuser.fuse(article("b1", ev("e1", "Shelling", date(2021, 6, 2), ["qandil"], ["turkish_armed_forces"])))
+    arrest = fuser.fuse(article("c1", ev("e1", "Arrest", date(2021, 6, 2), ["qandil"], ["turkish_armed_forces"])))
+    assert shelled.events[0].same_as == ["a1-e1"]
+    assert arrest.events[0].same_as == []
+
+
+def test_date_spans_widen_with_precision():
+    assert days_apart(TimeValue(date(2022, 3, 9)), TimeValue(date(2022, 3, 1), "month")) == 0
+    assert days_apart(TimeValue(date(2022, 2, 1), "month"), TimeValue(date(2022, 3, 1), "month")) == 1
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Attack", date(2022, 3, 9), ["tuz"], ["islamic_state"])))
+    month = fuser.fuse(article("b1", ev("e1", "Attack", date(2022, 3, 1), ["tuz"], ["islamic_state"], precision="month")))
+    feb = fuser.fuse(article("c1", ev("e1", "Attack", date(2022, 2, 1), ["tuz"], ["islamic_state"], precision="month")))
+    assert month.events[0].same_as == ["a1-e1"]
+    assert feb.events[0].same_as == []              # "in February" is neither 9 March nor "in March"
+
+
+def test_an_episode_named_after_its_operation_is_not_the_operation():
+    """One article names the operation (begun in January) and a capture weeks into it."""
+    fuser = EventFuser()
+    start = ev("e1", "GroundOperation", date(2018, 1, 20), ["hamrin"], ["turkish_armed_forces"])
+    episode = ev("e2", "GroundOperation", date(2018, 2, 9), ["hamrin"], ["turkish_armed_forces"], ["pkk"])
+    start.name = episode.name = "Operation Invented Shield"
+    fuser.fuse(article("a1", episode, start))
+    later = ev("e1", "GroundOperation", date(2018, 2, 20), ["tuz"], ["turkish_armed_forces"])
+    later.name = "Operation Invented Shield"
+    b = fuser.fuse(article("b1", later, ev("e2", "GroundOperation", date(2018, 2, 9), ["hamrin"], ["pkk"])))
+    assert [e.same_as for e in b.events] == [["a1-e1"], ["a1-e2"]]
+
+
+ORDER_FIXTURE = [
+    article("a1", ev("e1", "Attack", date(2022, 1, 20), ["tuz"], ["islamic_state"]),
+            ev("e2", "Clash", date(2022, 1, 22), ["tuz"], ["peshmerga"], ["islamic_state"])),
+    article("b1", ev("e1", "Clash", date(2022, 1, 21), ["tuz"], ["peshmerga"], ["islamic_state"]),
+            ev("e2", "Attack", date(2022, 1, 20), ["tuz"], ["islamic_state"])),
+    article("c1", ev("e1", "Ambush", date(2022, 1, 21), ["tuz"], ["islamic_state"])),
+    article("d1", ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"]),
+            ev("e2", "Airstrike", date(2022, 1, 10), ["qandil"], ["turkish_armed_forces"])),
+    article("e1", ev("e1", "Kidnapping", None, ["amirli_town"], ["islamic_state"]),
+            ev("e2", "Airstrike", date(2022, 1, 17), ["qandil"], ["turkish_armed_forces"])),
+]
+
+
+def _link_pairs(extractions: list[Extraction]) -> set[frozenset[str]]:
+    fuser = EventFuser()
+    pairs = set()
+    for ex in extractions:
+        fused = fuser.fuse(Extraction(article=ex.article, entities=ex.entities,
+                                      events=[EventFrame(**{**e.__dict__, "same_as": []}) for e in ex.events]))
+        pairs |= {frozenset((f"{ex.article.id}-{e.id}", o)) for e in fused.events for o in e.same_as}
+    return pairs
+
+
+def test_links_do_not_depend_on_the_order_articles_arrive_in():
+    results = {frozenset(_link_pairs(list(order))) for order in permutations(ORDER_FIXTURE)}
+    assert len(results) == 1
+    pairs = next(iter(results))
+    assert frozenset(("d1-e1", "e1-e1")) in pairs                     # undated, one scene
+    assert not any("d1-e2" in p or "e1-e2" in p for p in pairs)       # strikes a week apart
+    # one to one per article pair: every event links at most once into each other article
+    for ref in {r for p in pairs for r in p}:
+        others = [o.rsplit("-", 1)[0] for p in pairs if ref in p for o in p if o != ref]
+        assert len(others) == len(set(others))
+
+
+def test_the_index_read_back_from_the_store_is_the_one_extraction_gave(tmp_path):
+    """A later build fuses against stored events exactly as this build would have."""
+    store = OxigraphStore()
+    minter = IriMinter("https://example.invalid/kg/")
+    mapper = ArticleMapper(minter)
+    fuser = EventFuser()
+    views = {}
+    for ex in ORDER_FIXTURE[:2] + ORDER_FIXTURE[3:]:
+        fused = fuser.fuse(ex)
+        views.update((v.ref, v) for v in indexed(fused))
+        store.replace_article(minter.article_graph(ex.article.id), minter.article(ex.article.id),
+                              mapper.article_quads(fused))
+    named = ev("e1", "GroundOperation", date(2018, 1, 20), ["saladin_province"], ["iraqi_army"])
+    named.name = "Operation Invented Shield"
+    undated = ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"])
+    undated.evidence = "Herders were taken near the hamlet on Thursday."
+    for ex in (article("f1", named), article("g1", undated)):
+        views.update((v.ref, v) for v in indexed(ex))
+        store.replace_article(minter.article_graph(ex.article.id), minter.article(ex.article.id),
+                              mapper.article_quads(ex))
+    index = load_event_index(store, minter.prefix("event"), minter.prefix("place"), minter.prefix("actor"))
+    read = {v.ref: v for views_ in index._by_article.values() for v in views_}
+    assert read == views
+    assert read["d1-e1"].enclosing == {"amirli_town"}     # the hamlet's container, as stated
+    assert read["f1-e1"].allies == {"iraqi_security_forces"}
+    assert read["g1-e1"].weekday == 3
+
+
+def test_the_town_a_village_is_said_to_be_in_is_not_the_scene():
+    """'Shelling of village A in the town's countryside' and of village B: two scenes."""
+    village_a = Entity("village_a", "place", "Settlement", "Village A", within="amirli_town")
+    village_b = Entity("village_b", "place", "Settlement", "Village B", within="amirli_town")
+    def shelled(aid, village):
+        ex = article(aid, ev("e1", "Shelling", date(2020, 5, 2), [village.key, "amirli_town"], ["islamic_state"]))
+        ex.entities[village.key] = village
+        return ex
+    fuser = EventFuser()
+    fuser.fuse(shelled("a1", village_a))
+    other = fuser.fuse(shelled("b1", village_b))
+    again = fuser.fuse(shelled("c1", village_a))
+    assert other.events[0].same_as == []
+    assert again.events[0].same_as == ["a1-e1"]
+    assert indexed(again)[0].places == {"village_a"}
+
+
+def test_a_strike_is_over_in_a_day_fighting_goes_on():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Shelling", date(2020, 5, 1), ["tuz"], ["islamic_state"]),
+                       ev("e2", "Clash", date(2020, 5, 1), ["hamrin"], ["peshmerga"], ["islamic_state"])))
+    b = fuser.fuse(article("b1", ev("e1", "Shelling", date(2020, 5, 3), ["tuz"], ["islamic_state"]),
+                           ev("e2", "Clash", date(2020, 5, 3), ["hamrin"], ["peshmerga"])))
+    assert [e.same_as for e in b.events] == [[], ["a1-e2"]]
+
+
+def _said(frame: EventFrame, sentence: str) -> EventFrame:
+    frame.evidence = sentence
+    return frame
+
+
+def test_an_undated_report_joins_a_dated_one_of_the_weekday_it_names():
+    """An undated article's 'on Thursday' cannot be resolved, but it must be a Thursday."""
+    fuser = EventFuser()
+    thursday, friday = date(2022, 4, 7), date(2022, 4, 8)
+    fuser.fuse(article("a1", ev("e1", "Kidnapping", thursday, ["amirli_town"], ["islamic_state"])))
+    fuser.fuse(article("a2", ev("e1", "Kidnapping", friday, ["amirli_town"], ["islamic_state"])))
+    fuser.fuse(article("a3", ev("e1", "Kidnapping", date(2022, 4, 1), ["amirli_town"], ["islamic_state"],
+                                precision="month")))
+    b = fuser.fuse(article("b1", _said(ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"]),
+                                       "Gunmen took two herders near the hamlet on Thursday morning.")))
+    c = fuser.fuse(article("c1", _said(ev("e1", "Kidnapping", None, ["hamlet_by_amirli"], ["islamic_state"]),
+                                       "Gunmen took two herders near the hamlet on Sunday.")))
+    assert b.events[0].same_as == ["a1-e1"]          # not Friday's, nor the one "in April"
+    assert c.events[0].same_as == []                 # nor the undated one of another weekday
+    assert indexed(b)[0].weekday == 3

@@ -1,52 +1,122 @@
 """Store -> the fusion index: the one place that reads extraction-level values back from RDF.
 
 Runs once at the start of a build, so events stored by earlier builds take part in fusion.
+The facts read here are those `kg.resolve.fusion.indexed` takes from an extraction, and the
+view is made by the same function (`make_view`), so a stored event fuses exactly as it did
+when it was extracted.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
 from kg.rdf import terms as T
-from kg.resolve.fusion import EventIndex, IndexedEvent, parse_date_literal
+from kg.resolve.fusion import EventIndex, IndexedEvent, PlaceFacts, make_view, mark_operations, parse_date_literal
 from kg.store.base import Store
 
-_QUERY = f"""
+_PREFIXES = f"""
 PREFIX ckg: <{T.CKG}>
 PREFIX geo: <{T.GEO}>
-SELECT ?e ?type ?date ?place ?kind ?lat ?long ?party ?name WHERE {{
+"""
+# One query per kind of fact: OPTIONALs over places and parties together would multiply rows.
+_EVENTS = _PREFIXES + f"""
+SELECT ?e ?type ?date ?name ?evidence WHERE {{
   GRAPH ?g {{
     ?e ckg:reportedIn ?article ; a ?type .
     OPTIONAL {{ ?e ckg:date ?date }}
-    OPTIONAL {{ ?e ckg:place ?place . ?place a ?kind .
-               OPTIONAL {{ ?place geo:lat ?lat ; geo:long ?long }} }}
-    OPTIONAL {{ ?e ckg:agent|ckg:target|ckg:supporter ?party }}
     OPTIONAL {{ ?e ckg:name ?name }}
+    OPTIONAL {{ ?e ckg:evidence ?evidence }}
   }}
   FILTER(STRSTARTS(STR(?type), "{T.CKG}"))
 }}"""
-_SPECIFIC = {T.CKG + k for k in ("Facility", "TerrainFeature", "Settlement")}
+_PLACES = _PREFIXES + f"""
+SELECT ?e ?place ?kind ?lat ?long ?within WHERE {{
+  GRAPH ?g {{
+    ?e ckg:reportedIn ?article ; ckg:place ?place .
+    ?place a ?kind .
+    OPTIONAL {{ ?place geo:lat ?lat ; geo:long ?long }}
+    OPTIONAL {{ ?place ckg:locatedIn ?within }}
+  }}
+  FILTER(STRSTARTS(STR(?kind), "{T.CKG}"))
+}}"""
+_PARTIES = _PREFIXES + f"""
+SELECT ?e ?party ?kind WHERE {{
+  GRAPH ?g {{
+    ?e ckg:reportedIn ?article ; ckg:agent|ckg:target|ckg:supporter ?party .
+    ?party a ?kind .
+  }}
+  FILTER(STRSTARTS(STR(?kind), "{T.CKG}"))
+}}"""
+# reference facts (the registry graph): the same for every article
+_PRECISIONS = _PREFIXES + """
+SELECT DISTINCT ?place ?km WHERE { GRAPH ?g { ?place ckg:coordinatePrecisionKm ?km } }"""
+_PARENTS = _PREFIXES + """
+SELECT DISTINCT ?actor ?parent WHERE { GRAPH ?g { ?actor ckg:parentOrganization ?parent } }"""
+
+
+def _values(store: Store, query: str) -> list[tuple[str | None, ...]]:
+    return [tuple(t.value if t is not None else None for t in row)
+            for row in store.query(query, union_default_graph=False).rows]
+
+
+def _local(iri: str | None, prefix: str) -> str | None:
+    return iri[len(prefix):] if iri is not None and iri.startswith(prefix) else None
 
 
 def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_prefix: str) -> EventIndex:
     """Every stored event in fusion form; IRIs are turned back into refs and keys by prefix."""
-    events: dict[str, IndexedEvent] = {}
-    points: dict[str, set[tuple[float, float]]] = defaultdict(set)
-    for row in store.query(_QUERY, union_default_graph=False).rows:
-        e, typ, dat, place, kind, lat, lon, party, name = (t.value if t is not None else None for t in row)
-        if not e.startswith(event_prefix):
+    types: dict[str, set[str]] = defaultdict(set)
+    dated: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for e, typ, dat, name, evidence in _values(store, _EVENTS):
+        ref = _local(e, event_prefix)
+        if ref is None or typ is None:
             continue
-        ref = e[len(event_prefix):]
-        ev = events.get(ref)
-        if ev is None:
-            article_id = ref.rsplit("-", 1)[0]
-            ev = events[ref] = IndexedEvent(ref, article_id, typ[len(T.CKG):],
-                                            parse_date_literal(dat) if dat else None, name=name)
-        if place and kind in _SPECIFIC and place.startswith(place_prefix):
-            ev.places.add(place[len(place_prefix):])
-            if lat is not None and lon is not None:
-                points[ref].add((float(lat), float(lon)))
-        if party and party.startswith(actor_prefix):
-            ev.parties.add(party[len(actor_prefix):])
-    for ref, pts in points.items():
-        events[ref].points = sorted(pts)
-    return EventIndex(events.values())
+        types[ref].add(typ[len(T.CKG):])
+        dated[ref] = (dat, name, evidence)
+    # the type mapping gave the event (a store that also holds inferred superclasses has more)
+    heads = {ref: (sorted(ks - {"Operation"} or ks)[0], *dated[ref]) for ref, ks in types.items()}
+
+    # a minted place two articles locate differently has two figures: the wider one
+    precision: dict[str, float] = {}
+    for place, km in _values(store, _PRECISIONS):
+        if (k := _local(place, place_prefix)) is not None and km is not None:
+            precision[k] = max(precision.get(k, 0.0), float(km))
+    parent = {k: p for actor, par in _values(store, _PARENTS)
+              if (k := _local(actor, actor_prefix)) is not None and (p := _local(par, actor_prefix))}
+
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    facts: dict[tuple[str, str], dict] = {}
+    for e, place, kind, lat, lon, within in _values(store, _PLACES):
+        ref, key = _local(e, event_prefix), _local(place, place_prefix)
+        if ref not in heads or key is None or kind is None:
+            continue
+        kinds[ref, key].add(kind[len(T.CKG):])
+        f = facts.setdefault((ref, key), {})
+        if lat is not None and lon is not None:
+            f["lat"], f["lon"] = float(lat), float(lon)
+        if within is not None:
+            f["within"] = _local(within, place_prefix)
+    places: dict[str, list[PlaceFacts]] = defaultdict(list)
+    for (ref, key), f in facts.items():
+        kind = next((k for k in ("Facility", "TerrainFeature", "Settlement", "AdminRegion", "Country")
+                     if k in kinds[ref, key]), "Place")
+        places[ref].append(PlaceFacts(key, kind, f.get("lat"), f.get("lon"), precision.get(key), f.get("within")))
+
+    party_kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e, party, kind in _values(store, _PARTIES):
+        ref, key = _local(e, event_prefix), _local(party, actor_prefix)
+        if ref in heads and key is not None and kind is not None:
+            party_kinds[ref, key].add(kind[len(T.CKG):])
+    parties: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for (ref, key), ks in party_kinds.items():
+        if "CivilianGroup" not in ks:
+            parties[ref].append((key, parent.get(key)))
+
+    by_article: dict[str, list[IndexedEvent]] = defaultdict(list)
+    for ref, (typ, dat, name, evidence) in heads.items():
+        article_id = ref.rsplit("-", 1)[0]
+        view = make_view(ref, article_id, typ, parse_date_literal(dat) if dat else None, name,
+                         sorted(places[ref], key=lambda p: p.key), sorted(parties[ref]), evidence or "")
+        by_article[article_id].append(view)
+    for views in by_article.values():
+        mark_operations(views)
+    return EventIndex(v for views in by_article.values() for v in views)

@@ -5,34 +5,68 @@ report found to describe an event already reported elsewhere is linked to every 
 report of it with owl:sameAs, written into the new article's graph. The links therefore do
 not depend on the order articles arrive in, and they leave with the article that made them.
 
-Two reports are one event when their types are compatible, their dates agree (to the day,
-with a day of slack either way where the place is the same), they happened at the same
-place or within a short distance, and they share at least one party. Distinct events that
-merely look alike (two strikes on the same mountain a week apart) stay apart.
+Two reports are one event when their types are compatible, their dates agree, their places
+agree and they share a party (or its parent organisation):
+
+- places agree at one of three strengths: the *same* scene (a shared place, or one report's
+  place lies inside the other's: a village "near Kirkuk" and Kirkuk), *near* (coordinates
+  closer than a base distance widened by how imprecise each place's coordinates are), or the
+  same *region* (one report only knows the province or district the other's place lies in);
+- dates agree when their spans (a day, a month, a year, by precision) overlap, or for two
+  dates to the day are a day or two apart, the slack shrinking as the place agreement weakens;
+- a report with no date (its article undated, so "on Thursday" could not be resolved) only
+  joins a report of the same type at the same scene, and only when the weekday its sentence
+  names is the other report's (or neither names one and both are undated). Otherwise place,
+  type and party alone would decide, and those recur: strikes on one mountain range every
+  season, shepherds kidnapped near one town every few months;
+- a named operation is one event however many weeks its reports are apart.
+
+Distinct events that merely look alike (two strikes on the same mountain a week apart) stay
+apart. Everything here is symmetric in the two reports, so the links between two articles
+do not depend on which of them was stored first.
 """
 from __future__ import annotations
 
+import re
 from calendar import monthrange
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from functools import lru_cache
+from typing import Literal
 
-from kg.data.gazetteer import haversine_km
+from kg.data.gazetteer import Gazetteer, haversine_km
 from kg.model import Entity, EventFrame, Extraction, TimeValue
 
 # Types that may describe one event from different angles (an "attack" one outlet calls an
-# "ambush", a "raid" another calls "clashes").
+# "ambush", a "raid" another calls "clashes", a "drone attack" a "drone strike", "strikes"
+# that one outlet says came from jets and another from drones or guns).
+# The ontology's own subclasses (AerialStrike: "a strike from the air", SuicideBombing) go with
+# their relatives.
 TYPE_GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"Airstrike", "DroneStrike"}),
+    frozenset({"Airstrike", "DroneStrike", "AerialStrike", "Shelling"}),
     frozenset({"GroundOperation", "Raid", "Clash"}),
-    frozenset({"Attack", "Ambush", "Killing", "Bombing", "Clash", "Raid"}),
+    frozenset({"Attack", "Ambush", "Killing", "Bombing", "SuicideBombing", "Clash", "Raid"}),
     frozenset({"Shelling", "Attack"}),
+    frozenset({"DroneStrike", "Attack"}),
     frozenset({"Kidnapping", "Arrest"}),
 )
-NEAR_KM = 25.0              # places this close are the same scene
-SAME_PLACE_SLACK_DAYS = 2   # multi-day events (a prison siege) reported on different days
-NEAR_PLACE_SLACK_DAYS = 1
+NEAR_KM = 15.0              # two exactly located places this close are one scene ...
+DEFAULT_PRECISION_KM = 5.0  # ... widened by each place's own precision (unknown: a town's)
+# Coarser coordinates (a river, a mountain system, a village placed at the town it lies by)
+# locate no scene: such places agree by name or containment only.
+MAX_SCENE_PRECISION_KM = 25.0
+# Days two reports' dates to the day may be apart, by how well their places agree: one event
+# is often dated to the day it was reported, and fighting (a prison siege, an offensive) goes
+# on for days at its one place. A strike or a blast is over within hours, and the same
+# village shelled two days running is two events.
+SLACK_DAYS = {"same": 2, "near": 1, "region": 1}
+STRIKE_SLACK_DAYS = 1
+STRIKES = frozenset({"Airstrike", "DroneStrike", "AerialStrike", "Shelling", "Bombing", "SuicideBombing"})
+MAX_SLACK_DAYS = max(SLACK_DAYS.values())
 _SPECIFIC = ("Facility", "TerrainFeature", "Settlement")
+
+PlaceAgreement = Literal["same", "near", "region"]
 
 
 def compatible_types(a: str, b: str) -> bool:
@@ -48,76 +82,247 @@ class IndexedEvent:
     type: str
     time: TimeValue | None
     places: set[str] = field(default_factory=set)               # specific place keys
-    points: list[tuple[float, float]] = field(default_factory=list)
+    points: list[tuple[float, float, float]] = field(default_factory=list)  # lat, lon, precision km
     parties: set[str] = field(default_factory=set)
-    name: str | None = None                   # "Operation Olive Branch"
+    name: str | None = None                   # "Operation Olive Branch" (the operation itself)
+    regions: set[str] = field(default_factory=set)     # provinces, districts named as its place
+    enclosing: set[str] = field(default_factory=set)   # every place its places lie within
+    allies: set[str] = field(default_factory=set)      # parent organisations of its parties
+    weekday: int | None = None                # undated: the weekday its sentence names (Monday 0)
 
 
-def _days_apart(a: TimeValue, b: TimeValue) -> int | None:
-    if a.precision == b.precision == "day":
-        return abs((a.value - b.value).days)
-    if "year" in (a.precision, b.precision):
-        return 0 if a.value.year == b.value.year else None
-    return 0 if (a.value.year, a.value.month) == (b.value.year, b.value.month) else None
+@dataclass(frozen=True, slots=True)
+class PlaceFacts:
+    """One place of an event as fusion sees it, from an extraction or from the store."""
+
+    key: str
+    kind: str
+    lat: float | None = None
+    lon: float | None = None
+    precision_km: float | None = None
+    within: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@lru_cache(maxsize=65536)
+def _is_region(key: str) -> bool:
+    rec = _gazetteer().get(key)
+    return rec is not None and rec.kind in ("AdminRegion", "Country")
+
+
+def _is_country(key: str) -> bool:
+    rec = _gazetteer().get(key)
+    return rec is not None and rec.kind == "Country"
+
+
+def enclosing_places(key: str, within: str | None) -> list[str]:
+    """The places ``key`` lies within, innermost first and countries left out ("both in Iraq"
+    says nothing): its own stated container, then the gazetteer's chain above that."""
+    gaz = _gazetteer()
+    chain: list[str] = []
+    parent = within
+    if parent is None:
+        rec = gaz.get(key)
+        parent = rec.within if rec else None
+    while parent and parent != key and parent not in chain:
+        chain.append(parent)
+        rec = gaz.get(parent)
+        parent = rec.within if rec else None
+    return [k for k in chain if not _is_country(k)]
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+EVIDENCE_CHARS = 1000       # as much of the sentence as the store keeps (ckg:evidence)
+
+
+def named_weekday(evidence: str) -> int | None:
+    """The one weekday a sentence names ("abducted on Thursday morning"), if it names one."""
+    days = {_WEEKDAYS.index(m.group(1).lower()) for m in _WEEKDAY.finditer(evidence[:EVIDENCE_CHARS])}
+    return days.pop() if len(days) == 1 else None
+
+
+def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, name: str | None,
+              places: Iterable[PlaceFacts], parties: Iterable[tuple[str, str | None]],
+              evidence: str = "") -> IndexedEvent:
+    """The fusion view of one event, from its places and its (party, parent) pairs. One
+    function for both the extraction and the store, so an event read back at the start of a
+    build fuses exactly as it did when it was extracted."""
+    view = IndexedEvent(ref=ref, article_id=article_id, type=type_, time=time, name=name,
+                        weekday=named_weekday(evidence) if time is None else None)
+    located = [p for p in places if p.kind in _SPECIFIC or p.kind == "AdminRegion"]   # not countries
+    for p in located:
+        view.enclosing.update(enclosing_places(p.key, p.within))
+    points: set[tuple[float, float, float]] = set()
+    for p in located:
+        # "Bara in Idlib": the event is at Bara; Idlib only says where Bara is
+        if p.key in view.enclosing:
+            continue
+        if p.kind == "AdminRegion":
+            view.regions.add(p.key)
+            continue
+        view.places.add(p.key)
+        if p.lat is not None and p.lon is not None:
+            points.add((p.lat, p.lon, p.precision_km if p.precision_km is not None else DEFAULT_PRECISION_KM))
+    view.points = sorted(points)
+    for key, parent in parties:
+        view.parties.add(key)
+        if parent:
+            view.allies.add(parent)
+    return view
+
+
+def mark_operations(views: Sequence[IndexedEvent]) -> None:
+    """Keep an operation's name only on the report of the operation itself.
+
+    An article may give the name to an episode too ("villages captured as part of Operation
+    X", dated weeks into it); the operation is the earliest-dated event of that name in the
+    article, and its episodes fuse by date, place and party like any other event."""
+    first: dict[str, IndexedEvent] = {}
+    for v in sorted(views, key=_story_order):
+        if v.name is None:
+            continue
+        key = v.name.lower()
+        if key in first:
+            v.name = None
+        else:
+            first[key] = v
+
+
+def _story_order(v: IndexedEvent) -> tuple:
+    local = v.ref[len(v.article_id) + 1:]
+    number = int(local[1:]) if local[1:].isdigit() else 0
+    return (v.time is None, v.time.value if v.time else date.min, number, local)
+
+
+# ---------------------------------------------------------------- comparing two reports
+
+def _span(t: TimeValue) -> tuple[int, int]:
+    """First and last day (ordinals) a date of this precision covers."""
+    d = t.value
+    if t.precision == "day":
+        return d.toordinal(), d.toordinal()
+    if t.precision == "month":
+        return date(d.year, d.month, 1).toordinal(), date(d.year, d.month, monthrange(d.year, d.month)[1]).toordinal()
+    return date(d.year, 1, 1).toordinal(), date(d.year, 12, 31).toordinal()
+
+
+def days_apart(a: TimeValue, b: TimeValue) -> int:
+    """Days between the spans of two dates (0 when they overlap: 9 March and "March")."""
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return max(0, b0 - a1, a0 - b1)
+
+
+def _near(a: IndexedEvent, b: IndexedEvent) -> bool:
+    for lat1, lon1, p1 in a.points:
+        if p1 > MAX_SCENE_PRECISION_KM:
+            continue
+        for lat2, lon2, p2 in b.points:
+            if p2 <= MAX_SCENE_PRECISION_KM and haversine_km((lat1, lon1), (lat2, lon2)) <= NEAR_KM + p1 + p2:
+                return True
+    return False
+
+
+def place_agreement(a: IndexedEvent, b: IndexedEvent) -> PlaceAgreement | None:
+    if a.places & b.places or a.places & b.enclosing or b.places & a.enclosing:
+        return "same"
+    if _near(a, b):
+        return "near"
+    # only the province or district of one report is known: the other's place is inside it
+    if (not a.places and a.regions & (b.regions | b.enclosing)) or \
+            (not b.places and b.regions & (a.regions | a.enclosing)):
+        return "region"
+    return None
+
+
+def share_party(a: IndexedEvent, b: IndexedEvent) -> bool:
+    """A party in common, counting parent organisations (the army and the security forces it
+    belongs to)."""
+    return bool((a.parties | a.allies) & (b.parties | b.allies))
+
+
+def _same_operation(a: IndexedEvent, b: IndexedEvent) -> bool:
+    return bool(a.name and b.name and a.name.lower() == b.name.lower())
 
 
 def same_event(a: IndexedEvent, b: IndexedEvent) -> bool:
     if a.article_id == b.article_id or not compatible_types(a.type, b.type):
         return False
     # A named operation is one event however many weeks its reports are apart.
-    if a.name and b.name and a.name.lower() == b.name.lower():
+    if _same_operation(a, b):
         return True
+    agreement = place_agreement(a, b)
+    if agreement is None or not share_party(a, b):
+        return False
     if a.time is None or b.time is None:
-        return False
-    apart = _days_apart(a.time, b.time)
-    if apart is None:
-        return False
-    shared_place = bool(a.places & b.places)
-    near = shared_place or any(haversine_km(p, q) <= NEAR_KM for p in a.points for q in b.points)
-    if not near:
-        return False
-    if apart > (SAME_PLACE_SLACK_DAYS if shared_place else NEAR_PLACE_SLACK_DAYS):
-        return False
-    return bool(a.parties & b.parties)
+        return a.type == b.type and agreement == "same" and _weekdays_agree(a, b)
+    # the slack is for one event reported on different days; a month or a year already spans
+    # its own uncertainty, and "in March" is not "in February"
+    slack = SLACK_DAYS[agreement] if a.time.precision == b.time.precision == "day" else 0
+    if a.type in STRIKES or b.type in STRIKES:
+        slack = min(slack, STRIKE_SLACK_DAYS)
+    return days_apart(a.time, b.time) <= slack
+
+
+def _weekday_of(e: IndexedEvent) -> int | None:
+    if e.time is None:
+        return e.weekday
+    return e.time.value.weekday() if e.time.precision == "day" else None
+
+
+def _weekdays_agree(a: IndexedEvent, b: IndexedEvent) -> bool:
+    """One report undated (or both): the weekdays must be known and equal, except that two
+    undated reports naming no weekday may still be one event."""
+    wa, wb = _weekday_of(a), _weekday_of(b)
+    if a.time is None and b.time is None and wa is None and wb is None:
+        return True
+    return wa is not None and wa == wb
 
 
 def match_score(a: IndexedEvent, b: IndexedEvent) -> float:
     """How alike two reports of one event are; used to pair events one to one."""
     score = 2.0 if a.type == b.type else 0.0
-    if a.name and b.name and a.name.lower() == b.name.lower():
-        score += 5
-    apart = _days_apart(a.time, b.time) if a.time and b.time else None
-    score -= apart or 0
+    if _same_operation(a, b):
+        score += 5            # weeks apart is no sign against an operation's own reports
+    elif a.time and b.time:
+        score -= days_apart(a.time, b.time)
     score += len(a.places & b.places) + len(a.parties & b.parties)
     return score
 
 
 def indexed(ex: Extraction) -> list[IndexedEvent]:
     """The fusion view of an article's events."""
-    out = []
-    for ev in ex.events:
-        out.append(_indexed_event(ex.article.id, ev, ex.entities))
-    return out
+    views = [_indexed_event(ex.article.id, ev, ex.entities) for ev in ex.events]
+    mark_operations(views)
+    return views
 
 
 def _indexed_event(article_id: str, ev: EventFrame, entities: dict[str, Entity]) -> IndexedEvent:
-    specific = [entities[k] for k in ev.places if k in entities and entities[k].kind in _SPECIFIC]
-    parties = {k for k in ev.agents + ev.targets + ev.supporters
-               if k in entities and not entities[k].article_local and entities[k].kind != "CivilianGroup"}
-    return IndexedEvent(
-        ref=f"{article_id}-{ev.id}", article_id=article_id, type=ev.type, time=ev.time,
-        places={p.key for p in specific},
-        points=[(p.lat, p.lon) for p in specific if p.lat is not None and p.lon is not None],
-        parties=parties, name=ev.name)
+    places = []
+    for k in ev.places:
+        p = entities.get(k)
+        if p is not None:
+            places.append(PlaceFacts(k, p.kind, p.lat, p.lon, None if p.article_local else p.precision_km, p.within))
+    parties = []
+    for k in ev.agents + ev.targets + ev.supporters:
+        e = entities.get(k)
+        if e is not None and e.category == "actor" and not e.article_local and e.kind != "CivilianGroup":
+            parties.append((k, e.parent))
+    return make_view(f"{article_id}-{ev.id}", article_id, ev.type, ev.time, ev.name, places, parties, ev.evidence)
 
 
 class EventIndex:
-    """Events already stored, by article and by date, for fusion of the articles that follow.
+    """Events already stored, by article, by date and by place, for fusion of the articles
+    that follow.
 
-    Reports of one event are at most a few days apart (or share an operation's name), so
-    candidates are looked up in date buckets (day, month and year precision apart) and by name
-    instead of scanning every stored event: fusing an article costs the same however large
-    the corpus grows.
+    Reports of one event are at most a few days apart (or share an operation's name, or one
+    is undated and they share a place), so candidates are looked up in date buckets
+    (day, month and year precision apart), by name and by place instead of scanning every
+    stored event: fusing an article costs about the same however large the corpus grows.
     """
 
     def __init__(self, events: Iterable[IndexedEvent] = ()):
@@ -126,6 +331,8 @@ class EventIndex:
         self._by_month: dict[tuple[int, int], list[IndexedEvent]] = {}
         self._by_year: dict[int, list[IndexedEvent]] = {}
         self._by_name: dict[str, list[IndexedEvent]] = {}            # named operations
+        self._undated: dict[str, list[IndexedEvent]] = {}            # undated, by place
+        self._by_weekday_place: dict[tuple[int, str], list[IndexedEvent]] = {}  # dated to the day
         self._size = 0
         for e in events:
             self._by_article.setdefault(e.article_id, []).append(e)
@@ -134,31 +341,33 @@ class EventIndex:
     def __len__(self) -> int:
         return self._size
 
-    def _bucket(self, e: IndexedEvent) -> list[IndexedEvent] | None:
+    def _buckets(self, e: IndexedEvent) -> Iterator[list[IndexedEvent]]:
+        if e.time is not None:
+            d = e.time.value
+            if e.time.precision == "day":
+                yield self._by_day.setdefault(d.toordinal(), [])
+            elif e.time.precision == "month":
+                yield self._by_month.setdefault((d.year, d.month), [])
+            else:
+                yield self._by_year.setdefault(d.year, [])
+        if e.name:
+            yield self._by_name.setdefault(e.name.lower(), [])
         if e.time is None:
-            return None
-        d = e.time.value
-        if e.time.precision == "day":
-            return self._by_day.setdefault(d.toordinal(), [])
-        if e.time.precision == "month":
-            return self._by_month.setdefault((d.year, d.month), [])
-        return self._by_year.setdefault(d.year, [])
+            for key in _place_keys(e):
+                yield self._undated.setdefault(key, [])
+        elif e.time.precision == "day":
+            for key in _place_keys(e):
+                yield self._by_weekday_place.setdefault((e.time.value.weekday(), key), [])
 
     def _file(self, e: IndexedEvent) -> None:
         self._size += 1
-        bucket = self._bucket(e)
-        if bucket is not None:
+        for bucket in self._buckets(e):
             bucket.append(e)
-        if e.name:
-            self._by_name.setdefault(e.name.lower(), []).append(e)
 
     def _unfile(self, e: IndexedEvent) -> None:
         self._size -= 1
-        bucket = self._bucket(e)
-        if bucket is not None:
+        for bucket in self._buckets(e):
             bucket.remove(e)
-        if e.name:
-            self._by_name[e.name.lower()].remove(e)
 
     def replace_article(self, article_id: str, events: Iterable[IndexedEvent]) -> None:
         self.remove_article(article_id)
@@ -173,32 +382,44 @@ class EventIndex:
 
     def _near_in_time(self, t: TimeValue) -> Iterator[IndexedEvent]:
         """Every stored event whose date could agree with ``t`` (a superset of same_event's)."""
-        d = t.value
-        if t.precision == "day":
-            slack = max(SAME_PLACE_SLACK_DAYS, NEAR_PLACE_SLACK_DAYS)
-            days = [(d + timedelta(days=k)).toordinal() for k in range(-slack, slack + 1)]
-            months = [(d.year, d.month)]
-        elif t.precision == "month":
-            first = date(d.year, d.month, 1).toordinal()
-            days = list(range(first, first + monthrange(d.year, d.month)[1]))
-            months = [(d.year, d.month)]
-        else:
-            first = date(d.year, 1, 1).toordinal()
-            days = list(range(first, date(d.year, 12, 31).toordinal() + 1))
-            months = [(d.year, m) for m in range(1, 13)]
-        for k in days:
+        first, last = _span(t)
+        first -= MAX_SLACK_DAYS
+        last += MAX_SLACK_DAYS
+        for k in range(first, last + 1):
             yield from self._by_day.get(k, ())
-        for m in months:
-            yield from self._by_month.get(m, ())
-        yield from self._by_year.get(d.year, ())
+        start, end = date.fromordinal(first), date.fromordinal(last)
+        for year in range(start.year, end.year + 1):
+            for month in range(1, 13):
+                if (start.year, start.month) <= (year, month) <= (end.year, end.month):
+                    yield from self._by_month.get((year, month), ())
+            yield from self._by_year.get(year, ())
+
+    def _at_places(self, event: IndexedEvent, table: dict[str, list[IndexedEvent]]) -> Iterator[IndexedEvent]:
+        for key in _place_keys(event):
+            yield from table.get(key, ())
 
     def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
         near: dict[int, IndexedEvent] = {}
         if event.time is not None:
             near.update((id(e), e) for e in self._near_in_time(event.time))
+            near.update((id(e), e) for e in self._at_places(event, self._undated))
+        else:
+            near.update((id(e), e) for e in self._at_places(event, self._undated))
+            if event.weekday is not None:
+                for key in _place_keys(event):
+                    near.update((id(e), e) for e in self._by_weekday_place.get((event.weekday, key), ()))
         if event.name:
             near.update((id(e), e) for e in self._by_name.get(event.name.lower(), ()))
         return [e for e in near.values() if e.article_id != event.article_id and same_event(event, e)]
+
+
+def _place_keys(e: IndexedEvent) -> set[str]:
+    """The keys an event is found under by place: two reports at the same scene share one
+    (a place, or a place and its container). Provinces and districts are left out: an undated
+    report needs the same scene, and they would make the largest buckets."""
+    if not e.places:
+        return set()
+    return e.places | {k for k in e.enclosing if not _is_region(k)}
 
 
 class EventFuser:
@@ -220,8 +441,10 @@ class EventFuser:
         links: dict[str, list[str]] = {v.ref: [] for v in mine}
         # One to one per other article: an article reporting an attack and the clashes that
         # followed links each to its own counterpart, not both to both.
+        # Ties are broken on the two refs in sorted order, so the pairing of two articles'
+        # events is the same whichever of them came first.
         pairs = sorted(((match_score(v, c), v.ref, c) for v in mine for c in self.index.candidates(v)),
-                       key=lambda p: (-p[0], p[1], p[2].ref))
+                       key=lambda p: (-p[0], min(p[1], p[2].ref), max(p[1], p[2].ref)))
         taken: set[tuple[str, str]] = set()
         for _, ref, cand in pairs:
             if (ref, cand.article_id) in taken or (cand.ref, article_id) in taken:
