@@ -576,14 +576,17 @@ _PHOTO_CREDIT = {"photo", "photos"}
 def _wire_service(doc: Doc, found: list[Found], publisher: str | None, key_of: dict[tuple[int, int], str]) -> str | None:
     """The agency the report comes from, when it is not the publisher: named in the dateline
     ("ANKARA (Reuters) -"), or in a credit line ("Source: AFP", "AFP PHOTO / name")."""
+    text = None                     # Doc.text joins every token anew: once, and only if needed
     for f in found:
         if f.category != "outlet" or (f.start, f.end) not in key_of or key_of[(f.start, f.end)] == publisher:
             continue
         if doc[f.start].idx <= 300 and f.start > 0 and doc[f.start - 1].text == "(" \
                 and f.end < len(doc) and doc[f.end].text == ")":
             return key_of[(f.start, f.end)]
-        line_start = doc.text.rfind("\n", 0, doc[f.start].idx) + 1
-        if _CREDIT_LINE.match(doc.text[line_start:doc[f.start].idx]):
+        if text is None:
+            text = doc.text
+        line_start = text.rfind("\n", 0, doc[f.start].idx) + 1
+        if _CREDIT_LINE.match(text[line_start:doc[f.start].idx]):
             return key_of[(f.start, f.end)]
         if f.end < len(doc) and doc[f.end].lower_ in _PHOTO_CREDIT and doc[f.start].text.isupper():
             return key_of[(f.start, f.end)]

@@ -154,6 +154,15 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
     return ci, cs
 
 
+def tokens_of(doc: Doc) -> list:
+    """The doc's tokens as one list, made once per doc: every finder walks them, and spaCy
+    makes a new Token object for each index on every walk."""
+    tokens = doc.user_data.get("kg.tokens")
+    if tokens is None:
+        tokens = doc.user_data["kg.tokens"] = list(doc)
+    return tokens
+
+
 def _capitalised(token_text: str) -> bool:
     return bool(token_text) and token_text[0].isupper()
 
@@ -218,7 +227,7 @@ class MentionFinder:
     def place_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
         """(start, end, normalised name) of capitalised spans the gazetteer knows."""
         out = []
-        tokens = list(doc)
+        tokens = tokens_of(doc)
         texts = [t.text for t in tokens]
         with_ws = [t.text_with_ws for t in tokens]
         n_tok = len(tokens)
@@ -319,7 +328,7 @@ class MentionFinder:
     def people(self, doc: Doc, taken: set[int]) -> list[Found]:
         """Named people: capitalised names after a title, or before ", spokesman" / "said"."""
         out = []
-        tokens = list(doc)
+        tokens = tokens_of(doc)
         n_tok = len(tokens)
         i = 0
         titles = self.lex.person_titles
@@ -414,7 +423,7 @@ class MentionFinder:
     def named_groups(self, doc: Doc, taken: set[int]) -> list[Found]:
         """"The Hamza Division": capitalised names ending in a group noun, not in the registry."""
         out = []
-        tokens = list(doc)
+        tokens = tokens_of(doc)
         for j, tok in enumerate(tokens):
             if tok.lower_ not in _GROUP_NOUNS or not _capitalised(tok.text) or j in taken:
                 continue
@@ -437,7 +446,7 @@ class MentionFinder:
         place next to it, with a wide precision, or none.
         """
         out = []
-        tokens = list(doc)
+        tokens = tokens_of(doc)
         n_tok = len(tokens)
 
         def name_after(j: int) -> int:
@@ -493,7 +502,7 @@ class MentionFinder:
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
-        tokens = list(doc)
+        tokens = tokens_of(doc)
         n_tok = len(tokens)
         for i, tok in enumerate(tokens):
             if i in taken:
