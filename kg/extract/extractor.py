@@ -309,6 +309,8 @@ class Extractor:
         else:
             return None
         ent.surface_forms.add(text)
+        if f.named_from >= 0:
+            ent.surface_forms.add(doc[f.named_from:f.end].text)
         ex.entities[ent.key] = ent
         return ent.key
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -116,6 +116,7 @@ class Found:
     kind: str
     priority: int       # higher wins among spans of equal length
     generic: bool = False   # "the military", "police": a party only if it takes part
+    named_from: int = -1    # start of a longer form naming it ("Diyala police"), kept as a surface form
 
 
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
@@ -186,19 +187,31 @@ class MentionFinder:
                 tag, _, value = label.partition("|")
                 if tag == "A":
                     entry = self.lex.actors[value]
-                    out.append(Found(start, end, "actor", value, entry.kind, 3))
+                    if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end) or _addressed(doc, start)):
+                        continue
+                    # "the State Department spokesman Ned Price": the body only says who the
+                    # person is; it is a party only if it is named as one elsewhere
+                    in_title = entry.kind == "Organization" and self._titles_a_person(doc, end)
+                    out.append(Found(start, end, "actor", value, entry.kind, 3, generic=in_title))
                 elif tag == "O":
                     out.append(Found(start, end, "outlet", value, "NewsOutlet", 2))
                 elif tag == "C":
-                    if heads_a_source(end):
-                        continue
                     options = self.lex.context_aliases[value]
                     key = next((options[c] for c in countries if c in options), None)
+                    # "interior ministry officials": the ministry is named as the source's
+                    # body; "security officials", "police sources" name no body
+                    if heads_a_source(end) and not (key and self.lex.actors[key].kind == "Organization"):
+                        continue
                     if value in _GENERIC_FORCE_ALIASES and named_force:
                         key = named_force
                     if key:
+                        generic = value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")
+                        named_from = -1
+                        if value == "police" and self._place_before(doc, start):
+                            # "Diyala police": the province's police, a named body of the country's police
+                            generic, named_from = False, start - 1
                         out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2,
-                                         generic=value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")))
+                                         generic=generic, named_from=named_from))
                 elif tag == "U":
                     out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
                 elif tag == "F":
@@ -213,6 +226,25 @@ class MentionFinder:
                 elif tag == "R":
                     out.append(Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0))
         return out
+
+    def _place_before(self, doc: Doc, start: int) -> bool:
+        """A known place name (one capitalised word) right before the token."""
+        if start == 0:
+            return False
+        prev = doc[start - 1]
+        if not (prev.is_alpha and _capitalised(prev.text)) or prev.text in _NOT_NAMES \
+                or prev.text in self.lex.demonyms or prev.text in self.lex.stateless_demonyms:
+            return False
+        name = normalize_name(prev.text)
+        return bool(name) and self.gaz.has_name(name)
+
+    def _titles_a_person(self, doc: Doc, end: int) -> bool:
+        """A person's title and name follow: "... spokesman Ned Price", "... minister Ali Hassan"."""
+        for k in (3, 2, 1):
+            if end + k < len(doc) and doc[end:end + k].text.lower() in self.lex.person_titles:
+                name = doc[end + k]
+                return name.is_alpha and _capitalised(name.text) and name.text not in _NOT_NAMES
+        return False
 
     # ------------------------------------------------------------------ places
     def place_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -523,11 +555,16 @@ class MentionFinder:
             if not (is_force or is_event):
                 continue
             key = None
+            start = i
             if country:
                 key = self.lex.default_force(country)
             else:
+                # "Iraqi Kurdish positions": the Kurds of Iraq, one party, named from the first word
+                state = self.lex.demonyms.get(tokens[i - 1].text) if i > 0 and (i - 1) not in taken else None
+                if state:
+                    start = i - 1
                 options = self.lex.context_aliases.get(f"{tok.text.lower()} forces", {})
-                key = next((options[c] for c in countries if c in options), None)
+                key = next((options[c] for c in ([state] if state else []) + countries if c in options), None)
             if key:
                 end = j + (2 if two in self.lex.force_nouns and head not in self.lex.force_nouns else 1) if is_force else i + 1
                 # "Kurdish and Iraqi forces", "Iraqi-Kurdish operation": one mention per nationality;
@@ -538,7 +575,7 @@ class MentionFinder:
                     continue
                 if later:
                     end = i + 1
-                out.append(Found(i, end, "actor", key, self.lex.actors[key].kind, 1))
+                out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 1))
         return out
 
     # ------------------------------------------------------------------ all together
@@ -556,7 +593,7 @@ class MentionFinder:
         context = countries[:2]
         state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
         named_force = state.most_common(1)[0][0] if state else None
-        found: list[Found] = self.registry_names(doc, context, named_force) + people
+        found: list[Found] = _generic_heads_to_named(doc, self.registry_names(doc, context, named_force)) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
@@ -632,6 +669,56 @@ def _settle(found: list[Found]) -> list[Found]:
         occupied.update(range(f.start, f.end))
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+_ARMED_KINDS = frozenset({"StateForce", "RegionalForce", "ParamilitaryForce", "NonStateArmedGroup", "Coalition"})
+
+
+def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
+    """"The Kurdish internal security forces ... the security forces": a generic phrase of two
+    words or more refers back to the force last named with a name ending in it, whichever
+    country's forces the phrase would otherwise stand for."""
+    out: list[Found] = []
+    named: list[tuple[str, str, str]] = []      # (lowercased name, key, kind), in text order
+    for f in sorted(found, key=lambda f: f.start):
+        text = doc[f.start:f.end].text.lower()
+        if f.category == "actor" and f.generic and " " in text:
+            phrase = text.removeprefix("the ")
+            ref = next(((key, kind) for name, key, kind in reversed(named)
+                        if name != phrase and name.endswith(" " + phrase)), None)
+            if ref is not None and ref[0] != f.key:
+                f = replace(f, key=ref[0], kind=ref[1])
+        elif f.category == "actor" and f.kind in _ARMED_KINDS and not f.generic:
+            named.append((text, f.key, f.kind))
+        out.append(f)
+    return out
+
+
+_ADDRESSING = frozenset({"told", "tell", "tells", "telling", "briefed", "briefing", "informed", "addressed"})
+
+
+def _addressed(doc: Doc, start: int) -> bool:
+    """"told reporters", "said to local journalists": the people spoken to, no party."""
+    before = [t.lower_ for t in doc[max(0, start - 3):start]]
+    for n, word in enumerate(reversed(before)):
+        if word in _ADDRESSING or (word == "to" and n + 1 < len(before)
+                                   and before[-(n + 2)] in ("said", "says", "spoke", "speaking", "talking")):
+            return True
+        if word not in ("a", "the", "local", "foreign", "visiting", "group", "of"):
+            return False
+    return False
+
+
+def _inside_a_name(doc: Doc, start: int, end: int) -> bool:
+    """A common noun capitalised in mid-sentence between other capitalised words is part of a
+    proper name: "Workers" in "the Democratic Workers Front" is no civilian group."""
+    first = doc[start]
+    if first.is_sent_start or not _capitalised(first.text) or zipf_frequency(first.lower_, "en") < 3.5:
+        return False
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    return any(t is not None and t.is_alpha and _capitalised(t.text) and not t.is_sent_start
+               and t.text not in _NOT_NAMES for t in (before, after))
 
 
 def _plain(text: str) -> str:
