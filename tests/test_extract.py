@@ -496,3 +496,71 @@ def test_unlisted_place_lies_near_the_place_just_reported(extractor):
     marib = ex.entities["marib"]
     assert place.within == "marib" and (place.lat, place.lon) == (marib.lat, marib.lon)
     assert [e.killed for e in ex.events if e.type == "Airstrike"] == [20]
+
+
+# ---------------------------------------------------------------- actors: who is a party, and whose forces
+
+def test_iraqi_kurdish_is_one_party_named_from_the_first_word(extractor):
+    ex = run(extractor, "Islamic State militants attacked Iraqi Kurdish positions west of Kirkuk on Monday.")
+    e = only(ex)
+    assert e.targets == ["peshmerga"]
+    assert "Iraqi Kurdish positions" in ex.entities["peshmerga"].surface_forms
+
+
+def test_province_police_is_a_named_body_of_the_national_police(extractor):
+    ex = run(extractor, "Gunmen attacked a checkpoint near Baquba on Tuesday, killing two soldiers, "
+                        "a spokesman for the Diyala police said.")
+    assert "iraqi_police" in ex.entities
+    assert "Diyala police" in ex.entities["iraqi_police"].surface_forms
+
+
+def test_body_in_a_persons_title_is_no_party(extractor):
+    ex = run(extractor, "US State Department spokesman Ned Price said on Monday that Islamic State militants "
+                        "attacked a prison in Hasakah.")
+    assert "us_state_department" not in ex.entities
+    assert any(k.startswith("person_ned") for k in ex.entities)
+
+
+def test_ministry_named_before_officials_is_a_party(extractor):
+    ex = run(extractor, "A roadside bomb killed four people in Baghdad on Friday, according to interior ministry officials.")
+    assert "iraqi_ministry_of_interior" in ex.entities
+
+
+def test_generic_phrase_refers_back_to_the_force_whose_name_ends_in_it(extractor):
+    ex = run(extractor, "Islamic State fighters attacked the Kurdish internal security forces in Hasakah on Sunday. "
+                        "The militants later fired on security forces near the prison.")
+    keys = {m.key for m in ex.mentions if m.text.lower().endswith("security forces")}
+    assert keys == {"asayish_aanes"}
+
+
+@pytest.mark.parametrize("text", [
+    "Turkish jets struck positions of the Democratic Workers Front in the mountains on Monday.",
+    "Turkish jets struck PKK positions near Sinjar on Monday, the defence minister told reporters.",
+])
+def test_civilian_nouns_inside_names_or_spoken_to_are_no_party(extractor, text):
+    ex = run(extractor, text)
+    assert not {"workers", "journalists"} & set(ex.entities)
+
+
+def test_kurdish_workers_party_is_the_pkk(extractor):
+    ex = run(extractor, "Turkish warplanes bombed Kurdish Workers Party (PKK) hideouts near Sinjar on Tuesday.")
+    e = only(ex)
+    assert e.targets == ["pkk"]
+
+
+def test_regime_of_a_ruler_is_the_government(extractor):
+    ex = run(extractor, "The rebels said the Bashar Assad regime had blocked aid to Idlib.")
+    assert "syrian_government" in ex.entities
+    assert "bashar_al_assad" not in ex.entities
+
+
+def test_the_military_is_the_army_of_the_country_whose_forces_are_named(extractor):
+    ex = run(extractor, "Iraqi forces pushed into the old city of Mosul on Monday. The militants blew up a bridge "
+                        "to slow the advance by the military.")
+    keys = {m.key for m in ex.mentions if m.text.lower().endswith("military")}
+    assert keys == {"iraqi_army"}
+
+
+def test_counter_terrorism_forces_in_syria_are_the_sdf_anti_terror_units(extractor):
+    ex = run(extractor, "Counter-terrorism forces raided a house in Hasakah, Syria, on Tuesday and arrested two Islamic State members.")
+    assert "anti_terror_units_yat" in ex.entities

@@ -92,6 +92,17 @@ class Lexicon:
         key = self.national_forces.get(country)
         return key if key in self.actors else None
 
+    def military_of(self, country: str | None) -> str | None:
+        """What "the military" of a country names: its armed forces, or the army where the
+        registry keeps the army apart from police and other security bodies (Iraq)."""
+        if not country:
+            return None
+        for alias in ("the military", "military", "the army", "army"):
+            key = self.context_aliases.get(alias, {}).get(country)
+            if key:
+                return key
+        return self.default_force(country)
+
     def outlet_for(self, name: str | None, domain: str | None) -> OutletEntry | None:
         if domain:
             d = domain.lower().removeprefix("www.")

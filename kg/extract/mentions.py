@@ -204,6 +204,9 @@ class MentionFinder:
                         continue
                     if value in _GENERIC_FORCE_ALIASES and named_force:
                         key = named_force
+                        if value in ("the military", "military"):
+                            # the armed forces of the country whose forces the article names
+                            key = self.lex.military_of(self.lex.actors[named_force].country) or named_force
                     if key:
                         generic = value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")
                         named_from = -1
@@ -557,7 +560,8 @@ class MentionFinder:
             key = None
             start = i
             if country:
-                key = self.lex.default_force(country)
+                military = head == "military" or tokens[j - 1].lower_ == "military" and head in ("forces", "personnel")
+                key = self.lex.military_of(country) if military else self.lex.default_force(country)
             else:
                 # "Iraqi Kurdish positions": the Kurds of Iraq, one party, named from the first word
                 state = self.lex.demonyms.get(tokens[i - 1].text) if i > 0 and (i - 1) not in taken else None
