@@ -564,3 +564,8 @@ def test_the_military_is_the_army_of_the_country_whose_forces_are_named(extracto
 def test_counter_terrorism_forces_in_syria_are_the_sdf_anti_terror_units(extractor):
     ex = run(extractor, "Counter-terrorism forces raided a house in Hasakah, Syria, on Tuesday and arrested two Islamic State members.")
     assert "anti_terror_units_yat" in ex.entities
+
+
+def test_police_quoted_as_a_body_is_a_party(extractor):
+    ex = run(extractor, "Gunmen stormed a military base near Afgoye on Monday, police said.", outlet="Reuters")
+    assert "somali_police_force" in ex.entities

@@ -213,6 +213,10 @@ class MentionFinder:
                         if value == "police" and self._place_before(doc, start):
                             # "Diyala police": the province's police, a named body of the country's police
                             generic, named_from = False, start - 1
+                        elif value in ("police", "the police") and end < len(doc) \
+                                and doc[end].lower_ in ("said", "say", "says", "told", "announced", "reported"):
+                            # "police said": the force speaks as a body, and annotators list it
+                            generic = False
                         out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2,
                                          generic=generic, named_from=named_from))
                 elif tag == "U":
@@ -597,7 +601,7 @@ class MentionFinder:
         context = countries[:2]
         state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
         named_force = state.most_common(1)[0][0] if state else None
-        found: list[Found] = _generic_heads_to_named(doc, self.registry_names(doc, context, named_force)) + people
+        found: list[Found] = self.registry_names(doc, context, named_force) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
@@ -615,7 +619,7 @@ class MentionFinder:
         chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.surnames(doc, taken, chosen))
-        return chosen, place_of, countries
+        return _generic_heads_to_named(doc, chosen), place_of, countries
 
     def surnames(self, doc: Doc, taken: set[int], chosen: list[Found]) -> list[Found]:
         """"Ousseni Tamboura ... Tamboura said": a person's surname alone, after the full name.
@@ -686,10 +690,12 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
     named: list[tuple[str, str, str]] = []      # (lowercased name, key, kind), in text order
     for f in sorted(found, key=lambda f: f.start):
         text = doc[f.start:f.end].text.lower()
-        if f.category == "actor" and f.generic and " " in text:
+        if f.category == "actor" and f.generic:
             phrase = text.removeprefix("the ")
-            ref = next(((key, kind) for name, key, kind in reversed(named)
-                        if name != phrase and name.endswith(" " + phrase)), None)
+            ref = None
+            if " " in phrase:
+                ref = next(((key, kind) for name, key, kind in reversed(named)
+                            if name != phrase and name.endswith(" " + phrase)), None)
             if ref is not None and ref[0] != f.key:
                 f = replace(f, key=ref[0], kind=ref[1])
         elif f.category == "actor" and f.kind in _ARMED_KINDS and not f.generic:
