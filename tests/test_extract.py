@@ -569,3 +569,33 @@ def test_counter_terrorism_forces_in_syria_are_the_sdf_anti_terror_units(extract
 def test_police_quoted_as_a_body_is_a_party(extractor):
     ex = run(extractor, "Gunmen stormed a military base near Afgoye on Monday, police said.", outlet="Reuters")
     assert "somali_police_force" in ex.entities
+
+
+def test_arms_of_the_named_armed_forces_are_those_forces(extractor):
+    ex = run(extractor, "The Turkish Armed Forces said on Sunday that YPG positions near Afrin were hit by "
+                        "warplanes and ground forces operating from Hatay, Turkey.", outlet="Hurriyet Daily News")
+    assert not {"turkish_air_force", "turkish_land_forces"} & set(ex.entities)
+    assert {m.key for m in ex.mentions if m.text in ("warplanes", "ground forces")} == {"turkish_armed_forces"}
+
+
+def test_body_whose_charter_or_council_is_cited_is_no_party(extractor):
+    ex = run(extractor, "Turkish jets struck YPG positions near Afrin on Sunday, citing self-defence under the "
+                        "U.N. charter and the U.N. Security Council decisions.", outlet="Reuters")
+    assert "united_nations" not in ex.entities
+
+
+def test_the_government_is_the_one_the_article_names(extractor):
+    ex = run(extractor, "The Turkish state has fought the PKK for decades. Turkish jets struck PKK hideouts near "
+                        "Sinjar in Iraq on Monday. The government said the raids would go on.", outlet="Reuters")
+    keys = {m.key for m in ex.mentions if m.text.lower() == "the government"}
+    assert keys == {"turkish_government"}
+
+
+def test_civilian_group_keeps_the_phrase_annotators_quote(extractor):
+    ex = run(extractor, "Islamic State militants abducted five shepherds near Kirkuk on Monday.")
+    assert "five shepherds" in ex.entities["shepherds"].surface_forms
+
+
+def test_surface_forms_keep_typographic_apostrophes(extractor):
+    ex = run(extractor, "Houthi rebels shelled positions of Hadi’s government near Marib on Monday.", outlet="Reuters")
+    assert "Hadi’s government" in ex.entities["yemeni_government"].surface_forms

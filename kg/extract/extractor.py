@@ -118,6 +118,7 @@ class Extractor:
         publisher = self.lex.outlet_for(article.outlet, article.source_domain)
         hints = [publisher.country] if publisher and publisher.country else []
         found, place_of, countries = self.mentions.find(doc, hints)
+        self._original_text = article.full_text[:MAX_CHARS]
         country = countries[0] if countries else None
 
         sentences: list[_Sentence] = []
@@ -309,10 +310,38 @@ class Extractor:
         else:
             return None
         ent.surface_forms.add(text)
+        verbatim = self._verbatim(doc, f.start, f.end)
+        if verbatim != text:
+            ent.surface_forms.add(verbatim)      # "Hadi’s government" as printed, beside the plain-quote form
         if f.named_from >= 0:
             ent.surface_forms.add(doc[f.named_from:f.end].text)
+        if ent.kind == "CivilianGroup":
+            start = self._civilian_phrase_start(doc, f.start)
+            if start < f.start:
+                ent.surface_forms.add(self._verbatim(doc, start, f.end))   # "four Arab shepherds"
         ex.entities[ent.key] = ent
         return ent.key
+
+    def _civilian_phrase_start(self, doc: Doc, start: int) -> int:
+        """Start of the noun phrase around a civilian noun: its count, nationality and state
+        ("five shepherds", "four Arab shepherds", "abducted farmers"), as annotators quote it."""
+        k = start
+        sent_start = doc[start].sent.start
+        while k - 1 >= sent_start and start - k < 3:
+            tok = doc[k - 1]
+            if tok.like_num or tok.lower_ in _NUMBER_WORDS or tok.text in self.lex.demonyms \
+                    or tok.text in self.lex.stateless_demonyms \
+                    or (k == start and tok.is_alpha and tok.is_lower and tok.lower_.endswith("ed") and len(tok) > 4):
+                k -= 1
+            else:
+                break
+        return k
+
+    def _verbatim(self, doc: Doc, start: int, end: int) -> str:
+        """The span as the article prints it (typographic quotes were made plain for matching)."""
+        original = getattr(self, "_original_text", "")
+        lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        return original[lo:hi] if len(original) >= hi else doc[start:end].text
 
     def _titled_name(self, doc: Doc, f: Found) -> str | None:
         """The name with the title phrase before it, when there is one."""
@@ -558,6 +587,9 @@ def _prune(ex: Extraction, quoted: set[str], named: set[str]) -> None:
         del ex.entities[k]
     ex.mentions = [m for m in ex.mentions if m.key not in drop]
 
+
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                           "twelve", "dozens", "hundreds", "thousands", "several", "many", "dozen", "some"})
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 

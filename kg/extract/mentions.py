@@ -54,6 +54,11 @@ _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "c
 _GENERIC_FORCE_ALIASES = {"security forces", "government forces", "troops", "the army", "army", "soldiers",
                           "the military", "military", "the troops", "forces"}
 
+# Arms and equipment of a force ("warplanes", "ground forces"): the branch they belong to is
+# left implicit; in an article naming the whole armed forces they are those forces.
+_ARM_NOUNS = {"warplanes", "warplane", "fighter jets", "jets", "ground forces", "ground troops", "commandos",
+              "commando units", "helicopter gunships", "army helicopters"}
+
 # Nouns naming a country's soldiers or police without saying whose: resolved by the article's country.
 _NATIONAL_FORCE_NOUNS = {"soldier", "soldiers", "military patrol", "army patrol", "military checkpoint",
                          "army checkpoint", "military convoy", "army convoy", "military vehicle",
@@ -171,10 +176,13 @@ class MentionFinder:
         self.max_place_tokens = min(getattr(self.gaz, "max_name_tokens", 5), 6)
 
     # ------------------------------------------------------------------ registry names
-    def registry_names(self, doc: Doc, countries: list[str], named_force: str | None = None) -> list[Found]:
+    def registry_names(self, doc: Doc, countries: list[str], named_force: str | None = None,
+                       named: frozenset[str] = frozenset()) -> list[Found]:
         """Registry names, plus generic forms resolved in context. `named_force` is the state
         force the article names most: "the military" in a story about Turkish troops in Syria
-        is the Turkish military, not Syria's."""
+        is the Turkish military, not Syria's. `named`: keys the article names outright; "the
+        government" is the one of them it can mean ("the Turkish state ... the government"),
+        whichever country the places point to."""
         out = []
         vocab = self.nlp.vocab.strings
 
@@ -191,17 +199,25 @@ class MentionFinder:
                         continue
                     # "the State Department spokesman Ned Price": the body only says who the
                     # person is; it is a party only if it is named as one elsewhere
-                    in_title = entry.kind == "Organization" and self._titles_a_person(doc, end)
-                    out.append(Found(start, end, "actor", value, entry.kind, 3, generic=in_title))
+                    # "the U.N. Security Council's decisions": part of a longer name, another body
+                    referenced = entry.kind == "Organization" and (
+                        self._titles_a_person(doc, end) or _name_continues(doc, end))
+                    out.append(Found(start, end, "actor", value, entry.kind, 3, generic=referenced))
                 elif tag == "O":
                     out.append(Found(start, end, "outlet", value, "NewsOutlet", 2))
                 elif tag == "C":
                     options = self.lex.context_aliases[value]
-                    key = next((options[c] for c in countries if c in options), None)
+                    key = next((options[c] for c in countries if c in options and options[c] in named), None) \
+                        or next((k for k in options.values() if k in named), None) \
+                        or next((options[c] for c in countries if c in options), None)
                     # "interior ministry officials": the ministry is named as the source's
                     # body; "security officials", "police sources" name no body
                     if heads_a_source(end) and not (key and self.lex.actors[key].kind == "Organization"):
                         continue
+                    if value in _ARM_NOUNS and named_force and key and self.lex.actors[key].parent == named_force:
+                        # "Turkish Armed Forces ... warplanes": the named force's own aircraft;
+                        # the branch is a party of its own only where the article names it
+                        key = named_force
                     if value in _GENERIC_FORCE_ALIASES and named_force:
                         key = named_force
                         if value in ("the military", "military"):
@@ -601,7 +617,8 @@ class MentionFinder:
         context = countries[:2]
         state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
         named_force = state.most_common(1)[0][0] if state else None
-        found: list[Found] = self.registry_names(doc, context, named_force) + people
+        named = frozenset(f.key for f in plain_names if f.category == "actor" and not f.generic)
+        found: list[Found] = self.registry_names(doc, context, named_force, named) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
@@ -717,6 +734,21 @@ def _addressed(doc: Doc, start: int) -> bool:
         if word not in ("a", "the", "local", "foreign", "visiting", "group", "of"):
             return False
     return False
+
+
+def _name_continues(doc: Doc, end: int) -> bool:
+    """A capitalised word (not sentence-initial) follows: the match is the start of a longer name;
+    or a document noun follows: the body's text is cited, the body does nothing."""
+    if end >= len(doc):
+        return False
+    nxt = doc[end]
+    if nxt.lower_ in _DOCUMENT_NOUNS:
+        return True         # "the U.N. charter", "UN resolutions": a text of the body, not the body acting
+    return nxt.is_alpha and _capitalised(nxt.text) and not nxt.is_sent_start and nxt.text not in _NOT_NAMES
+
+
+_DOCUMENT_NOUNS = frozenset({"charter", "resolution", "resolutions", "convention", "conventions", "report",
+                             "reports", "sanctions", "guidelines", "standards", "treaty", "law", "laws"})
 
 
 def _inside_a_name(doc: Doc, start: int, end: int) -> bool:
