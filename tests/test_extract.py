@@ -599,3 +599,39 @@ def test_civilian_group_keeps_the_phrase_annotators_quote(extractor):
 def test_surface_forms_keep_typographic_apostrophes(extractor):
     ex = run(extractor, "Houthi rebels shelled positions of Hadi’s government near Marib on Monday.", outlet="Reuters")
     assert "Hadi’s government" in ex.entities["yemeni_government"].surface_forms
+
+
+def test_elite_national_forces_are_the_special_forces(extractor):
+    ex = run(extractor, "Elite Iraqi forces cleared the last Islamic State pockets in eastern Mosul on Wednesday.",
+             outlet="Reuters")
+    assert "counter_terrorism_service" in only(ex).agents
+    assert "iraqi_security_forces" not in ex.entities
+
+
+def test_a_places_security_committee_is_a_body(extractor):
+    ex = run(extractor, "The Diyala province security committee imposed a curfew after gunmen attacked a "
+                        "checkpoint in Baquba on Friday.")
+    bodies = [e for e in ex.entities.values() if e.kind == "Organization" and "committee" in e.label.lower()]
+    assert [b.label for b in bodies] == ["Diyala province security committee"]
+
+
+def test_somalias_federal_government_in_context(extractor):
+    ex = run(extractor, "Al Shabaab fighters attacked an army base near Afgoye, Somalia, on Monday. The group "
+                        "wants to overthrow the federal government.", outlet="Reuters")
+    assert "somali_federal_government" in ex.entities
+
+
+@pytest.mark.parametrize("text", [
+    "Kurdish forces took the disputed towns despite Baghdad's objections, an official said on Monday.",
+    "Turkish jets struck PKK hideouts near Sinjar on Monday. Baghdad condemned the raids.",
+])
+def test_capital_that_objects_or_speaks_is_its_government(extractor, text):
+    ex = run(extractor, text, outlet="Reuters")
+    assert "iraqi_government" in ex.entities
+    assert any(e.category == "place" and e.label == "Baghdad" for e in ex.entities.values())   # still the place named
+
+
+def test_capital_as_a_city_is_a_place(extractor):
+    ex = run(extractor, "A car bomb exploded in Baghdad on Friday, killing five people.", outlet="Reuters")
+    assert "iraqi_government" not in ex.entities
+    assert only(ex).places

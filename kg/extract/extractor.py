@@ -35,7 +35,7 @@ MAX_CHARS = 200_000          # longer texts are cut: beyond this, articles are d
 _FAMILY = {"Airstrike": "air", "DroneStrike": "air", "Shelling": "fire", "GroundOperation": "ground",
            "Raid": "ground", "Clash": "ground", "Attack": "attack", "Ambush": "attack",
            "Bombing": "bomb", "Kidnapping": "take", "Arrest": "take", "Killing": "attack"}
-_ACTORISH = ("actor", "unidentified", "group", "person", "anaphor")
+_ACTORISH = ("actor", "unidentified", "group", "body", "person", "anaphor")
 # Unnamed attackers that, in a report naming one armed group, are that group's members.
 _PLAIN_UNIDENTIFIED = {"gunmen", "a gunman", "gunman", "assailants", "attackers", "armed men", "kidnappers"}
 _CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control of|seized control of|in control of)\b", re.I)
@@ -299,6 +299,10 @@ class Extractor:
                 ent.surface_forms.add(titled)
             if f.end - f.start >= 2:
                 ent.surface_forms.add(doc[f.end - 1].text)
+        elif f.category == "body":
+            label = re.sub(r"^(?i:the)\s+", "", text)
+            key = "body_" + slug(label)
+            ent = ex.entities.get(key) or Entity(key, "actor", "Organization", label)
         elif f.category == "group":
             key = "group_" + slug(re.sub(r"^(?i:the)\s+", "", text))
             ent = ex.entities.get(key) or Entity(key, "actor", "NonStateArmedGroup", re.sub(r"^(?i:the)\s+", "", text))

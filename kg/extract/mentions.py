@@ -202,6 +202,11 @@ class MentionFinder:
                     # "the U.N. Security Council's decisions": part of a longer name, another body
                     referenced = entry.kind == "Organization" and (
                         self._titles_a_person(doc, end) or _name_continues(doc, end))
+                    elite = self._elite_unit(doc, start, entry)
+                    if elite:
+                        # "elite Iraqi forces": the country's special forces, not all its forces
+                        out.append(Found(start - 1, end, "actor", elite, self.lex.actors[elite].kind, 3))
+                        continue
                     out.append(Found(start, end, "actor", value, entry.kind, 3, generic=referenced))
                 elif tag == "O":
                     out.append(Found(start, end, "outlet", value, "NewsOutlet", 2))
@@ -249,6 +254,17 @@ class MentionFinder:
                 elif tag == "R":
                     out.append(Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0))
         return out
+
+    def _elite_unit(self, doc: Doc, start: int, entry) -> str | None:
+        """The special forces of the country, for "elite"/"special" before a nationality's forces."""
+        if start == 0 or doc[start - 1].lower_ not in ("elite", "special") or doc[start].text not in self.lex.demonyms \
+                or not entry.country or entry.kind != "StateForce":
+            return None
+        for alias in (f"{doc[start - 1].lower_} forces", "special forces", "elite forces"):
+            key = self.lex.context_aliases.get(alias, {}).get(entry.country)
+            if key:
+                return key
+        return None
 
     def _place_before(self, doc: Doc, start: int) -> bool:
         """A known place name (one capitalised word) right before the token."""
@@ -484,6 +500,42 @@ class MentionFinder:
                 out.append(Found(i, j + 1, "group", "", "NonStateArmedGroup", 0))
         return out
 
+    def capitals_for_governments(self, doc: Doc, place_spans: list[tuple[int, int, str]]) -> list[Found]:
+        """"Baghdad's objections", "Ankara said": the capital stands for the government there
+        when it speaks, objects or decides; elsewhere it is the city."""
+        out = []
+        for start, end, _ in place_spans:
+            country = self.lex.capitals.get(doc[start:end].text)
+            key = self.lex.government_of(country)
+            if not key or end >= len(doc):
+                continue
+            nxt = doc[end].lower_
+            stance = end + 1 < len(doc) and nxt in ("'s", "’s") and doc[end + 1].lower_ in _STANCE_NOUNS
+            if stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and doc[end + 1].lower_ == "not"):
+                out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 5))
+        return out
+
+    def local_bodies(self, doc: Doc) -> list[Found]:
+        """"The Kirkuk province security committee", "Nineveh Provincial Council": a place's own
+        council or committee, a body of its own that the registry cannot list one by one."""
+        out = []
+        n_tok = len(doc)
+        for i, tok in enumerate(doc):
+            if not (tok.is_alpha and _capitalised(tok.text)) or tok.text in _NOT_NAMES:
+                continue
+            name = normalize_name(tok.text)
+            if not name or not self.gaz.has_name(name):
+                continue
+            j = i + 1
+            if j < n_tok and doc[j].lower_ in ("province", "provincial", "governorate", "district", "city"):
+                j += 1
+            for body in _LOCAL_BODIES:
+                k = j + len(body)
+                if k <= n_tok and tuple(t.lower_ for t in doc[j:k]) == body:
+                    out.append(Found(i, k, "body", "", "Organization", 2))
+                    break
+        return out
+
     # ------------------------------------------------------------------ places nobody listed
     def unknown_places(self, doc: Doc, taken: set[int], known: list[Found]) -> list[Found]:
         """"the village of Dounkoun", "El Salini base", "Toeni area": places the gazetteer lacks.
@@ -627,7 +679,7 @@ class MentionFinder:
                 curated = rec.curated
                 found.append(Found(start, end, "place", rec.key, rec.kind,
                                    (2 if rec.kind != "Country" else 1) + (1 if curated else -1)))
-        chosen = _settle(found)
+        chosen = _settle(found + self.local_bodies(doc))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.demonym_forces(doc, taken, context))
         taken = {t for f in chosen for t in range(f.start, f.end)}
@@ -636,7 +688,12 @@ class MentionFinder:
         chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.surnames(doc, taken, chosen))
-        return _generic_heads_to_named(doc, chosen), place_of, countries
+        chosen = _generic_heads_to_named(doc, chosen)
+        # "Ankara said": the capital is both the place named and the government that speaks;
+        # the government comes last, so it is the one a role or a claim resolves to
+        places = {(f.start, f.end) for f in chosen if f.category == "place"}
+        chosen += [f for f in self.capitals_for_governments(doc, place_spans) if (f.start, f.end) in places]
+        return chosen, place_of, countries
 
     def surnames(self, doc: Doc, taken: set[int], chosen: list[Found]) -> list[Found]:
         """"Ousseni Tamboura ... Tamboura said": a person's surname alone, after the full name.
@@ -695,6 +752,19 @@ def _settle(found: list[Found]) -> list[Found]:
     kept.sort(key=lambda f: f.start)
     return kept
 
+
+# What a capital does when it stands for its government.
+_STANCE_NOUNS = frozenset({"objections", "objection", "decision", "position", "request", "demands", "demand",
+                           "approval", "opposition", "policy", "refusal", "response", "accusations", "rejection",
+                           "warning", "concerns", "insistence", "consent", "stance", "claims"})
+_STANCE_VERBS = frozenset({"said", "says", "accused", "accuses", "denied", "denies", "warned", "warns", "rejected",
+                           "rejects", "refused", "refuses", "condemned", "condemns", "demanded", "demands", "urged",
+                           "urges", "insisted", "insists", "objected", "objects", "vowed", "vows", "threatened",
+                           "threatens", "announced", "protested", "blamed", "blames"})
+
+# What a province or city has as its own deciding bodies ("Kirkuk Security Committee").
+_LOCAL_BODIES = (("security", "committee"), ("provincial", "council"), ("province", "council"),
+                 ("security", "council"), ("council",), ("crisis", "cell"), ("local", "council"))
 
 _ARMED_KINDS = frozenset({"StateForce", "RegionalForce", "ParamilitaryForce", "NonStateArmedGroup", "Coalition"})
 
