@@ -496,3 +496,142 @@ def test_unlisted_place_lies_near_the_place_just_reported(extractor):
     marib = ex.entities["marib"]
     assert place.within == "marib" and (place.lat, place.lon) == (marib.lat, marib.lon)
     assert [e.killed for e in ex.events if e.type == "Airstrike"] == [20]
+
+
+# ---------------------------------------------------------------- actors: who is a party, and whose forces
+
+def test_iraqi_kurdish_is_one_party_named_from_the_first_word(extractor):
+    ex = run(extractor, "Islamic State militants attacked Iraqi Kurdish positions west of Kirkuk on Monday.")
+    e = only(ex)
+    assert e.targets == ["peshmerga"]
+    assert "Iraqi Kurdish positions" in ex.entities["peshmerga"].surface_forms
+
+
+def test_province_police_is_a_named_body_of_the_national_police(extractor):
+    ex = run(extractor, "Gunmen attacked a checkpoint near Baquba on Tuesday, killing two soldiers, "
+                        "a spokesman for the Diyala police said.")
+    assert "iraqi_police" in ex.entities
+    assert "Diyala police" in ex.entities["iraqi_police"].surface_forms
+
+
+def test_body_in_a_persons_title_is_no_party(extractor):
+    ex = run(extractor, "US State Department spokesman Ned Price said on Monday that Islamic State militants "
+                        "attacked a prison in Hasakah.")
+    assert "us_state_department" not in ex.entities
+    assert any(k.startswith("person_ned") for k in ex.entities)
+
+
+def test_ministry_named_before_officials_is_a_party(extractor):
+    ex = run(extractor, "A roadside bomb killed four people in Baghdad on Friday, according to interior ministry officials.")
+    assert "iraqi_ministry_of_interior" in ex.entities
+
+
+def test_generic_phrase_refers_back_to_the_force_whose_name_ends_in_it(extractor):
+    ex = run(extractor, "Islamic State fighters attacked the Kurdish internal security forces in Hasakah on Sunday. "
+                        "The militants later fired on security forces near the prison.")
+    keys = {m.key for m in ex.mentions if m.text.lower().endswith("security forces")}
+    assert keys == {"asayish_aanes"}
+
+
+@pytest.mark.parametrize("text", [
+    "Turkish jets struck positions of the Democratic Workers Front in the mountains on Monday.",
+    "Turkish jets struck PKK positions near Sinjar on Monday, the defence minister told reporters.",
+])
+def test_civilian_nouns_inside_names_or_spoken_to_are_no_party(extractor, text):
+    ex = run(extractor, text)
+    assert not {"workers", "journalists"} & set(ex.entities)
+
+
+def test_kurdish_workers_party_is_the_pkk(extractor):
+    ex = run(extractor, "Turkish warplanes bombed Kurdish Workers Party (PKK) hideouts near Sinjar on Tuesday.")
+    e = only(ex)
+    assert e.targets == ["pkk"]
+
+
+def test_regime_of_a_ruler_is_the_government(extractor):
+    ex = run(extractor, "The rebels said the Bashar Assad regime had blocked aid to Idlib.")
+    assert "syrian_government" in ex.entities
+    assert "bashar_al_assad" not in ex.entities
+
+
+def test_the_military_is_the_army_of_the_country_whose_forces_are_named(extractor):
+    ex = run(extractor, "Iraqi forces pushed into the old city of Mosul on Monday. The militants blew up a bridge "
+                        "to slow the advance by the military.")
+    keys = {m.key for m in ex.mentions if m.text.lower().endswith("military")}
+    assert keys == {"iraqi_army"}
+
+
+def test_counter_terrorism_forces_in_syria_are_the_sdf_anti_terror_units(extractor):
+    ex = run(extractor, "Counter-terrorism forces raided a house in Hasakah, Syria, on Tuesday and arrested two Islamic State members.")
+    assert "anti_terror_units_yat" in ex.entities
+
+
+def test_police_quoted_as_a_body_is_a_party(extractor):
+    ex = run(extractor, "Gunmen stormed a military base near Afgoye on Monday, police said.", outlet="Reuters")
+    assert "somali_police_force" in ex.entities
+
+
+def test_arms_of_the_named_armed_forces_are_those_forces(extractor):
+    ex = run(extractor, "The Turkish Armed Forces said on Sunday that YPG positions near Afrin were hit by "
+                        "warplanes and ground forces operating from Hatay, Turkey.", outlet="Hurriyet Daily News")
+    assert not {"turkish_air_force", "turkish_land_forces"} & set(ex.entities)
+    assert {m.key for m in ex.mentions if m.text in ("warplanes", "ground forces")} == {"turkish_armed_forces"}
+
+
+def test_body_whose_charter_or_council_is_cited_is_no_party(extractor):
+    ex = run(extractor, "Turkish jets struck YPG positions near Afrin on Sunday, citing self-defence under the "
+                        "U.N. charter and the U.N. Security Council decisions.", outlet="Reuters")
+    assert "united_nations" not in ex.entities
+
+
+def test_the_government_is_the_one_the_article_names(extractor):
+    ex = run(extractor, "The Turkish state has fought the PKK for decades. Turkish jets struck PKK hideouts near "
+                        "Sinjar in Iraq on Monday. The government said the raids would go on.", outlet="Reuters")
+    keys = {m.key for m in ex.mentions if m.text.lower() == "the government"}
+    assert keys == {"turkish_government"}
+
+
+def test_civilian_group_keeps_the_phrase_annotators_quote(extractor):
+    ex = run(extractor, "Islamic State militants abducted five shepherds near Kirkuk on Monday.")
+    assert "five shepherds" in ex.entities["shepherds"].surface_forms
+
+
+def test_surface_forms_keep_typographic_apostrophes(extractor):
+    ex = run(extractor, "Houthi rebels shelled positions of Hadi’s government near Marib on Monday.", outlet="Reuters")
+    assert "Hadi’s government" in ex.entities["yemeni_government"].surface_forms
+
+
+def test_elite_national_forces_are_the_special_forces(extractor):
+    ex = run(extractor, "Elite Iraqi forces cleared the last Islamic State pockets in eastern Mosul on Wednesday.",
+             outlet="Reuters")
+    assert "counter_terrorism_service" in only(ex).agents
+    assert "iraqi_security_forces" not in ex.entities
+
+
+def test_a_places_security_committee_is_a_body(extractor):
+    ex = run(extractor, "The Diyala province security committee imposed a curfew after gunmen attacked a "
+                        "checkpoint in Baquba on Friday.")
+    bodies = [e for e in ex.entities.values() if e.kind == "Organization" and "committee" in e.label.lower()]
+    assert [b.label for b in bodies] == ["Diyala province security committee"]
+
+
+def test_somalias_federal_government_in_context(extractor):
+    ex = run(extractor, "Al Shabaab fighters attacked an army base near Afgoye, Somalia, on Monday. The group "
+                        "wants to overthrow the federal government.", outlet="Reuters")
+    assert "somali_federal_government" in ex.entities
+
+
+@pytest.mark.parametrize("text", [
+    "Kurdish forces took the disputed towns despite Baghdad's objections, an official said on Monday.",
+    "Turkish jets struck PKK hideouts near Sinjar on Monday. Baghdad condemned the raids.",
+])
+def test_capital_that_objects_or_speaks_is_its_government(extractor, text):
+    ex = run(extractor, text, outlet="Reuters")
+    assert "iraqi_government" in ex.entities
+    assert any(e.category == "place" and e.label == "Baghdad" for e in ex.entities.values())   # still the place named
+
+
+def test_capital_as_a_city_is_a_place(extractor):
+    ex = run(extractor, "A car bomb exploded in Baghdad on Friday, killing five people.", outlet="Reuters")
+    assert "iraqi_government" not in ex.entities
+    assert only(ex).places

@@ -131,7 +131,7 @@ class Attributor:
         # "a villager told": the witness phrase, not the civilian group inside it
         inside_unnamed = lambda m: any(u.start <= m.start and m.end <= u.end for u in unnamed)
         candidates: list[SourceRef | MentionSpan] = sorted(
-            [m for m in mentions if m.category in ("actor", "outlet", "person", "group") and not inside_unnamed(m)]
+            [m for m in mentions if m.category in ("actor", "outlet", "person", "group", "body") and not inside_unnamed(m)]
             + unnamed,  # type: ignore[operator]
             key=lambda c: c.start)
         toks = list(sent)

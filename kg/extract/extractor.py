@@ -35,7 +35,7 @@ MAX_CHARS = 200_000          # longer texts are cut: beyond this, articles are d
 _FAMILY = {"Airstrike": "air", "DroneStrike": "air", "Shelling": "fire", "GroundOperation": "ground",
            "Raid": "ground", "Clash": "ground", "Attack": "attack", "Ambush": "attack",
            "Bombing": "bomb", "Kidnapping": "take", "Arrest": "take", "Killing": "attack"}
-_ACTORISH = ("actor", "unidentified", "group", "person", "anaphor")
+_ACTORISH = ("actor", "unidentified", "group", "body", "person", "anaphor")
 # Unnamed attackers that, in a report naming one armed group, are that group's members.
 _PLAIN_UNIDENTIFIED = {"gunmen", "a gunman", "gunman", "assailants", "attackers", "armed men", "kidnappers"}
 _CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control of|seized control of|in control of)\b", re.I)
@@ -118,6 +118,7 @@ class Extractor:
         publisher = self.lex.outlet_for(article.outlet, article.source_domain)
         hints = [publisher.country] if publisher and publisher.country else []
         found, place_of, countries = self.mentions.find(doc, hints)
+        self._original_text = article.full_text[:MAX_CHARS]
         country = countries[0] if countries else None
 
         sentences: list[_Sentence] = []
@@ -298,6 +299,10 @@ class Extractor:
                 ent.surface_forms.add(titled)
             if f.end - f.start >= 2:
                 ent.surface_forms.add(doc[f.end - 1].text)
+        elif f.category == "body":
+            label = re.sub(r"^(?i:the)\s+", "", text)
+            key = "body_" + slug(label)
+            ent = ex.entities.get(key) or Entity(key, "actor", "Organization", label)
         elif f.category == "group":
             key = "group_" + slug(re.sub(r"^(?i:the)\s+", "", text))
             ent = ex.entities.get(key) or Entity(key, "actor", "NonStateArmedGroup", re.sub(r"^(?i:the)\s+", "", text))
@@ -309,8 +314,38 @@ class Extractor:
         else:
             return None
         ent.surface_forms.add(text)
+        verbatim = self._verbatim(doc, f.start, f.end)
+        if verbatim != text:
+            ent.surface_forms.add(verbatim)      # "Hadi’s government" as printed, beside the plain-quote form
+        if f.named_from >= 0:
+            ent.surface_forms.add(doc[f.named_from:f.end].text)
+        if ent.kind == "CivilianGroup":
+            start = self._civilian_phrase_start(doc, f.start)
+            if start < f.start:
+                ent.surface_forms.add(self._verbatim(doc, start, f.end))   # "four Arab shepherds"
         ex.entities[ent.key] = ent
         return ent.key
+
+    def _civilian_phrase_start(self, doc: Doc, start: int) -> int:
+        """Start of the noun phrase around a civilian noun: its count, nationality and state
+        ("five shepherds", "four Arab shepherds", "abducted farmers"), as annotators quote it."""
+        k = start
+        sent_start = doc[start].sent.start
+        while k - 1 >= sent_start and start - k < 3:
+            tok = doc[k - 1]
+            if tok.like_num or tok.lower_ in _NUMBER_WORDS or tok.text in self.lex.demonyms \
+                    or tok.text in self.lex.stateless_demonyms \
+                    or (k == start and tok.is_alpha and tok.is_lower and tok.lower_.endswith("ed") and len(tok) > 4):
+                k -= 1
+            else:
+                break
+        return k
+
+    def _verbatim(self, doc: Doc, start: int, end: int) -> str:
+        """The span as the article prints it (typographic quotes were made plain for matching)."""
+        original = getattr(self, "_original_text", "")
+        lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        return original[lo:hi] if len(original) >= hi else doc[start:end].text
 
     def _titled_name(self, doc: Doc, f: Found) -> str | None:
         """The name with the title phrase before it, when there is one."""
@@ -556,6 +591,9 @@ def _prune(ex: Extraction, quoted: set[str], named: set[str]) -> None:
         del ex.entities[k]
     ex.mentions = [m for m in ex.mentions if m.key not in drop]
 
+
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                           "twelve", "dozens", "hundreds", "thousands", "several", "many", "dozen", "some"})
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 

@@ -72,6 +72,7 @@ class Lexicon:
     stateless_demonyms: set[str] = field(default_factory=set)
     force_nouns: set[str] = field(default_factory=set)
     national_forces: dict[str, str] = field(default_factory=dict)
+    capitals: dict[str, str] = field(default_factory=dict)        # "Baghdad" -> "IQ"
     source_heads: set[str] = field(default_factory=set)
     source_modifiers: set[str] = field(default_factory=set)
     witness_phrases: set[str] = field(default_factory=set)
@@ -91,6 +92,21 @@ class Lexicon:
                 return key
         key = self.national_forces.get(country)
         return key if key in self.actors else None
+
+    def military_of(self, country: str | None) -> str | None:
+        """What "the military" of a country names: its armed forces, or the army where the
+        registry keeps the army apart from police and other security bodies (Iraq)."""
+        if not country:
+            return None
+        for alias in ("the military", "military", "the army", "army"):
+            key = self.context_aliases.get(alias, {}).get(country)
+            if key:
+                return key
+        return self.default_force(country)
+
+    def government_of(self, country: str | None) -> str | None:
+        """The country's government as the registry names it, if it does."""
+        return self.context_aliases.get("the government", {}).get(country) if country else None
 
     def outlet_for(self, name: str | None, domain: str | None) -> OutletEntry | None:
         if domain:
@@ -156,6 +172,7 @@ def get_lexicon() -> Lexicon:
     lex.stateless_demonyms = set(dem["stateless"])
     lex.force_nouns = {w.lower() for w in dem["force_nouns"]}
     lex.national_forces = {k: v for k, v in dem.get("national_forces", {}).items() if not k.startswith("_")}
+    lex.capitals = {k: v for k, v in dem.get("capitals", {}).items() if not k.startswith("_")}
     src = load_data("source_phrases.json")
     lex.source_heads = set(src["anonymous_heads"])
     lex.source_modifiers = set(src["anonymous_modifiers"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -53,6 +53,11 @@ _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "c
 # Context forms that name "the national forces" without saying whose.
 _GENERIC_FORCE_ALIASES = {"security forces", "government forces", "troops", "the army", "army", "soldiers",
                           "the military", "military", "the troops", "forces"}
+
+# Arms and equipment of a force ("warplanes", "ground forces"): the branch they belong to is
+# left implicit; in an article naming the whole armed forces they are those forces.
+_ARM_NOUNS = {"warplanes", "warplane", "fighter jets", "jets", "ground forces", "ground troops", "commandos",
+              "commando units", "helicopter gunships", "army helicopters"}
 
 # Nouns naming a country's soldiers or police without saying whose: resolved by the article's country.
 _NATIONAL_FORCE_NOUNS = {"soldier", "soldiers", "military patrol", "army patrol", "military checkpoint",
@@ -116,6 +121,7 @@ class Found:
     kind: str
     priority: int       # higher wins among spans of equal length
     generic: bool = False   # "the military", "police": a party only if it takes part
+    named_from: int = -1    # start of a longer form naming it ("Diyala police"), kept as a surface form
 
 
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
@@ -179,10 +185,13 @@ class MentionFinder:
         self.max_place_tokens = min(getattr(self.gaz, "max_name_tokens", 5), 6)
 
     # ------------------------------------------------------------------ registry names
-    def registry_names(self, doc: Doc, countries: list[str], named_force: str | None = None) -> list[Found]:
+    def registry_names(self, doc: Doc, countries: list[str], named_force: str | None = None,
+                       named: frozenset[str] = frozenset()) -> list[Found]:
         """Registry names, plus generic forms resolved in context. `named_force` is the state
         force the article names most: "the military" in a story about Turkish troops in Syria
-        is the Turkish military, not Syria's."""
+        is the Turkish military, not Syria's. `named`: keys the article names outright; "the
+        government" is the one of them it can mean ("the Turkish state ... the government"),
+        whichever country the places point to."""
         out = []
         vocab = self.nlp.vocab.strings
 
@@ -195,19 +204,51 @@ class MentionFinder:
                 tag, _, value = label.partition("|")
                 if tag == "A":
                     entry = self.lex.actors[value]
-                    out.append(Found(start, end, "actor", value, entry.kind, 3))
+                    if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end) or _addressed(doc, start)):
+                        continue
+                    # "the State Department spokesman Ned Price": the body only says who the
+                    # person is; it is a party only if it is named as one elsewhere
+                    # "the U.N. Security Council's decisions": part of a longer name, another body
+                    referenced = entry.kind == "Organization" and (
+                        self._titles_a_person(doc, end) or _name_continues(doc, end))
+                    elite = self._elite_unit(doc, start, entry)
+                    if elite:
+                        # "elite Iraqi forces": the country's special forces, not all its forces
+                        out.append(Found(start - 1, end, "actor", elite, self.lex.actors[elite].kind, 3))
+                        continue
+                    out.append(Found(start, end, "actor", value, entry.kind, 3, generic=referenced))
                 elif tag == "O":
                     out.append(Found(start, end, "outlet", value, "NewsOutlet", 2))
                 elif tag == "C":
-                    if heads_a_source(end):
-                        continue
                     options = self.lex.context_aliases[value]
-                    key = next((options[c] for c in countries if c in options), None)
+                    key = next((options[c] for c in countries if c in options and options[c] in named), None) \
+                        or next((k for k in options.values() if k in named), None) \
+                        or next((options[c] for c in countries if c in options), None)
+                    # "interior ministry officials": the ministry is named as the source's
+                    # body; "security officials", "police sources" name no body
+                    if heads_a_source(end) and not (key and self.lex.actors[key].kind == "Organization"):
+                        continue
+                    if value in _ARM_NOUNS and named_force and key and self.lex.actors[key].parent == named_force:
+                        # "Turkish Armed Forces ... warplanes": the named force's own aircraft;
+                        # the branch is a party of its own only where the article names it
+                        key = named_force
                     if value in _GENERIC_FORCE_ALIASES and named_force:
                         key = named_force
+                        if value in ("the military", "military"):
+                            # the armed forces of the country whose forces the article names
+                            key = self.lex.military_of(self.lex.actors[named_force].country) or named_force
                     if key:
+                        generic = value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")
+                        named_from = -1
+                        if value == "police" and self._place_before(doc, start):
+                            # "Diyala police": the province's police, a named body of the country's police
+                            generic, named_from = False, start - 1
+                        elif value in ("police", "the police") and end < len(doc) \
+                                and doc[end].lower_ in ("said", "say", "says", "told", "announced", "reported"):
+                            # "police said": the force speaks as a body, and annotators list it
+                            generic = False
                         out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2,
-                                         generic=value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")))
+                                         generic=generic, named_from=named_from))
                 elif tag == "U":
                     out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
                 elif tag == "F":
@@ -222,6 +263,36 @@ class MentionFinder:
                 elif tag == "R":
                     out.append(Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0))
         return out
+
+    def _elite_unit(self, doc: Doc, start: int, entry) -> str | None:
+        """The special forces of the country, for "elite"/"special" before a nationality's forces."""
+        if start == 0 or doc[start - 1].lower_ not in ("elite", "special") or doc[start].text not in self.lex.demonyms \
+                or not entry.country or entry.kind != "StateForce":
+            return None
+        for alias in (f"{doc[start - 1].lower_} forces", "special forces", "elite forces"):
+            key = self.lex.context_aliases.get(alias, {}).get(entry.country)
+            if key:
+                return key
+        return None
+
+    def _place_before(self, doc: Doc, start: int) -> bool:
+        """A known place name (one capitalised word) right before the token."""
+        if start == 0:
+            return False
+        prev = doc[start - 1]
+        if not (prev.is_alpha and _capitalised(prev.text)) or prev.text in _NOT_NAMES \
+                or prev.text in self.lex.demonyms or prev.text in self.lex.stateless_demonyms:
+            return False
+        name = normalize_name(prev.text)
+        return bool(name) and self.gaz.has_name(name)
+
+    def _titles_a_person(self, doc: Doc, end: int) -> bool:
+        """A person's title and name follow: "... spokesman Ned Price", "... minister Ali Hassan"."""
+        for k in (3, 2, 1):
+            if end + k < len(doc) and doc[end:end + k].text.lower() in self.lex.person_titles:
+                name = doc[end + k]
+                return name.is_alpha and _capitalised(name.text) and name.text not in _NOT_NAMES
+        return False
 
     # ------------------------------------------------------------------ places
     def place_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -438,6 +509,42 @@ class MentionFinder:
                 out.append(Found(i, j + 1, "group", "", "NonStateArmedGroup", 0))
         return out
 
+    def capitals_for_governments(self, doc: Doc, place_spans: list[tuple[int, int, str]]) -> list[Found]:
+        """"Baghdad's objections", "Ankara said": the capital stands for the government there
+        when it speaks, objects or decides; elsewhere it is the city."""
+        out = []
+        for start, end, _ in place_spans:
+            country = self.lex.capitals.get(doc[start:end].text)
+            key = self.lex.government_of(country)
+            if not key or end >= len(doc):
+                continue
+            nxt = doc[end].lower_
+            stance = end + 1 < len(doc) and nxt in ("'s", "’s") and doc[end + 1].lower_ in _STANCE_NOUNS
+            if stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and doc[end + 1].lower_ == "not"):
+                out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 5))
+        return out
+
+    def local_bodies(self, doc: Doc) -> list[Found]:
+        """"The Kirkuk province security committee", "Nineveh Provincial Council": a place's own
+        council or committee, a body of its own that the registry cannot list one by one."""
+        out = []
+        n_tok = len(doc)
+        for i, tok in enumerate(doc):
+            if not (tok.is_alpha and _capitalised(tok.text)) or tok.text in _NOT_NAMES:
+                continue
+            name = normalize_name(tok.text)
+            if not name or not self.gaz.has_name(name):
+                continue
+            j = i + 1
+            if j < n_tok and doc[j].lower_ in ("province", "provincial", "governorate", "district", "city"):
+                j += 1
+            for body in _LOCAL_BODIES:
+                k = j + len(body)
+                if k <= n_tok and tuple(t.lower_ for t in doc[j:k]) == body:
+                    out.append(Found(i, k, "body", "", "Organization", 2))
+                    break
+        return out
+
     # ------------------------------------------------------------------ places nobody listed
     def unknown_places(self, doc: Doc, taken: set[int], known: list[Found]) -> list[Found]:
         """"the village of Dounkoun", "El Salini base", "Toeni area": places the gazetteer lacks.
@@ -532,11 +639,17 @@ class MentionFinder:
             if not (is_force or is_event):
                 continue
             key = None
+            start = i
             if country:
-                key = self.lex.default_force(country)
+                military = head == "military" or tokens[j - 1].lower_ == "military" and head in ("forces", "personnel")
+                key = self.lex.military_of(country) if military else self.lex.default_force(country)
             else:
+                # "Iraqi Kurdish positions": the Kurds of Iraq, one party, named from the first word
+                state = self.lex.demonyms.get(tokens[i - 1].text) if i > 0 and (i - 1) not in taken else None
+                if state:
+                    start = i - 1
                 options = self.lex.context_aliases.get(f"{tok.text.lower()} forces", {})
-                key = next((options[c] for c in countries if c in options), None)
+                key = next((options[c] for c in ([state] if state else []) + countries if c in options), None)
             if key:
                 end = j + (2 if two in self.lex.force_nouns and head not in self.lex.force_nouns else 1) if is_force else i + 1
                 # "Kurdish and Iraqi forces", "Iraqi-Kurdish operation": one mention per nationality;
@@ -547,7 +660,7 @@ class MentionFinder:
                     continue
                 if later:
                     end = i + 1
-                out.append(Found(i, end, "actor", key, self.lex.actors[key].kind, 1))
+                out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 1))
         return out
 
     # ------------------------------------------------------------------ all together
@@ -565,7 +678,8 @@ class MentionFinder:
         context = countries[:2]
         state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
         named_force = state.most_common(1)[0][0] if state else None
-        found: list[Found] = self.registry_names(doc, context, named_force) + people
+        named = frozenset(f.key for f in plain_names if f.category == "actor" and not f.generic)
+        found: list[Found] = self.registry_names(doc, context, named_force, named) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
@@ -574,7 +688,7 @@ class MentionFinder:
                 curated = rec.curated
                 found.append(Found(start, end, "place", rec.key, rec.kind,
                                    (2 if rec.kind != "Country" else 1) + (1 if curated else -1)))
-        chosen = _settle(found)
+        chosen = _settle(found + self.local_bodies(doc))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.demonym_forces(doc, taken, context))
         taken = {t for f in chosen for t in range(f.start, f.end)}
@@ -583,6 +697,11 @@ class MentionFinder:
         chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.surnames(doc, taken, chosen))
+        chosen = _generic_heads_to_named(doc, chosen)
+        # "Ankara said": the capital is both the place named and the government that speaks;
+        # the government comes last, so it is the one a role or a claim resolves to
+        places = {(f.start, f.end) for f in chosen if f.category == "place"}
+        chosen += [f for f in self.capitals_for_governments(doc, place_spans) if (f.start, f.end) in places]
         return chosen, place_of, countries
 
     def surnames(self, doc: Doc, taken: set[int], chosen: list[Found]) -> list[Found]:
@@ -641,6 +760,86 @@ def _settle(found: list[Found]) -> list[Found]:
         occupied.update(range(f.start, f.end))
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+# What a capital does when it stands for its government.
+_STANCE_NOUNS = frozenset({"objections", "objection", "decision", "position", "request", "demands", "demand",
+                           "approval", "opposition", "policy", "refusal", "response", "accusations", "rejection",
+                           "warning", "concerns", "insistence", "consent", "stance", "claims"})
+_STANCE_VERBS = frozenset({"said", "says", "accused", "accuses", "denied", "denies", "warned", "warns", "rejected",
+                           "rejects", "refused", "refuses", "condemned", "condemns", "demanded", "demands", "urged",
+                           "urges", "insisted", "insists", "objected", "objects", "vowed", "vows", "threatened",
+                           "threatens", "announced", "protested", "blamed", "blames"})
+
+# What a province or city has as its own deciding bodies ("Kirkuk Security Committee").
+_LOCAL_BODIES = (("security", "committee"), ("provincial", "council"), ("province", "council"),
+                 ("security", "council"), ("council",), ("crisis", "cell"), ("local", "council"))
+
+_ARMED_KINDS = frozenset({"StateForce", "RegionalForce", "ParamilitaryForce", "NonStateArmedGroup", "Coalition"})
+
+
+def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
+    """"The Kurdish internal security forces ... the security forces": a generic phrase of two
+    words or more refers back to the force last named with a name ending in it, whichever
+    country's forces the phrase would otherwise stand for."""
+    out: list[Found] = []
+    named: list[tuple[str, str, str]] = []      # (lowercased name, key, kind), in text order
+    for f in sorted(found, key=lambda f: f.start):
+        text = doc[f.start:f.end].text.lower()
+        if f.category == "actor" and f.generic:
+            phrase = text.removeprefix("the ")
+            ref = None
+            if " " in phrase:
+                ref = next(((key, kind) for name, key, kind in reversed(named)
+                            if name != phrase and name.endswith(" " + phrase)), None)
+            if ref is not None and ref[0] != f.key:
+                f = replace(f, key=ref[0], kind=ref[1])
+        elif f.category == "actor" and f.kind in _ARMED_KINDS and not f.generic:
+            named.append((text, f.key, f.kind))
+        out.append(f)
+    return out
+
+
+_ADDRESSING = frozenset({"told", "tell", "tells", "telling", "briefed", "briefing", "informed", "addressed"})
+
+
+def _addressed(doc: Doc, start: int) -> bool:
+    """"told reporters", "said to local journalists": the people spoken to, no party."""
+    before = [t.lower_ for t in doc[max(0, start - 3):start]]
+    for n, word in enumerate(reversed(before)):
+        if word in _ADDRESSING or (word == "to" and n + 1 < len(before)
+                                   and before[-(n + 2)] in ("said", "says", "spoke", "speaking", "talking")):
+            return True
+        if word not in ("a", "the", "local", "foreign", "visiting", "group", "of"):
+            return False
+    return False
+
+
+def _name_continues(doc: Doc, end: int) -> bool:
+    """A capitalised word (not sentence-initial) follows: the match is the start of a longer name;
+    or a document noun follows: the body's text is cited, the body does nothing."""
+    if end >= len(doc):
+        return False
+    nxt = doc[end]
+    if nxt.lower_ in _DOCUMENT_NOUNS:
+        return True         # "the U.N. charter", "UN resolutions": a text of the body, not the body acting
+    return nxt.is_alpha and _capitalised(nxt.text) and not nxt.is_sent_start and nxt.text not in _NOT_NAMES
+
+
+_DOCUMENT_NOUNS = frozenset({"charter", "resolution", "resolutions", "convention", "conventions", "report",
+                             "reports", "sanctions", "guidelines", "standards", "treaty", "law", "laws"})
+
+
+def _inside_a_name(doc: Doc, start: int, end: int) -> bool:
+    """A common noun capitalised in mid-sentence between other capitalised words is part of a
+    proper name: "Workers" in "the Democratic Workers Front" is no civilian group."""
+    first = doc[start]
+    if first.is_sent_start or not _capitalised(first.text) or zipf_frequency(first.lower_, "en") < 3.5:
+        return False
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    return any(t is not None and t.is_alpha and _capitalised(t.text) and not t.is_sent_start
+               and t.text not in _NOT_NAMES for t in (before, after))
 
 
 def _plain(text: str) -> str:
