@@ -267,7 +267,7 @@ def test_the_index_read_back_from_the_store_is_the_one_extraction_gave(tmp_path)
         store.replace_article(minter.article_graph(ex.article.id), minter.article(ex.article.id),
                               mapper.article_quads(ex))
     index = load_event_index(store, minter.prefix("event"), minter.prefix("place"), minter.prefix("actor"))
-    read = {v.ref: v for views_ in index._by_article.values() for v in views_}
+    read = {v.ref: v for v in index.events()}
     assert read == views
     assert read["d1-e1"].enclosing == {"amirli_town"}     # the hamlet's container, as stated
     assert read["f1-e1"].allies == {"iraqi_security_forces"}

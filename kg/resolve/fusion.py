@@ -27,7 +27,10 @@ do not depend on which of them was stored first.
 """
 from __future__ import annotations
 
+import pickle
 import re
+import sqlite3
+import tempfile
 from calendar import monthrange
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -320,97 +323,130 @@ class EventIndex:
     that follow.
 
     Reports of one event are at most a few days apart (or share an operation's name, or one
-    is undated and they share a place), so candidates are looked up in date buckets
-    (day, month and year precision apart), by name and by place instead of scanning every
-    stored event: fusing an article costs about the same however large the corpus grows.
+    is undated and they share a place), so candidates are looked up in buckets (a day, a
+    month, a year, an operation's name, an undated report's place, a weekday and place)
+    instead of scanning every stored event: fusing an article costs about the same however
+    large the corpus grows.
+
+    The events and buckets live in a scratch SQLite database on disk (deleted when the index
+    is), not in Python objects: a build's memory stays flat however many events the store
+    holds (in memory they cost about 2 KB each: 200 000 events, 0.4 GB). SQLite keeps a
+    bounded page cache; an event is pickled once when filed and unpickled when it is a
+    candidate.
     """
 
-    def __init__(self, events: Iterable[IndexedEvent] = ()):
-        self._by_article: dict[str, list[IndexedEvent]] = {}
-        self._by_day: dict[int, list[IndexedEvent]] = {}            # date ordinal
-        self._by_month: dict[tuple[int, int], list[IndexedEvent]] = {}
-        self._by_year: dict[int, list[IndexedEvent]] = {}
-        self._by_name: dict[str, list[IndexedEvent]] = {}            # named operations
-        self._undated: dict[str, list[IndexedEvent]] = {}            # undated, by place
-        self._by_weekday_place: dict[tuple[int, str], list[IndexedEvent]] = {}  # dated to the day
+    def __init__(self, events: Iterable[IndexedEvent] = (), *, folder: str | None = None):
+        self._file_handle = tempfile.NamedTemporaryFile(prefix="kg-fusion-", suffix=".sqlite", dir=folder)
+        self._db = sqlite3.connect(self._file_handle.name, isolation_level=None, check_same_thread=False)
+        self._db.executescript("""
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            PRAGMA cache_size = -8192;
+            CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, view BLOB NOT NULL) WITHOUT ROWID;
+            CREATE INDEX event_article ON event (article);
+            CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
+            CREATE INDEX bucket_ref ON bucket (ref);
+        """)
         self._size = 0
+        self._db.execute("BEGIN")
         for e in events:
-            self._by_article.setdefault(e.article_id, []).append(e)
             self._file(e)
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+        self._file_handle.close()
 
     def __len__(self) -> int:
         return self._size
 
-    def _buckets(self, e: IndexedEvent) -> Iterator[list[IndexedEvent]]:
+    def events(self) -> Iterator[IndexedEvent]:
+        """Every indexed event (in no particular order)."""
+        for (blob,) in self._db.execute("SELECT view FROM event"):
+            yield pickle.loads(blob)
+
+    @staticmethod
+    def _bucket_keys(e: IndexedEvent) -> set[str]:
+        keys = set()
         if e.time is not None:
             d = e.time.value
             if e.time.precision == "day":
-                yield self._by_day.setdefault(d.toordinal(), [])
+                keys.add(f"d{d.toordinal()}")
             elif e.time.precision == "month":
-                yield self._by_month.setdefault((d.year, d.month), [])
+                keys.add(f"m{d.year}-{d.month}")
             else:
-                yield self._by_year.setdefault(d.year, [])
+                keys.add(f"y{d.year}")
         if e.name:
-            yield self._by_name.setdefault(e.name.lower(), [])
+            keys.add("n" + e.name.lower())
         if e.time is None:
-            for key in _place_keys(e):
-                yield self._undated.setdefault(key, [])
+            keys.update("u" + key for key in _place_keys(e))
         elif e.time.precision == "day":
-            for key in _place_keys(e):
-                yield self._by_weekday_place.setdefault((e.time.value.weekday(), key), [])
+            keys.update(f"w{e.time.value.weekday()}:{key}" for key in _place_keys(e))
+        return keys
 
     def _file(self, e: IndexedEvent) -> None:
+        self._db.execute("INSERT OR REPLACE INTO event VALUES (?, ?, ?)",
+                         (e.ref, e.article_id, pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._db.executemany("INSERT OR IGNORE INTO bucket VALUES (?, ?)", ((k, e.ref) for k in self._bucket_keys(e)))
         self._size += 1
-        for bucket in self._buckets(e):
-            bucket.append(e)
-
-    def _unfile(self, e: IndexedEvent) -> None:
-        self._size -= 1
-        for bucket in self._buckets(e):
-            bucket.remove(e)
 
     def replace_article(self, article_id: str, events: Iterable[IndexedEvent]) -> None:
-        self.remove_article(article_id)
-        mine = list(events)
-        self._by_article[article_id] = mine
-        for e in mine:
-            self._file(e)
+        self._db.execute("BEGIN")
+        try:
+            self._remove(article_id)
+            for e in events:
+                self._file(e)
+        finally:
+            self._db.execute("COMMIT")
 
     def remove_article(self, article_id: str) -> None:
-        for e in self._by_article.pop(article_id, ()):
-            self._unfile(e)
+        self._db.execute("BEGIN")
+        try:
+            self._remove(article_id)
+        finally:
+            self._db.execute("COMMIT")
 
-    def _near_in_time(self, t: TimeValue) -> Iterator[IndexedEvent]:
-        """Every stored event whose date could agree with ``t`` (a superset of same_event's)."""
+    def _remove(self, article_id: str) -> None:
+        refs = [r for (r,) in self._db.execute("SELECT ref FROM event WHERE article = ?", (article_id,))]
+        self._db.executemany("DELETE FROM bucket WHERE ref = ?", ((r,) for r in refs))
+        self._db.execute("DELETE FROM event WHERE article = ?", (article_id,))
+        self._size -= len(refs)
+
+    def _time_keys(self, t: TimeValue) -> list[str]:
+        """The buckets of every stored event whose date could agree with ``t`` (a superset of
+        same_event's)."""
         first, last = _span(t)
         first -= MAX_SLACK_DAYS
         last += MAX_SLACK_DAYS
-        for k in range(first, last + 1):
-            yield from self._by_day.get(k, ())
+        keys = [f"d{k}" for k in range(first, last + 1)]
         start, end = date.fromordinal(first), date.fromordinal(last)
         for year in range(start.year, end.year + 1):
             for month in range(1, 13):
                 if (start.year, start.month) <= (year, month) <= (end.year, end.month):
-                    yield from self._by_month.get((year, month), ())
-            yield from self._by_year.get(year, ())
-
-    def _at_places(self, event: IndexedEvent, table: dict[str, list[IndexedEvent]]) -> Iterator[IndexedEvent]:
-        for key in _place_keys(event):
-            yield from table.get(key, ())
+                    keys.append(f"m{year}-{month}")
+            keys.append(f"y{year}")
+        return keys
 
     def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
-        near: dict[int, IndexedEvent] = {}
+        keys: list[str] = []
+        places = _place_keys(event)
         if event.time is not None:
-            near.update((id(e), e) for e in self._near_in_time(event.time))
-            near.update((id(e), e) for e in self._at_places(event, self._undated))
-        else:
-            near.update((id(e), e) for e in self._at_places(event, self._undated))
-            if event.weekday is not None:
-                for key in _place_keys(event):
-                    near.update((id(e), e) for e in self._by_weekday_place.get((event.weekday, key), ()))
+            keys += self._time_keys(event.time)
+        elif event.weekday is not None:
+            keys += [f"w{event.weekday}:{key}" for key in places]
+        keys += ["u" + key for key in places]
         if event.name:
-            near.update((id(e), e) for e in self._by_name.get(event.name.lower(), ()))
-        return [e for e in near.values() if e.article_id != event.article_id and same_event(event, e)]
+            keys.append("n" + event.name.lower())
+        found: list[IndexedEvent] = []
+        for i in range(0, len(keys), 500):                 # SQLite's bound-parameter limit
+            part = keys[i:i + 500]
+            rows = self._db.execute(
+                f"SELECT view FROM event WHERE article != ? AND ref IN "
+                f"(SELECT ref FROM bucket WHERE key IN ({','.join('?' * len(part))}))",
+                (event.article_id, *part))
+            found.extend(pickle.loads(blob) for (blob,) in rows)
+        unique = {e.ref: e for e in found}
+        return [e for _, e in sorted(unique.items()) if same_event(event, e)]
 
 
 def _place_keys(e: IndexedEvent) -> set[str]:
