@@ -115,22 +115,35 @@ class ProcessExecutor:
     def run(self, articles: Iterable[Article], on_error: OnError, *, base: str = "", run: str = "") -> Iterator[Result]:
         if self._pool is None:
             self._pool = self._start()
-        window: deque[tuple[list[Article], Future]] = deque()
+        window: deque[tuple[list[Article], Future, ProcessPoolExecutor]] = deque()
         for chunk in chunked(articles, self.chunk_size):
-            window.append((chunk, self._pool.submit(extract_chunk, chunk)))
+            window.append(self._submit(chunk))
             if len(window) > 2 * self.workers:
                 yield from self._take(window.popleft(), on_error)
         while window:
             yield from self._take(window.popleft(), on_error)
 
-    def _take(self, entry: tuple[list[Article], Future], on_error: OnError) -> Iterator[Result]:
-        chunk, future = entry
+    def _submit(self, chunk: list[Article]) -> tuple[list[Article], Future, ProcessPoolExecutor]:
+        assert self._pool is not None
+        try:
+            return chunk, self._pool.submit(extract_chunk, chunk), self._pool
+        except BrokenProcessPool:
+            # a worker died since the last chunk was taken: the chunks in flight will report
+            # it; this one goes to a new pool
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return chunk, self._pool.submit(extract_chunk, chunk), self._pool
+
+    def _take(self, entry: tuple[list[Article], Future, ProcessPoolExecutor], on_error: OnError) -> Iterator[Result]:
+        chunk, future, pool = entry
         try:
             results = future.result()
         except BrokenProcessPool as exc:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._start()
+            # Every chunk in flight on the broken pool fails with it; the pool is replaced
+            # once, by the first of them: the others must not shut down its replacement.
+            if pool is self._pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._start()
             for article in chunk:
                 on_error(article, RuntimeError(f"worker process died ({exc})"))
             return

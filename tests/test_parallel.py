@@ -77,13 +77,20 @@ def test_failures_are_reported_and_a_dead_worker_is_replaced(monkeypatch):
     executor = ProcessExecutor(2, chunk_size=2)
     try:
         done = [ex.article.id for ex in executor.run(_articles(12), lambda a, e: failed.__setitem__(a.id, f"{type(e).__name__}: {e}"))]
+        # the replaced pool takes the next run whole
+        healthy = [a for a in _articles(12) if a.id not in ("t003", "t007")]
+        again = [ex.article.id for ex in executor.run(healthy, lambda a, e: pytest.fail(f"{a.id}: {e}"))]
     finally:
         executor.close()
-    assert failed["t003"] == "ValueError: cannot read this one"
+    assert again == [a.id for a in healthy]
+    # t003's own error, unless its chunk was still in flight when t007 killed the pool
+    assert failed["t003"] in ("ValueError: cannot read this one",) or "worker process died" in failed["t003"]
     assert "worker process died" in failed["t007"]
-    # the dead worker's chunk (t006, t007) is lost; everything else comes back, in order
-    assert set(done) | set(failed) == {a.id for a in _articles(12)}
-    assert done == sorted(done) and "t011" in done
+    # the chunks in flight on the dead pool are lost (at least t006, t007: how many others
+    # depends on timing); every article is accounted for and the rest come back in order
+    assert set(done) | set(failed) == {a.id for a in _articles(12)} and not set(done) & set(failed)
+    assert done == sorted(done)
+    assert all("worker process died" in why for a, why in failed.items() if a != "t003")
 
 
 def test_input_is_read_as_results_are_taken():

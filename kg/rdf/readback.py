@@ -20,6 +20,7 @@ PREFIX geo: <{T.GEO}>
 # One query per kind of fact: OPTIONALs over places and parties together would multiply rows.
 _EVENTS = _PREFIXES + f"""
 SELECT ?e ?type ?date ?name ?evidence WHERE {{
+  {{GRAPHS}}
   GRAPH ?g {{
     ?e ckg:reportedIn ?article ; a ?type .
     OPTIONAL {{ ?e ckg:date ?date }}
@@ -30,6 +31,7 @@ SELECT ?e ?type ?date ?name ?evidence WHERE {{
 }}"""
 _PLACES = _PREFIXES + f"""
 SELECT ?e ?place ?kind ?lat ?long ?within WHERE {{
+  {{GRAPHS}}
   GRAPH ?g {{
     ?e ckg:reportedIn ?article ; ckg:place ?place .
     ?place a ?kind .
@@ -40,12 +42,17 @@ SELECT ?e ?place ?kind ?lat ?long ?within WHERE {{
 }}"""
 _PARTIES = _PREFIXES + f"""
 SELECT ?e ?party ?kind WHERE {{
+  {{GRAPHS}}
   GRAPH ?g {{
     ?e ckg:reportedIn ?article ; ckg:agent|ckg:target|ckg:supporter ?party .
     ?party a ?kind .
   }}
   FILTER(STRSTARTS(STR(?kind), "{T.CKG}"))
 }}"""
+# the graphs holding events, read in chunks so that memory does not grow with the store
+_EVENT_GRAPHS = _PREFIXES + """
+SELECT DISTINCT ?g WHERE { GRAPH ?g { ?e ckg:reportedIn ?article } }"""
+CHUNK_GRAPHS = 400
 # reference facts (the registry graph): the same for every article
 _PRECISIONS = _PREFIXES + """
 SELECT DISTINCT ?place ?km WHERE { GRAPH ?g { ?place ckg:coordinatePrecisionKm ?km } }"""
@@ -62,19 +69,12 @@ def _local(iri: str | None, prefix: str) -> str | None:
     return iri[len(prefix):] if iri is not None and iri.startswith(prefix) else None
 
 
-def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_prefix: str) -> EventIndex:
-    """Every stored event in fusion form; IRIs are turned back into refs and keys by prefix."""
-    types: dict[str, set[str]] = defaultdict(set)
-    dated: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for e, typ, dat, name, evidence in _values(store, _EVENTS):
-        ref = _local(e, event_prefix)
-        if ref is None or typ is None:
-            continue
-        types[ref].add(typ[len(T.CKG):])
-        dated[ref] = (dat, name, evidence)
-    # the type mapping gave the event (a store that also holds inferred superclasses has more)
-    heads = {ref: (sorted(ks - {"Operation"} or ks)[0], *dated[ref]) for ref, ks in types.items()}
+def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_prefix: str,
+                     chunk: int = CHUNK_GRAPHS) -> EventIndex:
+    """Every stored event in fusion form; IRIs are turned back into refs and keys by prefix.
 
+    Read a few hundred article graphs at a time (the graph bound by VALUES: index lookups,
+    not scans), straight into the index, which keeps them on disk."""
     # a minted place two articles locate differently has two figures: the wider one
     precision: dict[str, float] = {}
     for place, km in _values(store, _PRECISIONS):
@@ -83,9 +83,33 @@ def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_p
     parent = {k: p for actor, par in _values(store, _PARENTS)
               if (k := _local(actor, actor_prefix)) is not None and (p := _local(par, actor_prefix))}
 
+    graphs = [row[0] for row in _values(store, _EVENT_GRAPHS) if row[0]]
+    index = EventIndex()
+    for i in range(0, len(graphs), chunk):
+        values = "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs[i:i + chunk]) + " }"
+        for article_id, views in _chunk_views(store, values, event_prefix, place_prefix, actor_prefix,
+                                              precision, parent).items():
+            index.replace_article(article_id, views)
+    return index
+
+
+def _chunk_views(store: Store, graphs: str, event_prefix: str, place_prefix: str, actor_prefix: str,
+                 precision: dict[str, float], parent: dict[str, str]) -> dict[str, list[IndexedEvent]]:
+    """The fusion views of the events of some article graphs (``graphs``: a VALUES clause)."""
+    types: dict[str, set[str]] = defaultdict(set)
+    dated: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for e, typ, dat, name, evidence in _values(store, _EVENTS.replace("{GRAPHS}", graphs)):
+        ref = _local(e, event_prefix)
+        if ref is None or typ is None:
+            continue
+        types[ref].add(typ[len(T.CKG):])
+        dated[ref] = (dat, name, evidence)
+    # the type mapping gave the event (a store that also holds inferred superclasses has more)
+    heads = {ref: (sorted(ks - {"Operation"} or ks)[0], *dated[ref]) for ref, ks in types.items()}
+
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
     facts: dict[tuple[str, str], dict] = {}
-    for e, place, kind, lat, lon, within in _values(store, _PLACES):
+    for e, place, kind, lat, lon, within in _values(store, _PLACES.replace("{GRAPHS}", graphs)):
         ref, key = _local(e, event_prefix), _local(place, place_prefix)
         if ref not in heads or key is None or kind is None:
             continue
@@ -102,7 +126,7 @@ def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_p
         places[ref].append(PlaceFacts(key, kind, f.get("lat"), f.get("lon"), precision.get(key), f.get("within")))
 
     party_kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for e, party, kind in _values(store, _PARTIES):
+    for e, party, kind in _values(store, _PARTIES.replace("{GRAPHS}", graphs)):
         ref, key = _local(e, event_prefix), _local(party, actor_prefix)
         if ref in heads and key is not None and kind is not None:
             party_kinds[ref, key].add(kind[len(T.CKG):])
@@ -119,4 +143,4 @@ def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_p
         by_article[article_id].append(view)
     for views in by_article.values():
         mark_operations(views)
-    return EventIndex(v for views in by_article.values() for v in views)
+    return by_article
