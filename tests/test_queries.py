@@ -636,6 +636,93 @@ def test_casualties_by_month(store):
     ]
 
 
+SECOND_REPORT = f"""
+    @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
+    @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix schema: <http://schema.org/> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <{BASE}graph/article/a7> prov:wasDerivedFrom <{BASE}id/article/a7> .
+    <{BASE}id/article/a7> schema:publisher <{BASE}id/outlet/northern-daily> ;
+        schema:datePublished "2018-07-21"^^xsd:date .
+    GRAPH <{BASE}graph/article/a7> {{
+      <{BASE}id/actor/black-banner> rdfs:label "Black Banner Front" .
+      <{BASE}id/actor/qaradian-army> rdfs:label "Qaradian Army" .
+      <{BASE}id/place/kirhan> rdfs:label "Kirhan" .
+      <{BASE}id/actor/ministry-of-defence> a ckg:Organization, ckg:OfficialSource ;
+          rdfs:label "Qaradian Ministry of Defence" .
+      <{BASE}id/event/a7-1> a ckg:Ambush ; rdfs:label "Ambush, Kirhan, 2018-07-18" ;
+          ckg:agent <{BASE}id/actor/black-banner> ; ckg:target <{BASE}id/actor/qaradian-army> ;
+          ckg:place <{BASE}id/place/kirhan> ; ckg:date "2018-07-18"^^xsd:date ;
+          ckg:killed 6 ; ckg:wounded 2 ; ckg:accordingTo <{BASE}id/actor/ministry-of-defence> ;
+          owl:sameAs <{BASE}id/event/a2-2> .
+    }}"""
+
+
+@pytest.fixture(scope="module")
+def second_report() -> ox.Store:
+    """The fixture plus a second report of the Kirhan ambush a2-2, in a later Northern Daily
+    article: its own IRI a7-1, owl:sameAs a2-2, a day earlier and with 6 killed (a2 says 4)."""
+    s = ox.Store()
+    s.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)
+    s.load(SECOND_REPORT.encode(), format=ox.RdfFormat.TRIG)
+    return s
+
+
+def test_events_by_type_second_report_counts_once(store, second_report):
+    assert run(second_report, "events-by-type")[1] == run(store, "events-by-type")[1]
+
+
+def test_operations_by_actor_second_report_counts_once(store, second_report):
+    assert run(second_report, "operations-by-actor")[1] == OPERATIONS_BY_ACTOR
+
+
+def test_actor_partners_second_report_counts_once(store, second_report):
+    assert run(second_report, "actor-partners")[1] == PARTNERS
+
+
+def test_who_fought_whom_second_report_counts_once(store, second_report):
+    rows = run(second_report, "who-fought-whom")[1]
+    # still one ambush; the dates are those its two reports give
+    assert ("actor:black-banner", "Black Banner Front", "actor:qaradian-army", "Qaradian Army",
+            1, "2018-07-18", "2018-07-19") in rows
+    assert len(rows) == len(run(store, "who-fought-whom")[1])
+
+
+def test_casualties_by_month_second_report_counts_once(second_report):
+    rows = run(second_report, "casualties-by-month")[1]
+    # July: still 8 events; the ambush adds its lowest figure (4) to killedMin and its
+    # highest (6) to killedMax; both reports say 2 wounded
+    assert rows[1] == ("2018-07", 8, 31, 39, 17, 17)
+
+
+def test_places_most_violence_second_report_counts_once(second_report):
+    rows = run(second_report, "places-most-violence")[1]
+    assert ("place:kirhan", "Kirhan", 1, 4, 6) in rows
+    assert run(second_report, "places-most-violence", {"rollup": "country"})[1] == [
+        ("place:qaradia", "Qaradia", 10, 45, 53)]
+
+
+def test_outlet_coverage_second_report_counts_once(second_report):
+    rows = run(second_report, "outlet-coverage", sets={"eventsByType": "; "})[1]
+    # Northern Daily reported the ambush twice (a2, a7): one event for it
+    assert rows[0] == ("outlet:northern-daily", "Northern Daily", 4, "2018-07-17", "2018-08-04", 6,
+                       "2018-07", "2018-07-31",
+                       fs("Airstrike=2", "Ambush=1", "GroundOperation=1", "Raid=1", "Shelling=1"))
+
+
+def test_sources_by_kind_second_report_counts_once(second_report):
+    rows = run(second_report, "sources-by-kind")[1]
+    assert ("ckg:OfficialSource", 2, 6, 2, 6) in rows   # one article more, no event more
+
+
+def test_event_reports_second_report(second_report):
+    rows = run(second_report, "event-reports", {"min_reports": 2}, {"types": ", ", "outletNames": "; "})[1]
+    assert ("event:a2-2", "Ambush, Kirhan, 2018-07-19", "2018-07-18", fs("Ambush"), 2, 1,
+            fs("Northern Daily"), 4, 6, 4) in rows
+
+
 def test_every_query_is_tested():
     """Each library query has a test_<name> above that checks its exact answer."""
     missing = [q.name for q in list_queries() if "test_" + q.name.replace("-", "_") not in globals()]
