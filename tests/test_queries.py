@@ -178,10 +178,10 @@ def test_actor_operations(store):
         (bbf, "event:a2-3", "target", "2018-07-18", fs("Raid"), fs("Tell Abar")),
         (bbf, "event:a2-2", "agent", "2018-07-19", fs("Ambush"), fs("Kirhan")),
         (bbf, "event:a4-3", "target", "2018-07-28", fs("Clash"), fs("Port Sahil")),
-        (bbf, "event:a6-1", "target", "2018-07-31", fs("Airstrike"), fs("Port Sahil")),
+        # the strike reported as a4-4, a5-1 and a6-1 (owl:sameAs): one row under its cluster
+        # head, dated by its earliest report (a6-1), with every type its reports give
+        (bbf, "event:a4-4", "target", "2018-07-31", fs("Airstrike", "DroneStrike"), fs("Port Sahil")),
         (bbf, "event:a4-1", "target", "2018-08-01", fs("Airstrike"), fs("Kirhan District")),
-        (bbf, "event:a4-4", "target", "2018-08-01", fs("Airstrike"), fs("Port Sahil")),
-        (bbf, "event:a5-1", "target", "2018-08-01", fs("DroneStrike"), fs("Port Sahil")),
     ]
     _, rows = run(store, "actor-operations", {"actor": f"{BASE}id/actor/allied-coalition"}, sets)
     coalition = "actor:allied-coalition"
@@ -189,10 +189,8 @@ def test_actor_operations(store):
         (coalition, "event:a1-2", "agent", "2018-07-15", fs("Airstrike"), fs("Mount Hazar")),
         (coalition, "event:g1", "supporter", "2018-07-16", fs("GroundOperation"), fs("Mount Hazar", "Tell Abar")),
         (coalition, "event:a2-3", "supporter", "2018-07-18", fs("Raid"), fs("Tell Abar")),
-        (coalition, "event:a6-1", "agent", "2018-07-31", fs("Airstrike"), fs("Port Sahil")),
+        (coalition, "event:a4-4", "agent", "2018-07-31", fs("Airstrike", "DroneStrike"), fs("Port Sahil")),
         (coalition, "event:a4-1", "agent", "2018-08-01", fs("Airstrike"), fs("Kirhan District")),
-        (coalition, "event:a4-4", "agent", "2018-08-01", fs("Airstrike"), fs("Port Sahil")),
-        (coalition, "event:a5-1", "agent", "2018-08-01", fs("DroneStrike"), fs("Port Sahil")),
     ]
 
 
@@ -204,42 +202,44 @@ def test_actor_operations_needs_the_actor():
 TIMELINE_SETS = {"types": ", ", "places": "; ", "agents": "; ", "targets": "; ", "supporters": "; "}
 NAHR_TIMELINE = [
     ("event:a2-1", "2018-07", fs("Shelling"), fs("Umm Jarin"), fs("Black Banner Front"),
-     fs("Northern Guard"), None),
+     fs("Northern Guard"), None, "event:a2-1"),
     ("event:a1-2", "2018-07-15", fs("Airstrike"), fs("Mount Hazar"), fs("Allied Air Coalition"),
-     fs("Black Banner Front"), None),
+     fs("Black Banner Front"), None, "event:a1-2"),
     ("event:g1", "2018-07-16", fs("GroundOperation"), fs("Mount Hazar", "Tell Abar"),
-     fs("Northern Guard", "Qaradian Army"), fs("Black Banner Front"), fs("Allied Air Coalition")),
+     fs("Northern Guard", "Qaradian Army"), fs("Black Banner Front"), fs("Allied Air Coalition"), "event:g1"),
     ("event:a2-3", "2018-07-18", fs("Raid"), fs("Tell Abar"), fs("Northern Guard", "Qaradian Army"),
-     fs("Black Banner Front"), fs("Allied Air Coalition")),
+     fs("Black Banner Front"), fs("Allied Air Coalition"), "event:a2-3"),
     ("event:a2-2", "2018-07-19", fs("Ambush"), fs("Kirhan"), fs("Black Banner Front"),
-     fs("Qaradian Army"), None),
+     fs("Qaradian Army"), None, "event:a2-2"),
     ("event:a4-1", "2018-08-01", fs("Airstrike"), fs("Kirhan District"), fs("Allied Air Coalition"),
-     fs("Black Banner Front"), None),
+     fs("Black Banner Front"), None, "event:a4-1"),
 ]
 
 
 def test_timeline_region(store):
     cols, rows = run(store, "timeline-region", {"region": "Nahr Governorate"}, TIMELINE_SETS)
-    assert cols == ["event", "date", "types", "places", "agents", "targets", "supporters"]
+    assert cols == ["event", "date", "types", "places", "agents", "targets", "supporters", "fusedEvent"]
     assert rows == NAHR_TIMELINE
     # a district, by IRI: the events at its villages and at the mountain
     _, rows = run(store, "timeline-region", {"region": f"{BASE}id/place/tell-abar-district"}, TIMELINE_SETS)
     assert [r[0] for r in rows] == ["event:a2-1", "event:a1-2", "event:g1", "event:a2-3"]
     # a town: itself and the checkpoint located in it
     _, rows = run(store, "timeline-region", {"region": "port sahil"}, TIMELINE_SETS)
+    # the strike on Port Sahil reported three times: one row per report, fusedEvent names the
+    # event (the cluster head a4-4)
     assert rows == [
         ("event:a3-1", "2018-06-30", fs("SuicideBombing"), fs("Port Sahil"), fs("Black Banner Front"),
-         fs("civilians"), None),
+         fs("civilians"), None, "event:a3-1"),
         ("event:a4-3", "2018-07-28", fs("Clash"), fs("Port Sahil"), fs("Sahil Popular Brigades"),
-         fs("Black Banner Front"), fs("Qaradian Army")),
+         fs("Black Banner Front"), fs("Qaradian Army"), "event:a4-3"),
         ("event:a4-2", "2018-07-30", fs("Kidnapping"), fs("Al-Mina checkpoint"), fs("unidentified gunmen"),
-         fs("civilians"), None),
+         fs("civilians"), None, "event:a4-2"),
         ("event:a6-1", "2018-07-31", fs("Airstrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
-         fs("Black Banner Front"), None),
+         fs("Black Banner Front"), None, "event:a4-4"),
         ("event:a4-4", "2018-08-01", fs("Airstrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
-         fs("Black Banner Front"), None),
+         fs("Black Banner Front"), None, "event:a4-4"),
         ("event:a5-1", "2018-08-01", fs("DroneStrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
-         fs("Black Banner Front"), None),
+         fs("Black Banner Front"), None, "event:a4-4"),
     ]
     # the strength estimate and control claim have a ckg:place but are not operations
     _, rows = run(store, "timeline-region", {"region": "Qaradia"})
@@ -488,28 +488,36 @@ def test_events_near_point(store):
     umm_jarin = haversine(35.70, 43.40, 35.65, 43.52)      # 12.18 km
     mount_hazar = haversine(35.70, 43.40, 35.81, 43.29)    # 15.75 km
     cols, rows = run(store, "events-near-point", {**centre, "radius_km": "15"}, sets)
-    assert cols == ["event", "date", "types", "distanceKm", "places", "precisionKm"]
+    assert cols == ["event", "date", "types", "distanceKm", "places", "precisionKm", "fusedEvent"]
     assert_near_rows(rows, [
-        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar"), 2.0),
-        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0),
-        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0),
+        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar"), 2.0, "event:g1"),
+        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0, "event:a2-3"),
+        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0, "event:a2-1"),
     ])
     _, rows = run(store, "events-near-point", {**centre, "radius_km": 16}, sets)
     assert_near_rows(rows, [
-        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar", "Mount Hazar"), 5.0),
-        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0),
-        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0),
-        ("event:a1-2", "2018-07-15", fs("Airstrike"), mount_hazar, fs("Mount Hazar"), 5.0),
+        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar", "Mount Hazar"), 5.0, "event:g1"),
+        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0, "event:a2-3"),
+        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0, "event:a2-1"),
+        ("event:a1-2", "2018-07-15", fs("Airstrike"), mount_hazar, fs("Mount Hazar"), 5.0, "event:a1-2"),
     ])
     # default radius 25 km: nothing happened at the governorate's centroid point
     assert run(store, "events-near-point", {"lat": 36.0, "long": 43.7})[1] == []
     _, rows = run(store, "events-near-point", {"lat": "36.0", "long": "43.7", "radius_km": "35"}, sets)
     assert_near_rows(rows, [
         ("event:a4-1", "2018-08-01", fs("Airstrike"), haversine(36.0, 43.7, 36.2, 43.9),
-         fs("Kirhan District"), 20.0),
+         fs("Kirhan District"), 20.0, "event:a4-1"),
         ("event:a2-2", "2018-07-19", fs("Ambush"), haversine(36.0, 43.7, 36.23, 43.95),
-         fs("Kirhan"), 2.0),
+         fs("Kirhan"), 2.0, "event:a2-2"),
     ])
+
+
+def test_events_near_point_names_the_fused_event(store):
+    """The strike on Port Sahil, reported three times: a row per report, one fusedEvent."""
+    _, rows = run(store, "events-near-point", {"lat": 33.25, "long": 44.95, "radius_km": 1})
+    assert sorted((r[0], r[6]) for r in rows) == [
+        ("event:a3-1", "event:a3-1"), ("event:a4-3", "event:a4-3"), ("event:a4-4", "event:a4-4"),
+        ("event:a5-1", "event:a4-4"), ("event:a6-1", "event:a4-4")]
 
 
 def test_events_near_point_accuracy_and_antimeridian():
@@ -715,6 +723,13 @@ def test_outlet_coverage_second_report_counts_once(second_report):
 def test_sources_by_kind_second_report_counts_once(second_report):
     rows = run(second_report, "sources-by-kind")[1]
     assert ("ckg:OfficialSource", 2, 6, 2, 6) in rows   # one article more, no event more
+
+
+def test_actor_operations_second_report_counts_once(second_report):
+    sets = {"places": "; ", "types": ", "}
+    rows = run(second_report, "actor-operations", {"actor": "Qaradian Army"}, sets)[1]
+    # the ambush a2-2 and its later report a7-1: one row, dated by a7-1 (the earlier date)
+    assert [r[1:4] for r in rows if r[2] == "target"] == [("event:a2-2", "target", "2018-07-18")]
 
 
 def test_event_reports_second_report(second_report):
