@@ -100,13 +100,12 @@ def test_events_by_type(store):
     cols, rows = run(store, "events-by-type")
     assert cols == ["type", "events"]
     assert rows == [
-        # a4-1, a1-2, and a4-4 and a6-1: two reports of one strike under IRIs linked by
-        # owl:sameAs, which this query counts apart (only event-reports and claims-about-event
-        # fuse sameAs-linked reports)
-        ("ckg:Airstrike", 4),
+        # a4-1, a1-2, and the strike reported by a4, a5 and a6 under IRIs linked by owl:sameAs,
+        # counted once (two of its reports say airstrike)
+        ("ckg:Airstrike", 3),
         ("ckg:Ambush", 1),
         ("ckg:Clash", 1),
-        ("ckg:DroneStrike", 1),       # a5-1, a third report of that strike
+        ("ckg:DroneStrike", 1),       # the same strike: a5 calls it a drone strike
         ("ckg:GroundOperation", 1),   # g1: three article graphs, one event
         ("ckg:Kidnapping", 1),
         ("ckg:Raid", 1),
@@ -116,14 +115,16 @@ def test_events_by_type(store):
 
 
 OPERATIONS_BY_ACTOR = [
-    ("actor:allied-coalition", "Allied Air Coalition", "agent", "ckg:Airstrike", 4),
+    # a1-2, a4-1 and the strike on Port Sahil reported three times (a4-4, a5-1, a6-1, linked by
+    # owl:sameAs), counted once; a5 calls it a drone strike, so it also counts there
+    ("actor:allied-coalition", "Allied Air Coalition", "agent", "ckg:Airstrike", 3),
     ("actor:allied-coalition", "Allied Air Coalition", "agent", "ckg:DroneStrike", 1),
     ("actor:allied-coalition", "Allied Air Coalition", "supporter", "ckg:GroundOperation", 1),
     ("actor:allied-coalition", "Allied Air Coalition", "supporter", "ckg:Raid", 1),
     ("actor:black-banner", "Black Banner Front", "agent", "ckg:Ambush", 1),
     ("actor:black-banner", "Black Banner Front", "agent", "ckg:Shelling", 1),
     ("actor:black-banner", "Black Banner Front", "agent", "ckg:SuicideBombing", 1),
-    ("actor:black-banner", "Black Banner Front", "target", "ckg:Airstrike", 4),
+    ("actor:black-banner", "Black Banner Front", "target", "ckg:Airstrike", 3),
     ("actor:black-banner", "Black Banner Front", "target", "ckg:Clash", 1),
     ("actor:black-banner", "Black Banner Front", "target", "ckg:DroneStrike", 1),
     ("actor:black-banner", "Black Banner Front", "target", "ckg:GroundOperation", 1),
@@ -177,10 +178,10 @@ def test_actor_operations(store):
         (bbf, "event:a2-3", "target", "2018-07-18", fs("Raid"), fs("Tell Abar")),
         (bbf, "event:a2-2", "agent", "2018-07-19", fs("Ambush"), fs("Kirhan")),
         (bbf, "event:a4-3", "target", "2018-07-28", fs("Clash"), fs("Port Sahil")),
-        (bbf, "event:a6-1", "target", "2018-07-31", fs("Airstrike"), fs("Port Sahil")),
+        # the strike reported as a4-4, a5-1 and a6-1 (owl:sameAs): one row under its cluster
+        # head, dated by its earliest report (a6-1), with every type its reports give
+        (bbf, "event:a4-4", "target", "2018-07-31", fs("Airstrike", "DroneStrike"), fs("Port Sahil")),
         (bbf, "event:a4-1", "target", "2018-08-01", fs("Airstrike"), fs("Kirhan District")),
-        (bbf, "event:a4-4", "target", "2018-08-01", fs("Airstrike"), fs("Port Sahil")),
-        (bbf, "event:a5-1", "target", "2018-08-01", fs("DroneStrike"), fs("Port Sahil")),
     ]
     _, rows = run(store, "actor-operations", {"actor": f"{BASE}id/actor/allied-coalition"}, sets)
     coalition = "actor:allied-coalition"
@@ -188,10 +189,8 @@ def test_actor_operations(store):
         (coalition, "event:a1-2", "agent", "2018-07-15", fs("Airstrike"), fs("Mount Hazar")),
         (coalition, "event:g1", "supporter", "2018-07-16", fs("GroundOperation"), fs("Mount Hazar", "Tell Abar")),
         (coalition, "event:a2-3", "supporter", "2018-07-18", fs("Raid"), fs("Tell Abar")),
-        (coalition, "event:a6-1", "agent", "2018-07-31", fs("Airstrike"), fs("Port Sahil")),
+        (coalition, "event:a4-4", "agent", "2018-07-31", fs("Airstrike", "DroneStrike"), fs("Port Sahil")),
         (coalition, "event:a4-1", "agent", "2018-08-01", fs("Airstrike"), fs("Kirhan District")),
-        (coalition, "event:a4-4", "agent", "2018-08-01", fs("Airstrike"), fs("Port Sahil")),
-        (coalition, "event:a5-1", "agent", "2018-08-01", fs("DroneStrike"), fs("Port Sahil")),
     ]
 
 
@@ -203,42 +202,44 @@ def test_actor_operations_needs_the_actor():
 TIMELINE_SETS = {"types": ", ", "places": "; ", "agents": "; ", "targets": "; ", "supporters": "; "}
 NAHR_TIMELINE = [
     ("event:a2-1", "2018-07", fs("Shelling"), fs("Umm Jarin"), fs("Black Banner Front"),
-     fs("Northern Guard"), None),
+     fs("Northern Guard"), None, "event:a2-1"),
     ("event:a1-2", "2018-07-15", fs("Airstrike"), fs("Mount Hazar"), fs("Allied Air Coalition"),
-     fs("Black Banner Front"), None),
+     fs("Black Banner Front"), None, "event:a1-2"),
     ("event:g1", "2018-07-16", fs("GroundOperation"), fs("Mount Hazar", "Tell Abar"),
-     fs("Northern Guard", "Qaradian Army"), fs("Black Banner Front"), fs("Allied Air Coalition")),
+     fs("Northern Guard", "Qaradian Army"), fs("Black Banner Front"), fs("Allied Air Coalition"), "event:g1"),
     ("event:a2-3", "2018-07-18", fs("Raid"), fs("Tell Abar"), fs("Northern Guard", "Qaradian Army"),
-     fs("Black Banner Front"), fs("Allied Air Coalition")),
+     fs("Black Banner Front"), fs("Allied Air Coalition"), "event:a2-3"),
     ("event:a2-2", "2018-07-19", fs("Ambush"), fs("Kirhan"), fs("Black Banner Front"),
-     fs("Qaradian Army"), None),
+     fs("Qaradian Army"), None, "event:a2-2"),
     ("event:a4-1", "2018-08-01", fs("Airstrike"), fs("Kirhan District"), fs("Allied Air Coalition"),
-     fs("Black Banner Front"), None),
+     fs("Black Banner Front"), None, "event:a4-1"),
 ]
 
 
 def test_timeline_region(store):
     cols, rows = run(store, "timeline-region", {"region": "Nahr Governorate"}, TIMELINE_SETS)
-    assert cols == ["event", "date", "types", "places", "agents", "targets", "supporters"]
+    assert cols == ["event", "date", "types", "places", "agents", "targets", "supporters", "fusedEvent"]
     assert rows == NAHR_TIMELINE
     # a district, by IRI: the events at its villages and at the mountain
     _, rows = run(store, "timeline-region", {"region": f"{BASE}id/place/tell-abar-district"}, TIMELINE_SETS)
     assert [r[0] for r in rows] == ["event:a2-1", "event:a1-2", "event:g1", "event:a2-3"]
     # a town: itself and the checkpoint located in it
     _, rows = run(store, "timeline-region", {"region": "port sahil"}, TIMELINE_SETS)
+    # the strike on Port Sahil reported three times: one row per report, fusedEvent names the
+    # event (the cluster head a4-4)
     assert rows == [
         ("event:a3-1", "2018-06-30", fs("SuicideBombing"), fs("Port Sahil"), fs("Black Banner Front"),
-         fs("civilians"), None),
+         fs("civilians"), None, "event:a3-1"),
         ("event:a4-3", "2018-07-28", fs("Clash"), fs("Port Sahil"), fs("Sahil Popular Brigades"),
-         fs("Black Banner Front"), fs("Qaradian Army")),
+         fs("Black Banner Front"), fs("Qaradian Army"), "event:a4-3"),
         ("event:a4-2", "2018-07-30", fs("Kidnapping"), fs("Al-Mina checkpoint"), fs("unidentified gunmen"),
-         fs("civilians"), None),
+         fs("civilians"), None, "event:a4-2"),
         ("event:a6-1", "2018-07-31", fs("Airstrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
-         fs("Black Banner Front"), None),
+         fs("Black Banner Front"), None, "event:a4-4"),
         ("event:a4-4", "2018-08-01", fs("Airstrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
-         fs("Black Banner Front"), None),
+         fs("Black Banner Front"), None, "event:a4-4"),
         ("event:a5-1", "2018-08-01", fs("DroneStrike"), fs("Port Sahil"), fs("Allied Air Coalition"),
-         fs("Black Banner Front"), None),
+         fs("Black Banner Front"), None, "event:a4-4"),
     ]
     # the strength estimate and control claim have a ckg:place but are not operations
     _, rows = run(store, "timeline-region", {"region": "Qaradia"})
@@ -276,7 +277,7 @@ def test_who_fought_whom(store):
     assert cols == ["agent", "agentLabel", "target", "targetLabel", "events", "first", "last"]
     assert rows == [
         ("actor:allied-coalition", "Allied Air Coalition", "actor:black-banner", "Black Banner Front",
-         5, "2018-07-15", "2018-08-01"),   # a1-2, a4-1, and the three reports a4-4, a5-1, a6-1
+         3, "2018-07-15", "2018-08-01"),   # a1-2, a4-1, and the strike reported as a4-4, a5-1, a6-1
         ("actor:northern-guard", "Northern Guard", "actor:black-banner", "Black Banner Front",
          2, "2018-07-16", "2018-07-18"),
         ("actor:qaradian-army", "Qaradian Army", "actor:black-banner", "Black Banner Front",
@@ -487,28 +488,36 @@ def test_events_near_point(store):
     umm_jarin = haversine(35.70, 43.40, 35.65, 43.52)      # 12.18 km
     mount_hazar = haversine(35.70, 43.40, 35.81, 43.29)    # 15.75 km
     cols, rows = run(store, "events-near-point", {**centre, "radius_km": "15"}, sets)
-    assert cols == ["event", "date", "types", "distanceKm", "places", "precisionKm"]
+    assert cols == ["event", "date", "types", "distanceKm", "places", "precisionKm", "fusedEvent"]
     assert_near_rows(rows, [
-        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar"), 2.0),
-        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0),
-        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0),
+        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar"), 2.0, "event:g1"),
+        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0, "event:a2-3"),
+        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0, "event:a2-1"),
     ])
     _, rows = run(store, "events-near-point", {**centre, "radius_km": 16}, sets)
     assert_near_rows(rows, [
-        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar", "Mount Hazar"), 5.0),
-        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0),
-        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0),
-        ("event:a1-2", "2018-07-15", fs("Airstrike"), mount_hazar, fs("Mount Hazar"), 5.0),
+        ("event:g1", "2018-07-16", fs("GroundOperation"), tell_abar, fs("Tell Abar", "Mount Hazar"), 5.0, "event:g1"),
+        ("event:a2-3", "2018-07-18", fs("Raid"), tell_abar, fs("Tell Abar"), 2.0, "event:a2-3"),
+        ("event:a2-1", "2018-07", fs("Shelling"), umm_jarin, fs("Umm Jarin"), 2.0, "event:a2-1"),
+        ("event:a1-2", "2018-07-15", fs("Airstrike"), mount_hazar, fs("Mount Hazar"), 5.0, "event:a1-2"),
     ])
     # default radius 25 km: nothing happened at the governorate's centroid point
     assert run(store, "events-near-point", {"lat": 36.0, "long": 43.7})[1] == []
     _, rows = run(store, "events-near-point", {"lat": "36.0", "long": "43.7", "radius_km": "35"}, sets)
     assert_near_rows(rows, [
         ("event:a4-1", "2018-08-01", fs("Airstrike"), haversine(36.0, 43.7, 36.2, 43.9),
-         fs("Kirhan District"), 20.0),
+         fs("Kirhan District"), 20.0, "event:a4-1"),
         ("event:a2-2", "2018-07-19", fs("Ambush"), haversine(36.0, 43.7, 36.23, 43.95),
-         fs("Kirhan"), 2.0),
+         fs("Kirhan"), 2.0, "event:a2-2"),
     ])
+
+
+def test_events_near_point_names_the_fused_event(store):
+    """The strike on Port Sahil, reported three times: a row per report, one fusedEvent."""
+    _, rows = run(store, "events-near-point", {"lat": 33.25, "long": 44.95, "radius_km": 1})
+    assert sorted((r[0], r[6]) for r in rows) == [
+        ("event:a3-1", "event:a3-1"), ("event:a4-3", "event:a4-3"), ("event:a4-4", "event:a4-4"),
+        ("event:a5-1", "event:a4-4"), ("event:a6-1", "event:a4-4")]
 
 
 def test_events_near_point_accuracy_and_antimeridian():
@@ -588,8 +597,8 @@ def test_places_most_violence(store):
     cols, rows = run(store, "places-most-violence")
     assert cols == ["area", "areaLabel", "events", "killedMin", "killedMax"]
     assert rows == [
-        # a3-1 (9) + a4-3 (6) + the strike's three reports, counted apart: a4-4 (6), a5-1 (4), a6-1 (5)
-        ("place:port-sahil", "Port Sahil", 5, 30, 30),
+        # a3-1 (9) + a4-3 (6) + the strike reported three times, once: a4-4 (6), a5-1 (4), a6-1 (5)
+        ("place:port-sahil", "Port Sahil", 3, 19, 21),
         ("place:mount-hazar", "Mount Hazar", 2, 15, 19),   # g1 (3 or 7) + a1-2 (12)
         ("place:tell-abar", "Tell Abar", 2, 3, 7),         # g1 + a2-3 (no figure)
         ("place:kirhan-district", "Kirhan District", 1, 5, 5),
@@ -600,10 +609,10 @@ def test_places_most_violence(store):
     assert run(store, "places-most-violence", {"rollup": "place"})[1] == rows
     assert run(store, "places-most-violence", {"rollup": "region"})[1] == [
         ("place:nahr", "Nahr Governorate", 6, 26, 30),     # g1 counted once despite two places
-        ("place:sahil", "Sahil Governorate", 6, 30, 30),   # ties with nahr: by label
+        ("place:sahil", "Sahil Governorate", 4, 19, 21),   # the three above and a4-2
     ]
     assert run(store, "places-most-violence", {"rollup": "country"})[1] == [
-        ("place:qaradia", "Qaradia", 12, 56, 60),
+        ("place:qaradia", "Qaradia", 10, 45, 51),
     ]
     with pytest.raises(QueryParameterError, match="place, region, country"):
         load_query("places-most-violence", {"rollup": "district"})
@@ -614,7 +623,9 @@ def test_sources_by_kind(store):
     assert cols == ["kind", "sources", "events", "claims", "articles"]
     assert rows == [
         ("ckg:AnonymousSource", 3, 3, 1, 3),   # military source, local official, police source
-        ("ckg:OfficialSource", 2, 7, 2, 5),    # coalition spokesperson, the ministry (an actor)
+        # coalition spokesperson, the ministry (an actor): a1-2, a4-1, g1, a2-2, a4-3 and the
+        # strike cited by both in its reports a4-4 and a6-1, once
+        ("ckg:OfficialSource", 2, 6, 2, 5),
         ("ckg:Witness", 2, 2, 0, 2),           # a resident of Port Sahil (a3), residents (a5)
         ("ckg:Monitor", 1, 1, 2, 3),
     ]
@@ -625,10 +636,106 @@ def test_casualties_by_month(store):
     assert cols == ["month", "events", "killedMin", "killedMax", "woundedMin", "woundedMax"]
     assert rows == [
         ("2018-06", 1, 9, 9, 21, 21),
-        # g1 3|7 w5, a1-2 12, a2-1 2 w7, a2-2 4 w2, a2-3 -, a4-2 -, a4-3 6 w3, a6-1 5
-        ("2018-07", 8, 32, 36, 17, 17),
-        ("2018-08", 3, 15, 15, 0, 0),    # a4-1 5, a4-4 6, a5-1 4 (sameAs-linked reports counted apart)
+        # g1 3|7 w5, a1-2 12, a2-1 2 w7, a2-2 4 w2, a2-3 -, a4-2 -, a4-3 6 w3, and the strike
+        # reported as a4-4 (6), a5-1 (4) and a6-1 (5): once, in July (a6-1's date is the
+        # earliest), with 4|6
+        ("2018-07", 8, 31, 37, 17, 17),
+        ("2018-08", 1, 5, 5, 0, 0),      # a4-1
     ]
+
+
+SECOND_REPORT = f"""
+    @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
+    @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix schema: <http://schema.org/> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <{BASE}graph/article/a7> prov:wasDerivedFrom <{BASE}id/article/a7> .
+    <{BASE}id/article/a7> schema:publisher <{BASE}id/outlet/northern-daily> ;
+        schema:datePublished "2018-07-21"^^xsd:date .
+    GRAPH <{BASE}graph/article/a7> {{
+      <{BASE}id/actor/black-banner> rdfs:label "Black Banner Front" .
+      <{BASE}id/actor/qaradian-army> rdfs:label "Qaradian Army" .
+      <{BASE}id/place/kirhan> rdfs:label "Kirhan" .
+      <{BASE}id/actor/ministry-of-defence> a ckg:Organization, ckg:OfficialSource ;
+          rdfs:label "Qaradian Ministry of Defence" .
+      <{BASE}id/event/a7-1> a ckg:Ambush ; rdfs:label "Ambush, Kirhan, 2018-07-18" ;
+          ckg:agent <{BASE}id/actor/black-banner> ; ckg:target <{BASE}id/actor/qaradian-army> ;
+          ckg:place <{BASE}id/place/kirhan> ; ckg:date "2018-07-18"^^xsd:date ;
+          ckg:killed 6 ; ckg:wounded 2 ; ckg:accordingTo <{BASE}id/actor/ministry-of-defence> ;
+          owl:sameAs <{BASE}id/event/a2-2> .
+    }}"""
+
+
+@pytest.fixture(scope="module")
+def second_report() -> ox.Store:
+    """The fixture plus a second report of the Kirhan ambush a2-2, in a later Northern Daily
+    article: its own IRI a7-1, owl:sameAs a2-2, a day earlier and with 6 killed (a2 says 4)."""
+    s = ox.Store()
+    s.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)
+    s.load(SECOND_REPORT.encode(), format=ox.RdfFormat.TRIG)
+    return s
+
+
+def test_events_by_type_second_report_counts_once(store, second_report):
+    assert run(second_report, "events-by-type")[1] == run(store, "events-by-type")[1]
+
+
+def test_operations_by_actor_second_report_counts_once(store, second_report):
+    assert run(second_report, "operations-by-actor")[1] == OPERATIONS_BY_ACTOR
+
+
+def test_actor_partners_second_report_counts_once(store, second_report):
+    assert run(second_report, "actor-partners")[1] == PARTNERS
+
+
+def test_who_fought_whom_second_report_counts_once(store, second_report):
+    rows = run(second_report, "who-fought-whom")[1]
+    # still one ambush; the dates are those its two reports give
+    assert ("actor:black-banner", "Black Banner Front", "actor:qaradian-army", "Qaradian Army",
+            1, "2018-07-18", "2018-07-19") in rows
+    assert len(rows) == len(run(store, "who-fought-whom")[1])
+
+
+def test_casualties_by_month_second_report_counts_once(second_report):
+    rows = run(second_report, "casualties-by-month")[1]
+    # July: still 8 events; the ambush adds its lowest figure (4) to killedMin and its
+    # highest (6) to killedMax; both reports say 2 wounded
+    assert rows[1] == ("2018-07", 8, 31, 39, 17, 17)
+
+
+def test_places_most_violence_second_report_counts_once(second_report):
+    rows = run(second_report, "places-most-violence")[1]
+    assert ("place:kirhan", "Kirhan", 1, 4, 6) in rows
+    assert run(second_report, "places-most-violence", {"rollup": "country"})[1] == [
+        ("place:qaradia", "Qaradia", 10, 45, 53)]
+
+
+def test_outlet_coverage_second_report_counts_once(second_report):
+    rows = run(second_report, "outlet-coverage", sets={"eventsByType": "; "})[1]
+    # Northern Daily reported the ambush twice (a2, a7): one event for it
+    assert rows[0] == ("outlet:northern-daily", "Northern Daily", 4, "2018-07-17", "2018-08-04", 6,
+                       "2018-07", "2018-07-31",
+                       fs("Airstrike=2", "Ambush=1", "GroundOperation=1", "Raid=1", "Shelling=1"))
+
+
+def test_sources_by_kind_second_report_counts_once(second_report):
+    rows = run(second_report, "sources-by-kind")[1]
+    assert ("ckg:OfficialSource", 2, 6, 2, 6) in rows   # one article more, no event more
+
+
+def test_actor_operations_second_report_counts_once(second_report):
+    sets = {"places": "; ", "types": ", "}
+    rows = run(second_report, "actor-operations", {"actor": "Qaradian Army"}, sets)[1]
+    # the ambush a2-2 and its later report a7-1: one row, dated by a7-1 (the earlier date)
+    assert [r[1:4] for r in rows if r[2] == "target"] == [("event:a2-2", "target", "2018-07-18")]
+
+
+def test_event_reports_second_report(second_report):
+    rows = run(second_report, "event-reports", {"min_reports": 2}, {"types": ", ", "outletNames": "; "})[1]
+    assert ("event:a2-2", "Ambush, Kirhan, 2018-07-19", "2018-07-18", fs("Ambush"), 2, 1,
+            fs("Northern Daily"), 4, 6, 4) in rows
 
 
 def test_every_query_is_tested():
