@@ -147,8 +147,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, indent=1))
         return 0
-    print(f"articles: {stats['articles']}   triples: {stats['triples']}")
-    print("events by type: " + (", ".join(f"{k} {v}" for k, v in stats["events_by_type"].items()) or "none"))
+    print(f"articles: {stats['articles']}   triples: {stats['triples']}   "
+          f"events: {stats['events']} (from {stats['event_reports']} reports)")
+    print("event reports by type: " + (", ".join(f"{k} {v}" for k, v in stats["events_by_type"].items()) or "none"))
     for title, key in (("actors", "actors_by_kind"), ("places", "places_by_kind"), ("sources", "sources_by_kind")):
         total = sum(stats[key].values())
         print(f"{title}: {total}  (" + ", ".join(f"{k} {v}" for k, v in stats[key].items()) + ")")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from kg.store.base import Store
 
-_PREFIX = "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+_PREFIX = ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+           "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n")
 _BY_KIND = _PREFIX + """
 SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   GRAPH ?g {{ ?x a ?cls }}
@@ -11,6 +12,23 @@ SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   GRAPH ?o {{ ?cls rdfs:subClassOf* ckg:{base} }}
   BIND(STRAFTER(STR(?cls), "#") AS ?kind)
 }} GROUP BY ?kind ORDER BY DESC(?n) ?kind
+"""
+
+
+# Reports, and the events they describe: a report counts as a new event unless it is
+# owl:sameAs-linked to a report with a smaller IRI (the cluster head rule of queries/).
+_REPORTS = _PREFIX + """
+SELECT (COUNT(DISTINCT ?e) AS ?reports) (COUNT(DISTINCT ?head) AS ?events) WHERE {
+  GRAPH ?g { ?e ckg:reportedIn ?article }
+  OPTIONAL {
+    SELECT ?e (MIN(STR(?o)) AS ?smallest) WHERE {
+      GRAPH ?g1 { ?e ckg:reportedIn ?a1 }
+      { GRAPH ?g2 { ?e owl:sameAs ?o } } UNION { GRAPH ?g3 { ?o owl:sameAs ?e } }
+      GRAPH ?g4 { ?o ckg:reportedIn ?a2 }
+    } GROUP BY ?e
+  }
+  BIND(IF(BOUND(?smallest) && ?smallest < STR(?e), ?smallest, STR(?e)) AS ?head)
+}
 """
 
 
@@ -23,10 +41,14 @@ def store_stats(store: Store) -> dict:
     articles = store.query(_PREFIX + "SELECT (COUNT(?a) AS ?n) WHERE { ?a a ckg:Article }",
                            union_default_graph=False)
     events = _counts(store, "Operation")
-    # An actor quoted as a source is counted under both; subclasses are counted under the leaf.
+    reports = store.query(_REPORTS, union_default_graph=False).rows[0]
+    # An actor quoted as a source is counted under both; subclasses are counted under the leaf;
+    # events_by_type counts reports (each article's IRI), `events` the fused events.
     return {
         "articles": int(articles.rows[0][0].value),
         "triples": store.count(),
+        "event_reports": int(reports[0].value),
+        "events": int(reports[1].value),              # reports of one event counted once
         "events_by_type": {k: v for k, v in events.items() if k != "Operation"},
         "actors_by_kind": {k: v for k, v in _counts(store, "Actor").items() if k not in ("Actor", "ArmedForce")},
         "places_by_kind": {k: v for k, v in _counts(store, "Place").items() if k != "Place"},
