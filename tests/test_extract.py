@@ -635,3 +635,24 @@ def test_capital_as_a_city_is_a_place(extractor):
     ex = run(extractor, "A car bomb exploded in Baghdad on Friday, killing five people.", outlet="Reuters")
     assert "iraqi_government" not in ex.entities
     assert only(ex).places
+
+
+def test_whoever_repels_an_attack_suffered_it(extractor):
+    e = only(run(extractor, "The Iraqi army repelled an attack by Islamic State militants near Kirkuk on Sunday."))
+    assert e.agents == ["islamic_state"] and e.targets == ["iraqi_army"]
+    e = only(run(extractor, "Islamic State attacks on Kirkuk were pushed back by the Peshmerga on Sunday."))
+    assert "peshmerga" in e.targets and "peshmerga" not in e.agents
+
+
+def test_a_speaker_telling_its_own_deed_takes_part(extractor):
+    e = only(run(extractor, "Ukraine said it had repelled heavy Russian attacks near Bakhmut on Thursday."))
+    assert e.agents == ["russian_armed_forces"] and e.targets == ["ukrainian_armed_forces"]
+
+
+def test_a_leader_killed_in_a_clause_of_its_own_is_a_killing(extractor):
+    ex = run(extractor, "Al Shabaab attacked a base near Baidoa on Friday. The raid came a week after the "
+                        "United States said it had killed the chief of al Shabaab's finance wing.")
+    kills = [e for e in ex.events if e.type == "Killing"]
+    assert len(kills) == 1 and kills[0].targets == ["al_shabaab"] and kills[0].agents
+    attack = next(e for e in ex.events if e.type != "Killing")
+    assert attack.agents == ["al_shabaab"] and not set(kills[0].agents) & set(attack.agents)

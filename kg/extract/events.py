@@ -40,7 +40,8 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "kidnapping", "abducting", "seized", "seizing", "ambushing", "shot", "shooting", "executing",
                 "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted",
                 "whereabouts", "trace", "hunt", "hunting", "pursue", "pursuing", "pursuit", "track", "tracking",
-                "clear", "clearing", "flush", "expel", "expelling", "dislodge", "eliminate", "eliminating"}
+                "clear", "clearing", "flush", "expel", "expelling", "dislodge", "eliminate", "eliminating",
+                "chief", "leader", "leaders", "commander", "commanders", "head", "emir", "founder", "deputy"}
 _TARGET_NOUNS = {"positions", "position", "bases", "base", "hideouts", "hideout", "targets", "camps", "camp", "posts",
                  "strongholds", "headquarters", "fighters", "militants", "members", "convoy", "vehicles", "vehicle",
                  "cells", "cell", "dens", "shelters", "tunnels", "depots", "checkpoint", "checkpoints", "gatherings"}
@@ -54,6 +55,11 @@ _SUPPORT_PHRASE = re.compile(r" (?:supported|backed|covered|aided|assisted) by [
 # "caves used by the militants", "areas held by the group": who holds it, not who struck
 _NOT_AGENT_BY = {"used", "controlled", "held", "occupied", "run", "owned", "inhabited", "claimed", "manned",
                  "guarded", "built", "dug", "hidden", "frequented", "seized", "captured", "taken"}
+# "the army repelled the attack", "the assault was pushed back by the police": whoever
+# repels an attack suffered it; the attack is the other side's
+_REPEL_VERBS = {"repelled", "repulsed", "repel", "repels", "repelling", "foil", "foiled", "thwart", "thwarted",
+                "fended", "fought", "beat", "pushed", "warded", "rebuffed", "thwarting", "foiling", "repulsing"}
+_REPEL_PARTICLES = {"fended": "off", "fought": "off", "warded": "off", "beat": "back", "pushed": "back"}
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
 _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
                   "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
@@ -302,6 +308,16 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             _add(r.supporters, p.key)
             continue
         if _speaker(doc, p, sent, triggers, lex, persons):
+            # "the army said it had repelled the attack", "the US said it had killed him": a
+            # speaker telling its own deed takes part in it
+            deed = _own_deed(doc, p, sent, lex)
+            told = next((j for j, tj in enumerate(triggers) if tj.end > deed), None) if deed is not None else None
+            if told is not None:
+                tj = triggers[told]
+                if tj.type != "Arrest" and not _verbal(tj) and _repels(doc, deed, deed + 1):
+                    _add(roles[told].targets, p.key)
+                elif tj.start <= deed:
+                    _add(roles[told].agents, p.key)
             continue          # "the ministry said", "the army's media office said": the speaker
         prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
@@ -317,7 +333,10 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             if t.generic and any(w in ("during", "after", "before", "following", "since") for w in
                                  (tok.lower_ for tok in doc[max(p.end, t.start - 3):t.start])):
                 continue      # "soldiers killed three militants during the attack": another clause
-            if not t.generic and _object_of_active_verb(doc, p, lo, participants):
+            if t.type in ("Attack", "Ambush", "Raid", "GroundOperation", "Clash", "Bombing", "Shelling") \
+                    and not _verbal(t) and _repels(doc, p.end, t.start):
+                _add(r.targets, p.key)      # "the brigade repelled an attack": it was attacked
+            elif not t.generic and _object_of_active_verb(doc, p, lo, participants):
                 # "militants killed five soldiers in an attack": the soldiers suffered it
                 _add(r.targets, p.key)
             elif t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
@@ -343,7 +362,9 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 before_by = words[len(words) - 1 - words[::-1].index(_BY) - 1] if words.index(_BY) > 0 else ""
                 by_agent = before_by not in _NOT_AGENT_BY
                 held_by = before_by in ("controlled", "held", "occupied")
-            if held_by and t.type == "GroundOperation":
+            if by_agent and _repels(doc, t.end, p.start):
+                _add(r.targets, p.key)      # "the attacks were repelled by the defenders"
+            elif held_by and t.type == "GroundOperation":
                 _add(r.targets, p.key)      # "captured villages held by the YPG": their defenders
             elif by_agent:
                 _add(r.agents, p.key)
@@ -455,6 +476,41 @@ def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list
     if verb - 1 >= lo and doc[verb - 1].lower_ in _PASSIVE_AUX:
         return False      # "were killed": passive, the subject is the victim
     return any(q.end <= verb and q.start >= lo and q is not p for q in participants)
+
+
+_SELF = {"it", "they", "its", "we"}
+_PERFECT = {"had", "has", "have", "was", "were", "also", "successfully", "then", "later", "already"}
+
+
+def _own_deed(doc: Doc, p: Participant, sent: Span, lex: Lexicon) -> int | None:
+    """"X said (that) it had repelled ...": the index of the verb X tells of itself."""
+    i = p.end
+    while i < sent.end and i - p.end <= 6 and doc[i].lower_ not in lex.speech_verbs:
+        i += 1
+    if i >= sent.end or doc[i].lower_ not in lex.speech_verbs:
+        return None
+    i += 1
+    if i < sent.end and doc[i].lower_ == "that":
+        i += 1
+    if i >= sent.end or doc[i].lower_ not in _SELF:
+        return None
+    i += 1
+    if i < sent.end and doc[i].lower_ in ("forces", "troops", "fighters", "units"):
+        i += 1            # "said its forces had repelled"
+    while i < sent.end and doc[i].lower_ in _PERFECT:
+        i += 1
+    return i if i < sent.end else None
+
+
+def _repels(doc: Doc, lo: int, hi: int) -> bool:
+    """Is there a verb of repelling in doc[lo:hi] ("repelled", "pushed back", "fought off")?"""
+    for i in range(lo, hi):
+        w = doc[i].lower_
+        if w in _REPEL_VERBS:
+            particle = _REPEL_PARTICLES.get(w)
+            if particle is None or (i + 1 < len(doc) and doc[i + 1].lower_ == particle):
+                return True
+    return False
 
 
 def _verbal(t: Trigger) -> bool:

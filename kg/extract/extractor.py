@@ -388,6 +388,15 @@ class Extractor:
             if killing is None or not self.triggers.factual(doc, killing, s.span):
                 return []
             triggers = [killing]
+        else:
+            # "the attack came two days after the US said it had killed their chief": a killing
+            # told in a clause of its own is an event of its own
+            killing = _killing_verb(doc, s.span)
+            if killing is not None and not any(t.start <= killing.start < t.end for t in triggers) \
+                    and self.triggers.factual(doc, killing, s.span) and any(
+                        tok.lower_ in _CLAUSE_OPENERS for tok in doc[min(t.end for t in triggers):killing.start]) \
+                    and all(t.end <= killing.start for t in triggers):
+                triggers.append(killing)
         triggers = [_territorial(doc, t, s) for t in triggers]
         triggers = _drop_modifying_triggers(triggers)
         if any(not t.weak and not t.generic for t in triggers):
@@ -426,7 +435,8 @@ class Extractor:
                 # "the operation" with nothing new: kept only to be merged into an earlier event
                 pass
             time = _nearest_time(s, t, doc)
-            fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=t.type, trigger=t.text, sentence=s.index,
+            etype = "Killing" if t.type == "Attack" and _killing_of_a_leader(doc, t, r, participants) else t.type
+            fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
                             evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
                             supporters=r.supporters, places=list(places), time=time,
                             sources=list(s.sources))
@@ -454,6 +464,9 @@ class Extractor:
                 continue
             after = [t.lower_ for t in doc[f.end:f.end + 3]]
             acts = any(0 <= t.start - f.end <= 3 for t in triggers) or (after and after[0] in _LAUNCH_VERBS)
+            # "Ukraine said it had repelled the attacks": a country telling its own deed
+            tells = after and after[0] in self.lex.speech_verbs and any(w in ("it", "its") for w in after[1:3])
+            acts = acts or bool(tells and triggers)
             if not acts or (f.start > 0 and doc[f.start - 1].lower_ in ("in", "of", "to", "from", "into", "on", "near")):
                 continue
             country = self.lex.gazetteer.get(ent.key).country if self.lex.gazetteer and self.lex.gazetteer.get(ent.key) else None
@@ -551,6 +564,20 @@ _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried",
                  "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
+_CLAUSE_OPENERS = {"after", "before", "when", "while", "since", ";", "whereas"}
+# "killed the chief of the group's intelligence wing": a named person or a leader singled out
+_LEADER_TITLES = {"chief", "leader", "commander", "head", "emir", "founder", "deputy", "spokesman", "governor", "mayor"}
+
+
+def _killing_of_a_leader(doc: Doc, t: Trigger, r, participants) -> bool:
+    """Is this killing verb's object one person named or titled (an assassination, an execution)
+    rather than people struck in an attack?"""
+    if t.passive or doc[t.start].lower_ not in _KILL_VERBS - {"shot"}:
+        return False
+    after = [tok.lower_ for tok in doc[t.end:t.end + 3]]
+    if after[:1] in (["the"], ["a"], ["its"], ["their"]) and len(after) > 1 and after[1] in _LEADER_TITLES:
+        return True
+    return any(p.category == "person" and p.key in r.targets and 0 <= p.start - t.end <= 1 for p in participants)
 
 
 def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
@@ -832,6 +859,8 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
         return False
     if a.time and b.time and a.time.iso()[:7] != b.time.iso()[:7]:
         return False
+    if (a.type == "Killing") != (b.type == "Killing") and not set(a.agents) & set(b.agents):
+        return False      # a leader singled out and killed is not the attack told around it
     if a.time and b.time and a.time.precision == b.time.precision == "day" and a.time.value != b.time.value:
         return False
     if a.agents and b.agents and not set(a.agents) & set(b.agents) and not set(a.agents) & set(b.supporters) \
