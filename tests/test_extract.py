@@ -656,3 +656,20 @@ def test_a_leader_killed_in_a_clause_of_its_own_is_a_killing(extractor):
     assert len(kills) == 1 and kills[0].targets == ["al_shabaab"] and kills[0].agents
     attack = next(e for e in ex.events if e.type != "Killing")
     assert attack.agents == ["al_shabaab"] and not set(kills[0].agents) & set(attack.agents)
+
+
+def test_defenders_killing_their_attackers_is_the_same_fight(extractor):
+    ex = run(extractor, "Al Shabaab militants raided a military base near Marka on Sunday. \u201cWe have lost five "
+                        "soldiers in this terrorist attack. Our troops have also killed 13 militants,\u201d Somali army "
+                        "officer Ali Farah said.")
+    e = only(ex)
+    assert e.type == "Attack"       # an insurgents' raid is their attack
+    assert e.agents == ["al_shabaab"] and e.targets == ["somali_national_army"]
+
+
+def test_a_link_to_another_story_and_a_superlative_are_no_events(extractor):
+    ex = run(extractor, "Gunmen attacked a police checkpoint near Kirkuk on Sunday.\n"
+                        "Read also: Militants kill 30 villagers in fresh attacks in Mali\n"
+                        "The police said it was one of the deadliest attacks on the police in months.")
+    e = only(ex)
+    assert e.trigger == "attacked"

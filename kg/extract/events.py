@@ -336,6 +336,9 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             if t.type in ("Attack", "Ambush", "Raid", "GroundOperation", "Clash", "Bombing", "Shelling") \
                     and not _verbal(t) and _repels(doc, p.end, t.start):
                 _add(r.targets, p.key)      # "the brigade repelled an attack": it was attacked
+            elif not _verbal(t) and (any(tok.lower_ in _LOSS_VERBS for tok in doc[p.end:t.start])
+                                     or _after_loss_verb(doc, p, lo)):
+                _add(r.targets, p.key)      # "we lost five soldiers in the attack": its victims' side
             elif not t.generic and _object_of_active_verb(doc, p, lo, participants):
                 # "militants killed five soldiers in an attack": the soldiers suffered it
                 _add(r.targets, p.key)
@@ -462,6 +465,17 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
         i += 1
         seen += 1
     return False
+
+
+_LOSS_VERBS = {"lost", "losing", "lose", "loses", "suffered", "sustained"}
+
+
+def _after_loss_verb(doc: Doc, p: Participant, lo: int) -> bool:
+    """"We lost five soldiers in the attack": the soldiers lost are the side attacked."""
+    i = p.start - 1
+    while i >= lo and p.start - i <= 5 and (doc[i].lower_ in _NP_FILLER or doc[i].like_num):
+        i -= 1
+    return i >= lo and doc[i].lower_ in _LOSS_VERBS
 
 
 def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list[Participant]) -> bool:

@@ -206,6 +206,8 @@ class Extractor:
         # events
         frames: list[EventFrame] = []
         for s in sentences:
+            if _CROSS_REFERENCE.match(doc.text[sentences_line_start(doc.text, s.span.start_char):s.span.end_char].lstrip()):
+                continue      # "Read also: ...": the headline of another story
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
                     and s.index - frames[-1].sentence <= 2:
@@ -436,6 +438,8 @@ class Extractor:
                 pass
             time = _nearest_time(s, t, doc)
             etype = "Killing" if t.type == "Attack" and _killing_of_a_leader(doc, t, r, participants) else t.type
+            if etype == "Raid" and r.agents and all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.agents):
+                etype = "Attack"      # an insurgents' "raid" on a base is their attack, not a forces' raid
             fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
                             evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
                             supporters=r.supporters, places=list(places), time=time,
@@ -564,6 +568,13 @@ _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried",
                  "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
+# a link to another story inside the body: "Read also: ...", "Related: ...", "See also: ..."
+_CROSS_REFERENCE = re.compile(r"(?i)(?:read (?:also|more)|also read|related(?: stories| articles?| news)?|see also|more on this|watch)\s*:")
+
+
+def sentences_line_start(text: str, char: int) -> int:
+    """Where the line holding `char` begins."""
+    return text.rfind("\n", 0, char) + 1
 _CLAUSE_OPENERS = {"after", "before", "when", "while", "since", ";", "whereas"}
 # "killed the chief of the group's intelligence wing": a named person or a leader singled out
 _LEADER_TITLES = {"chief", "leader", "commander", "head", "emir", "founder", "deputy", "spokesman", "governor", "mayor"}
@@ -849,8 +860,14 @@ def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
 def _fighting_back(a: EventFrame, b: EventFrame) -> bool:
     """"... attacked the shepherds, who fought back. In the clashes, ...": a bare "the clashes"
     after an attack is that attack, fought back."""
-    return a.type in ("Attack", "Ambush") and b.type == "Clash" and getattr(b, "_generic", False) \
-        and set(b.agents + b.targets) <= set(a.agents + a.targets)
+    if a.type in ("Attack", "Ambush", "Raid") and b.type == "Clash" and getattr(b, "_generic", False) \
+            and set(b.agents + b.targets) <= set(a.agents + a.targets):
+        return True
+    # "... the raid on the base. Our troops killed 13 militants": the defenders killing their
+    # attackers, told right after, is the same fight
+    return a.type in ("Attack", "Ambush", "Raid", "Bombing") and (b.trigger or "").lower() in _KILL_VERBS \
+        and bool(b.agents) and set(b.agents) <= set(a.targets) and set(b.targets) <= set(a.agents) \
+        and 0 <= b.sentence - a.sentence <= 3
 
 
 def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
@@ -864,7 +881,7 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     if a.time and b.time and a.time.precision == b.time.precision == "day" and a.time.value != b.time.value:
         return False
     if a.agents and b.agents and not set(a.agents) & set(b.agents) and not set(a.agents) & set(b.supporters) \
-            and not set(b.agents) & set(a.supporters):
+            and not set(b.agents) & set(a.supporters) and not _fighting_back(a, b):
         return False
     pa = [ex.entities[k] for k in a.places if k in ex.entities and ex.entities[k].kind != "Country"]
     pb = [ex.entities[k] for k in b.places if k in ex.entities and ex.entities[k].kind != "Country"]
