@@ -673,3 +673,28 @@ def test_a_link_to_another_story_and_a_superlative_are_no_events(extractor):
                         "The police said it was one of the deadliest attacks on the police in months.")
     e = only(ex)
     assert e.trigger == "attacked"
+
+
+def test_a_partner_named_after_the_event_is_an_agent(extractor):
+    e = only(run(extractor, "Turkish troops captured three villages held by the YPG on Monday as part of an offensive "
+                            "being carried out with the Free Syrian Army."), "GroundOperation")
+    assert set(e.agents) == {"turkish_armed_forces", "free_syrian_army"} and e.targets == ["ypg"]
+
+
+def test_ousting_a_group_is_a_ground_operation(extractor):
+    e = only(run(extractor, "Iraqi forces have ousted Islamic State militants from eastern Mosul, their commander said."))
+    assert e.type == "GroundOperation" and e.targets == ["islamic_state"] and e.agents
+
+
+def test_the_antecedent_of_a_leading_relative_clause_is_the_agent(extractor):
+    e = only(run(extractor, "The head of the Wagner Group, which is spearheading the Russian attack on Bakhmut, "
+                            "spoke on Tuesday."))
+    assert "wagner_group" in e.agents
+
+
+def test_strikes_named_as_support_leave_the_verb_to_the_forces(extractor):
+    ex = run(extractor, "Kurdish forces backed by US airstrikes seized the town of Sinjar from Islamic State on Friday.")
+    op = only(ex, "GroundOperation")
+    assert op.agents == ["peshmerga"] and op.targets == ["islamic_state"] and op.supporters
+    strike = only(ex, "Airstrike")
+    assert strike.agents == op.supporters and strike.targets == ["islamic_state"]

@@ -27,6 +27,10 @@ _SUPPORT_CUES = [
     ("in", "coordination", "with"), ("in", "cooperation", "with"), ("in", "conjunction", "with"),
 ]
 _COAGENT_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"), ("and",)]
+# "... being carried out with the FSA": a partner named after the event, even across "as part of"
+_PARTNER_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
+                 ("carried", "out", "with"), ("conducted", "with"), ("launched", "with"), ("in", "partnership", "with"),
+                 ("side", "by", "side", "with"), ("carried", "out", "jointly", "with"), ("conducted", "jointly", "with")]
 _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck", "hit", "attacked",
                 "attacking", "ambushed", "killing", "killed", "kidnapped", "abducted", "arrested", "detained",
                 "captured", "capturing", "arresting", "detaining", "kidnapping", "abducting", "pounded",
@@ -319,6 +323,13 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 elif tj.start <= deed:
                     _add(roles[told].agents, p.key)
             continue          # "the ministry said", "the army's media office said": the speaker
+        if p.start < t.start and _leads_in_relative_clause(doc, p, t):
+            _add(r.agents, p.key)
+            continue
+        if p.start > t.end and r.agents and _cue_before(doc, p.start, t.end, _PARTNER_CUES) \
+                and not any(tok.text in (";", ".") for tok in doc[t.end:p.start]):
+            _add(r.agents, p.key)
+            continue
         prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
         if boundary:
@@ -399,6 +410,18 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             continue
         subject = roles[k - 1].agents or subject_supporters[k - 1]
         roles[k].agents = [a for a in subject if a not in roles[k].targets]
+    # "forces backed by US airstrikes seized the town": the forces did the seizing with the
+    # US as supporter; the US flew the strikes, on the same enemy
+    for k in range(len(triggers) - 1):
+        if supporting_weapon(doc, triggers[k], triggers[k + 1]):
+            weapon, main = roles[k], roles[k + 1]
+            for key in weapon.agents:
+                _add(main.agents, key)
+            for key in weapon.supporters:
+                _add(main.supporters, key)
+            weapon.agents, weapon.supporters = list(weapon.supporters), []
+            for key in main.targets:
+                _add(weapon.targets, key)
     # "the army repelled an attack by IS": the subject of a noun trigger whose doer follows
     # it with "by" suffered the attack
     for k, (t, r) in enumerate(zip(triggers, roles)):
@@ -467,6 +490,27 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
     return False
 
 
+_LEAD_VERBS = {"spearheaded", "spearheading", "spearheads", "led", "leading", "leads", "launched", "launching",
+               "carried", "carrying", "conducted", "conducting", "waged", "waging", "mounted", "mounting", "staged"}
+
+
+def _leads_in_relative_clause(doc: Doc, p: Participant, t: Trigger) -> bool:
+    """"the CTS, who have spearheaded the offensive", "Wagner, which is leading the attack":
+    the antecedent of a relative clause whose verb leads the event is its agent."""
+    i = p.end
+    while i < t.start and i - p.end <= 8 and doc[i].lower_ not in ("who", "which", "that"):
+        if doc[i].text in (";", ".") or doc[i].lower_ in _BOUNDARIES:
+            return False
+        i += 1
+    if i >= t.start or doc[i].lower_ not in ("who", "which", "that"):
+        return False
+    verb = next((j for j in range(i + 1, min(i + 5, t.start)) if doc[j].lower_ in _LEAD_VERBS), None)
+    if verb is None or any(doc[j].lower_ in ("by", "against", "on") for j in range(i + 1, verb)):
+        return False
+    return t.start - verb <= 6 and not any(tok.text in (",", ";") or tok.lower_ in _BOUNDARIES
+                                           for tok in doc[verb + 1:t.start])
+
+
 _LOSS_VERBS = {"lost", "losing", "lose", "loses", "suffered", "sustained"}
 
 
@@ -514,6 +558,16 @@ def _own_deed(doc: Doc, p: Participant, sent: Span, lex: Lexicon) -> int | None:
     while i < sent.end and doc[i].lower_ in _PERFECT:
         i += 1
     return i if i < sent.end else None
+
+
+_SUPPORT_PARTICIPLES = {"backed", "supported", "covered", "aided", "assisted"}
+
+
+def supporting_weapon(doc: Doc, prev: Trigger, t: Trigger) -> bool:
+    """"Forces backed by US airstrikes seized the town": the strikes right before the verb
+    are named as the support of the forces' own event."""
+    return t.start == prev.end and t.text.lower().endswith("ed") and any(
+        doc[i].lower_ == "by" and doc[i - 1].lower_ in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
 
 
 def _repels(doc: Doc, lo: int, hi: int) -> bool:

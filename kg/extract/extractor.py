@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.data.gazetteer import PlaceRecord, haversine_km
 from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_key
-from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles
+from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles, supporting_weapon
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
 from kg.extract.geometry import relative_position
@@ -400,7 +400,7 @@ class Extractor:
                     and all(t.end <= killing.start for t in triggers):
                 triggers.append(killing)
         triggers = [_territorial(doc, t, s) for t in triggers]
-        triggers = _drop_modifying_triggers(triggers)
+        triggers = _drop_modifying_triggers(triggers, doc)
         if any(not t.weak and not t.generic for t in triggers):
             triggers = [t for t in triggers if not t.weak]
         # "as part of Operation Olive Branch": the name, not another report of the event
@@ -550,14 +550,16 @@ def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
     return t
 
 
-def _drop_modifying_triggers(triggers: list[Trigger]) -> list[Trigger]:
+def _drop_modifying_triggers(triggers: list[Trigger], doc: Doc) -> list[Trigger]:
     """Two trigger words in a row name one event: "an aerial bombing campaign" (the generic
     head adds nothing), "operations targeting IS remnants" (the participle says what the
-    operations aimed at)."""
+    operations aimed at). But in "forces backed by airstrikes seized the town" the strikes
+    are the support and the verb after them is the forces' own event."""
     out: list[Trigger] = []
     for t in triggers:
         prev = out[-1] if out else None
-        if prev is not None and t.start == prev.end and (
+        supported = prev is not None and supporting_weapon(doc, prev, t)
+        if prev is not None and t.start == prev.end and not supported and (
                 t.generic or (t.text.lower().endswith(("ing", "ed")) and not prev.text.lower().endswith(("ing", "ed")))):
             continue
         out.append(t)
