@@ -698,3 +698,20 @@ def test_strikes_named_as_support_leave_the_verb_to_the_forces(extractor):
     assert op.agents == ["peshmerga"] and op.targets == ["islamic_state"] and op.supporters
     strike = only(ex, "Airstrike")
     assert strike.agents == op.supporters and strike.targets == ["islamic_state"]
+
+
+def test_strikes_each_told_with_their_own_place_stay_apart(extractor):
+    ex = run(extractor, "In Iraq, the US-led coalition carried out 12 airstrikes against Islamic State.\n"
+                        "Near Fallujah, two airstrikes destroyed an Islamic State vehicle. Another airstrike hit an "
+                        "Islamic State position near Habbaniya.\n"
+                        "Near Ramadi, three airstrikes struck Islamic State fighters.")
+    strikes = [e for e in ex.events if e.type == "Airstrike"]
+    labels = [{ex.entities[k].label for k in e.places} for e in strikes]
+    assert len(strikes) == 3, labels       # the unplaced summary joins the first
+    assert all(len({"Fallujah", "Habbaniyah", "Ramadi"} & x) == 1 for x in labels), labels
+
+
+def test_a_country_named_as_location_keeps_events_in_other_countries_apart(extractor):
+    ex = run(extractor, "Near Kobani, two coalition airstrikes struck Islamic State fighters.\n"
+                        "In Iraq, the US-led coalition targeted Islamic State with ten airstrikes.")
+    assert len([e for e in ex.events if e.type == "Airstrike"]) == 2

@@ -416,7 +416,13 @@ class Extractor:
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
-        participants += self._countries_as_subjects(ex, doc, s, key_of, triggers)
+        acting = self._countries_as_subjects(ex, doc, s, key_of, triggers)
+        # "Turkey resumed strikes": the country acts; it does not say where the events were
+        acting_countries = {key_of[(p.start, p.end)] for p in acting if (p.start, p.end) in key_of}
+        # a country says where only as a location ("in Iraq"), not as a subject ("Russia attacked")
+        located = {key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of
+                   and f.start > 0 and doc[f.start - 1].lower_ in ("in", "inside", "across", "throughout", "into")}
+        participants += acting
         # whoever the sentence quotes is telling, not taking part ("Aman Sartip, the manager of
         # the hospital, told ...") unless it is an armed party
         participants = [p for p in participants if p.key not in s.sources or p.category != "person"]
@@ -448,6 +454,8 @@ class Extractor:
             if fr.name is None:
                 setattr(fr, "_within_operation", _within_operation(s.span.text))
             frames.append(fr)
+            setattr(fr, "_place_countries", self._countries_of([k for k in places if k not in acting_countries
+                                                                and (ex.entities[k].kind != "Country" or k in located)]))
             setattr(fr, "_generic", t.generic)
             setattr(fr, "_reference", t.reference)
             setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
@@ -455,6 +463,15 @@ class Extractor:
         if not frames and counts:
             pass
         return frames
+
+    def _countries_of(self, places: list[str]) -> dict[str, str]:
+        """The country code of each place, as the gazetteer knows it."""
+        out = {}
+        for k in places:
+            rec = self.lex.gazetteer.get(k) if self.lex.gazetteer else None
+            if rec is not None and getattr(rec, "country", None):
+                out[k] = rec.country
+        return out
 
     def _countries_as_subjects(self, ex: Extraction, doc: Doc, s: _Sentence, key_of: dict[tuple[int, int], str],
                                triggers: list[Trigger]) -> list[Participant]:
@@ -887,15 +904,36 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
         return False
     pa = [ex.entities[k] for k in a.places if k in ex.entities and ex.entities[k].kind != "Country"]
     pb = [ex.entities[k] for k in b.places if k in ex.entities and ex.entities[k].kind != "Country"]
+    # "in Iraq, the coalition carried out 23 strikes" is not the strike near Kobani told before
+    ca, cb = set(getattr(a, "_place_countries", {}).values()), set(getattr(b, "_place_countries", {}).values())
+    if ca and cb and not ca & cb:
+        return False
     # a country-wide mention ("in Iraq") does not contradict a place inside it
     if pa and pb and not {x.key for x in pa} & {y.key for y in pb}:
         close = any(x.lat is not None and y.lat is not None and haversine_km((x.lat, x.lon), (y.lat, y.lon)) <= 40
                     for x in pa for y in pb)
-        if not close:
+        # "Near Fallujah, two airstrikes ... Another airstrike near Habbaniya": strikes each
+        # told with a place of their own are separate, however close; only a look back ("the
+        # strikes") or an unplaced summary joins a nearby place
+        listed = not getattr(b, "_generic", False) and b.sentence != a.sentence and \
+            _own_place_opening(b.evidence) and a.type == b.type
+        if not close or listed:
             return False
-    if "similar" in b.evidence.lower()[max(0, getattr(b, "_trigger_char", 0) - 30):getattr(b, "_trigger_char", 0)]:
+    before = b.evidence.lower()[max(0, getattr(b, "_trigger_char", 0) - 30):getattr(b, "_trigger_char", 0)]
+    if "similar" in before:
+        return False
+    # "another airstrike destroyed ...", "a second attack": a new event, not the one just told
+    if b.sentence != a.sentence and re.search(r"\b(?:another|a second|a third|a separate|a further|a fresh)\s+(?:\w+\s+){0,2}$", before):
         return False
     return True
+
+
+_PLACE_OPENING = re.compile(r"^\W*(?:Near|In|Around|At|Outside|North of|South of|East of|West of)\s+[A-Z]")
+
+
+def _own_place_opening(text: str) -> bool:
+    """Does the sentence open with its place ("Near Ramadi, five airstrikes struck ...")?"""
+    return bool(_PLACE_OPENING.match(text))
 
 
 def _fuller_toll(target: EventFrame, fr: EventFrame, attr: str) -> bool:
@@ -961,6 +999,7 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 setattr(target, vague, getattr(fr, vague, False))
         target.claims.extend(fr.claims)
         target.name = target.name or fr.name
+        setattr(target, "_place_countries", {**getattr(fr, "_place_countries", {}), **getattr(target, "_place_countries", {})})
     return kept
 
 
