@@ -715,3 +715,10 @@ def test_a_country_named_as_location_keeps_events_in_other_countries_apart(extra
     ex = run(extractor, "Near Kobani, two coalition airstrikes struck Islamic State fighters.\n"
                         "In Iraq, the US-led coalition targeted Islamic State with ten airstrikes.")
     assert len([e for e in ex.events if e.type == "Airstrike"]) == 2
+
+
+def test_devices_destroyed_are_no_bombing_and_according_to_is_no_party(extractor):
+    ex = run(extractor, "Near Ramadi, three coalition airstrikes struck an Islamic State unit and destroyed two IEDs "
+                        "and a roadside bomb, according to the coalition's central command.")
+    e = only(ex)
+    assert e.type == "Airstrike" and e.targets == ["islamic_state"] and "us_led_coalition" in e.agents

@@ -311,6 +311,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
+        if _cue_before(doc, p.start, sent.start, [("according", "to"), ("quoted", "by"), ("told",), ("reported", "by")]):
+            continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
             # "the army said it had repelled the attack", "the US said it had killed him": a
             # speaker telling its own deed takes part in it

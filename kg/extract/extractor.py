@@ -399,6 +399,7 @@ class Extractor:
                         tok.lower_ in _CLAUSE_OPENERS for tok in doc[min(t.end for t in triggers):killing.start]) \
                     and all(t.end <= killing.start for t in triggers):
                 triggers.append(killing)
+        triggers = [t for t in triggers if not _device_handled(doc, t, s.span)]
         triggers = [_territorial(doc, t, s) for t in triggers]
         triggers = _drop_modifying_triggers(triggers, doc)
         if any(not t.weak and not t.generic for t in triggers):
@@ -565,6 +566,26 @@ def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
         # ground taken is an operation in its own right, not a weak mention
         return Trigger(t.start, t.end, t.text, "GroundOperation", False, t.generic, t.passive, t.reference)
     return t
+
+
+# "destroyed two IEDs", "defused a roadside bomb", "seized explosives": a device is handled, it did not go off
+_HANDLING_VERBS = {"destroyed", "destroying", "destroy", "defused", "defusing", "dismantled", "dismantling", "found",
+                   "discovered", "seized", "confiscated", "removed", "recovered", "struck", "hit", "targeted", "cleared",
+                   "neutralized", "neutralised", "detected", "planting", "planted", "laid", "made", "making", "producing",
+                   "manufacturing", "stored", "storing", "caches", "cache", "stockpile", "workshop", "factory"}
+
+
+def _device_handled(doc: Doc, t: Trigger, sent: Span) -> bool:
+    """Is a bomb noun the object of a verb that handles it ("airstrikes destroyed two IEDs")?"""
+    if t.type != "Bombing" or doc[t.end - 1].lower_.endswith(("ed", "ing")) or t.text.lower().startswith("the "):
+        return False
+    for i in range(t.start - 1, max(sent.start, t.start - 14) - 1, -1):
+        w = doc[i].lower_
+        if w in (";", ".", "when", "after", "as", "killed", "killing", "wounded", "while") or doc[i].text == "\n":
+            return False
+        if w in _HANDLING_VERBS:
+            return True
+    return False
 
 
 def _drop_modifying_triggers(triggers: list[Trigger], doc: Doc) -> list[Trigger]:
