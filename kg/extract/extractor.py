@@ -571,13 +571,15 @@ def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
 # "destroyed two IEDs", "defused a roadside bomb", "seized explosives": a device is handled, it did not go off
 _HANDLING_VERBS = {"destroyed", "destroying", "destroy", "defused", "defusing", "dismantled", "dismantling", "found",
                    "discovered", "seized", "confiscated", "removed", "recovered", "struck", "hit", "targeted", "cleared",
-                   "neutralized", "neutralised", "detected", "planting", "planted", "laid", "made", "making", "producing",
-                   "manufacturing", "stored", "storing", "caches", "cache", "stockpile", "workshop", "factory"}
+                   "neutralized", "neutralised", "detected", "caches", "cache", "stockpile", "workshop", "factory"}
+_DEVICE_NOUNS = {"ied", "ieds", "improvised explosive device", "improvised explosive devices", "explosive device",
+                 "explosive devices", "roadside bomb", "roadside bombs", "landmine", "landmines", "mines", "bombs",
+                 "car bomb", "car bombs", "explosives", "vbied", "vbieds", "booby traps", "suicide vest", "suicide vests"}
 
 
 def _device_handled(doc: Doc, t: Trigger, sent: Span) -> bool:
     """Is a bomb noun the object of a verb that handles it ("airstrikes destroyed two IEDs")?"""
-    if t.type != "Bombing" or doc[t.end - 1].lower_.endswith(("ed", "ing")) or t.text.lower().startswith("the "):
+    if t.type != "Bombing" or t.text.lower() not in _DEVICE_NOUNS:
         return False
     for i in range(t.start - 1, max(sent.start, t.start - 14) - 1, -1):
         w = doc[i].lower_
