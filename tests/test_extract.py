@@ -722,3 +722,11 @@ def test_devices_destroyed_are_no_bombing_and_according_to_is_no_party(extractor
                         "and a roadside bomb, according to the coalition's central command.")
     e = only(ex)
     assert e.type == "Airstrike" and e.targets == ["islamic_state"] and "us_led_coalition" in e.agents
+
+
+def test_a_plan_in_one_clause_does_not_cover_a_report_in_the_next(extractor):
+    ex = run(extractor, "The operation aims to cut the smuggling routes between Syria and Iraq, noting it began on "
+                        "Monday with missile attacks by the US-led coalition on Islamic State hideouts near Hajin.")
+    e = only(ex, "Shelling")
+    assert e.agents == ["us_led_coalition"] and e.targets == ["islamic_state"]
+    assert not {ex.entities[k].kind for k in e.places} & {"Country"}     # "between Syria and Iraq" is a span

@@ -64,6 +64,8 @@ _NOT_AGENT_BY = {"used", "controlled", "held", "occupied", "run", "owned", "inha
 _REPEL_VERBS = {"repelled", "repulsed", "repel", "repels", "repelling", "foil", "foiled", "thwart", "thwarted",
                 "fended", "fought", "beat", "pushed", "warded", "rebuffed", "thwarting", "foiling", "repulsing"}
 _REPEL_PARTICLES = {"fended": "off", "fought": "off", "warded": "off", "beat": "back", "pushed": "back"}
+_NEW_CLAUSE = {"noting", "adding", "saying", "stressing", "explaining", "while", "but", "whereas", "although",
+               "read", "said", "according"}
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
 _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
                   "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
@@ -183,7 +185,13 @@ class TriggerFinder:
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
-        before = " " + re.sub(r"[^\w'\s-]", " ", doc[sent.start:trig.start].text.lower()) + " "
+        # ... but not across a clause that reports something else: "the operation aims to
+        # control the routes, noting it began with missile strikes"
+        opening = sent.start
+        for tok in doc[sent.start:trig.start]:
+            if tok.text == ";" or (tok.text == "," and tok.i + 1 < trig.start and doc[tok.i + 1].lower_ in _NEW_CLAUSE):
+                opening = tok.i + 1
+        before = " " + re.sub(r"[^\w'\s-]", " ", doc[opening:trig.start].text.lower()) + " "
         before = re.sub(r"\s+", " ", before)
         if any(f" {cue} " in before for cue in _SENTENCE_WIDE):
             return False

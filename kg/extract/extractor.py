@@ -506,6 +506,9 @@ class Extractor:
         reference = set()
         for f in s.mentions:
             possessive = f.end < len(doc) and doc[f.end].text in ("'s", "’s")   # "Iraq's army"
+            # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
+            if _between(doc, f):
+                continue
             if f.category in ("place", "newplace") and (f.start, f.end) in key_of and not _dateline(doc, f) and not possessive:
                 k = key_of[(f.start, f.end)]
                 if k not in keys:
@@ -532,6 +535,17 @@ class Extractor:
             m = _CONTROL.search(s.span.text)
             if m and actors and places:
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+
+
+def _between(doc: Doc, f: Found) -> bool:
+    """Is the place one end of "between X and Y"?"""
+    lo = max(0, f.start - 6)
+    words = [t.lower_ for t in doc[lo:f.start]]
+    if not words:
+        return False
+    if words[-1] == "between":
+        return True
+    return "between" in words and words[-1] == "and" and not any(w in (",", ";", ".") for w in words[words.index("between"):])
 
 
 def _participant_category(entity: Entity, category: str) -> str:
