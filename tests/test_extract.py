@@ -730,3 +730,9 @@ def test_a_plan_in_one_clause_does_not_cover_a_report_in_the_next(extractor):
     e = only(ex, "Shelling")
     assert e.agents == ["us_led_coalition"] and e.targets == ["islamic_state"]
     assert not {ex.entities[k].kind for k in e.places} & {"Country"}     # "between Syria and Iraq" is a span
+
+
+def test_civilians_caught_in_clashes_are_never_a_side(extractor):
+    e = only(run(extractor, "Five civilians, 20 Islamic State militants and 12 SDF fighters were killed in clashes "
+                            "near Hasakah on Saturday."))
+    assert e.type == "Clash" and "civilians" not in e.agents and e.agents

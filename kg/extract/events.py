@@ -440,9 +440,13 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 r.agents.remove(key)
                 _add(r.targets, key)
     # "clashes between X and Y": both sides fought; the first named is the agent
+    # (civilians caught in the fighting are never a side of it)
+    civilians = {p.key for p in participants if p.category == "civilian"}
     for t, r in zip(triggers, roles):
-        if t.type == "Clash" and not r.agents and len(r.targets) >= 2:
-            r.agents, r.targets = r.targets[:1], r.targets[1:]
+        sides = [k for k in r.targets if k not in civilians]
+        if t.type == "Clash" and not r.agents and len(sides) >= 2:
+            r.agents = sides[:1]
+            r.targets = [k for k in r.targets if k != sides[0]]
     for r in roles:
         r.targets = [k for k in r.targets if k not in r.agents and k not in r.supporters]
         r.supporters = [k for k in r.supporters if k not in r.agents and k not in r.targets]
