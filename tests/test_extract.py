@@ -736,3 +736,8 @@ def test_civilians_caught_in_clashes_are_never_a_side(extractor):
     e = only(run(extractor, "Five civilians, 20 Islamic State militants and 12 SDF fighters were killed in clashes "
                             "near Hasakah on Saturday."))
     assert e.type == "Clash" and "civilians" not in e.agents and e.agents
+
+
+def test_forces_reporting_arrests_made_them(extractor):
+    e = only(run(extractor, "Eleven PKK militants were arrested in Hakkari province, the Turkish military said."))
+    assert e.type == "Arrest" and e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]

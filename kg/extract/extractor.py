@@ -445,6 +445,12 @@ class Extractor:
                 pass
             time = _nearest_time(s, t, doc)
             etype = "Killing" if t.type == "Attack" and _killing_of_a_leader(doc, t, r, participants) else t.type
+            if etype == "Arrest" and not r.agents and r.targets:
+                # "11 militants were arrested, the military said": forces that report arrests made them
+                forces = [k for k in s.sources if k in ex.entities and ex.entities[k].kind in _ARRESTING_KINDS
+                          and k not in r.targets]
+                if forces:
+                    r.agents.append(forces[0])
             if etype == "Raid" and r.agents and all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.agents):
                 etype = "Attack"      # an insurgents' "raid" on a base is their attack, not a forces' raid
             fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
@@ -623,6 +629,7 @@ def _drop_modifying_triggers(triggers: list[Trigger], doc: Doc) -> list[Trigger]
 _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried", "conducted", "struck", "hit",
                  "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
+_ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
 # a link to another story inside the body: "Read also: ...", "Related: ...", "See also: ..."
 _CROSS_REFERENCE = re.compile(r"(?i)(?:read (?:also|more)|also read|related(?: stories| articles?| news)?|see also|more on this|watch)\s*:")
