@@ -741,3 +741,17 @@ def test_civilians_caught_in_clashes_are_never_a_side(extractor):
 def test_forces_reporting_arrests_made_them(extractor):
     e = only(run(extractor, "Eleven PKK militants were arrested in Hakkari province, the Turkish military said."))
     assert e.type == "Arrest" and e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
+
+
+def test_a_long_running_campaign_and_its_backing_strikes_are_background(extractor):
+    ex = run(extractor, "Islamic State militants attacked a Peshmerga post near Kirkuk on Friday. The raid showed the "
+                        "group's strength despite a years-long campaign by Iraqi forces backed by US air strikes.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and e.targets == ["peshmerga"]
+
+
+def test_an_advance_within_a_clash_keeps_the_clash(extractor):
+    ex = run(extractor, "SDF fighters clashed with Islamic State militants near Hasakah on Saturday. The SDF "
+                        "advanced slowly under the cover of coalition air power near Hasakah.")
+    clash = [e for e in ex.events if e.type in ("Clash", "GroundOperation")]
+    assert len(clash) == 1 and clash[0].type == "Clash"

@@ -64,6 +64,7 @@ _NOT_AGENT_BY = {"used", "controlled", "held", "occupied", "run", "owned", "inha
 _REPEL_VERBS = {"repelled", "repulsed", "repel", "repels", "repelling", "foil", "foiled", "thwart", "thwarted",
                 "fended", "fought", "beat", "pushed", "warded", "rebuffed", "thwarting", "foiling", "repulsing"}
 _REPEL_PARTICLES = {"fended": "off", "fought": "off", "warded": "off", "beat": "back", "pushed": "back"}
+_LONG_RUNNING = re.compile(r"(?i)\b(?:years?|decades?|months)\s*-\s*long\b|\blong\s*-\s*running\b|\bdecades\s*-\s*old\b")
 _NEW_CLAUSE = {"noting", "adding", "saying", "stressing", "explaining", "while", "but", "whereas", "although",
                "read", "said", "according"}
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
@@ -159,6 +160,10 @@ class TriggerFinder:
                     if phrase in (("no",), ("not",), ("never",), ("without",)) and k < len(window) - 3:
                         continue
                     return False
+        # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
+        clause_start = max([sent.start] + [tok.i + 1 for tok in doc[sent.start:trig.start] if tok.text in (",", ";", ":")])
+        if _LONG_RUNNING.search(doc[clause_start:trig.start].text):
+            return False          # (and the strikes that "backed" it in the same clause)
         head = doc[trig.start]
         if trig.start - 1 >= sent.start and doc[trig.start - 1].lower_ == "to" and not head.lower_.endswith(("ed", "ing")) \
                 and not trig.generic and head.lower_ not in ("clashes", "attacks", "raids", "airstrikes"):

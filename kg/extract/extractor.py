@@ -464,6 +464,7 @@ class Extractor:
             setattr(fr, "_place_countries", self._countries_of([k for k in places if k not in acting_countries
                                                                 and (ex.entities[k].kind != "Country" or k in located)]))
             setattr(fr, "_generic", t.generic)
+            setattr(fr, "_weak", t.weak)
             setattr(fr, "_reference", t.reference)
             setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
         _attach_counts(frames, counts, s, ex)
@@ -1012,7 +1013,9 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
             kept.append(fr)
             continue
         # an attack that then "seized" its target stays an attack
-        if _operation_and_its_fighting(target, fr) and not _CAPTURE_OUTCOME.match(fr.trigger or ""):
+        # ("fighters clashed with IS ... the SDF advanced slowly": an advance in the fight, still a clash)
+        if _operation_and_its_fighting(target, fr) and not _CAPTURE_OUTCOME.match(fr.trigger or "") \
+                and not getattr(fr, "_weak", False):
             target.type = "GroundOperation"
         headline = getattr(fr, "_headline", False)
         # "X, Y and the coalition launched ..." then "..., supported by the coalition": the
