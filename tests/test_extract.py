@@ -755,3 +755,11 @@ def test_an_advance_within_a_clash_keeps_the_clash(extractor):
                         "advanced slowly under the cover of coalition air power near Hasakah.")
     clash = [e for e in ex.events if e.type in ("Clash", "GroundOperation")]
     assert len(clash) == 1 and clash[0].type == "Clash"
+
+
+def test_a_place_in_another_events_clause_is_not_this_events(extractor):
+    ex = run(extractor, "Turkey carried out air strikes on PKK bases in northern Iraq after an attempted attack in "
+                        "Ankara, the defence ministry said.")
+    e = only(ex)
+    assert e.type == "Airstrike" and e.targets == ["pkk"]
+    assert "Ankara" not in {ex.entities[k].label for k in e.places}

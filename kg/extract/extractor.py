@@ -384,7 +384,8 @@ class Extractor:
 
     def _sentence_events(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence],
                          key_of: dict[tuple[int, int], str], offset: int) -> list[EventFrame]:
-        triggers = [t for t in self.triggers.find(doc, s.span) if self.triggers.factual(doc, t, s.span)]
+        found = self.triggers.find(doc, s.span)
+        triggers = [t for t in found if self.triggers.factual(doc, t, s.span)]
         if not triggers:
             killing = _killing_verb(doc, s.span)
             if killing is None or not self.triggers.factual(doc, killing, s.span):
@@ -455,13 +456,14 @@ class Extractor:
                 etype = "Attack"      # an insurgents' "raid" on a base is their attack, not a forces' raid
             fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
                             evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
-                            supporters=r.supporters, places=list(places), time=time,
+                            supporters=r.supporters, places=self._own_places(s, t, _spread(triggers, found), key_of, ex, doc),
+                            time=time,
                             sources=list(s.sources))
             fr.name = _operation_name(s.span.text, doc[t.start].idx - s.span.start_char, t.text)
             if fr.name is None:
                 setattr(fr, "_within_operation", _within_operation(s.span.text))
             frames.append(fr)
-            setattr(fr, "_place_countries", self._countries_of([k for k in places if k not in acting_countries
+            setattr(fr, "_place_countries", self._countries_of([k for k in fr.places if k not in acting_countries
                                                                 and (ex.entities[k].kind != "Country" or k in located)]))
             setattr(fr, "_generic", t.generic)
             setattr(fr, "_weak", t.weak)
@@ -508,10 +510,33 @@ class Extractor:
                 out.append(Participant(f.start, f.end, force, "actor"))
         return out
 
-    def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction, doc: Doc) -> list[str]:
+    def _own_places(self, s: _Sentence, t: Trigger, triggers: list[Trigger], key_of: dict[tuple[int, int], str],
+                    ex: Extraction, doc: Doc) -> list[str]:
+        """The sentence's places, less those that belong to another trigger across a clause
+        boundary: in "strikes in northern Iraq after an attempted attack in Ankara", Ankara is
+        where the attack was, not the strikes."""
+        if len(triggers) < 2:
+            return list(s.places)
+
+        def nearest(f: Found) -> Trigger:
+            return min(triggers, key=lambda u: min(abs(f.start - u.end), abs(u.start - f.end)))
+
+        def across(f: Found) -> bool:
+            lo, hi = sorted((t.end, f.start)) if f.start >= t.end else (f.end, t.start)
+            return any(tok.lower_ in _PLACE_CLAUSE_BOUNDARIES for tok in doc[lo:hi])
+
+        others = [f for f in s.mentions if f.category in ("place", "newplace") and nearest(f) is not t and across(f)]
+        if not others:
+            return list(s.places)
+        return self._places_in(s, key_of, ex, doc, skip={(f.start, f.end) for f in others}) or list(s.places)
+
+    def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction, doc: Doc,
+                   skip: set[tuple[int, int]] = frozenset()) -> list[str]:
         keys = []
         reference = set()
         for f in s.mentions:
+            if (f.start, f.end) in skip:
+                continue
             possessive = f.end < len(doc) and doc[f.end].text in ("'s", "’s")   # "Iraq's army"
             # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
             if _between(doc, f):
@@ -542,6 +567,12 @@ class Extractor:
             m = _CONTROL.search(s.span.text)
             if m and actors and places:
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+
+
+def _spread(triggers: list[Trigger], found: list[Trigger]) -> list[Trigger]:
+    """The sentence's events, with the mentions that are not reported as fact ("after an
+    attempted attack in Ankara") still holding their places."""
+    return triggers + [u for u in found if not any(u.start < t.end and t.start < u.end for t in triggers)]
 
 
 def _between(doc: Doc, f: Found) -> bool:
@@ -630,6 +661,7 @@ def _drop_modifying_triggers(triggers: list[Trigger], doc: Doc) -> list[Trigger]
 _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried", "conducted", "struck", "hit",
                  "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
+_PLACE_CLAUSE_BOUNDARIES = {";", "after", "before", "while", "when", "since", "whereas", "following", "days", "weeks"}
 _ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
 # a link to another story inside the body: "Read also: ...", "Related: ...", "See also: ..."
