@@ -763,3 +763,10 @@ def test_a_place_in_another_events_clause_is_not_this_events(extractor):
     e = only(ex)
     assert e.type == "Airstrike" and e.targets == ["pkk"]
     assert "Ankara" not in {ex.entities[k].label for k in e.places}
+
+
+def test_the_assault_in_which_people_were_taken_is_the_abduction(extractor):
+    ex = run(extractor, "Islamic State militants abducted four shepherds near Kirkuk on Tuesday. The shepherds were "
+                        "grazing their sheep when they were attacked by Islamic State militants.")
+    e = only(ex)
+    assert e.type == "Kidnapping" and e.agents == ["islamic_state"]

@@ -966,9 +966,17 @@ def _fighting_back(a: EventFrame, b: EventFrame) -> bool:
         and 0 <= b.sentence - a.sentence <= 3
 
 
+def _abduction_assault(a: EventFrame, b: EventFrame) -> bool:
+    """"Militants abducted five shepherds ... they were attacked by the group near the village":
+    the assault in which people were taken is the abduction."""
+    return {a.type, b.type} == {"Kidnapping", "Attack"} and bool(set(a.agents) & set(b.agents)) \
+        and (not a.targets or not b.targets or bool(set(a.targets) & set(b.targets))) \
+        and abs(a.sentence - b.sentence) <= 2
+
+
 def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type and not _operation_and_its_fighting(a, b) \
-            and not _fighting_back(a, b):
+            and not _fighting_back(a, b) and not _abduction_assault(a, b):
         return False
     if a.time and b.time and a.time.iso()[:7] != b.time.iso()[:7]:
         return False
@@ -1044,6 +1052,8 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 continue          # "the abducted shepherds are from X": an event told before
             kept.append(fr)
             continue
+        if _abduction_assault(target, fr):
+            target.type = "Kidnapping"
         # an attack that then "seized" its target stays an attack
         # ("fighters clashed with IS ... the SDF advanced slowly": an advance in the fight, still a clash)
         if _operation_and_its_fighting(target, fr) and not _CAPTURE_OUTCOME.match(fr.trigger or "") \
