@@ -770,3 +770,11 @@ def test_the_assault_in_which_people_were_taken_is_the_abduction(extractor):
                         "grazing their sheep when they were attacked by Islamic State militants.")
     e = only(ex)
     assert e.type == "Kidnapping" and e.agents == ["islamic_state"]
+
+
+def test_a_weak_verb_with_its_own_subject_in_its_own_clause_stays(extractor):
+    ex = run(extractor, "Islamic State militants attacked the village of Tel Skuf on Monday, while Peshmerga forces "
+                        "advanced two kilometres near Bashiqa.")
+    advance = only(ex, "GroundOperation")
+    assert advance.agents == ["peshmerga"]
+    assert only(ex, "Attack").agents == ["islamic_state"]

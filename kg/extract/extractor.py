@@ -404,7 +404,11 @@ class Extractor:
         triggers = [_territorial(doc, t, s) for t in triggers]
         triggers = _drop_modifying_triggers(triggers, doc)
         if any(not t.weak and not t.generic for t in triggers):
-            triggers = [t for t in triggers if not t.weak]
+            # a weak verb with its own subject in a clause of its own stays: "Russia attacked the
+            # suburbs, while Ukraine's forces advanced 500 meters"
+            strong = [t for t in triggers if not t.weak and not t.generic]
+            triggers = [t for t in triggers if not t.weak or (
+                _verb_with_own_subject(doc, t, s) and all(_clause_apart(doc, t, u) for u in strong))]
         # "as part of Operation Olive Branch": the name, not another report of the event
         # "the Combined Joint Task Force Operation Inherent Resolve": part of a body's name
         triggers = [t for t in triggers if not (t.text == "Operation" and t.start > s.span.start
@@ -567,6 +571,20 @@ class Extractor:
             m = _CONTROL.search(s.span.text)
             if m and actors and places:
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+
+
+def _verb_with_own_subject(doc: Doc, t: Trigger, s: _Sentence) -> bool:
+    """Does an actor (or a country's forces) end right before this verb trigger?"""
+    if not doc[t.start].lower_.endswith("ed"):
+        return False
+    return any(f.category in _ACTORISH + ("place",) and 0 <= t.start - f.end <= 2
+               and all(doc[i].lower_ in ("'s", "’s", "forces", "troops", "army") for i in range(f.end, t.start))
+               for f in s.mentions)
+
+
+def _clause_apart(doc: Doc, a: Trigger, b: Trigger) -> bool:
+    lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
+    return any(tok.text in (",", ";") or tok.lower_ in ("while", "whereas", "but") for tok in doc[lo:hi])
 
 
 def _spread(triggers: list[Trigger], found: list[Trigger]) -> list[Trigger]:
