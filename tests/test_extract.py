@@ -778,3 +778,10 @@ def test_a_weak_verb_with_its_own_subject_in_its_own_clause_stays(extractor):
     advance = only(ex, "GroundOperation")
     assert advance.agents == ["peshmerga"]
     assert only(ex, "Attack").agents == ["islamic_state"]
+
+
+def test_insurgents_killing_and_capturing_a_base_attacked_it(extractor):
+    ex = run(extractor, "Al Shabaab militants killed nine Somali soldiers and briefly captured a military base near "
+                        "Afgoye on Monday.\nAl Shabaab is fighting the Somali government in a bid to rule the country.")
+    e = only(ex)
+    assert e.type == "Attack" and e.agents == ["al_shabaab"] and e.targets == ["somali_national_army"]

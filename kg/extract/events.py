@@ -160,6 +160,11 @@ class TriggerFinder:
                     if phrase in (("no",), ("not",), ("never",), ("without",)) and k < len(window) - 3:
                         continue
                     return False
+        # "al Shabaab is fighting the government in a bid to ...": the war itself, ongoing, undated
+        if trig.start - 1 >= sent.start and doc[trig.start - 1].lower_ in ("is", "are") \
+                and doc[trig.start].lower_.endswith("ing") \
+                and not re.search(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", sent.text):
+            return False
         # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
         clause_start = max([sent.start] + [tok.i + 1 for tok in doc[sent.start:trig.start] if tok.text in (",", ";", ":")])
         if _LONG_RUNNING.search(doc[clause_start:trig.start].text):

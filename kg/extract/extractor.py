@@ -456,8 +456,11 @@ class Extractor:
                           and k not in r.targets]
                 if forces:
                     r.agents.append(forces[0])
-            if etype == "Raid" and r.agents and all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.agents):
+            insurgents = bool(r.agents) and all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.agents)
+            if etype == "Raid" and insurgents:
                 etype = "Attack"      # an insurgents' "raid" on a base is their attack, not a forces' raid
+            if etype == "GroundOperation" and insurgents and r.targets and _killed_before(doc, s.span, t):
+                etype = "Attack"      # "militants killed 12 soldiers and briefly captured the base": an attack
             fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
                             evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
                             supporters=r.supporters, places=self._own_places(s, t, _spread(triggers, found), key_of, ex, doc),
@@ -585,6 +588,12 @@ def _verb_with_own_subject(doc: Doc, t: Trigger, s: _Sentence) -> bool:
 def _clause_apart(doc: Doc, a: Trigger, b: Trigger) -> bool:
     lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
     return any(tok.text in (",", ";") or tok.lower_ in ("while", "whereas", "but") for tok in doc[lo:hi])
+
+
+def _killed_before(doc: Doc, sent: Span, t: Trigger) -> bool:
+    """Does the same subject kill people earlier in the clause ("killed 12 soldiers and captured ...")?"""
+    return any(tok.lower_ in _KILL_VERBS for tok in doc[sent.start:t.start]) and \
+        not any(tok.text in (";",) or tok.lower_ in ("after", "before", "when", "while") for tok in doc[sent.start:t.start])
 
 
 def _spread(triggers: list[Trigger], found: list[Trigger]) -> list[Trigger]:
