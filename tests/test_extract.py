@@ -785,3 +785,16 @@ def test_insurgents_killing_and_capturing_a_base_attacked_it(extractor):
                         "Afgoye on Monday.\nAl Shabaab is fighting the Somali government in a bid to rule the country.")
     e = only(ex)
     assert e.type == "Attack" and e.agents == ["al_shabaab"] and e.targets == ["somali_national_army"]
+
+
+def test_ground_retaken_is_retaken_from_whoever_took_it(extractor):
+    ex = run(extractor, "Al Shabaab militants attacked a Somali army base near Afgoye on Monday.\n"
+                        "The Somali army recaptured the base when reinforcements arrived.")
+    op = only(ex, "GroundOperation")
+    assert op.agents == ["somali_national_army"] and op.targets == ["al_shabaab"]
+
+
+def test_a_party_reporting_casualties_is_telling_not_taking_part(extractor):
+    e = only(run(extractor, "Turkish warplanes struck PKK positions in northern Iraq on Tuesday, with the Kurdistan "
+                            "Regional Government reporting casualties."))
+    assert e.targets == ["pkk"]

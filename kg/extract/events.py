@@ -471,6 +471,7 @@ _ACTIVE_HARM = {"killed", "killing", "kills", "wounded", "wounding", "injured", 
 _NP_FILLER = {"the", "a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens",
               "of", "at", "least", "several", "some", "many", "senior", "other", "more", "members", "its", "their",
               "his", "her", "local", "scores", '"', "'", "more", "another"}
+_SPEAKING_PARTICIPLES = {"reporting", "saying", "claiming", "stating", "announcing", "confirming", "denying"}
 _SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesperson", "spokeswoman", "media", "office",
                   "command", "central", "statement", "sources", "source", "commander", "commanders", "officer",
                   "officers", "leadership", "ministry", "press", "center", "centre", "cell", "department", "also",
@@ -505,8 +506,8 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
                 return False
             i = close + 1
             continue
-        if tok.lower_ in lex.speech_verbs:
-            return True
+        if tok.lower_ in lex.speech_verbs or tok.lower_ in _SPEAKING_PARTICIPLES:
+            return True       # (", with the authorities reporting casualties": telling, too)
         if i in starts or tok.lower_ not in _SPEAKER_NOUNS:
             return False
         i += 1

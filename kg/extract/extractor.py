@@ -689,6 +689,7 @@ _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried",
                  "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
 _PLACE_CLAUSE_BOUNDARIES = {";", "after", "before", "while", "when", "since", "whereas", "following", "days", "weeks"}
+_RETAKING = {"recaptured", "retook", "retaken", "regained", "took back", "recapture", "retake"}
 _ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
 # a link to another story inside the body: "Read also: ...", "Related: ...", "See also: ..."
@@ -1167,8 +1168,14 @@ def _attribute_nearby(frames: list[EventFrame], sentences: list[_Sentence]) -> N
 
 def _opponents_from_context(frames: list[EventFrame]) -> None:
     """An operation whose sentence names only one side fights the enemy the article gives
-    that side elsewhere ("Turkish forces liberated four villages" ... from the YPG)."""
+    that side elsewhere ("Turkish forces liberated four villages" ... from the YPG). Ground
+    retaken ("the military recaptured the base") is retaken from whoever took it from them."""
     from collections import Counter as _Counter
+    for n, f in enumerate(frames):
+        if f.agents and not f.targets and (f.trigger or "").lower() in _RETAKING:
+            took = next((p for p in reversed(frames[:n]) if p.agents and set(f.agents) & set(p.targets)), None)
+            if took is not None:
+                f.targets = [k for k in took.agents if k not in f.agents]
     enemies: dict[str, _Counter[str]] = {}
     for f in frames:
         for a in f.agents + f.supporters:
