@@ -798,3 +798,10 @@ def test_a_party_reporting_casualties_is_telling_not_taking_part(extractor):
     e = only(run(extractor, "Turkish warplanes struck PKK positions in northern Iraq on Tuesday, with the Kurdistan "
                             "Regional Government reporting casualties."))
     assert e.targets == ["pkk"]
+
+
+def test_a_headlines_reduced_passive_makes_victims(extractor):
+    art = Article(id="t2", url="https://example.invalid/t2", title="Peshmerga Fighters Killed In Attack Near Kirkuk",
+                  text="Four fighters died near Kirkuk on Sunday.", published=date(2021, 8, 10), outlet="Rudaw")
+    e = only(extractor.extract(art))
+    assert e.targets == ["peshmerga"] and not e.agents

@@ -49,7 +49,9 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
 _TARGET_NOUNS = {"positions", "position", "bases", "base", "hideouts", "hideout", "targets", "camps", "camp", "posts",
                  "strongholds", "headquarters", "fighters", "militants", "members", "convoy", "vehicles", "vehicle",
                  "cells", "cell", "dens", "shelters", "tunnels", "depots", "checkpoint", "checkpoints", "gatherings"}
-_CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b")
+_CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b"
+                               # a headline's reduced passive: "Twelve Soldiers Killed In Attack"
+                               r"|^\s*(?:killed|wounded|injured|kidnapped|abducted|hurt|dead)\s+(?:in|by|during|as)\b", re.I)
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
 _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
                "whose", "where", "as", "because", "after", "when", "since", "before", "despite", "though"}
