@@ -805,3 +805,14 @@ def test_a_headlines_reduced_passive_makes_victims(extractor):
                   text="Four fighters died near Kirkuk on Sunday.", published=date(2021, 8, 10), outlet="Rudaw")
     e = only(extractor.extract(art))
     assert e.targets == ["peshmerga"] and not e.agents
+
+
+def test_forces_killing_militants_is_an_operation_apart_from_where_soldiers_died(extractor):
+    ex = run(extractor, "Three soldiers were killed on Sunday in a sweep of the town of Nusaybin, security sources "
+                        "said. It has also been clashing with militants across the southeast.\n"
+                        "A day earlier, Turkish security forces killed 12 PKK militants in Sirnak province, the "
+                        "military said.")
+    ops = [e for e in ex.events if e.type == "GroundOperation"]
+    killing = [e for e in ops if e.agents == ["turkish_armed_forces"]]
+    assert len(killing) == 1 and killing[0].targets == ["pkk"] and killing[0].killed == 12
+    assert not any(e.type == "Clash" for e in ex.events)     # "has been clashing": the ongoing war

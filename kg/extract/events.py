@@ -163,8 +163,9 @@ class TriggerFinder:
                         continue
                     return False
         # "al Shabaab is fighting the government in a bid to ...": the war itself, ongoing, undated
-        if trig.start - 1 >= sent.start and doc[trig.start - 1].lower_ in ("is", "are") \
-                and doc[trig.start].lower_.endswith("ing") \
+        if trig.start - 1 >= sent.start and doc[trig.start].lower_.endswith("ing") \
+                and (doc[trig.start - 1].lower_ in ("is", "are") or (
+                    doc[trig.start - 1].lower_ == "been" and any(w.lower_ in ("has", "have") for w in doc[max(sent.start, trig.start - 3):trig.start - 1]))) \
                 and not re.search(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", sent.text):
             return False
         # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it

@@ -459,6 +459,11 @@ class Extractor:
             insurgents = bool(r.agents) and all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.agents)
             if etype == "Raid" and insurgents:
                 etype = "Attack"      # an insurgents' "raid" on a base is their attack, not a forces' raid
+            forces = bool(r.agents) and all(ex.entities[k].kind in _ARRESTING_KINDS for k in r.agents)
+            fighters = all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.targets) if r.targets else \
+                any(tok.lower_ in _FIGHTER_NOUNS for tok in doc[t.end:min(t.end + 6, s.span.end)])
+            if t.text.lower() in _KILL_VERBS and etype == "Attack" and forces and fighters:
+                etype = "GroundOperation"     # "security forces killed 12 militants in Mardin": an operation
             if etype == "GroundOperation" and insurgents and r.targets and _killed_before(doc, s.span, t):
                 etype = "Attack"      # "militants killed 12 soldiers and briefly captured the base": an attack
             fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
@@ -689,6 +694,7 @@ _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried",
                  "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
 _PLACE_CLAUSE_BOUNDARIES = {";", "after", "before", "while", "when", "since", "whereas", "following", "days", "weeks"}
+_FIGHTER_NOUNS = {"militants", "insurgents", "fighters", "rebels", "terrorists", "jihadists", "gunmen", "extremists"}
 _RETAKING = {"recaptured", "retook", "retaken", "regained", "took back", "recapture", "retake"}
 _ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
@@ -1011,6 +1017,10 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     if (a.type == "Killing") != (b.type == "Killing") and not set(a.agents) & set(b.agents):
         return False      # a leader singled out and killed is not the attack told around it
     if a.time and b.time and a.time.precision == b.time.precision == "day" and a.time.value != b.time.value:
+        return False
+    # the side that suffered one is the side that did the other: two events, unless one fights back
+    if "Clash" not in (a.type, b.type) and (set(a.targets) & set(b.agents) or set(b.targets) & set(a.agents)) \
+            and not set(a.agents) & set(b.agents) and not set(a.targets) & set(b.targets) and not _fighting_back(a, b):
         return False
     if a.agents and b.agents and not set(a.agents) & set(b.agents) and not set(a.agents) & set(b.supporters) \
             and not set(b.agents) & set(a.supporters) and not _fighting_back(a, b):
