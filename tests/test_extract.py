@@ -816,3 +816,11 @@ def test_forces_killing_militants_is_an_operation_apart_from_where_soldiers_died
     killing = [e for e in ops if e.agents == ["turkish_armed_forces"]]
     assert len(killing) == 1 and killing[0].targets == ["pkk"] and killing[0].killed == 12
     assert not any(e.type == "Clash" for e in ex.events)     # "has been clashing": the ongoing war
+
+
+def test_unnamed_militants_fought_are_the_articles_armed_group(extractor):
+    ex = run(extractor, "Iraqi special forces launched an offensive against Islamic State in Mosul on Monday.\n"
+                        "Iraqi army troops were still fighting the hardline militants in the north of the city, "
+                        "a military statement said.")
+    clash = only(ex, "Clash")
+    assert clash.targets == ["islamic_state"] and clash.agents

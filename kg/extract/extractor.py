@@ -695,6 +695,7 @@ _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried",
 
 _PLACE_CLAUSE_BOUNDARIES = {";", "after", "before", "while", "when", "since", "whereas", "following", "days", "weeks"}
 _FIGHTER_NOUNS = {"militants", "insurgents", "fighters", "rebels", "terrorists", "jihadists", "gunmen", "extremists"}
+_UNNAMED_FIGHTERS = re.compile(r"(?i)^\S+(?:\s+\S+){0,3}?\s+(?:the|those|these)\s+(?:[\w-]+\s+)?(?:militants|insurgents|jihadists|extremists|terrorists|rebels|fighters)\b")
 _RETAKING = {"recaptured", "retook", "retaken", "regained", "took back", "recapture", "retake"}
 _ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
@@ -1199,6 +1200,16 @@ def _opponents_from_context(frames: list[EventFrame]) -> None:
             if votes:
                 best = votes.most_common(1)[0][0]
                 if best not in f.agents + f.supporters:
+                    f.targets = [best]
+    # "troops were still fighting the militants": the unnamed fighters are the armed group the
+    # article's other events are against
+    against: _Counter[str] = _Counter(t for f in frames for t in f.targets)
+    for f in frames:
+        if f.agents and not f.targets and f.type in ("Clash", "GroundOperation", "Attack", "Raid") and against:
+            at = getattr(f, "_trigger_char", 0)
+            if _UNNAMED_FIGHTERS.search(f.evidence[at:at + 80]):
+                best = next((k for k, _ in against.most_common() if k not in f.agents + f.supporters), None)
+                if best is not None:
                     f.targets = [best]
 
 
