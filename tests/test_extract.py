@@ -824,3 +824,19 @@ def test_unnamed_militants_fought_are_the_articles_armed_group(extractor):
                         "a military statement said.")
     clash = only(ex, "Clash")
     assert clash.targets == ["islamic_state"] and clash.agents
+
+
+def test_persons_named_then_killed_under_a_pronoun_are_the_killings_victims(extractor):
+    ex = run(extractor, "Jihadist militants ambushed an army convoy near Djibo on Sunday, killing nine soldiers, a "
+                        "security source said.\nHe named two militant leaders killed earlier as spiritual leader Bande "
+                        "Amadou and commander Ali Sidibe. They were killed by a special army unit on Saturday.")
+    kill = only(ex, "Killing")
+    assert set(kill.targets) == {"person_bande_amadou", "person_ali_sidibe"} and kill.agents
+    assert only(ex, "Ambush").targets == ["burkina_faso_armed_forces"]
+
+
+def test_the_far_side_of_a_border_is_not_where_it_happened(extractor):
+    ex = run(extractor, "Twelve soldiers were killed in an ambush by jihadists near the country's border with Mali "
+                        "on Sunday, the government of Burkina Faso said.")
+    e = only(ex)
+    assert "Mali" not in {ex.entities[k].label for k in e.places}

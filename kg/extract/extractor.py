@@ -450,6 +450,11 @@ class Extractor:
                 pass
             time = _nearest_time(s, t, doc)
             etype = "Killing" if t.type == "Attack" and _killing_of_a_leader(doc, t, r, participants) else t.type
+            named = self._pronoun_victims(ex, doc, s, sentences, t, r, key_of)
+            if named:
+                # "He named the two leaders as A and B ... They were killed by an army unit": those named
+                r.targets.extend(k for k in named if k not in r.targets + r.agents)
+                etype = "Killing"
             if etype == "Arrest" and not r.agents and r.targets:
                 # "11 militants were arrested, the military said": forces that report arrests made them
                 forces = [k for k in s.sources if k in ex.entities and ex.entities[k].kind in _ARRESTING_KINDS
@@ -485,6 +490,22 @@ class Extractor:
         if not frames and counts:
             pass
         return frames
+
+    def _pronoun_victims(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence], t: Trigger,
+                         r: Roles, key_of: dict[tuple[int, int], str]) -> list[str]:
+        """The persons a passive killing's pronoun subject ("They were killed") points back at."""
+        if not t.passive or doc[t.start].lower_ not in _KILL_VERBS or r.targets or s.index == 0:
+            return []
+        first = doc[s.span.start].lower_
+        if first not in ("they", "he", "she") or t.start - s.span.start > 4:
+            return []
+        for prev in reversed(sentences[max(0, s.index - 2):s.index]):
+            named = [key_of[(f.start, f.end)] for f in prev.mentions if (f.start, f.end) in key_of
+                     and ex.entities[key_of[(f.start, f.end)]].kind == "Person"
+                     and key_of[(f.start, f.end)] not in prev.sources]
+            if named:
+                return named
+        return []
 
     def _countries_of(self, places: list[str]) -> dict[str, str]:
         """The country code of each place, as the gazetteer knows it."""
@@ -608,13 +629,13 @@ def _spread(triggers: list[Trigger], found: list[Trigger]) -> list[Trigger]:
 
 
 def _between(doc: Doc, f: Found) -> bool:
-    """Is the place one end of "between X and Y"?"""
+    """Is the place one end of "between X and Y", or the other side of a border?"""
     lo = max(0, f.start - 6)
     words = [t.lower_ for t in doc[lo:f.start]]
     if not words:
         return False
-    if words[-1] == "between":
-        return True
+    if words[-1] == "between" or words[-2:] in (["border", "with"], ["borders", "with"], ["frontier", "with"]):
+        return True       # "near the border with Mali": the neighbour is not where it happened
     return "between" in words and words[-1] == "and" and not any(w in (",", ";", ".") for w in words[words.index("between"):])
 
 
