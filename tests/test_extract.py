@@ -840,3 +840,10 @@ def test_the_far_side_of_a_border_is_not_where_it_happened(extractor):
                         "on Sunday, the government of Burkina Faso said.")
     e = only(ex)
     assert "Mali" not in {ex.entities[k].label for k in e.places}
+
+
+def test_a_pronoun_opening_the_next_sentence_is_the_victims_just_told(extractor):
+    ex = run(extractor, "Three Turkish soldiers were killed on Sunday in a sweep of the town of Nusaybin, security "
+                        "sources said. They were searching a house when a home-made explosive went off.")
+    bomb = only(ex, "Bombing")
+    assert bomb.targets == ["turkish_armed_forces"] and not bomb.agents

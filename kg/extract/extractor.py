@@ -217,6 +217,13 @@ class Extractor:
                 last.targets.extend(k for k in new[0].targets
                                     if k not in last.targets + last.agents + last.supporters)
                 new = []
+            if new and frames and s.index - frames[-1].sentence == 1 and doc[s.span.start].lower_ in ("they", "he", "she") \
+                    and doc[min(s.span.start + 1, s.span.end - 1)].lower_ in ("were", "was", "had") and frames[-1].targets:
+                # "Three soldiers were killed in a sweep. They were searching a house when a bomb went
+                # off": the pronoun is those victims, hit by the event told now
+                for fr in new:
+                    if not fr.agents and not fr.targets:
+                        fr.targets = list(frames[-1].targets)
             if not new and frames and s.index - frames[-1].sentence <= 2 \
                     and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
                 # "At least five soldiers were killed": the toll of the event just reported
@@ -1018,7 +1025,7 @@ def _fighting_back(a: EventFrame, b: EventFrame) -> bool:
     # "... the raid on the base. Our troops killed 13 militants": the defenders killing their
     # attackers, told right after, is the same fight
     return a.type in ("Attack", "Ambush", "Raid", "Bombing") and (b.trigger or "").lower() in _KILL_VERBS \
-        and bool(b.agents) and set(b.agents) <= set(a.targets) and set(b.targets) <= set(a.agents) \
+        and bool(b.agents) and bool(b.targets) and set(b.agents) <= set(a.targets) and set(b.targets) <= set(a.agents) \
         and 0 <= b.sentence - a.sentence <= 3
 
 
