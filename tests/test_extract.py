@@ -847,3 +847,10 @@ def test_a_pronoun_opening_the_next_sentence_is_the_victims_just_told(extractor)
                         "sources said. They were searching a house when a home-made explosive went off.")
     bomb = only(ex, "Bombing")
     assert bomb.targets == ["turkish_armed_forces"] and not bomb.agents
+
+
+def test_numerous_attacks_thwarted_are_a_record_not_an_event(extractor):
+    ex = run(extractor, "Islamic State militants attacked the prison in Hasakah on Thursday. The SDF and the "
+                        "coalition were able to thwart numerous attacks during that period.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and "us_led_coalition" not in e.targets
