@@ -854,3 +854,10 @@ def test_numerous_attacks_thwarted_are_a_record_not_an_event(extractor):
                         "coalition were able to thwart numerous attacks during that period.")
     e = only(ex)
     assert e.agents == ["islamic_state"] and "us_led_coalition" not in e.targets
+
+
+def test_a_victim_named_after_the_trigger_and_killed_is_a_target(extractor):
+    ex = run(extractor, "Two Islamic State militants attacked two shepherds near Kirkuk on Sunday, a source "
+                        "said. In the clashes, Ali Hassan, a shepherd, and a militant were killed, he said.")
+    e = only(ex)
+    assert e.type == "Attack" and e.agents == ["islamic_state"] and len(e.targets) == 2

@@ -399,7 +399,9 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 before_by = words[len(words) - 1 - words[::-1].index(_BY) - 1] if words.index(_BY) > 0 else ""
                 by_agent = before_by not in _NOT_AGENT_BY
                 held_by = before_by in ("controlled", "held", "occupied")
-            if by_agent and _repels(doc, t.end, p.start):
+            if not by_agent and _victim_named_after(doc, p, sent, triggers):
+                _add(r.targets, p.key)      # "in the clashes, Ali Hassan, a shepherd, was killed"
+            elif by_agent and _repels(doc, t.end, p.start):
                 _add(r.targets, p.key)      # "the attacks were repelled by the defenders"
             elif held_by and t.type == "GroundOperation":
                 _add(r.targets, p.key)      # "captured villages held by the YPG": their defenders
@@ -596,6 +598,17 @@ def supporting_weapon(doc: Doc, prev: Trigger, t: Trigger) -> bool:
     are named as the support of the forces' own event."""
     return t.start == prev.end and t.text.lower().endswith("ed") and any(
         doc[i].lower_ == "by" and doc[i - 1].lower_ in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
+
+
+def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
+    """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
+    hi = min(sent.end, p.end + 14)
+    for tok in doc[p.end:hi]:
+        if tok.text in (";", ".") or any(u.start == tok.i for u in triggers):
+            hi = tok.i
+            break
+    m = re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b", doc[p.end:hi].text)
+    return m is not None and not re.search(r"\b(?:said|says|told)\b", doc[p.end:hi].text[:m.start()])
 
 
 def _repels(doc: Doc, lo: int, hi: int) -> bool:

@@ -1019,9 +1019,10 @@ def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
 def _fighting_back(a: EventFrame, b: EventFrame) -> bool:
     """"... attacked the shepherds, who fought back. In the clashes, ...": a bare "the clashes"
     after an attack is that attack, fought back."""
+    parties = set(a.agents + a.targets)
     if a.type in ("Attack", "Ambush", "Raid") and b.type == "Clash" and getattr(b, "_generic", False) \
-            and set(b.agents + b.targets) <= set(a.agents + a.targets):
-        return True
+            and set(b.agents) <= parties and (not b.targets or set(b.targets) & parties):
+        return True       # (a victim it names for the first time, "Ali, a shepherd, was killed", joins it)
     # "... the raid on the base. Our troops killed 13 militants": the defenders killing their
     # attackers, told right after, is the same fight
     return a.type in ("Attack", "Ambush", "Raid", "Bombing") and (b.trigger or "").lower() in _KILL_VERBS \
