@@ -206,7 +206,7 @@ class Extractor:
         # events
         frames: list[EventFrame] = []
         for s in sentences:
-            if _CROSS_REFERENCE.match(doc.text[sentences_line_start(doc.text, s.span.start_char):s.span.end_char].lstrip()):
+            if _CROSS_REFERENCE.match(doc.text[_line_start(doc.text, s.span.start_char):s.span.end_char].lstrip()):
                 continue      # "Read also: ...": the headline of another story
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
@@ -731,7 +731,7 @@ _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
 _CROSS_REFERENCE = re.compile(r"(?i)(?:read (?:also|more)|also read|related(?: stories| articles?| news)?|see also|more on this|watch)\s*:")
 
 
-def sentences_line_start(text: str, char: int) -> int:
+def _line_start(text: str, char: int) -> int:
     """Where the line holding `char` begins."""
     return text.rfind("\n", 0, char) + 1
 _CLAUSE_OPENERS = {"after", "before", "when", "while", "since", ";", "whereas"}
