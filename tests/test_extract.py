@@ -635,3 +635,229 @@ def test_capital_as_a_city_is_a_place(extractor):
     ex = run(extractor, "A car bomb exploded in Baghdad on Friday, killing five people.", outlet="Reuters")
     assert "iraqi_government" not in ex.entities
     assert only(ex).places
+
+
+def test_whoever_repels_an_attack_suffered_it(extractor):
+    e = only(run(extractor, "The Iraqi army repelled an attack by Islamic State militants near Kirkuk on Sunday."))
+    assert e.agents == ["islamic_state"] and e.targets == ["iraqi_army"]
+    e = only(run(extractor, "Islamic State attacks on Kirkuk were pushed back by the Peshmerga on Sunday."))
+    assert "peshmerga" in e.targets and "peshmerga" not in e.agents
+
+
+def test_a_speaker_telling_its_own_deed_takes_part(extractor):
+    e = only(run(extractor, "Ukraine said it had repelled heavy Russian attacks near Bakhmut on Thursday."))
+    assert e.agents == ["russian_armed_forces"] and e.targets == ["ukrainian_armed_forces"]
+
+
+def test_a_leader_killed_in_a_clause_of_its_own_is_a_killing(extractor):
+    ex = run(extractor, "Al Shabaab attacked a base near Baidoa on Friday. The raid came a week after the "
+                        "United States said it had killed the chief of al Shabaab's finance wing.")
+    kills = [e for e in ex.events if e.type == "Killing"]
+    assert len(kills) == 1 and kills[0].targets == ["al_shabaab"] and kills[0].agents
+    attack = next(e for e in ex.events if e.type != "Killing")
+    assert attack.agents == ["al_shabaab"] and not set(kills[0].agents) & set(attack.agents)
+
+
+def test_defenders_killing_their_attackers_is_the_same_fight(extractor):
+    ex = run(extractor, "Al Shabaab militants raided a military base near Marka on Sunday. \u201cWe have lost five "
+                        "soldiers in this terrorist attack. Our troops have also killed 13 militants,\u201d Somali army "
+                        "officer Ali Farah said.")
+    e = only(ex)
+    assert e.type == "Attack"       # an insurgents' raid is their attack
+    assert e.agents == ["al_shabaab"] and e.targets == ["somali_national_army"]
+
+
+def test_a_link_to_another_story_and_a_superlative_are_no_events(extractor):
+    ex = run(extractor, "Gunmen attacked a police checkpoint near Kirkuk on Sunday.\n"
+                        "Read also: Militants kill 30 villagers in fresh attacks in Mali\n"
+                        "The police said it was one of the deadliest attacks on the police in months.")
+    e = only(ex)
+    assert e.trigger == "attacked"
+
+
+def test_a_partner_named_after_the_event_is_an_agent(extractor):
+    e = only(run(extractor, "Turkish troops captured three villages held by the YPG on Monday as part of an offensive "
+                            "being carried out with the Free Syrian Army."), "GroundOperation")
+    assert set(e.agents) == {"turkish_armed_forces", "free_syrian_army"} and e.targets == ["ypg"]
+
+
+def test_ousting_a_group_is_a_ground_operation(extractor):
+    e = only(run(extractor, "Iraqi forces have ousted Islamic State militants from eastern Mosul, their commander said."))
+    assert e.type == "GroundOperation" and e.targets == ["islamic_state"] and e.agents
+
+
+def test_the_antecedent_of_a_leading_relative_clause_is_the_agent(extractor):
+    e = only(run(extractor, "The head of the Wagner Group, which is spearheading the Russian attack on Bakhmut, "
+                            "spoke on Tuesday."))
+    assert "wagner_group" in e.agents
+
+
+def test_strikes_named_as_support_leave_the_verb_to_the_forces(extractor):
+    ex = run(extractor, "Kurdish forces backed by US airstrikes seized the town of Sinjar from Islamic State on Friday.")
+    op = only(ex, "GroundOperation")
+    assert op.agents == ["peshmerga"] and op.targets == ["islamic_state"] and op.supporters
+    strike = only(ex, "Airstrike")
+    assert strike.agents == op.supporters and strike.targets == ["islamic_state"]
+
+
+def test_strikes_each_told_with_their_own_place_stay_apart(extractor):
+    ex = run(extractor, "In Iraq, the US-led coalition carried out 12 airstrikes against Islamic State.\n"
+                        "Near Fallujah, two airstrikes destroyed an Islamic State vehicle. Another airstrike hit an "
+                        "Islamic State position near Habbaniya.\n"
+                        "Near Ramadi, three airstrikes struck Islamic State fighters.")
+    strikes = [e for e in ex.events if e.type == "Airstrike"]
+    labels = [{ex.entities[k].label for k in e.places} for e in strikes]
+    assert len(strikes) == 3, labels       # the unplaced summary joins the first
+    assert all(len({"Fallujah", "Habbaniyah", "Ramadi"} & x) == 1 for x in labels), labels
+
+
+def test_a_country_named_as_location_keeps_events_in_other_countries_apart(extractor):
+    ex = run(extractor, "Near Kobani, two coalition airstrikes struck Islamic State fighters.\n"
+                        "In Iraq, the US-led coalition targeted Islamic State with ten airstrikes.")
+    assert len([e for e in ex.events if e.type == "Airstrike"]) == 2
+
+
+def test_devices_destroyed_are_no_bombing_and_according_to_is_no_party(extractor):
+    ex = run(extractor, "Near Ramadi, three coalition airstrikes struck an Islamic State unit and destroyed two IEDs "
+                        "and a roadside bomb, according to the coalition's central command.")
+    e = only(ex)
+    assert e.type == "Airstrike" and e.targets == ["islamic_state"] and "us_led_coalition" in e.agents
+
+
+def test_a_plan_in_one_clause_does_not_cover_a_report_in_the_next(extractor):
+    ex = run(extractor, "The operation aims to cut the smuggling routes between Syria and Iraq, noting it began on "
+                        "Monday with missile attacks by the US-led coalition on Islamic State hideouts near Hajin.")
+    e = only(ex, "Shelling")
+    assert e.agents == ["us_led_coalition"] and e.targets == ["islamic_state"]
+    assert not {ex.entities[k].kind for k in e.places} & {"Country"}     # "between Syria and Iraq" is a span
+
+
+def test_civilians_caught_in_clashes_are_never_a_side(extractor):
+    e = only(run(extractor, "Five civilians, 20 Islamic State militants and 12 SDF fighters were killed in clashes "
+                            "near Hasakah on Saturday."))
+    assert e.type == "Clash" and "civilians" not in e.agents and e.agents
+
+
+def test_forces_reporting_arrests_made_them(extractor):
+    e = only(run(extractor, "Eleven PKK militants were arrested in Hakkari province, the Turkish military said."))
+    assert e.type == "Arrest" and e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
+
+
+def test_a_long_running_campaign_and_its_backing_strikes_are_background(extractor):
+    ex = run(extractor, "Islamic State militants attacked a Peshmerga post near Kirkuk on Friday. The raid showed the "
+                        "group's strength despite a years-long campaign by Iraqi forces backed by US air strikes.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and e.targets == ["peshmerga"]
+
+
+def test_an_advance_within_a_clash_keeps_the_clash(extractor):
+    ex = run(extractor, "SDF fighters clashed with Islamic State militants near Hasakah on Saturday. The SDF "
+                        "advanced slowly under the cover of coalition air power near Hasakah.")
+    clash = [e for e in ex.events if e.type in ("Clash", "GroundOperation")]
+    assert len(clash) == 1 and clash[0].type == "Clash"
+
+
+def test_a_place_in_another_events_clause_is_not_this_events(extractor):
+    ex = run(extractor, "Turkey carried out air strikes on PKK bases in northern Iraq after an attempted attack in "
+                        "Ankara, the defence ministry said.")
+    e = only(ex)
+    assert e.type == "Airstrike" and e.targets == ["pkk"]
+    assert "Ankara" not in {ex.entities[k].label for k in e.places}
+
+
+def test_the_assault_in_which_people_were_taken_is_the_abduction(extractor):
+    ex = run(extractor, "Islamic State militants abducted four shepherds near Kirkuk on Tuesday. The shepherds were "
+                        "grazing their sheep when they were attacked by Islamic State militants.")
+    e = only(ex)
+    assert e.type == "Kidnapping" and e.agents == ["islamic_state"]
+
+
+def test_a_weak_verb_with_its_own_subject_in_its_own_clause_stays(extractor):
+    ex = run(extractor, "Islamic State militants attacked the village of Tel Skuf on Monday, while Peshmerga forces "
+                        "advanced two kilometres near Bashiqa.")
+    advance = only(ex, "GroundOperation")
+    assert advance.agents == ["peshmerga"]
+    assert only(ex, "Attack").agents == ["islamic_state"]
+
+
+def test_insurgents_killing_and_capturing_a_base_attacked_it(extractor):
+    ex = run(extractor, "Al Shabaab militants killed nine Somali soldiers and briefly captured a military base near "
+                        "Afgoye on Monday.\nAl Shabaab is fighting the Somali government in a bid to rule the country.")
+    e = only(ex)
+    assert e.type == "Attack" and e.agents == ["al_shabaab"] and e.targets == ["somali_national_army"]
+
+
+def test_ground_retaken_is_retaken_from_whoever_took_it(extractor):
+    ex = run(extractor, "Al Shabaab militants attacked a Somali army base near Afgoye on Monday.\n"
+                        "The Somali army recaptured the base when reinforcements arrived.")
+    op = only(ex, "GroundOperation")
+    assert op.agents == ["somali_national_army"] and op.targets == ["al_shabaab"]
+
+
+def test_a_party_reporting_casualties_is_telling_not_taking_part(extractor):
+    e = only(run(extractor, "Turkish warplanes struck PKK positions in northern Iraq on Tuesday, with the Kurdistan "
+                            "Regional Government reporting casualties."))
+    assert e.targets == ["pkk"]
+
+
+def test_a_headlines_reduced_passive_makes_victims(extractor):
+    art = Article(id="t2", url="https://example.invalid/t2", title="Peshmerga Fighters Killed In Attack Near Kirkuk",
+                  text="Four fighters died near Kirkuk on Sunday.", published=date(2021, 8, 10), outlet="Rudaw")
+    e = only(extractor.extract(art))
+    assert e.targets == ["peshmerga"] and not e.agents
+
+
+def test_forces_killing_militants_is_an_operation_apart_from_where_soldiers_died(extractor):
+    ex = run(extractor, "Three soldiers were killed on Sunday in a sweep of the town of Nusaybin, security sources "
+                        "said. It has also been clashing with militants across the southeast.\n"
+                        "A day earlier, Turkish security forces killed 12 PKK militants in Sirnak province, the "
+                        "military said.")
+    ops = [e for e in ex.events if e.type == "GroundOperation"]
+    killing = [e for e in ops if e.agents == ["turkish_armed_forces"]]
+    assert len(killing) == 1 and killing[0].targets == ["pkk"] and killing[0].killed == 12
+    assert not any(e.type == "Clash" for e in ex.events)     # "has been clashing": the ongoing war
+
+
+def test_unnamed_militants_fought_are_the_articles_armed_group(extractor):
+    ex = run(extractor, "Iraqi special forces launched an offensive against Islamic State in Mosul on Monday.\n"
+                        "Iraqi army troops were still fighting the hardline militants in the north of the city, "
+                        "a military statement said.")
+    clash = only(ex, "Clash")
+    assert clash.targets == ["islamic_state"] and clash.agents
+
+
+def test_persons_named_then_killed_under_a_pronoun_are_the_killings_victims(extractor):
+    ex = run(extractor, "Jihadist militants ambushed an army convoy near Djibo on Sunday, killing nine soldiers, a "
+                        "security source said.\nHe named two militant leaders killed earlier as spiritual leader Bande "
+                        "Amadou and commander Ali Sidibe. They were killed by a special army unit on Saturday.")
+    kill = only(ex, "Killing")
+    assert set(kill.targets) == {"person_bande_amadou", "person_ali_sidibe"} and kill.agents
+    assert only(ex, "Ambush").targets == ["burkina_faso_armed_forces"]
+
+
+def test_the_far_side_of_a_border_is_not_where_it_happened(extractor):
+    ex = run(extractor, "Twelve soldiers were killed in an ambush by jihadists near the country's border with Mali "
+                        "on Sunday, the government of Burkina Faso said.")
+    e = only(ex)
+    assert "Mali" not in {ex.entities[k].label for k in e.places}
+
+
+def test_a_pronoun_opening_the_next_sentence_is_the_victims_just_told(extractor):
+    ex = run(extractor, "Three Turkish soldiers were killed on Sunday in a sweep of the town of Nusaybin, security "
+                        "sources said. They were searching a house when a home-made explosive went off.")
+    bomb = only(ex, "Bombing")
+    assert bomb.targets == ["turkish_armed_forces"] and not bomb.agents
+
+
+def test_numerous_attacks_thwarted_are_a_record_not_an_event(extractor):
+    ex = run(extractor, "Islamic State militants attacked the prison in Hasakah on Thursday. The SDF and the "
+                        "coalition were able to thwart numerous attacks during that period.")
+    e = only(ex)
+    assert e.agents == ["islamic_state"] and "us_led_coalition" not in e.targets
+
+
+def test_a_victim_named_after_the_trigger_and_killed_is_a_target(extractor):
+    ex = run(extractor, "Two Islamic State militants attacked two shepherds near Kirkuk on Sunday, a source "
+                        "said. In the clashes, Ali Hassan, a shepherd, and a militant were killed, he said.")
+    e = only(ex)
+    assert e.type == "Attack" and e.agents == ["islamic_state"] and len(e.targets) == 2

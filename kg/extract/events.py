@@ -27,6 +27,10 @@ _SUPPORT_CUES = [
     ("in", "coordination", "with"), ("in", "cooperation", "with"), ("in", "conjunction", "with"),
 ]
 _COAGENT_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"), ("and",)]
+# "... being carried out with the FSA": a partner named after the event, even across "as part of"
+_PARTNER_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
+                 ("carried", "out", "with"), ("conducted", "with"), ("launched", "with"), ("in", "partnership", "with"),
+                 ("side", "by", "side", "with"), ("carried", "out", "jointly", "with"), ("conducted", "jointly", "with")]
 _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck", "hit", "attacked",
                 "attacking", "ambushed", "killing", "killed", "kidnapped", "abducted", "arrested", "detained",
                 "captured", "capturing", "arresting", "detaining", "kidnapping", "abducting", "pounded",
@@ -40,11 +44,14 @@ _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck"
                 "kidnapping", "abducting", "seized", "seizing", "ambushing", "shot", "shooting", "executing",
                 "beheaded", "besieging", "overran", "overrunning", "stormed", "storming", "targeted",
                 "whereabouts", "trace", "hunt", "hunting", "pursue", "pursuing", "pursuit", "track", "tracking",
-                "clear", "clearing", "flush", "expel", "expelling", "dislodge", "eliminate", "eliminating"}
+                "clear", "clearing", "flush", "expel", "expelling", "dislodge", "eliminate", "eliminating",
+                "chief", "leader", "leaders", "commander", "commanders", "head", "emir", "founder", "deputy"}
 _TARGET_NOUNS = {"positions", "position", "bases", "base", "hideouts", "hideout", "targets", "camps", "camp", "posts",
                  "strongholds", "headquarters", "fighters", "militants", "members", "convoy", "vehicles", "vehicle",
                  "cells", "cell", "dens", "shelters", "tunnels", "depots", "checkpoint", "checkpoints", "gatherings"}
-_CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b")
+_CASUALTY_PASSIVE = re.compile(r"\b(?:were|was|have been|had been|has been|got)\s+(?:\w+\s+)?(?:killed|wounded|injured|arrested|captured|detained|kidnapped|abducted|executed|targeted|hit|struck)\b|\b(?:died|perished)\b"
+                               # a headline's reduced passive: "Twelve Soldiers Killed In Attack"
+                               r"|^\s*(?:killed|wounded|injured|kidnapped|abducted|hurt|dead)\s+(?:in|by|during|as)\b", re.I)
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "got", "get"}
 _BOUNDARIES = {";", "while", "whereas", "but", "meanwhile", "although", "—", "–", "which", "who", "whom",
                "whose", "where", "as", "because", "after", "when", "since", "before", "despite", "though"}
@@ -54,6 +61,14 @@ _SUPPORT_PHRASE = re.compile(r" (?:supported|backed|covered|aided|assisted) by [
 # "caves used by the militants", "areas held by the group": who holds it, not who struck
 _NOT_AGENT_BY = {"used", "controlled", "held", "occupied", "run", "owned", "inhabited", "claimed", "manned",
                  "guarded", "built", "dug", "hidden", "frequented", "seized", "captured", "taken"}
+# "the army repelled the attack", "the assault was pushed back by the police": whoever
+# repels an attack suffered it; the attack is the other side's
+_REPEL_VERBS = {"repelled", "repulsed", "repel", "repels", "repelling", "foil", "foiled", "thwart", "thwarted",
+                "fended", "fought", "beat", "pushed", "warded", "rebuffed", "thwarting", "foiling", "repulsing"}
+_REPEL_PARTICLES = {"fended": "off", "fought": "off", "warded": "off", "beat": "back", "pushed": "back"}
+_LONG_RUNNING = re.compile(r"(?i)\b(?:years?|decades?|months)\s*-\s*long\b|\blong\s*-\s*running\b|\bdecades\s*-\s*old\b")
+_NEW_CLAUSE = {"noting", "adding", "saying", "stressing", "explaining", "while", "but", "whereas", "although",
+               "read", "said", "according"}
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
 _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used to", "often", "usually",
                   "regularly", "frequently", "routinely", "repeatedly", "plans to", "planning to",
@@ -147,6 +162,16 @@ class TriggerFinder:
                     if phrase in (("no",), ("not",), ("never",), ("without",)) and k < len(window) - 3:
                         continue
                     return False
+        # "al Shabaab is fighting the government in a bid to ...": the war itself, ongoing, undated
+        if trig.start - 1 >= sent.start and doc[trig.start].lower_.endswith("ing") \
+                and (doc[trig.start - 1].lower_ in ("is", "are") or (
+                    doc[trig.start - 1].lower_ == "been" and any(w.lower_ in ("has", "have") for w in doc[max(sent.start, trig.start - 3):trig.start - 1]))) \
+                and not re.search(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", sent.text):
+            return False
+        # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
+        clause_start = max([sent.start] + [tok.i + 1 for tok in doc[sent.start:trig.start] if tok.text in (",", ";", ":")])
+        if _LONG_RUNNING.search(doc[clause_start:trig.start].text):
+            return False          # (and the strikes that "backed" it in the same clause)
         head = doc[trig.start]
         if trig.start - 1 >= sent.start and doc[trig.start - 1].lower_ == "to" and not head.lower_.endswith(("ed", "ing")) \
                 and not trig.generic and head.lower_ not in ("clashes", "attacks", "raids", "airstrikes"):
@@ -173,7 +198,13 @@ class TriggerFinder:
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
-        before = " " + re.sub(r"[^\w'\s-]", " ", doc[sent.start:trig.start].text.lower()) + " "
+        # ... but not across a clause that reports something else: "the operation aims to
+        # control the routes, noting it began with missile strikes"
+        opening = sent.start
+        for tok in doc[sent.start:trig.start]:
+            if tok.text == ";" or (tok.text == "," and tok.i + 1 < trig.start and doc[tok.i + 1].lower_ in _NEW_CLAUSE):
+                opening = tok.i + 1
+        before = " " + re.sub(r"[^\w'\s-]", " ", doc[opening:trig.start].text.lower()) + " "
         before = re.sub(r"\s+", " ", before)
         if any(f" {cue} " in before for cue in _SENTENCE_WIDE):
             return False
@@ -301,8 +332,27 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
+        if _cue_before(doc, p.start, sent.start, [("according", "to"), ("quoted", "by"), ("told",), ("reported", "by")]):
+            continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
+            # "the army said it had repelled the attack", "the US said it had killed him": a
+            # speaker telling its own deed takes part in it
+            deed = _own_deed(doc, p, sent, lex)
+            told = next((j for j, tj in enumerate(triggers) if tj.end > deed), None) if deed is not None else None
+            if told is not None:
+                tj = triggers[told]
+                if tj.type != "Arrest" and not _verbal(tj) and _repels(doc, deed, deed + 1):
+                    _add(roles[told].targets, p.key)
+                elif tj.start <= deed:
+                    _add(roles[told].agents, p.key)
             continue          # "the ministry said", "the army's media office said": the speaker
+        if p.start < t.start and _leads_in_relative_clause(doc, p, t):
+            _add(r.agents, p.key)
+            continue
+        if p.start > t.end and r.agents and _cue_before(doc, p.start, t.end, _PARTNER_CUES) \
+                and not any(tok.text in (";", ".") for tok in doc[t.end:p.start]):
+            _add(r.agents, p.key)
+            continue
         prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
         boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
         if boundary:
@@ -317,7 +367,13 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             if t.generic and any(w in ("during", "after", "before", "following", "since") for w in
                                  (tok.lower_ for tok in doc[max(p.end, t.start - 3):t.start])):
                 continue      # "soldiers killed three militants during the attack": another clause
-            if not t.generic and _object_of_active_verb(doc, p, lo, participants):
+            if t.type in ("Attack", "Ambush", "Raid", "GroundOperation", "Clash", "Bombing", "Shelling") \
+                    and not _verbal(t) and _repels(doc, p.end, t.start):
+                _add(r.targets, p.key)      # "the brigade repelled an attack": it was attacked
+            elif not _verbal(t) and (any(tok.lower_ in _LOSS_VERBS for tok in doc[p.end:t.start])
+                                     or _after_loss_verb(doc, p, lo)):
+                _add(r.targets, p.key)      # "we lost five soldiers in the attack": its victims' side
+            elif not t.generic and _object_of_active_verb(doc, p, lo, participants):
                 # "militants killed five soldiers in an attack": the soldiers suffered it
                 _add(r.targets, p.key)
             elif t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
@@ -343,7 +399,11 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 before_by = words[len(words) - 1 - words[::-1].index(_BY) - 1] if words.index(_BY) > 0 else ""
                 by_agent = before_by not in _NOT_AGENT_BY
                 held_by = before_by in ("controlled", "held", "occupied")
-            if held_by and t.type == "GroundOperation":
+            if not by_agent and _victim_named_after(doc, p, sent, triggers):
+                _add(r.targets, p.key)      # "in the clashes, Ali Hassan, a shepherd, was killed"
+            elif by_agent and _repels(doc, t.end, p.start):
+                _add(r.targets, p.key)      # "the attacks were repelled by the defenders"
+            elif held_by and t.type == "GroundOperation":
                 _add(r.targets, p.key)      # "captured villages held by the YPG": their defenders
             elif by_agent:
                 _add(r.agents, p.key)
@@ -375,6 +435,18 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             continue
         subject = roles[k - 1].agents or subject_supporters[k - 1]
         roles[k].agents = [a for a in subject if a not in roles[k].targets]
+    # "forces backed by US airstrikes seized the town": the forces did the seizing with the
+    # US as supporter; the US flew the strikes, on the same enemy
+    for k in range(len(triggers) - 1):
+        if supporting_weapon(doc, triggers[k], triggers[k + 1]):
+            weapon, main = roles[k], roles[k + 1]
+            for key in weapon.agents:
+                _add(main.agents, key)
+            for key in weapon.supporters:
+                _add(main.supporters, key)
+            weapon.agents, weapon.supporters = list(weapon.supporters), []
+            for key in main.targets:
+                _add(weapon.targets, key)
     # "the army repelled an attack by IS": the subject of a noun trigger whose doer follows
     # it with "by" suffered the attack
     for k, (t, r) in enumerate(zip(triggers, roles)):
@@ -383,9 +455,13 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 r.agents.remove(key)
                 _add(r.targets, key)
     # "clashes between X and Y": both sides fought; the first named is the agent
+    # (civilians caught in the fighting are never a side of it)
+    civilians = {p.key for p in participants if p.category == "civilian"}
     for t, r in zip(triggers, roles):
-        if t.type == "Clash" and not r.agents and len(r.targets) >= 2:
-            r.agents, r.targets = r.targets[:1], r.targets[1:]
+        sides = [k for k in r.targets if k not in civilians]
+        if t.type == "Clash" and not r.agents and len(sides) >= 2:
+            r.agents = sides[:1]
+            r.targets = [k for k in r.targets if k != sides[0]]
     for r in roles:
         r.targets = [k for k in r.targets if k not in r.agents and k not in r.supporters]
         r.supporters = [k for k in r.supporters if k not in r.agents and k not in r.targets]
@@ -400,6 +476,7 @@ _ACTIVE_HARM = {"killed", "killing", "kills", "wounded", "wounding", "injured", 
 _NP_FILLER = {"the", "a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens",
               "of", "at", "least", "several", "some", "many", "senior", "other", "more", "members", "its", "their",
               "his", "her", "local", "scores", '"', "'", "more", "another"}
+_SPEAKING_PARTICIPLES = {"reporting", "saying", "claiming", "stating", "announcing", "confirming", "denying"}
 _SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesperson", "spokeswoman", "media", "office",
                   "command", "central", "statement", "sources", "source", "commander", "commanders", "officer",
                   "officers", "leadership", "ministry", "press", "center", "centre", "cell", "department", "also",
@@ -434,13 +511,45 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
                 return False
             i = close + 1
             continue
-        if tok.lower_ in lex.speech_verbs:
-            return True
+        if tok.lower_ in lex.speech_verbs or tok.lower_ in _SPEAKING_PARTICIPLES:
+            return True       # (", with the authorities reporting casualties": telling, too)
         if i in starts or tok.lower_ not in _SPEAKER_NOUNS:
             return False
         i += 1
         seen += 1
     return False
+
+
+_LEAD_VERBS = {"spearheaded", "spearheading", "spearheads", "led", "leading", "leads", "launched", "launching",
+               "carried", "carrying", "conducted", "conducting", "waged", "waging", "mounted", "mounting", "staged"}
+
+
+def _leads_in_relative_clause(doc: Doc, p: Participant, t: Trigger) -> bool:
+    """"the CTS, who have spearheaded the offensive", "Wagner, which is leading the attack":
+    the antecedent of a relative clause whose verb leads the event is its agent."""
+    i = p.end
+    while i < t.start and i - p.end <= 8 and doc[i].lower_ not in ("who", "which", "that"):
+        if doc[i].text in (";", ".") or doc[i].lower_ in _BOUNDARIES:
+            return False
+        i += 1
+    if i >= t.start or doc[i].lower_ not in ("who", "which", "that"):
+        return False
+    verb = next((j for j in range(i + 1, min(i + 5, t.start)) if doc[j].lower_ in _LEAD_VERBS), None)
+    if verb is None or any(doc[j].lower_ in ("by", "against", "on") for j in range(i + 1, verb)):
+        return False
+    return t.start - verb <= 6 and not any(tok.text in (",", ";") or tok.lower_ in _BOUNDARIES
+                                           for tok in doc[verb + 1:t.start])
+
+
+_LOSS_VERBS = {"lost", "losing", "lose", "loses", "suffered", "sustained"}
+
+
+def _after_loss_verb(doc: Doc, p: Participant, lo: int) -> bool:
+    """"We lost five soldiers in the attack": the soldiers lost are the side attacked."""
+    i = p.start - 1
+    while i >= lo and p.start - i <= 5 and (doc[i].lower_ in _NP_FILLER or doc[i].like_num):
+        i -= 1
+    return i >= lo and doc[i].lower_ in _LOSS_VERBS
 
 
 def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list[Participant]) -> bool:
@@ -455,6 +564,62 @@ def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list
     if verb - 1 >= lo and doc[verb - 1].lower_ in _PASSIVE_AUX:
         return False      # "were killed": passive, the subject is the victim
     return any(q.end <= verb and q.start >= lo and q is not p for q in participants)
+
+
+_SELF = {"it", "they", "its", "we"}
+_PERFECT = {"had", "has", "have", "was", "were", "also", "successfully", "then", "later", "already"}
+
+
+def _own_deed(doc: Doc, p: Participant, sent: Span, lex: Lexicon) -> int | None:
+    """"X said (that) it had repelled ...": the index of the verb X tells of itself."""
+    i = p.end
+    while i < sent.end and i - p.end <= 6 and doc[i].lower_ not in lex.speech_verbs:
+        i += 1
+    if i >= sent.end or doc[i].lower_ not in lex.speech_verbs:
+        return None
+    i += 1
+    if i < sent.end and doc[i].lower_ == "that":
+        i += 1
+    if i >= sent.end or doc[i].lower_ not in _SELF:
+        return None
+    i += 1
+    if i < sent.end and doc[i].lower_ in ("forces", "troops", "fighters", "units"):
+        i += 1            # "said its forces had repelled"
+    while i < sent.end and doc[i].lower_ in _PERFECT:
+        i += 1
+    return i if i < sent.end else None
+
+
+_SUPPORT_PARTICIPLES = {"backed", "supported", "covered", "aided", "assisted"}
+
+
+def supporting_weapon(doc: Doc, prev: Trigger, t: Trigger) -> bool:
+    """"Forces backed by US airstrikes seized the town": the strikes right before the verb
+    are named as the support of the forces' own event."""
+    return t.start == prev.end and t.text.lower().endswith("ed") and any(
+        doc[i].lower_ == "by" and doc[i - 1].lower_ in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
+
+
+def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
+    """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
+    hi = min(sent.end, p.end + 14)
+    for tok in doc[p.end:hi]:
+        if tok.text in (";", ".") or any(u.start == tok.i for u in triggers):
+            hi = tok.i
+            break
+    m = re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b", doc[p.end:hi].text)
+    return m is not None and not re.search(r"\b(?:said|says|told)\b", doc[p.end:hi].text[:m.start()])
+
+
+def _repels(doc: Doc, lo: int, hi: int) -> bool:
+    """Is there a verb of repelling in doc[lo:hi] ("repelled", "pushed back", "fought off")?"""
+    for i in range(lo, hi):
+        w = doc[i].lower_
+        if w in _REPEL_VERBS:
+            particle = _REPEL_PARTICLES.get(w)
+            if particle is None or (i + 1 < len(doc) and doc[i + 1].lower_ == particle):
+                return True
+    return False
 
 
 def _verbal(t: Trigger) -> bool:

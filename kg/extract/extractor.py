@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.data.gazetteer import PlaceRecord, haversine_km
 from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_key
-from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles
+from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles, supporting_weapon
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
 from kg.extract.geometry import relative_position
@@ -206,6 +206,8 @@ class Extractor:
         # events
         frames: list[EventFrame] = []
         for s in sentences:
+            if _CROSS_REFERENCE.match(doc.text[_line_start(doc.text, s.span.start_char):s.span.end_char].lstrip()):
+                continue      # "Read also: ...": the headline of another story
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
                     and s.index - frames[-1].sentence <= 2:
@@ -215,6 +217,13 @@ class Extractor:
                 last.targets.extend(k for k in new[0].targets
                                     if k not in last.targets + last.agents + last.supporters)
                 new = []
+            if new and frames and s.index - frames[-1].sentence == 1 and doc[s.span.start].lower_ in ("they", "he", "she") \
+                    and doc[min(s.span.start + 1, s.span.end - 1)].lower_ in ("were", "was", "had") and frames[-1].targets:
+                # "Three soldiers were killed in a sweep. They were searching a house when a bomb went
+                # off": the pronoun is those victims, hit by the event told now
+                for fr in new:
+                    if not fr.agents and not fr.targets:
+                        fr.targets = list(frames[-1].targets)
             if not new and frames and s.index - frames[-1].sentence <= 2 \
                     and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
                 # "At least five soldiers were killed": the toll of the event just reported
@@ -382,16 +391,31 @@ class Extractor:
 
     def _sentence_events(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence],
                          key_of: dict[tuple[int, int], str], offset: int) -> list[EventFrame]:
-        triggers = [t for t in self.triggers.find(doc, s.span) if self.triggers.factual(doc, t, s.span)]
+        found = self.triggers.find(doc, s.span)
+        triggers = [t for t in found if self.triggers.factual(doc, t, s.span)]
         if not triggers:
             killing = _killing_verb(doc, s.span)
             if killing is None or not self.triggers.factual(doc, killing, s.span):
                 return []
             triggers = [killing]
+        else:
+            # "the attack came two days after the US said it had killed their chief": a killing
+            # told in a clause of its own is an event of its own
+            killing = _killing_verb(doc, s.span)
+            if killing is not None and not any(t.start <= killing.start < t.end for t in triggers) \
+                    and self.triggers.factual(doc, killing, s.span) and any(
+                        tok.lower_ in _CLAUSE_OPENERS for tok in doc[min(t.end for t in triggers):killing.start]) \
+                    and all(t.end <= killing.start for t in triggers):
+                triggers.append(killing)
+        triggers = [t for t in triggers if not _device_handled(doc, t, s.span)]
         triggers = [_territorial(doc, t, s) for t in triggers]
-        triggers = _drop_modifying_triggers(triggers)
+        triggers = _drop_modifying_triggers(triggers, doc)
         if any(not t.weak and not t.generic for t in triggers):
-            triggers = [t for t in triggers if not t.weak]
+            # a weak verb with its own subject in a clause of its own stays: "Russia attacked the
+            # suburbs, while Ukraine's forces advanced 500 meters"
+            strong = [t for t in triggers if not t.weak and not t.generic]
+            triggers = [t for t in triggers if not t.weak or (
+                _verb_with_own_subject(doc, t, s) and all(_clause_apart(doc, t, u) for u in strong))]
         # "as part of Operation Olive Branch": the name, not another report of the event
         # "the Combined Joint Task Force Operation Inherent Resolve": part of a body's name
         triggers = [t for t in triggers if not (t.text == "Operation" and t.start > s.span.start
@@ -405,7 +429,13 @@ class Extractor:
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
-        participants += self._countries_as_subjects(ex, doc, s, key_of, triggers)
+        acting = self._countries_as_subjects(ex, doc, s, key_of, triggers)
+        # "Turkey resumed strikes": the country acts; it does not say where the events were
+        acting_countries = {key_of[(p.start, p.end)] for p in acting if (p.start, p.end) in key_of}
+        # a country says where only as a location ("in Iraq"), not as a subject ("Russia attacked")
+        located = {key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of
+                   and f.start > 0 and doc[f.start - 1].lower_ in ("in", "inside", "across", "throughout", "into")}
+        participants += acting
         # whoever the sentence quotes is telling, not taking part ("Aman Sartip, the manager of
         # the hospital, told ...") unless it is an armed party
         participants = [p for p in participants if p.key not in s.sources or p.category != "person"]
@@ -426,21 +456,72 @@ class Extractor:
                 # "the operation" with nothing new: kept only to be merged into an earlier event
                 pass
             time = _nearest_time(s, t, doc)
-            fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=t.type, trigger=t.text, sentence=s.index,
+            etype = "Killing" if t.type == "Attack" and _killing_of_a_leader(doc, t, r, participants) else t.type
+            named = self._pronoun_victims(ex, doc, s, sentences, t, r, key_of)
+            if named:
+                # "He named the two leaders as A and B ... They were killed by an army unit": those named
+                r.targets.extend(k for k in named if k not in r.targets + r.agents)
+                etype = "Killing"
+            if etype == "Arrest" and not r.agents and r.targets:
+                # "11 militants were arrested, the military said": forces that report arrests made them
+                forces = [k for k in s.sources if k in ex.entities and ex.entities[k].kind in _ARRESTING_KINDS
+                          and k not in r.targets]
+                if forces:
+                    r.agents.append(forces[0])
+            insurgents = bool(r.agents) and all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.agents)
+            if etype == "Raid" and insurgents:
+                etype = "Attack"      # an insurgents' "raid" on a base is their attack, not a forces' raid
+            forces = bool(r.agents) and all(ex.entities[k].kind in _ARRESTING_KINDS for k in r.agents)
+            fighters = all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.targets) if r.targets else \
+                any(tok.lower_ in _FIGHTER_NOUNS for tok in doc[t.end:min(t.end + 6, s.span.end)])
+            if t.text.lower() in _KILL_VERBS and etype == "Attack" and forces and fighters:
+                etype = "GroundOperation"     # "security forces killed 12 militants in Mardin": an operation
+            if etype == "GroundOperation" and insurgents and r.targets and _killed_before(doc, s.span, t):
+                etype = "Attack"      # "militants killed 12 soldiers and briefly captured the base": an attack
+            fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
                             evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
-                            supporters=r.supporters, places=list(places), time=time,
+                            supporters=r.supporters, places=self._own_places(s, t, _spread(triggers, found), key_of, ex, doc),
+                            time=time,
                             sources=list(s.sources))
             fr.name = _operation_name(s.span.text, doc[t.start].idx - s.span.start_char, t.text)
             if fr.name is None:
                 setattr(fr, "_within_operation", _within_operation(s.span.text))
             frames.append(fr)
+            setattr(fr, "_place_countries", self._countries_of([k for k in fr.places if k not in acting_countries
+                                                                and (ex.entities[k].kind != "Country" or k in located)]))
             setattr(fr, "_generic", t.generic)
+            setattr(fr, "_weak", t.weak)
             setattr(fr, "_reference", t.reference)
             setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
         _attach_counts(frames, counts, s, ex)
         if not frames and counts:
             pass
         return frames
+
+    def _pronoun_victims(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence], t: Trigger,
+                         r: Roles, key_of: dict[tuple[int, int], str]) -> list[str]:
+        """The persons a passive killing's pronoun subject ("They were killed") points back at."""
+        if not t.passive or doc[t.start].lower_ not in _KILL_VERBS or r.targets or s.index == 0:
+            return []
+        first = doc[s.span.start].lower_
+        if first not in ("they", "he", "she") or t.start - s.span.start > 4:
+            return []
+        for prev in reversed(sentences[max(0, s.index - 2):s.index]):
+            named = [key_of[(f.start, f.end)] for f in prev.mentions if (f.start, f.end) in key_of
+                     and ex.entities[key_of[(f.start, f.end)]].kind == "Person"
+                     and key_of[(f.start, f.end)] not in prev.sources]
+            if named:
+                return named
+        return []
+
+    def _countries_of(self, places: list[str]) -> dict[str, str]:
+        """The country code of each place, as the gazetteer knows it."""
+        out = {}
+        for k in places:
+            rec = self.lex.gazetteer.get(k) if self.lex.gazetteer else None
+            if rec is not None and getattr(rec, "country", None):
+                out[k] = rec.country
+        return out
 
     def _countries_as_subjects(self, ex: Extraction, doc: Doc, s: _Sentence, key_of: dict[tuple[int, int], str],
                                triggers: list[Trigger]) -> list[Participant]:
@@ -454,6 +535,9 @@ class Extractor:
                 continue
             after = [t.lower_ for t in doc[f.end:f.end + 3]]
             acts = any(0 <= t.start - f.end <= 3 for t in triggers) or (after and after[0] in _LAUNCH_VERBS)
+            # "Ukraine said it had repelled the attacks": a country telling its own deed
+            tells = after and after[0] in self.lex.speech_verbs and any(w in ("it", "its") for w in after[1:3])
+            acts = acts or bool(tells and triggers)
             if not acts or (f.start > 0 and doc[f.start - 1].lower_ in ("in", "of", "to", "from", "into", "on", "near")):
                 continue
             country = self.lex.gazetteer.get(ent.key).country if self.lex.gazetteer and self.lex.gazetteer.get(ent.key) else None
@@ -466,11 +550,37 @@ class Extractor:
                 out.append(Participant(f.start, f.end, force, "actor"))
         return out
 
-    def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction, doc: Doc) -> list[str]:
+    def _own_places(self, s: _Sentence, t: Trigger, triggers: list[Trigger], key_of: dict[tuple[int, int], str],
+                    ex: Extraction, doc: Doc) -> list[str]:
+        """The sentence's places, less those that belong to another trigger across a clause
+        boundary: in "strikes in northern Iraq after an attempted attack in Ankara", Ankara is
+        where the attack was, not the strikes."""
+        if len(triggers) < 2:
+            return list(s.places)
+
+        def nearest(f: Found) -> Trigger:
+            return min(triggers, key=lambda u: min(abs(f.start - u.end), abs(u.start - f.end)))
+
+        def across(f: Found) -> bool:
+            lo, hi = sorted((t.end, f.start)) if f.start >= t.end else (f.end, t.start)
+            return any(tok.lower_ in _PLACE_CLAUSE_BOUNDARIES for tok in doc[lo:hi])
+
+        others = [f for f in s.mentions if f.category in ("place", "newplace") and nearest(f) is not t and across(f)]
+        if not others:
+            return list(s.places)
+        return self._places_in(s, key_of, ex, doc, skip={(f.start, f.end) for f in others}) or list(s.places)
+
+    def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction, doc: Doc,
+                   skip: set[tuple[int, int]] = frozenset()) -> list[str]:
         keys = []
         reference = set()
         for f in s.mentions:
+            if (f.start, f.end) in skip:
+                continue
             possessive = f.end < len(doc) and doc[f.end].text in ("'s", "’s")   # "Iraq's army"
+            # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
+            if _between(doc, f):
+                continue
             if f.category in ("place", "newplace") and (f.start, f.end) in key_of and not _dateline(doc, f) and not possessive:
                 k = key_of[(f.start, f.end)]
                 if k not in keys:
@@ -497,6 +607,43 @@ class Extractor:
             m = _CONTROL.search(s.span.text)
             if m and actors and places:
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+
+
+def _verb_with_own_subject(doc: Doc, t: Trigger, s: _Sentence) -> bool:
+    """Does an actor (or a country's forces) end right before this verb trigger?"""
+    if not doc[t.start].lower_.endswith("ed"):
+        return False
+    return any(f.category in _ACTORISH + ("place",) and 0 <= t.start - f.end <= 2
+               and all(doc[i].lower_ in ("'s", "’s", "forces", "troops", "army") for i in range(f.end, t.start))
+               for f in s.mentions)
+
+
+def _clause_apart(doc: Doc, a: Trigger, b: Trigger) -> bool:
+    lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
+    return any(tok.text in (",", ";") or tok.lower_ in ("while", "whereas", "but") for tok in doc[lo:hi])
+
+
+def _killed_before(doc: Doc, sent: Span, t: Trigger) -> bool:
+    """Does the same subject kill people earlier in the clause ("killed 12 soldiers and captured ...")?"""
+    return any(tok.lower_ in _KILL_VERBS for tok in doc[sent.start:t.start]) and \
+        not any(tok.text in (";",) or tok.lower_ in ("after", "before", "when", "while") for tok in doc[sent.start:t.start])
+
+
+def _spread(triggers: list[Trigger], found: list[Trigger]) -> list[Trigger]:
+    """The sentence's events, with the mentions that are not reported as fact ("after an
+    attempted attack in Ankara") still holding their places."""
+    return triggers + [u for u in found if not any(u.start < t.end and t.start < u.end for t in triggers)]
+
+
+def _between(doc: Doc, f: Found) -> bool:
+    """Is the place one end of "between X and Y", or the other side of a border?"""
+    lo = max(0, f.start - 6)
+    words = [t.lower_ for t in doc[lo:f.start]]
+    if not words:
+        return False
+    if words[-1] == "between" or words[-2:] in (["border", "with"], ["borders", "with"], ["frontier", "with"]):
+        return True       # "near the border with Mali": the neighbour is not where it happened
+    return "between" in words and words[-1] == "and" and not any(w in (",", ";", ".") for w in words[words.index("between"):])
 
 
 def _participant_category(entity: Entity, category: str) -> str:
@@ -533,14 +680,38 @@ def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
     return t
 
 
-def _drop_modifying_triggers(triggers: list[Trigger]) -> list[Trigger]:
+# "destroyed two IEDs", "defused a roadside bomb", "seized explosives": a device is handled, it did not go off
+_HANDLING_VERBS = {"destroyed", "destroying", "destroy", "defused", "defusing", "dismantled", "dismantling", "found",
+                   "discovered", "seized", "confiscated", "removed", "recovered", "struck", "hit", "targeted", "cleared",
+                   "neutralized", "neutralised", "detected", "caches", "cache", "stockpile", "workshop", "factory"}
+_DEVICE_NOUNS = {"ied", "ieds", "improvised explosive device", "improvised explosive devices", "explosive device",
+                 "explosive devices", "roadside bomb", "roadside bombs", "landmine", "landmines", "mines", "bombs",
+                 "car bomb", "car bombs", "explosives", "vbied", "vbieds", "booby traps", "suicide vest", "suicide vests"}
+
+
+def _device_handled(doc: Doc, t: Trigger, sent: Span) -> bool:
+    """Is a bomb noun the object of a verb that handles it ("airstrikes destroyed two IEDs")?"""
+    if t.type != "Bombing" or t.text.lower() not in _DEVICE_NOUNS:
+        return False
+    for i in range(t.start - 1, max(sent.start, t.start - 14) - 1, -1):
+        w = doc[i].lower_
+        if w in (";", ".", "when", "after", "as", "killed", "killing", "wounded", "while") or doc[i].text == "\n":
+            return False
+        if w in _HANDLING_VERBS:
+            return True
+    return False
+
+
+def _drop_modifying_triggers(triggers: list[Trigger], doc: Doc) -> list[Trigger]:
     """Two trigger words in a row name one event: "an aerial bombing campaign" (the generic
     head adds nothing), "operations targeting IS remnants" (the participle says what the
-    operations aimed at)."""
+    operations aimed at). But in "forces backed by airstrikes seized the town" the strikes
+    are the support and the verb after them is the forces' own event."""
     out: list[Trigger] = []
     for t in triggers:
         prev = out[-1] if out else None
-        if prev is not None and t.start == prev.end and (
+        supported = prev is not None and supporting_weapon(doc, prev, t)
+        if prev is not None and t.start == prev.end and not supported and (
                 t.generic or (t.text.lower().endswith(("ing", "ed")) and not prev.text.lower().endswith(("ing", "ed")))):
             continue
         out.append(t)
@@ -550,7 +721,33 @@ def _drop_modifying_triggers(triggers: list[Trigger]) -> list[Trigger]:
 _LAUNCH_VERBS = {"launched", "launches", "began", "begun", "started", "carried", "conducted", "struck", "hit",
                  "bombed", "shelled", "attacked", "sent", "deployed", "stepped", "resumed", "continued"}
 
+_PLACE_CLAUSE_BOUNDARIES = {";", "after", "before", "while", "when", "since", "whereas", "following", "days", "weeks"}
+_FIGHTER_NOUNS = {"militants", "insurgents", "fighters", "rebels", "terrorists", "jihadists", "gunmen", "extremists"}
+_UNNAMED_FIGHTERS = re.compile(r"(?i)^\S+(?:\s+\S+){0,3}?\s+(?:the|those|these)\s+(?:[\w-]+\s+)?(?:militants|insurgents|jihadists|extremists|terrorists|rebels|fighters)\b")
+_RETAKING = {"recaptured", "retook", "retaken", "regained", "took back", "recapture", "retake"}
+_ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
+# a link to another story inside the body: "Read also: ...", "Related: ...", "See also: ..."
+_CROSS_REFERENCE = re.compile(r"(?i)(?:read (?:also|more)|also read|related(?: stories| articles?| news)?|see also|more on this|watch)\s*:")
+
+
+def _line_start(text: str, char: int) -> int:
+    """Where the line holding `char` begins."""
+    return text.rfind("\n", 0, char) + 1
+_CLAUSE_OPENERS = {"after", "before", "when", "while", "since", ";", "whereas"}
+# "killed the chief of the group's intelligence wing": a named person or a leader singled out
+_LEADER_TITLES = {"chief", "leader", "commander", "head", "emir", "founder", "deputy", "spokesman", "governor", "mayor"}
+
+
+def _killing_of_a_leader(doc: Doc, t: Trigger, r, participants) -> bool:
+    """Is this killing verb's object one person named or titled (an assassination, an execution)
+    rather than people struck in an attack?"""
+    if t.passive or doc[t.start].lower_ not in _KILL_VERBS - {"shot"}:
+        return False
+    after = [tok.lower_ for tok in doc[t.end:t.end + 3]]
+    if after[:1] in (["the"], ["a"], ["its"], ["their"]) and len(after) > 1 and after[1] in _LEADER_TITLES:
+        return True
+    return any(p.category == "person" and p.key in r.targets and 0 <= p.start - t.end <= 1 for p in participants)
 
 
 def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
@@ -822,32 +1019,74 @@ def _operation_and_its_fighting(a: EventFrame, b: EventFrame) -> bool:
 def _fighting_back(a: EventFrame, b: EventFrame) -> bool:
     """"... attacked the shepherds, who fought back. In the clashes, ...": a bare "the clashes"
     after an attack is that attack, fought back."""
-    return a.type in ("Attack", "Ambush") and b.type == "Clash" and getattr(b, "_generic", False) \
-        and set(b.agents + b.targets) <= set(a.agents + a.targets)
+    parties = set(a.agents + a.targets)
+    if a.type in ("Attack", "Ambush", "Raid") and b.type == "Clash" and getattr(b, "_generic", False) \
+            and set(b.agents) <= parties and (not b.targets or set(b.targets) & parties):
+        return True       # (a victim it names for the first time, "Ali, a shepherd, was killed", joins it)
+    # "... the raid on the base. Our troops killed 13 militants": the defenders killing their
+    # attackers, told right after, is the same fight
+    return a.type in ("Attack", "Ambush", "Raid", "Bombing") and (b.trigger or "").lower() in _KILL_VERBS \
+        and bool(b.agents) and bool(b.targets) and set(b.agents) <= set(a.targets) and set(b.targets) <= set(a.agents) \
+        and 0 <= b.sentence - a.sentence <= 3
+
+
+def _abduction_assault(a: EventFrame, b: EventFrame) -> bool:
+    """"Militants abducted five shepherds ... they were attacked by the group near the village":
+    the assault in which people were taken is the abduction."""
+    return {a.type, b.type} == {"Kidnapping", "Attack"} and bool(set(a.agents) & set(b.agents)) \
+        and (not a.targets or not b.targets or bool(set(a.targets) & set(b.targets))) \
+        and abs(a.sentence - b.sentence) <= 2
 
 
 def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     if _FAMILY.get(a.type) != _FAMILY.get(b.type) and a.type != b.type and not _operation_and_its_fighting(a, b) \
-            and not _fighting_back(a, b):
+            and not _fighting_back(a, b) and not _abduction_assault(a, b):
         return False
     if a.time and b.time and a.time.iso()[:7] != b.time.iso()[:7]:
         return False
+    if (a.type == "Killing") != (b.type == "Killing") and not set(a.agents) & set(b.agents):
+        return False      # a leader singled out and killed is not the attack told around it
     if a.time and b.time and a.time.precision == b.time.precision == "day" and a.time.value != b.time.value:
         return False
+    # the side that suffered one is the side that did the other: two events, unless one fights back
+    if "Clash" not in (a.type, b.type) and (set(a.targets) & set(b.agents) or set(b.targets) & set(a.agents)) \
+            and not set(a.agents) & set(b.agents) and not set(a.targets) & set(b.targets) and not _fighting_back(a, b):
+        return False
     if a.agents and b.agents and not set(a.agents) & set(b.agents) and not set(a.agents) & set(b.supporters) \
-            and not set(b.agents) & set(a.supporters):
+            and not set(b.agents) & set(a.supporters) and not _fighting_back(a, b):
         return False
     pa = [ex.entities[k] for k in a.places if k in ex.entities and ex.entities[k].kind != "Country"]
     pb = [ex.entities[k] for k in b.places if k in ex.entities and ex.entities[k].kind != "Country"]
+    # "in Iraq, the coalition carried out 23 strikes" is not the strike near Kobani told before
+    ca, cb = set(getattr(a, "_place_countries", {}).values()), set(getattr(b, "_place_countries", {}).values())
+    if ca and cb and not ca & cb:
+        return False
     # a country-wide mention ("in Iraq") does not contradict a place inside it
     if pa and pb and not {x.key for x in pa} & {y.key for y in pb}:
         close = any(x.lat is not None and y.lat is not None and haversine_km((x.lat, x.lon), (y.lat, y.lon)) <= 40
                     for x in pa for y in pb)
-        if not close:
+        # "Near Fallujah, two airstrikes ... Another airstrike near Habbaniya": strikes each
+        # told with a place of their own are separate, however close; only a look back ("the
+        # strikes") or an unplaced summary joins a nearby place
+        listed = not getattr(b, "_generic", False) and b.sentence != a.sentence and \
+            _own_place_opening(b.evidence) and a.type == b.type
+        if not close or listed:
             return False
-    if "similar" in b.evidence.lower()[max(0, getattr(b, "_trigger_char", 0) - 30):getattr(b, "_trigger_char", 0)]:
+    before = b.evidence.lower()[max(0, getattr(b, "_trigger_char", 0) - 30):getattr(b, "_trigger_char", 0)]
+    if "similar" in before:
+        return False
+    # "another airstrike destroyed ...", "a second attack": a new event, not the one just told
+    if b.sentence != a.sentence and re.search(r"\b(?:another|a second|a third|a separate|a further|a fresh)\s+(?:\w+\s+){0,2}$", before):
         return False
     return True
+
+
+_PLACE_OPENING = re.compile(r"^\W*(?:Near|In|Around|At|Outside|North of|South of|East of|West of)\s+[A-Z]")
+
+
+def _own_place_opening(text: str) -> bool:
+    """Does the sentence open with its place ("Near Ramadi, five airstrikes struck ...")?"""
+    return bool(_PLACE_OPENING.match(text))
 
 
 def _fuller_toll(target: EventFrame, fr: EventFrame, attr: str) -> bool:
@@ -881,8 +1120,12 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 continue          # "the abducted shepherds are from X": an event told before
             kept.append(fr)
             continue
+        if _abduction_assault(target, fr):
+            target.type = "Kidnapping"
         # an attack that then "seized" its target stays an attack
-        if _operation_and_its_fighting(target, fr) and not _CAPTURE_OUTCOME.match(fr.trigger or ""):
+        # ("fighters clashed with IS ... the SDF advanced slowly": an advance in the fight, still a clash)
+        if _operation_and_its_fighting(target, fr) and not _CAPTURE_OUTCOME.match(fr.trigger or "") \
+                and not getattr(fr, "_weak", False):
             target.type = "GroundOperation"
         headline = getattr(fr, "_headline", False)
         # "X, Y and the coalition launched ..." then "..., supported by the coalition": the
@@ -913,6 +1156,7 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
                 setattr(target, vague, getattr(fr, vague, False))
         target.claims.extend(fr.claims)
         target.name = target.name or fr.name
+        setattr(target, "_place_countries", {**getattr(fr, "_place_countries", {}), **getattr(target, "_place_countries", {})})
     return kept
 
 
@@ -964,8 +1208,14 @@ def _attribute_nearby(frames: list[EventFrame], sentences: list[_Sentence]) -> N
 
 def _opponents_from_context(frames: list[EventFrame]) -> None:
     """An operation whose sentence names only one side fights the enemy the article gives
-    that side elsewhere ("Turkish forces liberated four villages" ... from the YPG)."""
+    that side elsewhere ("Turkish forces liberated four villages" ... from the YPG). Ground
+    retaken ("the military recaptured the base") is retaken from whoever took it from them."""
     from collections import Counter as _Counter
+    for n, f in enumerate(frames):
+        if f.agents and not f.targets and (f.trigger or "").lower() in _RETAKING:
+            took = next((p for p in reversed(frames[:n]) if p.agents and set(f.agents) & set(p.targets)), None)
+            if took is not None:
+                f.targets = [k for k in took.agents if k not in f.agents]
     enemies: dict[str, _Counter[str]] = {}
     for f in frames:
         for a in f.agents + f.supporters:
@@ -979,6 +1229,16 @@ def _opponents_from_context(frames: list[EventFrame]) -> None:
             if votes:
                 best = votes.most_common(1)[0][0]
                 if best not in f.agents + f.supporters:
+                    f.targets = [best]
+    # "troops were still fighting the militants": the unnamed fighters are the armed group the
+    # article's other events are against
+    against: _Counter[str] = _Counter(t for f in frames for t in f.targets)
+    for f in frames:
+        if f.agents and not f.targets and f.type in ("Clash", "GroundOperation", "Attack", "Raid") and against:
+            at = getattr(f, "_trigger_char", 0)
+            if _UNNAMED_FIGHTERS.search(f.evidence[at:at + 80]):
+                best = next((k for k, _ in against.most_common() if k not in f.agents + f.supporters), None)
+                if best is not None:
                     f.targets = [best]
 
 
