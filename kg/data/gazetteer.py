@@ -402,6 +402,9 @@ def _load_tables(path: Path) -> dict | None:
 
 # --------------------------------------------------------------------------- lookup
 
+RECORD_CACHE = 16_384      # records kept materialised between look-ups
+
+
 class Gazetteer:
     """Name -> place candidates over the compiled curated + GeoNames tables."""
 
@@ -463,6 +466,8 @@ class Gazetteer:
                 wikidata=t["wikidata"][i] or None, population=t["populations"][i],
                 curated=i < self._n_curated,
             )
+            if len(self._records) >= RECORD_CACHE:
+                self._records.clear()          # bounded: a long build touches most of the table
             self._records[i] = rec
         return rec
 

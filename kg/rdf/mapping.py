@@ -95,6 +95,8 @@ class ArticleMapper:
                 break
             chain.append(parent)
             current = parent
+        if len(self._chains) >= 16_384:
+            self._chains.clear()               # bounded: minted places keep coming in a long build
         self._chains[entity.key] = chain
         return chain
 
