@@ -476,6 +476,26 @@ def test_unlisted_village_placed_by_the_countryside_it_lies_in(extractor, text, 
     assert (village.lat < anchor[0] - 0.1) if south else (village.lat > anchor[0] + 0.1)
 
 
+def test_same_named_villages_of_different_reports_are_different_places(extractor):
+    one = run(extractor, "Regime forces shelled Kafr Tulul in Idlib countryside on Monday.")
+    two = run(extractor, "Regime forces shelled Kafr Tulul in the western countryside of Aleppo on Monday.")
+    three = run(extractor, "Regime forces shelled Kafr Tulul in the southern countryside of Idlib on Monday.")
+    keys = [only(ex, "Shelling").places for ex in (one, two, three)]
+    villages = [next(k for k in ks if "kafr_tulul" in k) for ks in keys]
+    assert len(set(villages)) == 3
+
+
+def test_village_in_idlib_lies_in_the_governorate_and_a_neighbourhood_in_the_town(extractor):
+    ex = run(extractor, "Regime forces shelled Kafr Tulul in Idlib on Monday.")
+    village = next(e for e in ex.entities.values() if e.label == "Kafr Tulul")
+    region = ex.entities.get("idlib") and extractor.lex.gazetteer.get("idlib_governorate")
+    assert (village.lat, village.lon) == (region.lat, region.lon)
+    ex = run(extractor, "Gunmen threw a grenade at a house in the Tulul neighbourhood in Idlib city on Monday.")
+    quarter = next(e for e in ex.entities.values() if e.label == "Tulul")
+    town = extractor.lex.gazetteer.get("idlib")
+    assert abs(quarter.lat - town.lat) < 0.01 and abs(quarter.lon - town.lon) < 0.01
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

@@ -247,3 +247,12 @@ def test_stale_cache_is_not_used(tmp_path: Path) -> None:
 def test_process_wide_instance_is_shared(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> None:
     monkeypatch.setattr(Gazetteer, "_instance", gazetteer)
     assert Gazetteer.load() is gazetteer
+
+
+def test_namesake_region_and_capital():
+    from kg.data.gazetteer import Gazetteer, normalize_name, region_core
+    gaz = Gazetteer.load()
+    assert region_core("Al-Hasakah Governorate") == normalize_name("Hasakah")
+    assert gaz.namesake_region("idlib").key == "idlib_governorate"
+    assert gaz.namesake_capital("aleppo_governorate").key == "aleppo"
+    assert gaz.namesake_region("qamishli") is None          # its governorate is Hasakah's

@@ -36,7 +36,7 @@ from kg.model import PLACE_KINDS
 
 __all__ = [
     "PlaceRecord", "Gazetteer", "normalize_name", "is_blocked", "compile_gazetteer",
-    "default_cache_path", "haversine_km",
+    "default_cache_path", "haversine_km", "region_core",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -117,6 +117,20 @@ def normalize_name(text: str) -> str:
 
 
 _WORD = re.compile(r"[^\W_]+")
+
+# Generic words of administrative region names: "Idlib Governorate" is named after Idlib.
+_REGION_WORDS = frozenset({"governorate", "province", "district", "subdistrict", "sub", "region", "state",
+                           "oblast", "county", "prefecture", "canton", "wilaya", "muhafazat", "muhafazah",
+                           "municipality", "department"})
+
+
+def region_core(label: str) -> str:
+    """The normalized name of a region without its generic words: "Idlib Governorate" ->
+    "idlib", "Al-Hasakah Province" -> "hasakah"."""
+    tokens = normalize_name(label).split()
+    while tokens and tokens[-1] in _REGION_WORDS:
+        tokens.pop()
+    return " ".join(tokens)
 
 
 def _surface_tokens(name: str) -> int:
@@ -486,6 +500,32 @@ class Gazetteer:
             i = by_key.get(current.within)
             current = None if i is None else self._record(i)
         return chain
+
+    def namesake_region(self, key: str) -> PlaceRecord | None:
+        """The administrative region enclosing a town and named after it: Idlib -> Idlib
+        Governorate. A village "in Idlib countryside" lies in that region, not in the town."""
+        rec = self.get(key)
+        if rec is None or rec.kind != "Settlement":
+            return None
+        for outer_key in self.ancestors(key):
+            outer = self.get(outer_key)
+            if outer is None or outer.kind != "AdminRegion":
+                continue
+            core = region_core(outer.label)
+            if core and any(c.key == key for c in self.lookup(core)):
+                return outer
+        return None
+
+    def namesake_capital(self, key: str) -> PlaceRecord | None:
+        """The town inside a region that gives the region its name: Idlib Governorate -> Idlib."""
+        rec = self.get(key)
+        if rec is None or rec.kind != "AdminRegion":
+            return None
+        core = region_core(rec.label)
+        for cand in self.lookup(core) if core else ():
+            if cand.kind == "Settlement" and key in self.ancestors(cand.key):
+                return cand
+        return None
 
     def country_key(self, iso2: str) -> str | None:
         """The curated key of a country (``IQ`` -> ``iraq``)."""
