@@ -496,6 +496,21 @@ def test_village_in_idlib_lies_in_the_governorate_and_a_neighbourhood_in_the_tow
     assert abs(quarter.lat - town.lat) < 0.01 and abs(quarter.lon - town.lon) < 0.01
 
 
+@pytest.mark.parametrize("name", ["Kafr Amma", "Tell Maznan", "Khirbet Baghdad"])
+def test_compound_village_name_is_not_shortened_to_a_known_word(extractor, name):
+    ex = run(extractor, f"Regime forces shelled {name} in Aleppo countryside on Monday.")
+    e = only(ex, "Shelling")
+    labels = [ex.entities[k].label for k in e.places]
+    assert name in labels
+    assert not {"amman", "al_tall", "baghdad"} & set(e.places)
+
+
+def test_variant_spelling_of_a_known_town_is_that_town(extractor):
+    ex = run(extractor, "Regime forces arrested ten men in the town of Ein Tirma near Damascus on Monday.")
+    town = next(e for e in ex.entities.values() if e.category == "place" and e.label.lower().endswith("tarma"))
+    assert town.lat is not None and not town.key.startswith("unlisted")
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

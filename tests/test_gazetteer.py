@@ -256,3 +256,13 @@ def test_namesake_region_and_capital():
     assert gaz.namesake_region("idlib").key == "idlib_governorate"
     assert gaz.namesake_capital("aleppo_governorate").key == "aleppo"
     assert gaz.namesake_region("qamishli") is None          # its governorate is Hasakah's
+
+
+def test_spelling_variants_resolve_only_within_the_context_country():
+    from kg.data.gazetteer import Gazetteer, spelling_skeleton
+    gaz = Gazetteer.load()
+    assert spelling_skeleton("quneitra") == spelling_skeleton("kuneitrah")
+    assert gaz.resolve_variant("Qamishlee", ["SY"]).key == "qamishli"
+    assert gaz.resolve_variant("Kuneitrah", ["SY"]).country == "SY"
+    assert gaz.resolve_variant("Qamishlee", ["IQ"]) is None
+    assert gaz.resolve_variant("Homz", ["SY"]) is None          # too short to trust a loose match

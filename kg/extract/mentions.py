@@ -24,6 +24,14 @@ from kg.extract.lexicon import Lexicon
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
 _TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
 _TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+# First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Amma", "Tell Maznan",
+# "Khirbet Ghazaleh"): the words after them are part of the name, never a place alone.
+_NAME_PREFIXES = frozenset({
+    "kafr", "kfar", "kefr", "kufr", "tell", "tel", "tal", "tall", "ain", "ayn", "ein", "deir", "dayr", "der",
+    "khirbet", "khirbat", "kherbet", "khirbit", "beit", "bayt", "bet", "bir", "jabal", "jebel", "jabel", "wadi",
+    "qaryat", "qariyat", "umm", "um", "abu", "ras", "hazm", "mazraat", "mazraa", "qasr", "hisn", "jisr",
+    "maarat", "marat", "maarrat", "arab", "nahr", "tall", "sheikh", "shaykh", "sahl", "marj", "tabqat",
+})
 _GROUP_NOUNS = {"brigade", "brigades", "division", "battalion", "battalions", "front", "movement", "corps",
                 "regiment", "militia", "militias", "legion", "army", "forces", "group", "units", "guards",
                 "battalions", "squadron", "force"}
@@ -331,6 +339,17 @@ class MentionFinder:
                             r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
                         found = (i, i + n, "terrain:" + sname)
                         break
+            if text.lower() in _NAME_PREFIXES and (found is None or found[1] == i + 1):
+                # "Kafr Amma" unknown as a whole: not "Amma" (Amman), nor "Tell" (Al-Tall) alone;
+                # the whole name is left to the unknown-place finder
+                k = i + 1
+                while k < n_tok and (_capitalised(texts[k]) and tokens[k].is_alpha
+                                     or (texts[k] in ("-", "'", "’") and k + 1 < n_tok)
+                                     or (texts[k].lower() in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
+                    k += 1
+                if k > i + 1:
+                    i = k
+                    continue
             if found:
                 out.append(found)
                 i = found[1]
@@ -695,6 +714,7 @@ class MentionFinder:
         chosen = _settle(chosen + self.named_groups(doc, taken))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
+        chosen = self.spelling_variants(doc, chosen, place_of, context)
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.surnames(doc, taken, chosen))
         chosen = _generic_heads_to_named(doc, chosen)
@@ -703,6 +723,20 @@ class MentionFinder:
         places = {(f.start, f.end) for f in chosen if f.category == "place"}
         chosen += [f for f in self.capitals_for_governments(doc, place_spans) if (f.start, f.end) in places]
         return chosen, place_of, countries
+
+    def spelling_variants(self, doc: Doc, chosen: list[Found], place_of: dict[tuple[int, int], PlaceRecord],
+                          context: list[str]) -> list[Found]:
+        """"in Quamishli city": a town the text clearly names as a place but spells in a way the
+        gazetteer does not know is the article's town of a variant spelling (Qamishli)."""
+        out = []
+        for f in chosen:
+            if f.category == "newplace" and f.kind in ("Settlement", "AdminRegion") and context:
+                rec = self.gaz.resolve_variant(doc[f.start:f.end].text, context)
+                if rec is not None:
+                    place_of[(f.start, f.end)] = rec
+                    f = Found(f.start, f.end, "place", rec.key, rec.kind, f.priority)
+            out.append(f)
+        return out
 
     def surnames(self, doc: Doc, taken: set[int], chosen: list[Found]) -> list[Found]:
         """"Ousseni Tamboura ... Tamboura said": a person's surname alone, after the full name.
