@@ -511,6 +511,24 @@ def test_variant_spelling_of_a_known_town_is_that_town(extractor):
     assert town.lat is not None and not town.key.startswith("unlisted")
 
 
+@pytest.mark.parametrize("text", [
+    "Regime forces shelled rebel positions in Hama countryside on Monday.",
+    "Regime forces shelled rebel positions in the countryside of Hama on Monday.",
+    "Regime forces shelled rebel positions in rural Hama on Monday.",
+])
+def test_a_town_named_with_its_countryside_is_the_region(extractor, text):
+    e = only(run(extractor, text), "Shelling")
+    assert "hama_governorate" in e.places and "hama" not in e.places
+
+
+def test_the_outskirts_of_an_unlisted_village_name_it(extractor):
+    ex = run(extractor, "A roadside bomb exploded on the outskirts of Qawzar, northern Diyala province, on Monday, killing a soldier.")
+    e = only(ex, "Bombing")
+    village = next(ex.entities[k] for k in e.places if ex.entities[k].label == "Qawzar")
+    region = ex.entities["diyala_governorate"]
+    assert village.within == "diyala_governorate" and village.lat > region.lat + 0.2
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

@@ -287,10 +287,11 @@ class Extractor:
             if near is not None:
                 key += f"_in_{near.key}"
             if near is not None and near.lat is not None:
-                lat, lon, precision = unlisted_place_anchor(self.lex.gazetteer, near.key, (near.lat, near.lon),
-                                                            in_town=_part_of_town(doc, f, near))
-                # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"
-                moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (lat, lon))
+                lat, lon, precision, spread = unlisted_place_anchor(self.lex.gazetteer, near.key, (near.lat, near.lon),
+                                                                    in_town=_part_of_town(doc, f, near))
+                # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"; from a
+                # region's centre, "northern X" reaches out with the region's size
+                moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (lat, lon), spread)
                 if moved:
                     key += "_" + estimate_tag((lat, lon), moved[:2])
                     lat, lon, precision = moved

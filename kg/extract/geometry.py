@@ -29,8 +29,12 @@ def offset(point: tuple[float, float], bearing_deg: float, km: float) -> tuple[f
 
 
 def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
-                      anchor: tuple[float, float]) -> tuple[float, float, float] | None:
-    """(lat, lon, precision_km) when `text` places something relative to the anchor place."""
+                      anchor: tuple[float, float], spread_km: float = 0.0) -> tuple[float, float, float] | None:
+    """(lat, lon, precision_km) when `text` places something relative to the anchor place.
+
+    `spread_km` is how far the anchor itself reaches (a region's radius): "northern Diyala
+    province" lies about half that far from the region's centre, further than a town's
+    northern countryside lies from the town."""
     names = sorted({anchor_label, *anchor_forms}, key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in names if n)
     if not alt:
@@ -47,7 +51,7 @@ def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
         bearing = BEARINGS.get(key, BEARINGS.get(m.group(1).lower()))
         if bearing is None:
             return None
-        km = _AREA_KM[(m.group(2) or "").lower()]
+        km = max(_AREA_KM[(m.group(2) or "").lower()], spread_km / 2)
         return (*offset(anchor, bearing, km), km)
     return None
 
@@ -60,9 +64,10 @@ NEAR_TOWN_KM = 30.0
 
 
 def unlisted_place_anchor(gazetteer: Gazetteer, key: str, point: tuple[float, float],
-                          in_town: bool = False) -> tuple[float, float, float]:
-    """(lat, lon, precision_km): where a village the gazetteer lacks most likely lies, given
-    the known place `key` (at `point`) the text puts it in.
+                          in_town: bool = False) -> tuple[float, float, float, float]:
+    """(lat, lon, precision_km, spread_km): where a village the gazetteer lacks most likely
+    lies, given the known place `key` (at `point`) the text puts it in; `spread_km` is the
+    radius of the region whose centre that is (0 for a town).
 
     "Bara in Idlib": a village is not inside a town, so "in Idlib" means the region named after
     the town. A compact region's villages lie around its centre; a wide region's (Deir ez-Zor,
@@ -74,12 +79,11 @@ def unlisted_place_anchor(gazetteer: Gazetteer, key: str, point: tuple[float, fl
         region = gazetteer.namesake_region(key) if rec.kind == "Settlement" else (
             rec if rec.kind == "AdminRegion" else None)
         if region is not None and region.lat is not None and region.precision_km is not None:
-            if region.precision_km <= COMPACT_REGION_KM:
-                return region.lat, region.lon, region.precision_km
             capital = gazetteer.namesake_capital(region.key)
-            if capital is not None and capital.lat is not None:
-                return capital.lat, capital.lon, NEAR_TOWN_KM
-    return point[0], point[1], NEAR_TOWN_KM
+            if region.precision_km <= COMPACT_REGION_KM or capital is None or capital.lat is None:
+                return region.lat, region.lon, region.precision_km, region.precision_km
+            return capital.lat, capital.lon, NEAR_TOWN_KM, 0.0
+    return point[0], point[1], NEAR_TOWN_KM, 0.0
 
 
 def _compass(bearing_deg: float) -> str:

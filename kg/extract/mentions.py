@@ -54,6 +54,8 @@ _SETTLEMENT_NOUNS = {"village": "Settlement", "town": "Settlement", "hamlet": "S
                      "neighbourhood": "Settlement", "neighborhood": "Settlement", "camp": "Settlement",
                      "area": "Settlement", "district": "AdminRegion", "sub-district": "AdminRegion",
                      "subdistrict": "AdminRegion", "province": "AdminRegion", "region": "AdminRegion"}
+# Nouns for the edge of a settlement: "the outskirts of X" names a town or village.
+_OUTSKIRT_NOUNS = frozenset({"outskirts", "outskirt", "vicinity", "edge", "edges", "entrance", "suburbs"})
 _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "checkpoint", "refinery",
                    "oilfield", "crossing", "bridge", "mosque", "market", "school", "barracks", "garrison",
                    "outpost", "stadium", "port", "airfield"}
@@ -102,6 +104,21 @@ _LOCATING_WORDS = frozenset({
     "southwestern", "north", "south", "east", "west", "countryside", "outskirts", "rural", "of", "in",
     "surrounding", "nearby", "neighbouring", "neighboring", "areas", "area", "villages", "towns", "and",
 })
+
+
+# Words that make a town's name stand for the region named after it: "Idlib countryside",
+# "the countryside of Aleppo", "rural Damascus", "Hama province".
+_REGION_AFTER = frozenset({"countryside", "province", "governorate", "region"})
+_REGION_BEFORE = frozenset({"rural", "countryside", "province", "governorate"})
+
+
+def _names_the_region(doc, start: int, end: int) -> bool:
+    """True when the words around a town's name make it the region named after the town."""
+    if end < len(doc) and doc[end].lower_ in _REGION_AFTER:
+        return True
+    if start >= 1 and doc[start - 1].lower_ == "rural":
+        return True
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _REGION_BEFORE
 
 
 def _placed_by_known_place(tokens: list, end: int, place_starts: set[int]) -> bool:
@@ -609,8 +626,12 @@ class MentionFinder:
                         and _placed_by_known_place(tokens, end, place_starts):
                     out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
                     continue
-            # "the village of X", "the town of X"
-            if low in _SETTLEMENT_NOUNS and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
+            # "the village of X", "the town of X", "the outskirts of X"
+            if (low in _SETTLEMENT_NOUNS or low in _OUTSKIRT_NOUNS) and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
+                end = name_after(i + 2)
+                if end > i + 2 and low in _OUTSKIRT_NOUNS:
+                    out.append(Found(i + 2, end, "newplace", "Settlement", "Settlement", 0))
+                    continue
                 end = name_after(i + 2)
                 if end > i + 2:
                     out.append(Found(i + 2, end, "newplace", _SETTLEMENT_NOUNS[low], _SETTLEMENT_NOUNS[low], 0))
@@ -702,6 +723,8 @@ class MentionFinder:
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
+            if rec is not None and rec.kind == "Settlement" and _names_the_region(doc, start, end):
+                rec = self.gaz.namesake_region(rec.key) or rec
             if rec is not None and self.plausible(doc, start, end, rec, countries):
                 place_of[(start, end)] = rec
                 curated = rec.curated
