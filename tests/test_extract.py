@@ -529,6 +529,11 @@ def test_the_outskirts_of_an_unlisted_village_name_it(extractor):
     assert village.within == "diyala_governorate" and village.lat > region.lat + 0.2
 
 
+def test_country_before_backed_qualifies_a_party_and_is_no_place(extractor):
+    ex = run(extractor, "A Turkey backed faction fired at a checkpoint on Monday.")
+    assert "turkey" not in ex.entities
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

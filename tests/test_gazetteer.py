@@ -266,3 +266,10 @@ def test_spelling_variants_resolve_only_within_the_context_country():
     assert gaz.resolve_variant("Kuneitrah", ["SY"]).country == "SY"
     assert gaz.resolve_variant("Qamishlee", ["IQ"]) is None
     assert gaz.resolve_variant("Homz", ["SY"]) is None          # too short to trust a loose match
+
+
+def test_dh_and_z_are_one_sound_in_variant_spellings():
+    from kg.data.gazetteer import Gazetteer
+    gaz = Gazetteer.load()
+    assert gaz.resolve_variant("Al-Azim", ["IQ"]).key == "adhaim"
+    assert gaz.resolve_variant("Kuba", ["IQ"]) is None       # three letters: too short to trust

@@ -135,7 +135,7 @@ def region_core(label: str) -> str:
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
 _QU_GLIDE = re.compile(r"qu(?=[aeiouy])")       # "Quamishli": the u only colours the vowel after it
-_MIN_SKELETON_CHARS = 5
+_MIN_SKELETON_CHARS = 4
 
 
 def spelling_skeleton(normalized: str) -> str:

@@ -88,6 +88,10 @@ _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It
               "God", "Allah", "Eid", "Ramadan", "Christmas", "Twitter", "Facebook", "Telegram"}
 
 
+# "a Turkey backed faction", "Iran sponsored militias": the country qualifies a party, no place.
+_COUNTRY_PARTICIPLES = frozenset({"backed", "led", "based", "sponsored", "supported", "funded", "allied",
+                                  "aligned", "affiliated", "trained", "armed", "controlled", "brokered"})
+
 # Lowercase words that may end a place name the gazetteer knows ("Saladin province").
 _PLACE_TAILS = {"province", "governorate", "district", "region", "state", "oblast", "mountains", "mountain",
                 "valley", "desert", "river", "lake", "camp", "prison", "dam", "airport", "base", "airbase",
@@ -386,7 +390,7 @@ class MentionFinder:
             nxt = doc[end]
             # "U.S. State Department", "U.S.-led", "Turkish army": the country as an adjective
             if nxt.text in ("-", "'s", "’s") or (nxt.is_alpha and _capitalised(nxt.text)) \
-                    or nxt.lower_ in self.lex.force_nouns:
+                    or nxt.lower_ in self.lex.force_nouns or nxt.lower_ in _COUNTRY_PARTICIPLES:
                 return False
         in_context = rec.country in countries[:2] if rec.country else True
         if rec.curated:
