@@ -534,6 +534,13 @@ def test_country_before_backed_qualifies_a_party_and_is_no_place(extractor):
     assert "turkey" not in ex.entities
 
 
+def test_one_article_names_one_unlisted_village_once(extractor):
+    ex = run(extractor, "Regime forces shelled Kafr Tulul in the southern countryside of Idlib on Monday. "
+                        "Later, rebels attacked regime positions near Kafr Tulul in Idlib.")
+    villages = [k for k, e in ex.entities.items() if e.label == "Kafr Tulul"]
+    assert len(villages) == 1
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

@@ -248,6 +248,24 @@ class Extractor:
         _prune(ex, quoted, named)
         return ex
 
+    def _unlisted_place(self, doc: Doc, f: Found, key: str, label: str, near: Entity | None) -> Entity:
+        """A place the gazetteer lacks, placed from the known place `near` (and the direction the
+        text gives), keyed by both."""
+        lat, lon, precision = (near.lat, near.lon, NEAR_TOWN_KM) if near else (None, None, None)
+        if near is not None:
+            key += f"_in_{near.key}"
+        if near is not None and near.lat is not None:
+            lat, lon, precision, spread = unlisted_place_anchor(self.lex.gazetteer, near.key, (near.lat, near.lon),
+                                                                in_town=_part_of_town(doc, f, near))
+            # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"; from a
+            # region's centre, "northern X" reaches out with the region's size
+            moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (lat, lon), spread)
+            if moved:
+                key += "_" + estimate_tag((lat, lon), moved[:2])
+                lat, lon, precision = moved
+        return Entity(key, "place", f.kind, label, lat=lat, lon=lon, precision_km=precision,
+                      within=near.key if near else None)
+
     def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None,
                     dominant: str | None) -> str | None:
         text = doc[f.start:f.end].text
@@ -283,20 +301,9 @@ class Extractor:
             # the key holds the known place it was placed by (and the direction it was moved in):
             # two villages called Bara, or one placed two ways, are not one point
             key = f"unlisted_{(country or 'xx').lower()}_{slug(label)}"
-            lat, lon, precision = (near.lat, near.lon, NEAR_TOWN_KM) if near else (None, None, None)
-            if near is not None:
-                key += f"_in_{near.key}"
-            if near is not None and near.lat is not None:
-                lat, lon, precision, spread = unlisted_place_anchor(self.lex.gazetteer, near.key, (near.lat, near.lon),
-                                                                    in_town=_part_of_town(doc, f, near))
-                # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"; from a
-                # region's centre, "northern X" reaches out with the region's size
-                moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (lat, lon), spread)
-                if moved:
-                    key += "_" + estimate_tag((lat, lon), moved[:2])
-                    lat, lon, precision = moved
-            ent = ex.entities.get(key) or Entity(
-                key, "place", f.kind, label, lat=lat, lon=lon, precision_km=precision, within=near.key if near else None)
+            # one article names one village once placed: later mentions are the same place
+            seen = next((k for k in ex.entities if k == key or k.startswith(key + "_in_")), None)
+            ent = ex.entities[seen] if seen is not None else self._unlisted_place(doc, f, key, label, near)
         elif f.category == "person":
             name = f.key or text        # a surname alone ("Tamboura") carries the full name as key
             key = "person_" + slug(name)
