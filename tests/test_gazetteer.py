@@ -273,3 +273,9 @@ def test_dh_and_z_are_one_sound_in_variant_spellings():
     gaz = Gazetteer.load()
     assert gaz.resolve_variant("Al-Azim", ["IQ"]).key == "adhaim"
     assert gaz.resolve_variant("Kuba", ["IQ"]) is None       # three letters: too short to trust
+
+
+@pytest.mark.parametrize("name,key", [("Quamishli", "qamishli"), ("Edleb", "idlib"), ("Qara Jogh", "mount_qarachokh")])
+def test_variant_transliterations_of_major_places(name, key):
+    from kg.data.gazetteer import Gazetteer
+    assert Gazetteer.load().lookup(name)[0].key == key
