@@ -541,6 +541,12 @@ def test_one_article_names_one_unlisted_village_once(extractor):
     assert len(villages) == 1
 
 
+def test_a_named_desert_is_a_terrain_feature(extractor):
+    ex = run(extractor, "A landmine exploded under a militia vehicle in Zawiyeh desert in Homs countryside on Monday.")
+    desert = next(e for e in ex.entities.values() if e.label == "Zawiyeh")
+    assert desert.kind == "TerrainFeature" and desert.lat is not None
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

@@ -52,7 +52,7 @@ _GROUP_ANAPHORA = {"militants", "the militants", "insurgents", "the insurgents",
 # Nouns that announce a place name the gazetteer may not know, and the kind of place it is.
 _SETTLEMENT_NOUNS = {"village": "Settlement", "town": "Settlement", "hamlet": "Settlement", "city": "Settlement",
                      "neighbourhood": "Settlement", "neighborhood": "Settlement", "camp": "Settlement",
-                     "area": "Settlement", "district": "AdminRegion", "sub-district": "AdminRegion",
+                     "area": "Settlement", "desert": "TerrainFeature", "plain": "TerrainFeature", "plains": "TerrainFeature", "district": "AdminRegion", "sub-district": "AdminRegion",
                      "subdistrict": "AdminRegion", "province": "AdminRegion", "region": "AdminRegion"}
 # Nouns for the edge of a settlement: "the outskirts of X" names a town or village.
 _OUTSKIRT_NOUNS = frozenset({"outskirts", "outskirt", "vicinity", "edge", "edges", "entrance", "suburbs"})
