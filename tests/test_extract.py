@@ -547,6 +547,12 @@ def test_a_named_desert_is_a_terrain_feature(extractor):
     assert desert.kind == "TerrainFeature" and desert.lat is not None
 
 
+def test_compound_place_name_is_a_place_without_other_cues(extractor):
+    ex = run(extractor, "Regime forces shelled Kafr Tulul on Monday, killing two civilians.")
+    e = only(ex, "Shelling")
+    assert [ex.entities[k].label for k in e.places] == ["Kafr Tulul"]
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

@@ -32,6 +32,12 @@ _NAME_PREFIXES = frozenset({
     "qaryat", "qariyat", "umm", "um", "abu", "ras", "hazm", "mazraat", "mazraa", "qasr", "hisn", "jisr",
     "maarat", "marat", "maarrat", "arab", "nahr", "tall", "sheikh", "shaykh", "sahl", "marj", "tabqat",
 })
+# Of those, the ones that begin place names only (not "Abu", "Umm", "Sheikh" of people's names):
+# "Kafr Tulul" is a place even where nothing else in the sentence says so.
+_PLACE_ONLY_PREFIXES = frozenset({
+    "kafr", "kfar", "kefr", "kufr", "tell", "tall", "khirbet", "khirbat", "kherbet", "khirbit", "deir", "dayr",
+    "qaryat", "qariyat", "mazraat", "maarat", "maarrat", "jisr", "hisn", "beit", "bayt",
+})
 _GROUP_NOUNS = {"brigade", "brigades", "division", "battalion", "battalions", "front", "movement", "corps",
                 "regiment", "militia", "militias", "legion", "army", "forces", "group", "units", "guards",
                 "battalions", "squadron", "force"}
@@ -629,6 +635,13 @@ class MentionFinder:
                 if end > i + 1 and end + 1 < n_tok and tokens[end].lower_ in ("in", ",", "near", "and") \
                         and _placed_by_known_place(tokens, end, place_starts):
                     out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
+                    continue
+            # "Kafr Tulul", "Tell Maznan": a compound name the gazetteer lacks is still a place
+            if low in _PLACE_ONLY_PREFIXES and _capitalised(tok.text) and i not in taken and i + 1 < n_tok \
+                    and (i + 1) not in taken and (i == 0 or tokens[i - 1].text != "-"):
+                end = name_after(i)
+                if end > i + 1:
+                    out.append(Found(i, end, "newplace", "Settlement", "Settlement", 0))
                     continue
             # "the village of X", "the town of X", "the outskirts of X"
             if (low in _SETTLEMENT_NOUNS or low in _OUTSKIRT_NOUNS) and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
