@@ -640,7 +640,8 @@ class MentionFinder:
             if low in _PLACE_ONLY_PREFIXES and _capitalised(tok.text) and i not in taken and i + 1 < n_tok \
                     and (i + 1) not in taken and (i == 0 or tokens[i - 1].text != "-"):
                 end = name_after(i)
-                if end > i + 1:
+                # not in a list ("Kafr Tulul and Idlib"): the extractor would place it at its neighbour
+                if end > i + 1 and not (end < n_tok and tokens[end].text in ("and", ",", "or")):
                     out.append(Found(i, end, "newplace", "Settlement", "Settlement", 0))
                     continue
             # "the village of X", "the town of X", "the outskirts of X"
