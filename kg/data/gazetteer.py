@@ -135,7 +135,7 @@ def region_core(label: str) -> str:
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
 _QU_GLIDE = re.compile(r"qu(?=[aeiouy])")       # "Quamishli": the u only colours the vowel after it
-_MIN_SKELETON_CHARS = 4
+_MIN_SKELETON_CHARS = 5
 
 
 def spelling_skeleton(normalized: str) -> str:
@@ -149,9 +149,7 @@ def spelling_skeleton(normalized: str) -> str:
         token = re.sub(r"[ckq]", "k", token)
         token = _VOWEL_RUNS.sub("a", token)
         if len(token) > 3 and token.endswith("ah"):
-            token = token[:-1]
-        if len(token) > 3 and token.endswith("a"):
-            token = token[:-1]
+            token = token[:-1]       # the final vowel stays: Aziziyeh is not Azaz
         out.append(token)
     return " ".join(out)
 
