@@ -476,6 +476,83 @@ def test_unlisted_village_placed_by_the_countryside_it_lies_in(extractor, text, 
     assert (village.lat < anchor[0] - 0.1) if south else (village.lat > anchor[0] + 0.1)
 
 
+def test_same_named_villages_of_different_reports_are_different_places(extractor):
+    one = run(extractor, "Regime forces shelled Kafr Tulul in Idlib countryside on Monday.")
+    two = run(extractor, "Regime forces shelled Kafr Tulul in the western countryside of Aleppo on Monday.")
+    three = run(extractor, "Regime forces shelled Kafr Tulul in the southern countryside of Idlib on Monday.")
+    keys = [only(ex, "Shelling").places for ex in (one, two, three)]
+    villages = [next(k for k in ks if "kafr_tulul" in k) for ks in keys]
+    assert len(set(villages)) == 3
+
+
+def test_village_in_idlib_lies_in_the_governorate_and_a_neighbourhood_in_the_town(extractor):
+    ex = run(extractor, "Regime forces shelled Kafr Tulul in Idlib on Monday.")
+    village = next(e for e in ex.entities.values() if e.label == "Kafr Tulul")
+    region = ex.entities.get("idlib") and extractor.lex.gazetteer.get("idlib_governorate")
+    assert (village.lat, village.lon) == (region.lat, region.lon)
+    ex = run(extractor, "Gunmen threw a grenade at a house in the Tulul neighbourhood in Idlib city on Monday.")
+    quarter = next(e for e in ex.entities.values() if e.label == "Tulul")
+    town = extractor.lex.gazetteer.get("idlib")
+    assert abs(quarter.lat - town.lat) < 0.01 and abs(quarter.lon - town.lon) < 0.01
+
+
+@pytest.mark.parametrize("name", ["Kafr Amma", "Tell Maznan", "Khirbet Baghdad"])
+def test_compound_village_name_is_not_shortened_to_a_known_word(extractor, name):
+    ex = run(extractor, f"Regime forces shelled {name} in Aleppo countryside on Monday.")
+    e = only(ex, "Shelling")
+    labels = [ex.entities[k].label for k in e.places]
+    assert name in labels
+    assert not {"amman", "al_tall", "baghdad"} & set(e.places)
+
+
+def test_variant_spelling_of_a_known_town_is_that_town(extractor):
+    ex = run(extractor, "Regime forces arrested ten men in the town of Ein Tirma near Damascus on Monday.")
+    town = next(e for e in ex.entities.values() if e.category == "place" and e.label.lower().endswith("tarma"))
+    assert town.lat is not None and not town.key.startswith("unlisted")
+
+
+@pytest.mark.parametrize("text", [
+    "Regime forces shelled rebel positions in Hama countryside on Monday.",
+    "Regime forces shelled rebel positions in the countryside of Hama on Monday.",
+    "Regime forces shelled rebel positions in rural Hama on Monday.",
+])
+def test_a_town_named_with_its_countryside_is_the_region(extractor, text):
+    e = only(run(extractor, text), "Shelling")
+    assert "hama_governorate" in e.places and "hama" not in e.places
+
+
+def test_the_outskirts_of_an_unlisted_village_name_it(extractor):
+    ex = run(extractor, "A roadside bomb exploded on the outskirts of Qawzar, northern Diyala province, on Monday, killing a soldier.")
+    e = only(ex, "Bombing")
+    village = next(ex.entities[k] for k in e.places if ex.entities[k].label == "Qawzar")
+    region = ex.entities["diyala_governorate"]
+    assert village.within == "diyala_governorate" and village.lat > region.lat + 0.2
+
+
+def test_country_before_backed_qualifies_a_party_and_is_no_place(extractor):
+    ex = run(extractor, "A Turkey backed faction fired at a checkpoint on Monday.")
+    assert "turkey" not in ex.entities
+
+
+def test_one_article_names_one_unlisted_village_once(extractor):
+    ex = run(extractor, "Regime forces shelled Kafr Tulul in the southern countryside of Idlib on Monday. "
+                        "Later, rebels attacked regime positions near Kafr Tulul in Idlib.")
+    villages = [k for k, e in ex.entities.items() if e.label == "Kafr Tulul"]
+    assert len(villages) == 1
+
+
+def test_a_named_desert_is_a_terrain_feature(extractor):
+    ex = run(extractor, "A landmine exploded under a militia vehicle in Zawiyeh desert in Homs countryside on Monday.")
+    desert = next(e for e in ex.entities.values() if e.label == "Zawiyeh")
+    assert desert.kind == "TerrainFeature" and desert.lat is not None
+
+
+def test_compound_place_name_is_a_place_without_other_cues(extractor):
+    ex = run(extractor, "Regime forces shelled Kafr Tulul on Monday, killing two civilians.")
+    e = only(ex, "Shelling")
+    assert [ex.entities[k].label for k in e.places] == ["Kafr Tulul"]
+
+
 def test_a_list_of_names_is_not_placed_by_the_next_one(extractor):
     ex = run(extractor, "Syrian regime forces shelled Kafr Zaytun and Idlib on Monday.")
     # "X and Idlib" lists two places: nothing says X lies at Idlib

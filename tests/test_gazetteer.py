@@ -247,3 +247,41 @@ def test_stale_cache_is_not_used(tmp_path: Path) -> None:
 def test_process_wide_instance_is_shared(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> None:
     monkeypatch.setattr(Gazetteer, "_instance", gazetteer)
     assert Gazetteer.load() is gazetteer
+
+
+def test_namesake_region_and_capital():
+    from kg.data.gazetteer import Gazetteer, normalize_name, region_core
+    gaz = Gazetteer.load()
+    assert region_core("Al-Hasakah Governorate") == normalize_name("Hasakah")
+    assert gaz.namesake_region("idlib").key == "idlib_governorate"
+    assert gaz.namesake_capital("aleppo_governorate").key == "aleppo"
+    assert gaz.namesake_region("qamishli") is None          # its governorate is Hasakah's
+
+
+def test_spelling_variants_resolve_only_within_the_context_country():
+    from kg.data.gazetteer import Gazetteer, spelling_skeleton
+    gaz = Gazetteer.load()
+    assert spelling_skeleton("quneitra") == spelling_skeleton("kuneitrah")
+    assert gaz.resolve_variant("Qamishlee", ["SY"]).key == "qamishli"
+    assert gaz.resolve_variant("Kuneitrah", ["SY"]).country == "SY"
+    assert gaz.resolve_variant("Qamishlee", ["IQ"]) is None
+    assert gaz.resolve_variant("Homz", ["SY"]) is None          # too short to trust a loose match
+
+
+def test_dh_and_z_are_one_sound_in_variant_spellings():
+    from kg.data.gazetteer import Gazetteer, normalize_name, spelling_skeleton
+    assert spelling_skeleton(normalize_name("Al-Azim")) == spelling_skeleton(normalize_name("Al-Adhaim"))
+    assert Gazetteer.load().resolve_variant("Bara", ["SY"]) is None     # four letters: too short to trust
+
+
+@pytest.mark.parametrize("name,key", [("Quamishli", "qamishli"), ("Edleb", "idlib"), ("Qara Jogh", "mount_qarachokh")])
+def test_variant_transliterations_of_major_places(name, key):
+    from kg.data.gazetteer import Gazetteer
+    assert Gazetteer.load().lookup(name)[0].key == key
+
+
+def test_a_final_vowel_keeps_variant_names_apart():
+    from kg.data.gazetteer import Gazetteer, spelling_skeleton
+    assert spelling_skeleton("rashidiyeh") == spelling_skeleton("rashidiya")
+    assert Gazetteer.load().resolve_variant("Aziziyeh", ["SY"]) is None or \
+        Gazetteer.load().resolve_variant("Aziziyeh", ["SY"]).key != "azaz"

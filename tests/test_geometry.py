@@ -31,3 +31,51 @@ def test_countryside_direction():
 
 def test_no_relation_no_position():
     assert relative_position("fighting in Deir-ez-Zor", "Deir ez-Zor", ["Deir-ez-Zor"], (35.33, 40.14)) is None
+
+
+def test_village_in_a_compact_region_named_after_its_town_lies_around_the_region_centre():
+    from kg.data.gazetteer import Gazetteer
+    from kg.extract.geometry import unlisted_place_anchor
+    gaz = Gazetteer.load()
+    idlib, region = gaz.get("idlib"), gaz.get("idlib_governorate")
+    lat, lon, precision, spread = unlisted_place_anchor(gaz, "idlib", (idlib.lat, idlib.lon))
+    assert (lat, lon, precision, spread) == (region.lat, region.lon, region.precision_km, region.precision_km)
+    # a neighbourhood of the town stays in the town
+    assert unlisted_place_anchor(gaz, "idlib", (idlib.lat, idlib.lon), in_town=True)[:2] == (idlib.lat, idlib.lon)
+
+
+def test_village_in_a_wide_region_stays_near_its_main_town():
+    from kg.data.gazetteer import Gazetteer
+    from kg.extract.geometry import unlisted_place_anchor
+    gaz = Gazetteer.load()
+    town = gaz.get("deir_ez_zor")
+    region = gaz.get("deir_ez_zor_governorate")
+    # named by the region or by the town, the village is placed at the town, not the desert centre
+    assert unlisted_place_anchor(gaz, "deir_ez_zor_governorate", (region.lat, region.lon))[:2] == (town.lat, town.lon)
+    assert unlisted_place_anchor(gaz, "deir_ez_zor", (town.lat, town.lon))[:2] == (town.lat, town.lon)
+
+
+def test_estimate_tag_names_direction_and_distance():
+    from kg.extract.geometry import estimate_tag
+    start = (35.9, 36.6)
+    assert estimate_tag(start, offset(start, 180, 20)) == "s20km"
+    assert estimate_tag(start, offset(start, 45, 10)) == "ne10km"
+
+
+def test_direction_within_a_region_reaches_out_with_the_region_size():
+    centre = (34.0, 45.0)
+    lat, lon, _ = relative_position("near a village in northern Diyala province", "Diyala Governorate",
+                                    ["Diyala province"], centre, spread_km=60)
+    assert abs(km(centre, (lat, lon)) - 30) < 0.5 and lat > centre[0]
+    lat, lon, _ = relative_position("near a village in northern Diyala province", "Diyala Governorate",
+                                    ["Diyala province"], centre)
+    assert abs(km(centre, (lat, lon)) - 15) < 0.5
+
+
+def test_wide_region_without_a_namesake_town_places_villages_around_its_centre():
+    from kg.data.gazetteer import Gazetteer
+    from kg.extract.geometry import unlisted_place_anchor
+    gaz = Gazetteer.load()
+    region = gaz.get("salahuddin_governorate")
+    assert unlisted_place_anchor(gaz, region.key, (region.lat, region.lon)) == (
+        region.lat, region.lon, region.precision_km, region.precision_km)

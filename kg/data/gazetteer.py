@@ -36,7 +36,7 @@ from kg.model import PLACE_KINDS
 
 __all__ = [
     "PlaceRecord", "Gazetteer", "normalize_name", "is_blocked", "compile_gazetteer",
-    "default_cache_path", "haversine_km",
+    "default_cache_path", "haversine_km", "region_core", "spelling_skeleton",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -117,6 +117,41 @@ def normalize_name(text: str) -> str:
 
 
 _WORD = re.compile(r"[^\W_]+")
+
+# Generic words of administrative region names: "Idlib Governorate" is named after Idlib.
+_REGION_WORDS = frozenset({"governorate", "province", "district", "subdistrict", "sub", "region", "state",
+                           "oblast", "county", "prefecture", "canton", "wilaya", "muhafazat", "muhafazah",
+                           "municipality", "department"})
+
+
+def region_core(label: str) -> str:
+    """The normalized name of a region without its generic words: "Idlib Governorate" ->
+    "idlib", "Al-Hasakah Province" -> "hasakah"."""
+    tokens = normalize_name(label).split()
+    while tokens and tokens[-1] in _REGION_WORDS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+_VOWEL_RUNS = re.compile(r"[aeiouy]+")
+_QU_GLIDE = re.compile(r"qu(?=[aeiouy])")       # "Quamishli": the u only colours the vowel after it
+_MIN_SKELETON_CHARS = 5
+
+
+def spelling_skeleton(normalized: str) -> str:
+    """A looser matching form for transliteration variants the exact form keeps apart:
+    vowels and their length (Quamishli, Qamishli; Ein Tarma, Ain Terma), q/k/c and qu
+    (Quneitra, Kuneitra), dh/z (Adhaim, Azim), a final -eh/-a (Rashidiyeh, Rashidiya).
+    Only for names nothing matched exactly, within the article's country."""
+    out = []
+    for token in normalized.split():
+        token = _QU_GLIDE.sub("q", token).replace("dh", "z").replace("ph", "f")
+        token = re.sub(r"[ckq]", "k", token)
+        token = _VOWEL_RUNS.sub("a", token)
+        if len(token) > 3 and token.endswith("ah"):
+            token = token[:-1]       # the final vowel stays: Aziziyeh is not Azaz
+        out.append(token)
+    return " ".join(out)
 
 
 def _surface_tokens(name: str) -> int:
@@ -491,6 +526,60 @@ class Gazetteer:
             i = by_key.get(current.within)
             current = None if i is None else self._record(i)
         return chain
+
+    def namesake_region(self, key: str) -> PlaceRecord | None:
+        """The administrative region enclosing a town and named after it: Idlib -> Idlib
+        Governorate. A village "in Idlib countryside" lies in that region, not in the town."""
+        rec = self.get(key)
+        if rec is None or rec.kind != "Settlement":
+            return None
+        for outer_key in self.ancestors(key):
+            outer = self.get(outer_key)
+            if outer is None or outer.kind != "AdminRegion":
+                continue
+            core = region_core(outer.label)
+            if core and any(c.key == key for c in self.lookup(core)):
+                return outer
+        return None
+
+    def namesake_capital(self, key: str) -> PlaceRecord | None:
+        """The town inside a region that gives the region its name: Idlib Governorate -> Idlib."""
+        rec = self.get(key)
+        if rec is None or rec.kind != "AdminRegion":
+            return None
+        core = region_core(rec.label)
+        for cand in self.lookup(core) if core else ():
+            if cand.kind == "Settlement" and key in self.ancestors(cand.key):
+                return cand
+        return None
+
+    def _skeletons(self, country: str) -> dict[str, list[int]]:
+        """Spelling skeleton -> places of one country, built on first use (one pass)."""
+        cache = self.__dict__.setdefault("_skeleton_cache", {})
+        table = cache.get(country)
+        if table is None:
+            table = {}
+            codes = self._t["countries"]
+            for norm, hit in self._index.items():
+                ids = [i for i in ((hit,) if isinstance(hit, int) else hit) if codes[i] == country]
+                if ids:
+                    table.setdefault(spelling_skeleton(norm), []).extend(ids)
+            cache[country] = table
+        return table
+
+    def resolve_variant(self, name: str, countries: Sequence[str]) -> PlaceRecord | None:
+        """A place of one of ``countries`` whose name is a spelling variant of ``name``
+        ("Quamishli" -> Qamishli), for names that match nothing exactly. Curated places
+        first, then the most populous; None when the name is short or nothing agrees."""
+        skeleton = spelling_skeleton(normalize_name(name))
+        if len(skeleton.replace(" ", "")) < _MIN_SKELETON_CHARS:
+            return None
+        for country in countries:
+            ids = self._skeletons(country.upper()).get(skeleton)
+            if ids:
+                best = min(set(ids), key=lambda i: (i >= self._n_curated, -self._t["populations"][i], i))
+                return self._record(best)
+        return None
 
     def country_key(self, iso2: str) -> str | None:
         """The curated key of a country (``IQ`` -> ``iraq``)."""

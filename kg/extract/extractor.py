@@ -23,7 +23,7 @@ from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_k
 from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles, supporting_weapon
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
-from kg.extract.geometry import relative_position
+from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
 from kg.extract.quantities import find_counts, find_strength
 from kg.extract.timex import TimeMention, find_times
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
@@ -257,6 +257,24 @@ class Extractor:
         _prune(ex, quoted, named)
         return ex
 
+    def _unlisted_place(self, doc: Doc, f: Found, key: str, label: str, near: Entity | None) -> Entity:
+        """A place the gazetteer lacks, placed from the known place `near` (and the direction the
+        text gives), keyed by both."""
+        lat, lon, precision = (near.lat, near.lon, NEAR_TOWN_KM) if near else (None, None, None)
+        if near is not None:
+            key += f"_in_{near.key}"
+        if near is not None and near.lat is not None:
+            lat, lon, precision, spread = unlisted_place_anchor(self.lex.gazetteer, near.key, (near.lat, near.lon),
+                                                                in_town=_part_of_town(doc, f, near))
+            # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"; from a
+            # region's centre, "northern X" reaches out with the region's size
+            moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (lat, lon), spread)
+            if moved:
+                key += "_" + estimate_tag((lat, lon), moved[:2])
+                lat, lon, precision = moved
+        return Entity(key, "place", f.kind, label, lat=lat, lon=lon, precision_km=precision,
+                      within=near.key if near else None)
+
     def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None,
                     dominant: str | None) -> str | None:
         text = doc[f.start:f.end].text
@@ -289,15 +307,12 @@ class Extractor:
             label = re.sub(r"^(?i:the)\s+", "", text)
             near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, [])) \
                 or _latest_known_place(ex, doc, f, self._sentence_places, self._dateline_starts)
+            # the key holds the known place it was placed by (and the direction it was moved in):
+            # two villages called Bara, or one placed two ways, are not one point
             key = f"unlisted_{(country or 'xx').lower()}_{slug(label)}"
-            lat, lon, precision = (near.lat, near.lon, 30.0) if near else (None, None, None)
-            if near is not None and near.lat is not None:
-                # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"
-                moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (near.lat, near.lon))
-                if moved:
-                    lat, lon, precision = moved
-            ent = ex.entities.get(key) or Entity(
-                key, "place", f.kind, label, lat=lat, lon=lon, precision_km=precision, within=near.key if near else None)
+            # one article names one village once placed: later mentions are the same place
+            seen = next((k for k in ex.entities if k == key or k.startswith(key + "_in_")), None)
+            ent = ex.entities[seen] if seen is not None else self._unlisted_place(doc, f, key, label, near)
         elif f.category == "person":
             name = f.key or text        # a surname alone ("Tamboura") carries the full name as key
             key = "person_" + slug(name)
@@ -849,6 +864,23 @@ def _dateline(doc: Doc, f: Found) -> bool:
 def _reference_point(doc: Doc, f: Found) -> bool:
     before = doc[max(0, f.start - 4):f.start].text.lower()
     return bool(re.search(rf"\b(?:km|kilometres|kilometers|miles)\b.*\bof\s*(?:the\s+)?$|\b{_DIRECTIONS}\s+of\s*(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", before))
+
+
+# Nouns naming a part of a town: "the Antar neighbourhood" lies in the town, not in its countryside.
+_TOWN_PART_NOUNS = frozenset({"neighbourhood", "neighborhood", "neighbourhoods", "neighborhoods", "quarter",
+                              "street", "square", "suburb", "suburbs"})
+
+
+def _part_of_town(doc: Doc, f: Found, near: Entity) -> bool:
+    """True when an unlisted place is part of the known town itself: "the X neighbourhood",
+    "the neighbourhood of X", "in X in Idlib city", "in the city of Idlib"."""
+    if f.end < len(doc) and doc[f.end].lower_ in _TOWN_PART_NOUNS:
+        return True
+    if f.start >= 2 and doc[f.start - 1].lower_ == "of" and doc[f.start - 2].lower_ in _TOWN_PART_NOUNS:
+        return True
+    forms = "|".join(re.escape(n) for n in sorted({near.label, *near.surface_forms}, key=len, reverse=True) if n)
+    return bool(forms) and bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b",
+                                          doc[f.start].sent.text, re.I))
 
 
 def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: list) -> Entity | None:

@@ -9,6 +9,8 @@ import math
 import re
 from collections.abc import Iterable
 
+from kg.data.gazetteer import Gazetteer
+
 BEARINGS = {"north": 0, "northeast": 45, "north-east": 45, "east": 90, "southeast": 135, "south-east": 135,
             "south": 180, "southwest": 225, "south-west": 225, "west": 270, "northwest": 315, "north-west": 315}
 _DIR = r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
@@ -27,8 +29,12 @@ def offset(point: tuple[float, float], bearing_deg: float, km: float) -> tuple[f
 
 
 def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
-                      anchor: tuple[float, float]) -> tuple[float, float, float] | None:
-    """(lat, lon, precision_km) when `text` places something relative to the anchor place."""
+                      anchor: tuple[float, float], spread_km: float = 0.0) -> tuple[float, float, float] | None:
+    """(lat, lon, precision_km) when `text` places something relative to the anchor place.
+
+    `spread_km` is how far the anchor itself reaches (a region's radius): "northern Diyala
+    province" lies about half that far from the region's centre, further than a town's
+    northern countryside lies from the town."""
     names = sorted({anchor_label, *anchor_forms}, key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in names if n)
     if not alt:
@@ -45,6 +51,53 @@ def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
         bearing = BEARINGS.get(key, BEARINGS.get(m.group(1).lower()))
         if bearing is None:
             return None
-        km = _AREA_KM[(m.group(2) or "").lower()]
+        km = max(_AREA_KM[(m.group(2) or "").lower()], spread_km / 2)
         return (*offset(anchor, bearing, km), km)
     return None
+
+
+# A region at most this wide (its coordinate precision) has its villages around its centre; a
+# wider one has them spread along rivers and roads, closer to its main town than to its centre.
+COMPACT_REGION_KM = 50.0
+# How far a village placed at a known town may lie from it.
+NEAR_TOWN_KM = 30.0
+
+
+def unlisted_place_anchor(gazetteer: Gazetteer, key: str, point: tuple[float, float],
+                          in_town: bool = False) -> tuple[float, float, float, float]:
+    """(lat, lon, precision_km, spread_km): where a village the gazetteer lacks most likely
+    lies, given the known place `key` (at `point`) the text puts it in; `spread_km` is the
+    radius of the region whose centre that is (0 for a town).
+
+    "Bara in Idlib": a village is not inside a town, so "in Idlib" means the region named after
+    the town. A compact region's villages lie around its centre; a wide region's (Deir ez-Zor,
+    Homs) cluster nearer its main town than its empty centre, so the town stays the best guess.
+    With `in_town` (a neighbourhood, "in Idlib city") the place is inside the town itself.
+    """
+    rec = None if in_town else gazetteer.get(key)
+    if rec is not None:
+        region = gazetteer.namesake_region(key) if rec.kind == "Settlement" else (
+            rec if rec.kind == "AdminRegion" else None)
+        if region is not None and region.lat is not None and region.precision_km is not None:
+            capital = gazetteer.namesake_capital(region.key)
+            if region.precision_km <= COMPACT_REGION_KM or capital is None or capital.lat is None:
+                return region.lat, region.lon, region.precision_km, region.precision_km
+            return capital.lat, capital.lon, NEAR_TOWN_KM, 0.0
+    return point[0], point[1], NEAR_TOWN_KM, 0.0
+
+
+def _compass(bearing_deg: float) -> str:
+    names = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
+    return names[int(((bearing_deg % 360) + 22.5) // 45) % 8]
+
+
+def estimate_tag(anchor: tuple[float, float], point: tuple[float, float]) -> str:
+    """A short stable name for an estimate relative to its anchor ("s20km"), so that two
+    estimates of a name from different directions stay two places."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*anchor, *point))
+    dlon = lon2 - lon1
+    y = math.sin(dlon) * math.cos(lat2)
+    x = math.cos(lat1) * math.sin(lat2) - math.sin(lat1) * math.cos(lat2) * math.cos(dlon)
+    bearing = math.degrees(math.atan2(y, x))
+    km = math.hypot(*((lat2 - lat1) * 6371.0, dlon * 6371.0 * math.cos(lat1)))
+    return f"{_compass(bearing)}{round(km)}km"

@@ -24,6 +24,20 @@ from kg.extract.lexicon import Lexicon
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
 _TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
 _TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+# First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Amma", "Tell Maznan",
+# "Khirbet Ghazaleh"): the words after them are part of the name, never a place alone.
+_NAME_PREFIXES = frozenset({
+    "kafr", "kfar", "kefr", "kufr", "tell", "tel", "tal", "tall", "ain", "ayn", "ein", "deir", "dayr", "der",
+    "khirbet", "khirbat", "kherbet", "khirbit", "beit", "bayt", "bet", "bir", "jabal", "jebel", "jabel", "wadi",
+    "qaryat", "qariyat", "umm", "um", "abu", "ras", "hazm", "mazraat", "mazraa", "qasr", "hisn", "jisr",
+    "maarat", "marat", "maarrat", "arab", "nahr", "tall", "sheikh", "shaykh", "sahl", "marj", "tabqat",
+})
+# Of those, the ones that begin place names only (not "Abu", "Umm", "Sheikh" of people's names):
+# "Kafr Tulul" is a place even where nothing else in the sentence says so.
+_PLACE_ONLY_PREFIXES = frozenset({
+    "kafr", "kfar", "kefr", "kufr", "tell", "tall", "khirbet", "khirbat", "kherbet", "khirbit", "deir", "dayr",
+    "qaryat", "qariyat", "mazraat", "maarat", "maarrat", "jisr", "hisn", "beit", "bayt",
+})
 _GROUP_NOUNS = {"brigade", "brigades", "division", "battalion", "battalions", "front", "movement", "corps",
                 "regiment", "militia", "militias", "legion", "army", "forces", "group", "units", "guards",
                 "battalions", "squadron", "force"}
@@ -44,8 +58,10 @@ _GROUP_ANAPHORA = {"militants", "the militants", "insurgents", "the insurgents",
 # Nouns that announce a place name the gazetteer may not know, and the kind of place it is.
 _SETTLEMENT_NOUNS = {"village": "Settlement", "town": "Settlement", "hamlet": "Settlement", "city": "Settlement",
                      "neighbourhood": "Settlement", "neighborhood": "Settlement", "camp": "Settlement",
-                     "area": "Settlement", "district": "AdminRegion", "sub-district": "AdminRegion",
+                     "area": "Settlement", "desert": "TerrainFeature", "plain": "TerrainFeature", "plains": "TerrainFeature", "district": "AdminRegion", "sub-district": "AdminRegion",
                      "subdistrict": "AdminRegion", "province": "AdminRegion", "region": "AdminRegion"}
+# Nouns for the edge of a settlement: "the outskirts of X" names a town or village.
+_OUTSKIRT_NOUNS = frozenset({"outskirts", "outskirt", "vicinity", "edge", "edges", "entrance", "suburbs"})
 _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "checkpoint", "refinery",
                    "oilfield", "crossing", "bridge", "mosque", "market", "school", "barracks", "garrison",
                    "outpost", "stadium", "port", "airfield"}
@@ -78,6 +94,10 @@ _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It
               "God", "Allah", "Eid", "Ramadan", "Christmas", "Twitter", "Facebook", "Telegram"}
 
 
+# "a Turkey backed faction", "Iran sponsored militias": the country qualifies a party, no place.
+_COUNTRY_PARTICIPLES = frozenset({"backed", "led", "based", "sponsored", "supported", "funded", "allied",
+                                  "aligned", "affiliated", "trained", "armed", "controlled", "brokered"})
+
 # Lowercase words that may end a place name the gazetteer knows ("Saladin province").
 _PLACE_TAILS = {"province", "governorate", "district", "region", "state", "oblast", "mountains", "mountain",
                 "valley", "desert", "river", "lake", "camp", "prison", "dam", "airport", "base", "airbase",
@@ -94,6 +114,21 @@ _LOCATING_WORDS = frozenset({
     "southwestern", "north", "south", "east", "west", "countryside", "outskirts", "rural", "of", "in",
     "surrounding", "nearby", "neighbouring", "neighboring", "areas", "area", "villages", "towns", "and",
 })
+
+
+# Words that make a town's name stand for the region named after it: "Idlib countryside",
+# "the countryside of Aleppo", "rural Damascus", "Hama province".
+_REGION_AFTER = frozenset({"countryside", "province", "governorate", "region"})
+_REGION_BEFORE = frozenset({"rural", "countryside", "province", "governorate"})
+
+
+def _names_the_region(doc, start: int, end: int) -> bool:
+    """True when the words around a town's name make it the region named after the town."""
+    if end < len(doc) and doc[end].lower_ in _REGION_AFTER:
+        return True
+    if start >= 1 and doc[start - 1].lower_ == "rural":
+        return True
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _REGION_BEFORE
 
 
 def _placed_by_known_place(tokens: list, end: int, place_starts: set[int]) -> bool:
@@ -331,6 +366,17 @@ class MentionFinder:
                             r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
                         found = (i, i + n, "terrain:" + sname)
                         break
+            if text.lower() in _NAME_PREFIXES and (found is None or found[1] == i + 1):
+                # "Kafr Amma" unknown as a whole: not "Amma" (Amman), nor "Tell" (Al-Tall) alone;
+                # the whole name is left to the unknown-place finder
+                k = i + 1
+                while k < n_tok and (_capitalised(texts[k]) and tokens[k].is_alpha
+                                     or (texts[k] in ("-", "'", "’") and k + 1 < n_tok)
+                                     or (texts[k].lower() in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
+                    k += 1
+                if k > i + 1:
+                    i = k
+                    continue
             if found:
                 out.append(found)
                 i = found[1]
@@ -350,7 +396,7 @@ class MentionFinder:
             nxt = doc[end]
             # "U.S. State Department", "U.S.-led", "Turkish army": the country as an adjective
             if nxt.text in ("-", "'s", "’s") or (nxt.is_alpha and _capitalised(nxt.text)) \
-                    or nxt.lower_ in self.lex.force_nouns:
+                    or nxt.lower_ in self.lex.force_nouns or nxt.lower_ in _COUNTRY_PARTICIPLES:
                 return False
         in_context = rec.country in countries[:2] if rec.country else True
         if rec.curated:
@@ -590,8 +636,20 @@ class MentionFinder:
                         and _placed_by_known_place(tokens, end, place_starts):
                     out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
                     continue
-            # "the village of X", "the town of X"
-            if low in _SETTLEMENT_NOUNS and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
+            # "Kafr Tulul", "Tell Maznan": a compound name the gazetteer lacks is still a place
+            if low in _PLACE_ONLY_PREFIXES and _capitalised(tok.text) and i not in taken and i + 1 < n_tok \
+                    and (i + 1) not in taken and (i == 0 or tokens[i - 1].text != "-"):
+                end = name_after(i)
+                # not in a list ("Kafr Tulul and Idlib"): the extractor would place it at its neighbour
+                if end > i + 1 and not (end < n_tok and tokens[end].text in ("and", ",", "or")):
+                    out.append(Found(i, end, "newplace", "Settlement", "Settlement", 0))
+                    continue
+            # "the village of X", "the town of X", "the outskirts of X"
+            if (low in _SETTLEMENT_NOUNS or low in _OUTSKIRT_NOUNS) and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
+                end = name_after(i + 2)
+                if end > i + 2 and low in _OUTSKIRT_NOUNS:
+                    out.append(Found(i + 2, end, "newplace", "Settlement", "Settlement", 0))
+                    continue
                 end = name_after(i + 2)
                 if end > i + 2:
                     out.append(Found(i + 2, end, "newplace", _SETTLEMENT_NOUNS[low], _SETTLEMENT_NOUNS[low], 0))
@@ -683,6 +741,8 @@ class MentionFinder:
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
+            if rec is not None and rec.kind == "Settlement" and _names_the_region(doc, start, end):
+                rec = self.gaz.namesake_region(rec.key) or rec
             if rec is not None and self.plausible(doc, start, end, rec, countries):
                 place_of[(start, end)] = rec
                 curated = rec.curated
@@ -695,6 +755,7 @@ class MentionFinder:
         chosen = _settle(chosen + self.named_groups(doc, taken))
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
+        chosen = self.spelling_variants(doc, chosen, place_of, context)
         taken = {t for f in chosen for t in range(f.start, f.end)}
         chosen = _settle(chosen + self.surnames(doc, taken, chosen))
         chosen = _generic_heads_to_named(doc, chosen)
@@ -703,6 +764,20 @@ class MentionFinder:
         places = {(f.start, f.end) for f in chosen if f.category == "place"}
         chosen += [f for f in self.capitals_for_governments(doc, place_spans) if (f.start, f.end) in places]
         return chosen, place_of, countries
+
+    def spelling_variants(self, doc: Doc, chosen: list[Found], place_of: dict[tuple[int, int], PlaceRecord],
+                          context: list[str]) -> list[Found]:
+        """"in Quamishli city": a town the text clearly names as a place but spells in a way the
+        gazetteer does not know is the article's town of a variant spelling (Qamishli)."""
+        out = []
+        for f in chosen:
+            if f.category == "newplace" and f.kind in ("Settlement", "AdminRegion") and context:
+                rec = self.gaz.resolve_variant(doc[f.start:f.end].text, context)
+                if rec is not None:
+                    place_of[(f.start, f.end)] = rec
+                    f = Found(f.start, f.end, "place", rec.key, rec.kind, f.priority)
+            out.append(f)
+        return out
 
     def surnames(self, doc: Doc, taken: set[int], chosen: list[Found]) -> list[Found]:
         """"Ousseni Tamboura ... Tamboura said": a person's surname alone, after the full name.
