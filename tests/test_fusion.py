@@ -320,3 +320,25 @@ def test_an_undated_report_joins_a_dated_one_of_the_weekday_it_names():
     assert b.events[0].same_as == ["a1-e1"]          # not Friday's, nor the one "in April"
     assert c.events[0].same_as == []                 # nor the undated one of another weekday
     assert indexed(b)[0].weekday == 3
+
+
+def test_an_unlisted_village_placed_two_ways_is_one_scene():
+    """Two undated reports of one kidnapping at a village the gazetteer lacks: one placed it by
+    its district, the other by its province (real gazetteer keys, invented village)."""
+    village_by_district = Entity("unlisted_iq_khirbat_umm_zaid_in_daquq_district", "place", "Settlement",
+                                 "Khirbat Umm Zaid", within="daquq_district")
+    village_by_province = Entity("unlisted_iq_khirbat_umm_zaid_in_kirkuk_governorate", "place", "Settlement",
+                                 "Khirbat Umm Zaid", within="kirkuk_governorate")
+    same_name_elsewhere = Entity("unlisted_iq_khirbat_umm_zaid_in_nineveh_governorate", "place", "Settlement",
+                                 "Khirbat Umm Zaid", within="nineveh_governorate")
+
+    def report(aid: str, village: Entity) -> Extraction:
+        ex = article(aid, ev("e1", "Kidnapping", None, [village.key], ["islamic_state"], ["shepherds"]))
+        ex.entities[village.key] = village
+        return ex
+
+    fuser = EventFuser()
+    fuser.fuse(report("a1", village_by_district))
+    assert fuser.fuse(report("b1", village_by_province)).events[0].same_as == ["a1-e1"]
+    # a village of the same name in another province is another place
+    assert fuser.fuse(report("c1", same_name_elsewhere)).events[0].same_as == []

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.data.gazetteer import PlaceRecord, haversine_km
+from kg.data.gazetteer import PlaceRecord, haversine_km, normalize_name
 from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_key
 from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles, supporting_weapon
 from kg.extract.lexicon import Lexicon, get_lexicon
@@ -309,7 +309,8 @@ class Extractor:
                 or _latest_known_place(ex, doc, f, self._sentence_places, self._dateline_starts)
             # the key holds the known place it was placed by (and the direction it was moved in):
             # two villages called Bara, or one placed two ways, are not one point
-            key = f"unlisted_{(country or 'xx').lower()}_{slug(label)}"
+            # the name as the gazetteer folds it: "al-Tamour" and "Tamur" are one village
+            key = f"unlisted_{(country or 'xx').lower()}_{slug(normalize_name(label) or label)}"
             # one article names one village once placed: later mentions are the same place
             seen = next((k for k in ex.entities if k == key or k.startswith(key + "_in_")), None)
             ent = ex.entities[seen] if seen is not None else self._unlisted_place(doc, f, key, label, near)

@@ -138,6 +138,23 @@ def enclosing_places(key: str, within: str | None) -> list[str]:
     return [k for k in chain if not _is_country(k)]
 
 
+UNLISTED = "unlisted_"
+
+
+def unlisted_scene(key: str, enclosing: Iterable[str]) -> str:
+    """A village the gazetteer lacks, as a scene: its name and the first-level region it lies
+    in. Its key also names the place it was placed by ("unlisted_iq_tamur_in_daquq_district"),
+    which two reports may choose differently (the district, the governorate); two villages of
+    one name in different provinces stay apart. Without a known province, the key itself."""
+    name = key.split("_in_", 1)[0]
+    gaz = _gazetteer()
+    for outer in enclosing:
+        rec = gaz.get(outer)
+        if rec is not None and rec.kind == "AdminRegion" and rec.within and _is_country(rec.within):
+            return f"{name}@{outer}"
+    return key
+
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
 EVIDENCE_CHARS = 1000       # as much of the sentence as the store keeps (ckg:evidence)
@@ -168,7 +185,7 @@ def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, nam
         if p.kind == "AdminRegion":
             view.regions.add(p.key)
             continue
-        view.places.add(p.key)
+        view.places.add(unlisted_scene(p.key, enclosing_places(p.key, p.within)) if p.key.startswith(UNLISTED) else p.key)
         if p.lat is not None and p.lon is not None:
             points.add((p.lat, p.lon, p.precision_km if p.precision_km is not None else DEFAULT_PRECISION_KM))
     view.points = sorted(points)
