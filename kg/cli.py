@@ -62,7 +62,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kg.store import open_store
 
     with open_store(args.store, read_only=True) as store:
-        store.export(Path(args.output), args.format)
+        if args.format == "acled-csv":
+            from kg.acled_csv import export_acled_csv
+            export_acled_csv(store, Path(args.output))
+        else:
+            store.export(Path(args.output), args.format)
     return 0
 
 
@@ -197,9 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("export", help="write the store as RDF")
+    p = sub.add_parser("export", help="write the store as RDF, or its fused events as ACLED CSV")
     p.add_argument("--store", required=True)
-    p.add_argument("--format", default="nquads", choices=["nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml"])
+    p.add_argument("--format", default="nquads",
+                   choices=["nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml", "acled-csv"],
+                   help="an RDF format, or acled-csv: one row per fused event in ACLED's columns")
     p.add_argument("--output", "-o", required=True)
     p.set_defaults(func=cmd_export)
 
