@@ -300,6 +300,15 @@ def test_build_rebuild_remove_as_the_embedded_store(remote, tmp_path):
     assert _export_lines(remote, tmp_path, "remote") == _export_lines(local, tmp_path, "local")
     from kg.stats import store_stats
     assert store_stats(remote) == store_stats(local)
+    import io
+
+    from kg.acled_csv import write_acled_csv
+    csvs = []
+    for store in (local, remote):
+        buf = io.StringIO()
+        write_acled_csv(store, buf, timestamp=0)
+        csvs.append(sorted(buf.getvalue().splitlines()))
+    assert csvs[0] == csvs[1] and len(csvs[0]) > 1
 
     again = Builder(remote, extractor=extractor).build([EXAMPLES])
     assert (again.stored, again.unchanged) == (0, report.stored)
