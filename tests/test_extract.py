@@ -201,8 +201,8 @@ def test_speech_inside_a_quotation_is_the_speakers_words(extractor):
 
 
 def test_a_name_inside_the_clause_is_not_the_speaker(extractor):
-    ex = run(extractor, "A security source said the two dead were identified as the cleric Omar Salah Hadi, "
-                        "the source said. Jalal Omar Faris, a shepherd, and a militant were killed, he said.")
+    ex = run(extractor, "A police source said the two victims were named as the teacher Karim Adel Mahdi, "
+                        "the source said. Samir Yousef Nouri, a farmer, and one gunman were killed, he added.")
     assert not any(k.startswith("person_") for k in quoted(ex))
 
 
@@ -265,7 +265,7 @@ def test_coalition_named_by_its_task_force(extractor):
 
 
 def test_a_nationality_before_a_site_is_its_forces(extractor):
-    ex = run(extractor, "Unidentified warplanes struck an Iranian site near al-Bukamal in Deir ez-Zor on Sunday.",
+    ex = run(extractor, "Unknown aircraft hit an Iranian depot outside Mayadin on Friday, a monitor reported.",
              outlet="Example Wire")
     assert "iranian_armed_forces" in actor_keys(ex)
 
@@ -464,7 +464,7 @@ def test_ongoing_fighting_is_dated_by_the_report(extractor):
 
 @pytest.mark.parametrize("text,label,south", [
     ("Syrian regime forces shelled Kafr Zaytun in the southern countryside of Idlib on Monday.", "Kafr Zaytun", True),
-    ("Turkish forces shelled Maznan and surrounding areas in the northern countryside of Aleppo on Monday.", "Maznan", False),
+    ("Turkish forces shelled Zarzuna and surrounding villages in the northern countryside of Aleppo on Monday.", "Zarzuna", False),
 ])
 def test_unlisted_village_placed_by_the_countryside_it_lies_in(extractor, text, label, south):
     ex = run(extractor, text, outlet="Kurdistan 24")
@@ -496,13 +496,13 @@ def test_village_in_idlib_lies_in_the_governorate_and_a_neighbourhood_in_the_tow
     assert abs(quarter.lat - town.lat) < 0.01 and abs(quarter.lon - town.lon) < 0.01
 
 
-@pytest.mark.parametrize("name", ["Kafr Amma", "Tell Maznan", "Khirbet Baghdad"])
+@pytest.mark.parametrize("name", ["Kafr Beirut", "Tell Hamdun", "Khirbet Baghdad"])
 def test_compound_village_name_is_not_shortened_to_a_known_word(extractor, name):
     ex = run(extractor, f"Regime forces shelled {name} in Aleppo countryside on Monday.")
     e = only(ex, "Shelling")
     labels = [ex.entities[k].label for k in e.places]
     assert name in labels
-    assert not {"amman", "al_tall", "baghdad"} & set(e.places)
+    assert not {"beirut", "al_tall", "baghdad"} & set(e.places)
 
 
 def test_variant_spelling_of_a_known_town_is_that_town(extractor):
@@ -736,9 +736,9 @@ def test_a_leader_killed_in_a_clause_of_its_own_is_a_killing(extractor):
 
 
 def test_defenders_killing_their_attackers_is_the_same_fight(extractor):
-    ex = run(extractor, "Al Shabaab militants raided a military base near Marka on Sunday. \u201cWe have lost five "
-                        "soldiers in this terrorist attack. Our troops have also killed 13 militants,\u201d Somali army "
-                        "officer Ali Farah said.")
+    ex = run(extractor, "Al Shabaab fighters raided an army outpost near Marka on Sunday. \u201cWe lost four "
+                        "soldiers in the cowardly attack. Our men killed nine of the militants,\u201d Somali army "
+                        "commander Hassan Nur said.")
     e = only(ex)
     assert e.type == "Attack"       # an insurgents' raid is their attack
     assert e.agents == ["al_shabaab"] and e.targets == ["somali_national_army"]
@@ -764,8 +764,8 @@ def test_ousting_a_group_is_a_ground_operation(extractor):
 
 
 def test_the_antecedent_of_a_leading_relative_clause_is_the_agent(extractor):
-    e = only(run(extractor, "The head of the Wagner Group, which is spearheading the Russian attack on Bakhmut, "
-                            "spoke on Tuesday."))
+    e = only(run(extractor, "The chief of the Wagner Group, which is spearheading the assault on Soledar, "
+                            "gave a speech on Monday."))
     assert "wagner_group" in e.agents
 
 
@@ -816,13 +816,13 @@ def test_civilians_caught_in_clashes_are_never_a_side(extractor):
 
 
 def test_forces_reporting_arrests_made_them(extractor):
-    e = only(run(extractor, "Eleven PKK militants were arrested in Hakkari province, the Turkish military said."))
+    e = only(run(extractor, "Nine PKK suspects were arrested in Van province on Friday, the Turkish military announced."))
     assert e.type == "Arrest" and e.agents == ["turkish_armed_forces"] and e.targets == ["pkk"]
 
 
 def test_a_long_running_campaign_and_its_backing_strikes_are_background(extractor):
-    ex = run(extractor, "Islamic State militants attacked a Peshmerga post near Kirkuk on Friday. The raid showed the "
-                        "group's strength despite a years-long campaign by Iraqi forces backed by US air strikes.")
+    ex = run(extractor, "Islamic State militants attacked a Peshmerga post near Kirkuk on Friday. The assault showed "
+                        "the group's reach after a years-long campaign by Iraqi troops backed by coalition air strikes.")
     e = only(ex)
     assert e.agents == ["islamic_state"] and e.targets == ["peshmerga"]
 
@@ -858,8 +858,8 @@ def test_a_weak_verb_with_its_own_subject_in_its_own_clause_stays(extractor):
 
 
 def test_insurgents_killing_and_capturing_a_base_attacked_it(extractor):
-    ex = run(extractor, "Al Shabaab militants killed nine Somali soldiers and briefly captured a military base near "
-                        "Afgoye on Monday.\nAl Shabaab is fighting the Somali government in a bid to rule the country.")
+    ex = run(extractor, "Al Shabaab fighters killed seven Somali soldiers and for a few hours captured an army base near "
+                        "Balad on Tuesday.\nAl Shabaab is fighting the Somali government in a bid to rule the country.")
     e = only(ex)
     assert e.type == "Attack" and e.agents == ["al_shabaab"] and e.targets == ["somali_national_army"]
 
@@ -886,7 +886,7 @@ def test_a_headlines_reduced_passive_makes_victims(extractor):
 
 def test_forces_killing_militants_is_an_operation_apart_from_where_soldiers_died(extractor):
     ex = run(extractor, "Three soldiers were killed on Sunday in a sweep of the town of Nusaybin, security sources "
-                        "said. It has also been clashing with militants across the southeast.\n"
+                        "said. The army has been clashing with the group in rural areas as well.\n"
                         "A day earlier, Turkish security forces killed 12 PKK militants in Sirnak province, the "
                         "military said.")
     ops = [e for e in ex.events if e.type == "GroundOperation"]
@@ -921,20 +921,20 @@ def test_the_far_side_of_a_border_is_not_where_it_happened(extractor):
 
 def test_a_pronoun_opening_the_next_sentence_is_the_victims_just_told(extractor):
     ex = run(extractor, "Three Turkish soldiers were killed on Sunday in a sweep of the town of Nusaybin, security "
-                        "sources said. They were searching a house when a home-made explosive went off.")
+                        "sources said. They were clearing a building when a roadside bomb exploded.")
     bomb = only(ex, "Bombing")
     assert bomb.targets == ["turkish_armed_forces"] and not bomb.agents
 
 
 def test_numerous_attacks_thwarted_are_a_record_not_an_event(extractor):
     ex = run(extractor, "Islamic State militants attacked the prison in Hasakah on Thursday. The SDF and the "
-                        "coalition were able to thwart numerous attacks during that period.")
+                        "coalition foiled numerous attacks over the following weeks.")
     e = only(ex)
     assert e.agents == ["islamic_state"] and "us_led_coalition" not in e.targets
 
 
 def test_a_victim_named_after_the_trigger_and_killed_is_a_target(extractor):
     ex = run(extractor, "Two Islamic State militants attacked two shepherds near Kirkuk on Sunday, a source "
-                        "said. In the clashes, Ali Hassan, a shepherd, and a militant were killed, he said.")
+                        "said. In the fighting, Omar Khalil, a shepherd, and one attacker were killed, he added.")
     e = only(ex)
     assert e.type == "Attack" and e.agents == ["islamic_state"] and len(e.targets) == 2

@@ -134,14 +134,14 @@ def region_core(label: str) -> str:
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
-_QU_GLIDE = re.compile(r"qu(?=[aeiouy])")       # "Quamishli": the u only colours the vowel after it
+_QU_GLIDE = re.compile(r"qu(?=[aeiouy])")       # "Quameshli": the u only colours the vowel after it
 _MIN_SKELETON_CHARS = 5
 
 
 def spelling_skeleton(normalized: str) -> str:
     """A looser matching form for transliteration variants the exact form keeps apart:
-    vowels and their length (Quamishli, Qamishli; Ein Tarma, Ain Terma), q/k/c and qu
-    (Quneitra, Kuneitra), dh/z (Adhaim, Azim), a final -eh/-a (Rashidiyeh, Rashidiya).
+    vowels and their length (Quameshli, Qamishli; Ein Tarma, Ain Terma), q/k/c and qu
+    (Quneitra, Kuneitra), dh/z (Adhaim, Azim), a final -eh/-a (Hamidiyeh, Hamidiya).
     Only for names nothing matched exactly, within the article's country."""
     out = []
     for token in normalized.split():
@@ -149,7 +149,7 @@ def spelling_skeleton(normalized: str) -> str:
         token = re.sub(r"[ckq]", "k", token)
         token = _VOWEL_RUNS.sub("a", token)
         if len(token) > 3 and token.endswith("ah"):
-            token = token[:-1]       # the final vowel stays: Aziziyeh is not Azaz
+            token = token[:-1]       # the final vowel stays: an -iyeh name is not the town of its stem
         out.append(token)
     return " ".join(out)
 
@@ -569,7 +569,7 @@ class Gazetteer:
 
     def resolve_variant(self, name: str, countries: Sequence[str]) -> PlaceRecord | None:
         """A place of one of ``countries`` whose name is a spelling variant of ``name``
-        ("Quamishli" -> Qamishli), for names that match nothing exactly. Curated places
+        ("Quameshli" -> Qamishli), for names that match nothing exactly. Curated places
         first, then the most populous; None when the name is short or nothing agrees."""
         skeleton = spelling_skeleton(normalize_name(name))
         if len(skeleton.replace(" ", "")) < _MIN_SKELETON_CHARS:

@@ -219,7 +219,7 @@ class Extractor:
                 new = []
             if new and frames and s.index - frames[-1].sentence == 1 and doc[s.span.start].lower_ in ("they", "he", "she") \
                     and doc[min(s.span.start + 1, s.span.end - 1)].lower_ in ("were", "was", "had") and frames[-1].targets:
-                # "Three soldiers were killed in a sweep. They were searching a house when a bomb went
+                # "Three soldiers died in a sweep. They were clearing a building when a bomb went
                 # off": the pronoun is those victims, hit by the event told now
                 for fr in new:
                     if not fr.agents and not fr.targets:
@@ -308,7 +308,7 @@ class Extractor:
             near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, [])) \
                 or _latest_known_place(ex, doc, f, self._sentence_places, self._dateline_starts)
             # the key holds the known place it was placed by (and the direction it was moved in):
-            # two villages called Bara, or one placed two ways, are not one point
+            # two villages of one name, or one placed two ways, are not one point
             # the name as the gazetteer folds it: "al-Tamour" and "Tamur" are one village
             key = f"unlisted_{(country or 'xx').lower()}_{slug(normalize_name(label) or label)}"
             # one article names one village once placed: later mentions are the same place
@@ -1011,7 +1011,7 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
     previous: dict[tuple[int, str], object] = {}
     for c in counts:
         if c.value >= 200 and _BACKGROUND_TOLL.search(s.span.text):
-            continue        # "more than 40,000 people have been killed in the conflict since 1984"
+            continue        # "tens of thousands have died in the war since it began"
         # the event reported before the count ("an attack ..., where 6 were killed by IEDs")
         earlier = [f for f in frames if getattr(f, "_trigger_char", 0) <= c.start]
         fr = frames[0] if follow_up else (earlier[-1] if earlier else frames[0])

@@ -69,7 +69,7 @@ def unlisted_place_anchor(gazetteer: Gazetteer, key: str, point: tuple[float, fl
     lies, given the known place `key` (at `point`) the text puts it in; `spread_km` is the
     radius of the region whose centre that is (0 for a town).
 
-    "Bara in Idlib": a village is not inside a town, so "in Idlib" means the region named after
+    "Ain Dalfa in Idlib": a village is not inside a town, so "in Idlib" means the region named after
     the town. A compact region's villages lie around its centre; a wide region's (Deir ez-Zor,
     Homs) cluster nearer its main town than its empty centre, so the town stays the best guess.
     With `in_town` (a neighbourhood, "in Idlib city") the place is inside the town itself.

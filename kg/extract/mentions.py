@@ -24,7 +24,7 @@ from kg.extract.lexicon import Lexicon
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
 _TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
 _TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
-# First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Amma", "Tell Maznan",
+# First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Beirut", "Tell Hamdun",
 # "Khirbet Ghazaleh"): the words after them are part of the name, never a place alone.
 _NAME_PREFIXES = frozenset({
     "kafr", "kfar", "kefr", "kufr", "tell", "tel", "tal", "tall", "ain", "ayn", "ein", "deir", "dayr", "der",
@@ -107,8 +107,8 @@ _GEONAMES_KEY = re.compile(r"_\d+$")
 _CREDIT = re.compile(r"^\W*(?:\(?\s*(?:Editing|Reporting|Writing|Additional reporting|Compiled|Translated|Edited)\s+by)\b", re.I)
 
 
-# Words between an unlisted name and the known place that locates it: "Bara in the southern
-# countryside of Idleb", "Maraanaz and surrounding areas in northern Aleppo".
+# Words between an unlisted name and the known place that locates it: "Ain Dalfa in the southern
+# countryside of Idleb", "Zarzuna and surrounding areas in northern Aleppo".
 _LOCATING_WORDS = frozenset({
     "the", "eastern", "western", "northern", "southern", "northeastern", "northwestern", "southeastern",
     "southwestern", "north", "south", "east", "west", "countryside", "outskirts", "rural", "of", "in",
@@ -134,9 +134,9 @@ def _names_the_region(doc, start: int, end: int) -> bool:
 def _placed_by_known_place(tokens: list, end: int, place_starts: set[int]) -> bool:
     """True when a known place follows the name after a few locating words only."""
     if tokens[end].lower_ == "and" and not (end + 1 < len(tokens) and tokens[end + 1].lower_ in ("surrounding", "nearby", "neighbouring", "neighboring")):
-        return False      # "Bara and Idleb": a list of names, each its own place
+        return False      # "Zarzuna and Idleb": a list of names, each its own place
     if tokens[end].lower_ != "and" and end + 2 in place_starts:
-        return True       # "in Sfuhen in Idleb", "in Kansafra, rural Idleb"
+        return True       # "in Zarzuna in Idleb", "in Ain Dalfa, rural Idleb"
     for k in range(end + 1, min(end + 10, len(tokens))):
         if k in place_starts:
             return True
@@ -367,7 +367,7 @@ class MentionFinder:
                         found = (i, i + n, "terrain:" + sname)
                         break
             if text.lower() in _NAME_PREFIXES and (found is None or found[1] == i + 1):
-                # "Kafr Amma" unknown as a whole: not "Amma" (Amman), nor "Tell" (Al-Tall) alone;
+                # "Kafr Beirut" unknown as a whole: not "Beirut", nor "Tell" (Al-Tall) alone;
                 # the whole name is left to the unknown-place finder
                 k = i + 1
                 while k < n_tok and (_capitalised(texts[k]) and tokens[k].is_alpha
@@ -400,7 +400,7 @@ class MentionFinder:
                 return False
         in_context = rec.country in countries[:2] if rec.country else True
         if rec.curated:
-            # a curated place abroad inside a longer local name: "Kafr Amma" is not Amman
+            # a curated place abroad inside a longer local name: "Kafr Beirut" is not Beirut
             if not in_context and end - start == 1 and rec.kind != "Country":
                 for k in (start - 1, end):
                     if 0 <= k < len(doc) and doc[k].is_alpha and _capitalised(doc[k].text) \
@@ -626,7 +626,7 @@ class MentionFinder:
         place_starts = {f.start for f in known if f.category == "place"}
         for i, tok in enumerate(tokens):
             low = tok.lower_
-            # "shelled Kansafra in Idleb countryside", "in Sfuhen, Idlib": an unknown name placed
+            # "shelled Zarzuna in Idleb countryside", "in Ain Dalfa, Idlib": an unknown name placed
             # by the known place after it
             if (low in ("in", "near", "at", "around", "outside") or (tok.is_alpha and tok.lower_.endswith("ed")
                                                                        and not _capitalised(tok.text))) \
@@ -636,7 +636,7 @@ class MentionFinder:
                         and _placed_by_known_place(tokens, end, place_starts):
                     out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
                     continue
-            # "Kafr Tulul", "Tell Maznan": a compound name the gazetteer lacks is still a place
+            # "Kafr Tulul", "Tell Hamdun": a compound name the gazetteer lacks is still a place
             if low in _PLACE_ONLY_PREFIXES and _capitalised(tok.text) and i not in taken and i + 1 < n_tok \
                     and (i + 1) not in taken and (i == 0 or tokens[i - 1].text != "-"):
                 end = name_after(i)
@@ -767,7 +767,7 @@ class MentionFinder:
 
     def spelling_variants(self, doc: Doc, chosen: list[Found], place_of: dict[tuple[int, int], PlaceRecord],
                           context: list[str]) -> list[Found]:
-        """"in Quamishli city": a town the text clearly names as a place but spells in a way the
+        """"in Quameshli city": a town the text clearly names as a place but spells in a way the
         gazetteer does not know is the article's town of a variant spelling (Qamishli)."""
         out = []
         for f in chosen:
@@ -808,7 +808,7 @@ class MentionFinder:
     def country_context(self, place_spans: list[tuple[int, int, str]], hints: list[str]) -> list[str]:
         """The article's countries, most mentioned first, from places whose name is unambiguous."""
         votes: Counter[str] = Counter()  # type: ignore[assignment]
-        weak: Counter[str] = Counter()   # towns known only from GeoNames: "Bara" is in Brazil too
+        weak: Counter[str] = Counter()   # towns known only from GeoNames: a four-letter village name is a town abroad too
         for _, _, name in place_spans:
             cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name)
             countries = {c.country for c in cands[:3] if c.country}

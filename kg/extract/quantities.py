@@ -53,7 +53,7 @@ _LEFT_ONE_DEAD = re.compile(rf"\b(?:leaving|left)\s+(?:him|her|(?:the|a|an|one)\
 _BODY_FOUND = re.compile(rf"\b(?:(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS}(?:'s|’s)\s+body|the\s+body\s+of\s+(?:an?|one)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS})\s+(?:was\s+|had\s+been\s+)?(?:found|discovered|recovered)\b", re.I)
 # "killed, injured or captured", "killed or wounded": how many died is not told
 _EITHER_OR = re.compile(r"^\s*(?:,\s*(?:injured|wounded|captured|arrested)\s*,?\s*)?or\s+(?:injured|wounded|captured|arrested|missing)\b", re.I)
-# ACLED notes: "coded as 10 and split between the two events with 5 coded to each"
+# ACLED's convention for a toll shared by events: "split between the events with N coded to each"
 _SPLIT_TOLL = re.compile(r"\bsplit\s+between\s+(?:the\s+)?(?:\w+\s+)?events?\s+with\s+(?P<num>\d+)\s+(?:fatalities\s+)?coded\s+to\s+each\b", re.I)
 _ONE_AND_OTHERS = re.compile(rf"\b(?:killed|killing|kills)\s+(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,4}}?and\s+{NUMBER}\s+(?:others?|more|of\s+(?:his|her|their|its))\b", re.I)
 _NONE = {

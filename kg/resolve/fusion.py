@@ -179,7 +179,7 @@ def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, nam
         view.enclosing.update(enclosing_places(p.key, p.within))
     points: set[tuple[float, float, float]] = set()
     for p in located:
-        # "Bara in Idlib": the event is at Bara; Idlib only says where Bara is
+        # "Ain Dalfa in Idlib": the event is at the village; Idlib only says where it is
         if p.key in view.enclosing:
             continue
         if p.kind == "AdminRegion":
