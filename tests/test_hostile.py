@@ -8,12 +8,10 @@ conforms to the shapes.
 """
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import tempfile
 import unicodedata
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.cli import main
 from kg.ingest import MAX_TEXT_CHARS, IngestError, read_articles
 from kg.pipeline import Builder
 from kg.store import QueryError, open_store
 from kg.validate import validate_store
+from cli_support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -35,13 +33,6 @@ EXPECTED: dict[str, dict[str, str]] = json.loads((HOSTILE / "expected.json").rea
 BIG = 50 * 1024 * 1024
 BIG_EXPECTED = {"big.txt": "characters; the limit is", "big.jsonl:1": "line longer than"}
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
-
-def run_cli(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(list(args))
-    return code, out.getvalue()
 
 
 def non_run_quads(store) -> list[str]:

@@ -25,6 +25,16 @@ from kg.queries import (
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small_graph.trig"
 BASE = "https://w3id.org/conflict-kg/"
+# the prefixes of the TriG snippets the tests add to the fixture
+TRIG_PREFIXES = """
+@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <http://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
 COMPACT = [
     ("https://w3id.org/conflict-kg/ontology#", "ckg:"),
     (BASE + "id/actor/", "actor:"),
@@ -369,10 +379,7 @@ def test_claims_conflict_on_wounded_only():
     s = ox.Store()
     s.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)
     # a second article agrees on the killed figure of a2-2 but not on the wounded one
-    s.load(f"""
-        @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
-        @prefix prov: <http://www.w3.org/ns/prov#> .
-        @prefix schema: <http://schema.org/> .
+    s.load(f"""{TRIG_PREFIXES}
         <{BASE}graph/article/a5> prov:wasDerivedFrom <{BASE}id/article/a5> .
         <{BASE}id/article/a5> schema:publisher <{BASE}id/outlet/gulf-wire> .
         GRAPH <{BASE}graph/article/a5> {{
@@ -441,13 +448,7 @@ def test_event_reports_shared_iri_and_same_as_together():
     """A later article links its own report to the shared IRI g1: one cluster of both forms."""
     s = ox.Store()
     s.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG)
-    s.load(f"""
-        @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
-        @prefix owl: <http://www.w3.org/2002/07/owl#> .
-        @prefix prov: <http://www.w3.org/ns/prov#> .
-        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-        @prefix schema: <http://schema.org/> .
-        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    s.load(f"""{TRIG_PREFIXES}
         <{BASE}graph/article/a7> prov:wasDerivedFrom <{BASE}id/article/a7> .
         <{BASE}id/article/a7> schema:publisher <{BASE}id/outlet/capital-times> ;
             schema:datePublished "2018-07-21"^^xsd:date .
@@ -525,9 +526,7 @@ def test_events_near_point_accuracy_and_antimeridian():
     s = ox.Store()
     points = {"p1": (0.0, 179.9), "p2": (60.0, 10.0), "p3": (-33.9, 151.2)}
     for key, (lat, lon) in points.items():
-        s.load(f"""
-            @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
-            @prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+        s.load(f"""{TRIG_PREFIXES}
             GRAPH <{BASE}graph/article/t> {{
               <{BASE}id/event/{key}> a ckg:Airstrike ; ckg:place <{BASE}id/place/{key}> .
               <{BASE}id/place/{key}> geo:lat {lat} ; geo:long {lon} .
@@ -644,13 +643,7 @@ def test_casualties_by_month(store):
     ]
 
 
-SECOND_REPORT = f"""
-    @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
-    @prefix owl: <http://www.w3.org/2002/07/owl#> .
-    @prefix prov: <http://www.w3.org/ns/prov#> .
-    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-    @prefix schema: <http://schema.org/> .
-    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+SECOND_REPORT = f"""{TRIG_PREFIXES}
     <{BASE}graph/article/a7> prov:wasDerivedFrom <{BASE}id/article/a7> .
     <{BASE}id/article/a7> schema:publisher <{BASE}id/outlet/northern-daily> ;
         schema:datePublished "2018-07-21"^^xsd:date .

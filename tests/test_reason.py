@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import io
 import shutil
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 import rdflib
 
-from kg.cli import main
 from kg.config import Settings
 from kg.ontology import INCONSISTENT, check_consistency, load_ontology_graph
 from kg.pipeline import Builder
@@ -18,6 +16,7 @@ from kg.store import open_store
 from kg.validate import ReasonError, drop, is_stale, materialise, validate_store
 from kg.validate.reason import inferred_graph
 from kg.validate.shacl import to_rdflib
+from cli_support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
@@ -138,13 +137,6 @@ def test_validation_leaves_the_inferred_graph_out(store) -> None:
     materialise(store, MINTER)
     outcome = validate_store(store, engine="compiled")
     assert outcome.units == units and outcome.results == []
-
-
-def run_cli(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(list(args))
-    return code, out.getvalue()
 
 
 def test_kg_reason_command(built: Path, tmp_path: Path) -> None:

@@ -1,13 +1,11 @@
 """SHACL: ontology/shapes.ttl, the compiled checker the build runs, pySHACL behind `kg validate`."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
 import subprocess
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.namespace import RDF, RDFS
 
-from kg.cli import main
 from kg.ontology import class_hierarchy, load_ontology_graph
 from kg.pipeline import Builder
 from kg.store import open_store
@@ -25,6 +22,7 @@ from kg.validate import (
     SHAPES_FILE, CompiledShapes, UnsupportedShape, article_problems, check_article_quads,
     load_shapes, validate_store, validate_triples,
 )
+from cli_support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
@@ -392,13 +390,6 @@ def test_example_articles_conform_in_both_engines(example_store: Path) -> None:
             outcome = validate_store(store, engine=engine)
             assert outcome.units == len(list(EXAMPLES.glob("*.txt"))) + 1   # + the registry graph
             assert outcome.results == [] and outcome.conforms
-
-
-def run_cli(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(list(args))
-    return code, out.getvalue()
 
 
 def test_kg_validate_prints_each_violation_with_its_article(example_store: Path, tmp_path: Path) -> None:

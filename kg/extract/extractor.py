@@ -123,7 +123,8 @@ class Extractor:
 
         sentences: list[_Sentence] = []
         # A line is a paragraph: news bodies put one paragraph per line; the headline is line 0.
-        line_starts = [m.end() for m in re.finditer(r"\n+", doc.text)]
+        text = doc.text                 # Doc.text joins every token anew: once per article
+        line_starts = [m.end() for m in re.finditer(r"\n+", text)]
         for n, sent in enumerate(doc.sents):
             paragraph = bisect.bisect_right(line_starts, sent.start_char)
             sentences.append(_Sentence(n, sent, paragraph))
@@ -168,7 +169,7 @@ class Extractor:
 
         # sources sentence by sentence
         publisher_key = publisher.key if publisher else None
-        wire = _wire_service(doc, found, publisher_key, key_of)
+        wire = _wire_service(doc, text, found, publisher_key, key_of)
         last_unnamed: dict[str, str] = {}
         last_named: str | None = None        # the body or person quoted last: who "the statement" is
         for s in sentences:
@@ -206,7 +207,7 @@ class Extractor:
         # events
         frames: list[EventFrame] = []
         for s in sentences:
-            if _CROSS_REFERENCE.match(doc.text[_line_start(doc.text, s.span.start_char):s.span.end_char].lstrip()):
+            if _CROSS_REFERENCE.match(text[_line_start(text, s.span.start_char):s.span.end_char].lstrip()):
                 continue      # "Read also: ...": the headline of another story
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
@@ -824,18 +825,16 @@ _CREDIT_LINE = re.compile(r"^\s*(?:sources?(?:\(s\))?|photo|photograph|image|pic
 _PHOTO_CREDIT = {"photo", "photos"}
 
 
-def _wire_service(doc: Doc, found: list[Found], publisher: str | None, key_of: dict[tuple[int, int], str]) -> str | None:
+def _wire_service(doc: Doc, text: str, found: list[Found], publisher: str | None,
+                  key_of: dict[tuple[int, int], str]) -> str | None:
     """The agency the report comes from, when it is not the publisher: named in the dateline
     ("ANKARA (Reuters) -"), or in a credit line ("Source: AFP", "AFP PHOTO / name")."""
-    text = None                     # Doc.text joins every token anew: once, and only if needed
     for f in found:
         if f.category != "outlet" or (f.start, f.end) not in key_of or key_of[(f.start, f.end)] == publisher:
             continue
         if doc[f.start].idx <= 300 and f.start > 0 and doc[f.start - 1].text == "(" \
                 and f.end < len(doc) and doc[f.end].text == ")":
             return key_of[(f.start, f.end)]
-        if text is None:
-            text = doc.text
         line_start = text.rfind("\n", 0, doc[f.start].idx) + 1
         if _CREDIT_LINE.match(text[line_start:doc[f.start].idx]):
             return key_of[(f.start, f.end)]

@@ -175,8 +175,9 @@ def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, nam
     view = IndexedEvent(ref=ref, article_id=article_id, type=type_, time=time, name=name,
                         weekday=named_weekday(evidence) if time is None else None)
     located = [p for p in places if p.kind in _SPECIFIC or p.kind == "AdminRegion"]   # not countries
-    for p in located:
-        view.enclosing.update(enclosing_places(p.key, p.within))
+    chains = {p.key: enclosing_places(p.key, p.within) for p in located}
+    for chain in chains.values():
+        view.enclosing.update(chain)
     points: set[tuple[float, float, float]] = set()
     for p in located:
         # "Ain Dalfa in Idlib": the event is at the village; Idlib only says where it is
@@ -185,7 +186,7 @@ def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, nam
         if p.kind == "AdminRegion":
             view.regions.add(p.key)
             continue
-        view.places.add(unlisted_scene(p.key, enclosing_places(p.key, p.within)) if p.key.startswith(UNLISTED) else p.key)
+        view.places.add(unlisted_scene(p.key, chains[p.key]) if p.key.startswith(UNLISTED) else p.key)
         if p.lat is not None and p.lon is not None:
             points.add((p.lat, p.lon, p.precision_km if p.precision_km is not None else DEFAULT_PRECISION_KM))
     view.points = sorted(points)

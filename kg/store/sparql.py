@@ -167,16 +167,14 @@ class SparqlStore:
         if form is not None:
             content = urlencode(form).encode("ascii")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            resp = self._http.post(url, content=content, headers=headers)
-        except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
-        self._check(resp, what)
-        return resp
+        return self._request("POST", url, what, content=content, headers=headers)
 
     def _get(self, url: str, *, params: dict, headers: dict[str, str], what: str) -> httpx.Response:
+        return self._request("GET", url, what, params=params, headers=headers)
+
+    def _request(self, method: str, url: str, what: str, **kwargs) -> httpx.Response:
         try:
-            resp = self._http.get(url, params=params, headers=headers)
+            resp = self._http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         self._check(resp, what)
