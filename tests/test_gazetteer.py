@@ -268,6 +268,17 @@ def test_spelling_variants_resolve_only_within_the_context_country():
     assert gaz.resolve_variant("Homz", ["SY"]) is None          # too short to trust a loose match
 
 
+def test_variant_tables_are_compiled_and_unpacked_per_country():
+    """The skeleton tables come compiled with the cache; a lookup unpacks only the countries
+    it asks about (building them at run time cost a pass over every name per country)."""
+    from kg.data.gazetteer import Gazetteer
+    gaz = Gazetteer.load()
+    fresh = Gazetteer(gaz._t)
+    assert {"SY", "IQ", "NG"} <= set(gaz._t["skeletons"])
+    assert fresh.resolve_variant("Qamishlee", ["IQ", "SY"]).key == "qamishli"
+    assert set(fresh._skeleton_cache) == {"IQ", "SY"}
+
+
 def test_dh_and_z_are_one_sound_in_variant_spellings():
     from kg.data.gazetteer import Gazetteer, normalize_name, spelling_skeleton
     assert spelling_skeleton(normalize_name("Al-Azim")) == spelling_skeleton(normalize_name("Al-Adhaim"))

@@ -17,6 +17,7 @@ GeoNames data (https://www.geonames.org/) is licensed CC BY 4.0.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import marshal
@@ -45,7 +46,7 @@ BLOCKLIST_FILE = DATA_DIR / "place_name_blocklist.txt"
 ADMIN1_FILE = DATA_DIR / "geonames_admin1.tsv"
 
 # Bump when the cache layout or the name folding changes.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 # Order of curated candidates sharing a name: a bare name is first a country, then a town.
 _KIND_RANK = {"Country": 0, "Settlement": 1, "AdminRegion": 2, "TerrainFeature": 3, "Facility": 4}
@@ -90,6 +91,7 @@ def _fold_token(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=1 << 16)      # the same names recur in every article: fold each once
 def normalize_name(text: str) -> str:
     """The matching form of a place name, used alike for indexing and lookup.
 
@@ -399,12 +401,27 @@ def _build_tables() -> dict:
             compact[norm] = tuple(sorted(set(idxs), key=rank))
 
     return {
+        "skeletons": _skeleton_tables(compact, country_codes),
         "keys": keys, "labels": labels, "kinds": bytes(kinds), "countries": country_codes,
         "lats": lats, "lons": lons, "precisions": precisions, "withins": withins,
         "geonames": geonames_ids, "wikidata": wikidata_ids, "populations": populations,
         "n_curated": n_curated, "index": compact, "max_tokens": max_tokens,
         "country_keys": country_key_of,
     }
+
+
+def _skeleton_tables(index: dict[str, int | tuple[int, ...]], country_codes: list[str]) -> dict[str, bytes]:
+    """Spelling skeleton -> place ids, one table per country, each marshalled on its own:
+    loading the cache copies the blobs, and only the countries an article needs are ever
+    unpacked (a table built at run time costs a pass over every indexed name)."""
+    tables: dict[str, dict[str, list[int]]] = {}
+    for norm, hit in index.items():
+        for i in (hit,) if isinstance(hit, int) else hit:
+            table = tables.setdefault(country_codes[i], {})
+            ids = table.setdefault(spelling_skeleton(norm), [])
+            if i not in ids:
+                ids.append(i)
+    return {country: marshal.dumps(table) for country, table in tables.items()}
 
 
 def compile_gazetteer(path: str | os.PathLike[str] | None = None) -> Path:
@@ -554,16 +571,12 @@ class Gazetteer:
         return None
 
     def _skeletons(self, country: str) -> dict[str, list[int]]:
-        """Spelling skeleton -> places of one country, built on first use (one pass)."""
+        """Spelling skeleton -> places of one country, unpacked from the cache on first use."""
         cache = self.__dict__.setdefault("_skeleton_cache", {})
         table = cache.get(country)
         if table is None:
-            table = {}
-            codes = self._t["countries"]
-            for norm, hit in self._index.items():
-                ids = [i for i in ((hit,) if isinstance(hit, int) else hit) if codes[i] == country]
-                if ids:
-                    table.setdefault(spelling_skeleton(norm), []).extend(ids)
+            blob = self._t["skeletons"].get(country)
+            table = marshal.loads(blob) if blob else {}
             cache[country] = table
         return table
 
