@@ -6,8 +6,9 @@ reports with their cluster heads, the reports' properties, the actors, the place
 coding rules, which live in ``ontology/crosswalks/acled_types.json``, are applied here in Python
 where they stay readable.
 
-A fused event is a cluster: a report and the operations it is owl:sameAs-linked to (either way),
-headed by the smallest IRI as a string, exactly as in ``queries/event-reports.rq``. A report IRI
+A fused event is the reports that share a ckg:fusedEvent (the fusion graph: the smallest IRI
+among the reports linked by owl:sameAs, directly or through one another), or a report alone,
+exactly as in ``queries/event-reports.rq``. A report IRI
 shared by several article graphs is one report described several times.
 
 Conditions of acled_types.json decided from the graph: ``civilian_targets``,
@@ -73,18 +74,11 @@ def _members_query(operation_types: Iterable[str]) -> str:
     return _PREFIXES + f"""
 SELECT DISTINCT ?member ?event ?graph ?outletName ?published WHERE {{
   {{
-    SELECT ?member (MIN(?candidate) AS ?event) WHERE {{
+    SELECT DISTINCT ?member ?event WHERE {{
       GRAPH ?memberGraph {{ VALUES ?type1 {{ {ops} }} ?member a ?type1 . }}
-      OPTIONAL {{
-        # a sub-select: Oxigraph evaluates it once, not once per report
-        SELECT ?member ?linked WHERE {{
-          {{ ?member owl:sameAs ?linked }} UNION {{ ?linked owl:sameAs ?member }}
-          GRAPH ?linkedGraph {{ VALUES ?type2 {{ {ops} }} ?linked a ?type2 . }}
-        }}
-      }}
-      BIND(IF(BOUND(?linked) && STR(?linked) < STR(?member), STR(?linked), STR(?member)) AS ?candidate)
+      OPTIONAL {{ ?member ckg:fusedEvent ?fused }}
+      BIND(COALESCE(?fused, ?member) AS ?event)
     }}
-    GROUP BY ?member
   }}
   GRAPH ?graph {{ VALUES ?type {{ {ops} }} ?member a ?type . }}
   OPTIONAL {{

@@ -32,6 +32,7 @@ from kg.rdf.iris import IriMinter
 from kg.rdf.readback import load_event_index
 from kg.rdf.mapping import ArticleMapper, content_hash, gazetteer_places, run_quads
 from kg.resolve import EventFuser
+from kg.resolve.clusters import refresh_fused_events
 from kg.store import ArticleQuads, QueryError, Store, StoreError
 from kg.validate.shacl import article_problems
 
@@ -139,6 +140,7 @@ class Builder:
                 self._write(pending, report, errors)
                 size = 0
         self._write(pending, report, errors)
+        refresh_fused_events(self.store, self.minter, run)
         report.failed = errors
         self.store.add(run_quads(run, __version__, started, datetime.now(timezone.utc), [str(i) for i in inputs]))
         self.store.flush()
@@ -235,4 +237,6 @@ class Builder:
         for aid in article_ids:
             removed += self.store.remove_article(self.minter.article_graph(aid), self.minter.article(aid))
             self.fuser.index.remove_article(aid)
+        if removed:
+            refresh_fused_events(self.store, self.minter)     # an event it bridged splits again
         return removed

@@ -15,19 +15,13 @@ SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
 """
 
 
-# Reports, and the events they describe: a report counts as a new event unless it is
-# owl:sameAs-linked to a report with a smaller IRI (the cluster head rule of queries/).
+# Reports, and the events they describe: the reports of one event share the ckg:fusedEvent of
+# the fusion graph; a report without one is an event of its own (as in queries/).
 _REPORTS = _PREFIX + """
 SELECT (COUNT(DISTINCT ?e) AS ?reports) (COUNT(DISTINCT ?head) AS ?events) WHERE {
   GRAPH ?g { ?e ckg:reportedIn ?article }
-  OPTIONAL {
-    SELECT ?e (MIN(STR(?o)) AS ?smallest) WHERE {
-      GRAPH ?g1 { ?e ckg:reportedIn ?a1 }
-      { GRAPH ?g2 { ?e owl:sameAs ?o } } UNION { GRAPH ?g3 { ?o owl:sameAs ?e } }
-      GRAPH ?g4 { ?o ckg:reportedIn ?a2 }
-    } GROUP BY ?e
-  }
-  BIND(IF(BOUND(?smallest) && ?smallest < STR(?e), ?smallest, STR(?e)) AS ?head)
+  OPTIONAL { GRAPH ?f { ?e ckg:fusedEvent ?fused } }
+  BIND(COALESCE(?fused, ?e) AS ?head)
 }
 """
 

@@ -15,6 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.acled_csv import COLUMNS, write_acled_csv
+from kg.rdf.iris import IriMinter
+from kg.resolve.clusters import refresh_fused_events
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +63,7 @@ def fixture_store(extra: str | None = None):
     store.add(list(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG)))
     if extra:
         store.add(list(ox.parse(extra.encode("utf-8"), format=ox.RdfFormat.TRIG)))
+    refresh_fused_events(store, IriMinter("https://w3id.org/conflict-kg/"))     # as a build does
     return store
 
 

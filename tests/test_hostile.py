@@ -36,8 +36,18 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 def non_run_quads(store) -> list[str]:
-    """The store's quads, less the descriptions of build runs (new with every build)."""
-    return sorted(str(q) for q in store.quads() if "/id/run/" not in str(q))
+    """The store's quads, less the descriptions of build runs (new with every build) and the
+    fusion graph (derived from every stored article's links: new articles may join or bridge
+    events; `fused_groups` checks that none already fused come apart)."""
+    return sorted(str(q) for q in store.quads() if "/id/run/" not in str(q) and "/graph/fusion>" not in str(q))
+
+
+def fused_groups(store) -> list[frozenset[str]]:
+    """The reports of each fused event."""
+    groups: dict[str, set[str]] = {}
+    for report, head in store.query("SELECT ?r ?h WHERE { ?r <https://w3id.org/conflict-kg/ontology#fusedEvent> ?h }").rows:
+        groups.setdefault(head.value, set()).add(report.value)
+    return [frozenset(g) for g in groups.values()]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +74,7 @@ def hostile_build(tmp_path_factory) -> dict:
     assert code == 0
     with open_store(store, read_only=True) as opened:
         examples = non_run_quads(opened)
+        examples_fused = fused_groups(opened)
 
     report_file = tmp / "report.json"
     code, summary = run_cli("build", str(CORPUS), str(big_text), str(big_jsonl), "--store", str(store),
@@ -71,6 +82,7 @@ def hostile_build(tmp_path_factory) -> dict:
     report = json.loads(report_file.read_text(encoding="utf-8"))
     with open_store(store, read_only=True) as opened:
         after = non_run_quads(opened)
+        after_fused = fused_groups(opened)
         validation = validate_store(opened, engine="pyshacl")
 
     again_file = tmp / "again.json"
@@ -79,6 +91,7 @@ def hostile_build(tmp_path_factory) -> dict:
     with open_store(store, read_only=True) as opened:
         after_again = non_run_quads(opened)
     return {"code": code, "summary": summary, "report": report, "examples": examples, "after": after,
+            "examples_fused": examples_fused, "after_fused": after_fused,
             "validation": validation, "again": json.loads(again_file.read_text(encoding="utf-8")),
             "code_again": code_again, "after_again": after_again, "store": store, "tmp": tmp}
 
@@ -132,6 +145,9 @@ def test_every_rejection_has_a_name_and_a_reason_in_the_report(hostile_build) ->
 
 def test_nothing_already_stored_is_lost_and_nothing_is_duplicated(hostile_build) -> None:
     assert set(hostile_build["examples"]) <= set(hostile_build["after"])
+    assert hostile_build["examples_fused"], "the examples have events reported by several articles"
+    for group in hostile_build["examples_fused"]:
+        assert any(group <= later for later in hostile_build["after_fused"]), group
     again = hostile_build["again"]
     assert hostile_build["code_again"] == 0 and again["stored"] == 0
     assert again["unchanged"] == again["read"] == hostile_build["report"]["read"]

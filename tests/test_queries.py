@@ -15,6 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg import queries as kq
+from kg.rdf.iris import IriMinter
+from kg.resolve.clusters import refresh_fused_events
+from kg.store.oxigraph import OxigraphStore
 from kg.queries import (
     QUERY_DIR,
     QueryNotFound,
@@ -83,9 +86,17 @@ def store() -> ox.Store:
     return s
 
 
+def fuse(store: ox.Store) -> ox.Store:
+    """Derive the fusion graph from the graphs' owl:sameAs links, as every build does."""
+    refresh_fused_events(OxigraphStore.over(store), IriMinter(BASE))
+    return store
+
+
 def run(store, name, params=None, sets=None):
-    """(column names, rows) of a library query; `sets` maps a column to its separator."""
+    """(column names, rows) of a library query, on the store with its fusion graph derived;
+    `sets` maps a column to its separator."""
     sets = sets or {}
+    fuse(store)
     result = store.query(load_query(name, params or {}), use_default_graph_as_union=True)
     columns = [v.value for v in result.variables]
     rows = []

@@ -62,6 +62,9 @@ class IriMinter:
     def registry_graph(self) -> NamedNode:
         return self._node("graph/registry")
 
+    def fusion_graph(self) -> NamedNode:
+        return self._node("graph/fusion")
+
     def for_entity(self, category: str, key: str) -> NamedNode:
         if category == "actor":
             return self.actor(key)

@@ -35,6 +35,13 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"cannot open store at {self.path}: {exc}") from exc
 
+    @classmethod
+    def over(cls, store: ox.Store) -> "OxigraphStore":
+        """This interface over a pyoxigraph Store already open (tests, tools)."""
+        wrapper = cls.__new__(cls)
+        wrapper.path, wrapper.read_only, wrapper._store = None, False, store
+        return wrapper
+
     # ---------------------------------------------------------------- writing
     def _description(self, graph: ox.NamedNode, article: ox.NamedNode) -> list[ox.Quad]:
         d = ox.DefaultGraph()

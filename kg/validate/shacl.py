@@ -136,8 +136,8 @@ def store_units(store) -> Iterator[ValidationUnit]:
                             union_default_graph=False).rows
     graphs = set(store.named_graphs()) | {row[0] for row in described if isinstance(row[0], ox.NamedNode)}
     for graph in sorted(graphs, key=lambda g: g.value):
-        if graph.value.endswith(("graph/ontology", "graph/inferred")):
-            continue            # the schema, and what `kg reason` derived: not asserted data
+        if graph.value.endswith(("graph/ontology", "graph/inferred", "graph/fusion")):
+            continue            # the schema, what `kg reason` derived, fused events: not asserted data
         rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
                            union_default_graph=False).rows
         triples = [(s, p, o) for s, p, o in rows]
