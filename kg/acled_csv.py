@@ -6,8 +6,8 @@ reports with their cluster heads, the reports' properties, the actors, the place
 coding rules, which live in ``ontology/crosswalks/acled_types.json``, are applied here in Python
 where they stay readable.
 
-A fused event is the reports that share a ckg:fusedEvent (the fusion graph: the smallest IRI
-among the reports linked by owl:sameAs, directly or through one another), or a report alone,
+A fused event is the reports that share a ckg:fusedEvent (the fusion graph: the smallest IRI of
+a group of reports each owl:sameAs-linked to every other), or a report alone,
 exactly as in ``queries/event-reports.rq``. A report IRI
 shared by several article graphs is one report described several times.
 

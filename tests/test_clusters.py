@@ -1,5 +1,5 @@
-"""The fusion graph: every report of one event names one IRI, even when the owl:sameAs links
-between its reports form a chain (fusion matches are not transitive)."""
+"""The fusion graph: every report of one event names one IRI. Fusion matches are not
+transitive, so the reports are grouped by complete linkage over their owl:sameAs links."""
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -7,24 +7,39 @@ import pyoxigraph as ox
 from kg.queries import load_query
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
-from kg.resolve.clusters import FUSED_EVENT, components, refresh_fused_events
+from kg.resolve.clusters import FUSED_EVENT, cluster_heads, link_strength, refresh_fused_events
 from kg.store import open_store
 
 BASE = "https://example.org/kg/"
 MINTER = IriMinter(BASE)
 
 
-def test_components_are_named_by_their_smallest_member():
-    heads = components([("c", "b"), ("b", "a"), ("x", "y")])
-    assert heads == {"a": "a", "b": "a", "c": "a", "x": "x", "y": "x"}
-    # a later link bridging two groups makes one, under the smaller head
-    assert set(components([("c", "b"), ("x", "y"), ("y", "c")]).values()) == {"b"}
+def test_groups_are_cliques_named_by_their_smallest_member():
+    day = (0, 1)
+    # a, b, c all linked pairwise: one event; x, y: another
+    assert cluster_heads([("c", "b", day), ("b", "a", day), ("a", "c", day), ("x", "y", day)]) == {
+        "a": "a", "b": "a", "c": "a", "x": "x", "y": "x"}
+    # a chain: b is linked to a and to c, which are not linked: b joins one of them
+    assert cluster_heads([("a", "b", (0, 2)), ("b", "c", (0, 1))]) == {"b": "b", "c": "b"}
+    assert cluster_heads([("a", "b", (0, 1)), ("b", "c", (0, 1))]) == {"a": "a", "b": "a"}   # a tie: by IRI
 
 
-def _report(article: str, n: int, type_: str, *same_as: str) -> list[ox.Quad]:
-    """One article graph with one typed event report and its owl:sameAs links."""
+def test_a_vague_date_never_chains_distinct_events():
+    """ "In July" matches a report of every day in July at its town; it joins one, at most."""
+    month = link_strength("2016-07", "2016-07-05")
+    assert month > link_strength("2016-07-04", "2016-07-05") > link_strength("2016-07-05", "2016-07-05")
+    links = [("m", f"d{n}", month) for n in range(1, 6)] + [("d1", "d2", link_strength("2016-07-01", "2016-07-02"))]
+    heads = cluster_heads(links)
+    # m matches all of {d1, d2} and joins them; d3, d4 and d5 stay events of their own
+    assert heads == {"d1": "d1", "d2": "d1", "m": "d1"}
+    assert cluster_heads([("m", "d3", month), ("m", "d4", month)]) == {"d3": "d3", "m": "d3"}
+
+
+def _report(article: str, n: int, type_: str, *same_as: str, day: str = "2021-03-09") -> list[ox.Quad]:
+    """One article graph with one typed, dated event report and its owl:sameAs links."""
     graph, node = MINTER.article_graph(article), MINTER.event(f"{article}-e{n}")
     quads = [ox.Quad(node, T.TYPE, T.ckg(type_), graph),
+             ox.Quad(node, T.ckg("date"), ox.Literal(day, datatype=T.XSD_DATE), graph),
              ox.Quad(node, T.LABEL, ox.Literal(f"{type_} reported by {article}"), graph),
              ox.Quad(node, T.ckg("reportedIn"), MINTER.article(article), graph),
              ox.Quad(graph, T.PROV_DERIVED_FROM, MINTER.article(article), ox.DefaultGraph()),
@@ -34,11 +49,14 @@ def _report(article: str, n: int, type_: str, *same_as: str) -> list[ox.Quad]:
 
 
 def _chain_store():
-    """Three reports of one strike: b matched a (a day apart), c matched b (a day later), but c
-    and a are two days apart, too far for a strike: the links form a chain, not a clique."""
+    """Reports of strikes: b (the 10th) matched a (the 9th); c (the 11th) matched b, but a and c
+    are two days apart, too far for strikes to match; d (the 10th) matched b and c."""
     store = open_store(None)
-    store.add(_report("a", 1, "Airstrike") + _report("b", 1, "Airstrike", "a-e1")
-              + _report("c", 1, "Airstrike", "b-e1") + _report("d", 1, "Clash"))
+    store.add(_report("a", 1, "Airstrike", day="2021-03-09")
+              + _report("b", 1, "Airstrike", "a-e1", day="2021-03-10")
+              + _report("c", 1, "Airstrike", "b-e1", day="2021-03-11")
+              + _report("d", 1, "Airstrike", "b-e1", "c-e1", day="2021-03-10")
+              + _report("e", 1, "Clash"))
     return store
 
 
@@ -52,23 +70,24 @@ def _event_reports(store) -> list[tuple[str, int]]:
     return sorted((row[0].value.rsplit("/", 1)[1], int(row[4].value)) for row in rows)
 
 
-def test_a_chain_of_links_is_one_event():
+def test_each_report_belongs_to_one_event_whose_reports_all_match():
     store = _chain_store()
+    # b-d (the same day) first; then c joins {b, d} (linked to both); a is linked to b only
     assert refresh_fused_events(store, MINTER) == 3
-    assert _fused(store) == {"a-e1": "a-e1", "b-e1": "a-e1", "c-e1": "a-e1"}
-    # with the links alone, c would head an event of its own (its smallest direct link is b)
-    assert _event_reports(store) == [("a-e1", 3), ("d-e1", 1)]
+    assert _fused(store) == {"b-e1": "b-e1", "c-e1": "b-e1", "d-e1": "b-e1"}
+    assert _event_reports(store) == [("a-e1", 1), ("b-e1", 3), ("e-e1", 1)]
     assert {row[0].value: int(row[1].value) for row in store.query(load_query("events-by-type")).rows} == {
-        T.CKG + "Airstrike": 1, T.CKG + "Clash": 1}
+        T.CKG + "Airstrike": 2, T.CKG + "Clash": 1}
 
 
-def test_removing_the_bridging_report_splits_the_event():
+def test_removing_an_article_takes_its_report_out_of_its_event():
     store = _chain_store()
     refresh_fused_events(store, MINTER)
-    store.remove_article(MINTER.article_graph("b"), MINTER.article("b"))
-    assert refresh_fused_events(store, MINTER) == 0
-    assert _fused(store) == {}
-    assert _event_reports(store) == [("a-e1", 1), ("c-e1", 1), ("d-e1", 1)]
+    store.remove_article(MINTER.article_graph("d"), MINTER.article("d"))
+    # links a-b and b-c remain: one day apart each, a tie broken by IRI
+    assert refresh_fused_events(store, MINTER) == 2
+    assert _fused(store) == {"a-e1": "a-e1", "b-e1": "a-e1"}
+    assert _event_reports(store) == [("a-e1", 2), ("c-e1", 1), ("e-e1", 1)]
 
 
 def test_links_to_a_report_no_longer_stored_do_not_bridge():
@@ -88,8 +107,8 @@ def test_an_unchanged_store_keeps_its_fusion_graph_as_it_was():
     refresh_fused_events(store, MINTER, second)
     generated = store.query(f"SELECT ?run WHERE {{ <{MINTER.fusion_graph().value}> <{T.PROV_GENERATED_BY.value}> ?run }}").rows
     assert [r[0] for r in generated] == [first]          # not rewritten: nothing changed
-    store.add(_report("e", 1, "Airstrike", "c-e1"))
+    store.add(_report("f", 1, "Airstrike", "a-e1", day="2021-03-09"))
     refresh_fused_events(store, MINTER, second)
     generated = store.query(f"SELECT ?run WHERE {{ <{MINTER.fusion_graph().value}> <{T.PROV_GENERATED_BY.value}> ?run }}").rows
     assert [r[0] for r in generated] == [second]
-    assert _fused(store)["e-e1"] == "a-e1"
+    assert _fused(store)["f-e1"] == "a-e1"
