@@ -6,7 +6,11 @@ Python's allocated blocks, spaCy's vocabulary, the fusion index and the store fo
 
 Stages, to bisect growth: ``full`` is `kg build`; ``extract`` runs extraction only (no fusion,
 mapping or store); ``nostore`` runs everything but writes nothing (a store that accepts and
-drops writes); ``nofusion`` skips fusion (events link to nothing). Not part of `python -m bench`.
+drops writes); ``nofusion`` skips fusion (events link to nothing); ``replay`` runs the store
+alone: the quads of the first ``--templates`` articles are built once, then stored again and
+again under new article ids (and content hashes), as a build of N articles would store them.
+``--flush-every Q`` overrides the store's memtable flush interval (0: never). Not part of
+`python -m bench`.
 """
 from __future__ import annotations
 
@@ -50,18 +54,24 @@ def main() -> None:
     ap.add_argument("n", type=int)
     ap.add_argument("--work", type=Path, default=Path("/tmp/memprobe"))
     ap.add_argument("--every", type=int, default=1000)
-    ap.add_argument("--stage", choices=("full", "extract", "nostore", "nofusion"), default="full")
+    ap.add_argument("--stage", choices=("full", "extract", "nostore", "nofusion", "replay"), default="full")
+    ap.add_argument("--templates", type=int, default=500)
+    ap.add_argument("--flush-every", type=int)
     ap.add_argument("--objects", action="store_true", help="count gc objects too (slow)")
     ap.add_argument("--out", type=Path, help="write the samples here as JSON")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    jsonl = synthetic_jsonl(args.work, args.n)
+    jsonl = synthetic_jsonl(args.work, args.templates if args.stage == "replay" else args.n)
     store_dir = args.work / f"store-{args.stage}"
     shutil.rmtree(store_dir, ignore_errors=True)
 
     from kg.parallel import local_extractor
     from kg.pipeline import Builder
     from kg.store import OxigraphStore
+    import kg.store.oxigraph as oxstore
+
+    if args.flush_every is not None:
+        oxstore.FLUSH_EVERY_QUADS = args.flush_every or 10**12
 
     nlp = local_extractor().nlp
     samples: list[dict] = []
@@ -90,7 +100,9 @@ def main() -> None:
         if n % args.every == 0:
             sample(n)
 
-    if args.stage == "extract":
+    if args.stage == "replay":
+        replay(args.n, jsonl, store_dir, progress)
+    elif args.stage == "extract":
         from kg.ingest import read_articles
 
         def counted():
@@ -111,6 +123,44 @@ def main() -> None:
     sample(args.n)
     if args.out:
         args.out.write_text(json.dumps(samples, indent=0))
+
+
+def replay(n: int, jsonl: Path, store_dir: Path, progress) -> None:
+    """Store ``n`` articles made of the quads of the articles in ``jsonl``, under new ids."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from kg.pipeline import BATCH_ARTICLES, Builder
+    from kg.store import ArticleQuads, OxigraphStore
+
+    templates: list[tuple[str, str, str]] = []          # article id, content hash, N-Quads
+    scratch = OxigraphStore(None)
+
+    def keep(items) -> None:
+        for item in items:
+            aid = item.article.value.rsplit("/", 1)[1]
+            digest = next(q.object.value for q in item.quads if q.predicate.value.endswith("#contentHash"))
+            templates.append((aid, digest, ox.serialize(item.quads, format=ox.RdfFormat.N_QUADS).decode()))
+    scratch.replace_articles = keep                     # type: ignore[method-assign]
+    Builder(scratch).build([jsonl])
+    store = OxigraphStore(store_dir)
+    builder = Builder(store)
+    batch: list[ArticleQuads] = []
+    for i in range(1, n + 1):
+        aid, digest, text = templates[i % len(templates)]
+        new = hashlib.sha1(str(i).encode()).hexdigest()
+        text = text.replace(aid, new[:16]).replace(digest, hashlib.sha256(new.encode()).hexdigest())
+        article = builder.minter.article(new[:16])
+        batch.append(ArticleQuads(builder.minter.article_graph(new[:16]), article,
+                                  list(ox.parse(text, format=ox.RdfFormat.N_QUADS))))
+        if len(batch) == BATCH_ARTICLES:
+            store.article_hashes([b.article for b in batch])
+            store.replace_articles(batch)
+            batch = []
+        progress(i, None)
+    store.replace_articles(batch)
+    store.flush()
 
 
 if __name__ == "__main__":
