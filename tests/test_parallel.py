@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,33 @@ def test_cli_workers(serial_build, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     with open_store(tmp_path / "s", read_only=True) as store:
         assert lines(store) == expected
+
+
+def _unusual_articles() -> list[Article]:
+    """Invented reports full of words no lexicon holds (names, spellings), as real news has."""
+    texts = ["Gunmen of the Velmorak Brigade attacked an army checkpoint near Kirkuk on Monday, killing 4 soldiers, "
+             "said Tarsilo Quenbrak, a police spokesman.",
+             "Turkish warplanes struck Ostravenny positions in Qandil on Tuesday, killing 7 militants, "
+             "according to Merudal Fask, a local official.",
+             "Clashes between Somali forces and Drelkaban fighters near Kismayo left 3 dead on Friday.",
+             "Police arrested 5 suspected members of the Uvintari cell in Mosul, said Zebrano Kult."]
+    return [Article(id=f"v{i}", url=f"https://example.invalid/v{i}", title=f"Report {i}", text=t,
+                    published=date(2021, 3, 9)) for i, t in enumerate(texts)]
+
+
+def test_vocabulary_stays_bounded_and_extraction_is_unchanged(monkeypatch):
+    extractor = parallel.local_extractor()
+    strings = extractor.nlp.vocab.strings
+    fresh = ["Velmorak", "Quenbrak", "Ostravenny", "Drelkaban", "Uvintari", "Zebrano"]
+    assert not any(w in strings for w in fresh)
+    monkeypatch.setattr(parallel, "PERMANENT_STRINGS", 0)      # every chunk in a memory zone
+    monkeypatch.setattr(parallel, "ZONE_ARTICLES", 2)
+    before = len(strings)
+    zoned = list(SerialExecutor(extractor).run(_unusual_articles(), lambda a, e: pytest.fail(str(e))))
+    assert len(strings) == before and not any(w in strings for w in fresh)
+
+    monkeypatch.setattr(parallel, "PERMANENT_STRINGS", 10**9)  # no zone: the words are kept
+    plain = list(SerialExecutor(extractor).run(_unusual_articles(), lambda a, e: pytest.fail(str(e))))
+    assert all(w in strings for w in fresh)
+    assert sum(len(ex.events) for ex in plain) >= 4
+    assert zoned == plain

@@ -58,3 +58,41 @@ def test_export_formats_parse_back(tmp_path, fmt):
 def test_unknown_export_format(tmp_path):
     with pytest.raises(StoreError, match="unknown export format"):
         open_store(None).export(tmp_path / "x", "csv")
+
+
+class _FlushCounter:
+    """Stands in for the pyoxigraph store, counting flushes."""
+
+    def __init__(self, real):
+        self.real, self.flushes = real, 0
+
+    def flush(self):
+        self.flushes += 1
+        self.real.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_memtables_are_flushed_as_descriptions_accumulate(tmp_path, monkeypatch):
+    """Article descriptions go through transactions into memtables that Oxigraph would only
+    flush at 128 MB each: the store flushes them every FLUSH_EVERY_QUADS quads instead."""
+    import kg.store.oxigraph as oxstore
+    from kg.store import ArticleQuads
+
+    monkeypatch.setattr(oxstore, "FLUSH_EVERY_QUADS", 10)
+    with open_store(tmp_path / "s") as store:
+        spy = store._store = _FlushCounter(store._store)
+        for batch in range(4):
+            items = []
+            for i in range(6):
+                a = ox.NamedNode(f"https://example.org/id/article/b{batch}-{i}")
+                g = ox.NamedNode(f"https://example.org/graph/article/b{batch}-{i}")
+                items.append(ArticleQuads(g, a, [ox.Quad(a, P, ox.Literal(f"text {i}"), g),
+                                                 ox.Quad(a, H, ox.Literal(f"h{i}"), ox.DefaultGraph())]))
+            store.replace_articles(items)                   # 6 description quads a batch
+        assert spy.flushes == 2                             # after 12 and after 24 quads
+        store._store = spy.real
+        store.replace_article(G, A, _quads("x", "h"))
+        assert store.count() == 4 * 2 * 6 + 2
+        assert store.article_hash(ox.NamedNode("https://example.org/id/article/b3-5")) == "h5"
