@@ -54,7 +54,7 @@ class OxigraphStore:
     def over(cls, store: ox.Store) -> "OxigraphStore":
         """This interface over a pyoxigraph Store already open (tests, tools)."""
         wrapper = cls.__new__(cls)
-        wrapper.path, wrapper.read_only, wrapper._store = None, False, store
+        wrapper.path, wrapper.read_only, wrapper._store, wrapper._unflushed = None, False, store, 0
         return wrapper
 
     # ---------------------------------------------------------------- writing
