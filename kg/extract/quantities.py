@@ -40,6 +40,9 @@ _VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
 _NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,8}?"
 _AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:found\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
 _AFTER = {k: re.compile(rf"\b{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
+# Every _AFTER match ends in its verb: a sentence without the verb needs no scan for a number
+# before it (the scan tries the whole number vocabulary at every word, a fifth of extraction time).
+_AFTER_VERB = {k: re.compile(rf"(?:{v})\b", re.I) for k, v in _VERB.items()}
 _ACTIVE = {
     "killed": re.compile(rf"\b(?:killing|killed|kill|kills|killing\s+and\s+(?:wounding|injuring)|killed\s+and\s+(?:wounded|injured)|assassinated|assassinating|executed|executing|beheaded|murdered|shot\s+dead|shot\s+and\s+killed|stabbed\s+to\s+death|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:killing|deaths?)\s+of|(?:fatalities|deaths)\s+(?:were\s+)?(?:coded|estimated|put|reported)\s+(?:as|at|to)|death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?|killed\s+at\s+least)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
     "wounded": re.compile(rf"\b(?:wounding|wounded|injuring|injured|wounds?|injure)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?))", re.I),
@@ -182,7 +185,7 @@ def find_counts(text: str) -> list[Count]:
         out.append(Count(kind, value, m.start(), m.end(), m.group(0), vague))
 
     for kind in ("killed", "wounded", "captured"):
-        for m in _AFTER[kind].finditer(text):
+        for m in _AFTER[kind].finditer(text) if _AFTER_VERB[kind].search(text) else ():
             gap = text[m.end("num") if m.group("num2") is None else m.end("num2"):m.end()].strip()
             if _NOT_PEOPLE.match(gap):
                 continue
