@@ -99,8 +99,9 @@ def normalize_name(text: str) -> str:
     separator into one space, drops the Arabic article and folds common transliteration
     variants, so that "al-Bab", "Al Bab", "al Bab" and "Al-Bāb" give the same string.
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():      # (ASCII has no decompositions nor combining marks)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().translate(_SPECIAL_LETTERS)
     text = _APOSTROPHES.sub("", text)
     text = _DOTS.sub("", text)

@@ -19,6 +19,7 @@ from wordfreq import zipf_frequency
 
 from kg.data.gazetteer import PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
+from kg.extract.tokens import TokenArrays
 
 # Place names may start with these lowercase particles ("al-Bab", "ash-Shaddadi").
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
@@ -333,34 +334,34 @@ class MentionFinder:
     def place_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
         """(start, end, normalised name) of capitalised spans the gazetteer knows."""
         out = []
-        tokens = tokens_of(doc)
-        texts = [t.text for t in tokens]
-        with_ws = [t.text_with_ws for t in tokens]
-        n_tok = len(tokens)
+        arrays = TokenArrays.of(doc)
+        texts, doc_text, idx = arrays.text, arrays.doc_text, arrays.idx
+        capitalised = [t[:1].isupper() for t in texts]
+        n_tok = len(texts)
         i = 0
         while i < n_tok:
-            tok = tokens[i]
-            text = tok.text
-            starts_name = _capitalised(text) or (text.lower() in _PARTICLES and i + 2 < n_tok
-                                                  and tokens[i + 1].text in ("-", "'", "’")
-                                                  and _capitalised(tokens[i + 2].text))
-            if not starts_name or tok.is_punct:
+            text = texts[i]
+            starts_name = capitalised[i] or (text.lower() in _PARTICLES and i + 2 < n_tok
+                                             and texts[i + 1] in ("-", "'", "’") and capitalised[i + 2])
+            if not starts_name or arrays.is_punct[i]:
                 i += 1
                 continue
             found = None
             for n in range(min(self.max_place_tokens + 1, n_tok - i), 0, -1):
                 last = texts[i + n - 1]
-                if not (_capitalised(last) or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
+                if not (capitalised[i + n - 1] or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
                     continue
-                span_text = "".join(with_ws[i:i + n - 1]) + last
+                span_text = doc_text[idx[i]:idx[i + n - 1]] + last       # doc[i:i + n].text
                 name = normalize_name(span_text)
                 if not name:
                     continue
                 if self.gaz.has_name(name):
                     found = (i, i + n, name)
                     break
+                if n == 1:
+                    continue
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
-                if stripped != span_text and n > 1:
+                if stripped != span_text:
                     sname = normalize_name(stripped)
                     if sname and self.gaz.has_name(sname) and any(
                             r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
@@ -370,7 +371,7 @@ class MentionFinder:
                 # "Kafr Beirut" unknown as a whole: not "Beirut", nor "Tell" (Al-Tall) alone;
                 # the whole name is left to the unknown-place finder
                 k = i + 1
-                while k < n_tok and (_capitalised(texts[k]) and tokens[k].is_alpha
+                while k < n_tok and (capitalised[k] and arrays.is_alpha[k]
                                      or (texts[k] in ("-", "'", "’") and k + 1 < n_tok)
                                      or (texts[k].lower() in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
                     k += 1
