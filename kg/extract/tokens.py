@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LOWER, SENT_START
 from spacy.tokens import Doc
 
 _KEY = "kg.arrays"
@@ -19,17 +19,17 @@ _KEY = "kg.arrays"
 
 class TokenArrays:
     """Per-token lists: `text`, `lower` (Token.lower_), `idx` (char offset), `is_alpha`,
-    `is_punct`, `sent_start` (Token.is_sent_start as a bool); the doc's sentences as
+    `is_punct`, `is_space`, `sent_start` (Token.is_sent_start as a bool); the doc's sentences as
     `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives them); `doc_text`."""
 
-    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "sent_start",
+    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "sent_start",
                  "sent_starts", "sent_ends", "_sent_texts")
 
     def __init__(self, doc: Doc):
         self.doc_text = doc.text
         n = len(doc)
-        cols = doc.to_array([IDX, LENGTH, LOWER, IS_ALPHA, IS_PUNCT, SENT_START]).T.tolist() if n else [[]] * 6
-        idx, length, lower_ids, alpha, punct, starts = cols
+        cols = doc.to_array([IDX, LENGTH, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.tolist() if n else [[]] * 7
+        idx, length, lower_ids, alpha, punct, space, starts = cols
         text = self.doc_text
         self.idx: list[int] = idx
         self.text: list[str] = [text[i:i + k] for i, k in zip(idx, length)]
@@ -38,6 +38,7 @@ class TokenArrays:
         self.lower: list[str] = [lowers[h] for h in lower_ids]
         self.is_alpha: list[bool] = [bool(x) for x in alpha]
         self.is_punct: list[bool] = [bool(x) for x in punct]
+        self.is_space: list[bool] = [bool(x) for x in space]
         self.sent_start: list[bool] = [x == 1 for x in starts]
         # Doc.sents: token 0 opens the first sentence whatever its flag says
         opens = [0] + [i for i in range(1, n) if starts[i] == 1] if n else []
