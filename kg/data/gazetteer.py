@@ -67,7 +67,6 @@ _SPECIAL_LETTERS = str.maketrans({
 })
 # Apostrophes, ayn/hamza marks and primes vanish: Ma'arrat = Maarrat.
 _APOSTROPHES = re.compile("['`´‘’‚‛ʹʻʼʽʾʿˈˊˋ′″]")
-_DOTS = re.compile(r"\.")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 # The Arabic definite article: "al"/"el" always, the assimilated forms (ash-Shaddadi,
@@ -82,6 +81,7 @@ _SUN_ARTICLES = {
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 
+@functools.lru_cache(maxsize=1 << 16)      # words recur far more than whole names
 def _fold_token(token: str) -> str:
     token = _ABBREVIATIONS.get(token, token)
     token = token.replace("ou", "u")
@@ -104,7 +104,7 @@ def normalize_name(text: str) -> str:
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().translate(_SPECIAL_LETTERS)
     text = _APOSTROPHES.sub("", text)
-    text = _DOTS.sub("", text)
+    text = text.replace(".", "")
     tokens = _NON_WORD.sub(" ", text).split()
     kept: list[str] = []
     for i, token in enumerate(tokens):
