@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 _KEY = "kg.arrays"
@@ -26,19 +26,20 @@ class TokenArrays:
                  "sent_starts", "sent_ends", "_sent_texts")
 
     def __init__(self, doc: Doc):
-        self.doc_text = doc.text
         n = len(doc)
-        cols = doc.to_array([IDX, LENGTH, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.tolist() if n else [[]] * 7
-        idx, length, lower_ids, alpha, punct, space, starts = cols
-        text = self.doc_text
-        self.idx: list[int] = idx
-        self.text: list[str] = [text[i:i + k] for i, k in zip(idx, length)]
+        columns = [IDX, ORTH, SPACY, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]
+        rows = doc.to_array(columns).T.tolist() if n else [[]] * len(columns)
+        idx, orths, spaces, lower_ids, alpha, punct, space, starts = rows
         strings = doc.vocab.strings
+        texts = {h: strings[h] for h in set(orths)}
         lowers = {h: strings[h] for h in set(lower_ids)}
+        self.text: list[str] = [texts[h] for h in orths]
+        self.doc_text = "".join([t + " " if s else t for t, s in zip(self.text, spaces)])     # Doc.text
+        self.idx: list[int] = idx
         self.lower: list[str] = [lowers[h] for h in lower_ids]
-        self.is_alpha: list[bool] = [bool(x) for x in alpha]
-        self.is_punct: list[bool] = [bool(x) for x in punct]
-        self.is_space: list[bool] = [bool(x) for x in space]
+        self.is_alpha: list[bool] = list(map(bool, alpha))
+        self.is_punct: list[bool] = list(map(bool, punct))
+        self.is_space: list[bool] = list(map(bool, space))
         self.sent_start: list[bool] = [x == 1 for x in starts]
         # Doc.sents: token 0 opens the first sentence whatever its flag says
         opens = [0] + [i for i in range(1, n) if starts[i] == 1] if n else []
