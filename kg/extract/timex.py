@@ -47,7 +47,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _DIGIT = re.compile(r"\d")
 _MONTH_NAME = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _WEEKDAY_NAME = re.compile(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
-_NEEDS = {"iso": _DIGIT, "day_month_year": _DIGIT, "month_day_year": _DIGIT, "numeric": _DIGIT,
+_DAY_WORD = re.compile(r"day|night|morning|evening", re.I)
+_PERIOD_WORD = re.compile(r"week|month|year", re.I)
+_NEEDS = {"relative_day": _DAY_WORD, "rel_period": _PERIOD_WORD,"iso": _DIGIT, "day_month_year": _DIGIT, "month_day_year": _DIGIT, "numeric": _DIGIT,
           "day_month": _DIGIT, "month_day": _DIGIT, "year": _DIGIT, "month_rel": _MONTH_NAME,
           "rel_month": _MONTH_NAME, "month_year": _MONTH_NAME, "part_month": _MONTH_NAME, "weekday": _WEEKDAY_NAME}
 _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
