@@ -79,6 +79,7 @@ _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used 
                   "stepped up", "step up", "in recent months", "in recent weeks", "in recent years", "over the past",
                   "over recent", "escalated", "has intensified", "have intensified", "a wave of", "a spate of",
                   "a series of attacks", "responsible for", "known for", "notorious for")
+_PADDED_SENTENCE_WIDE = tuple(f" {cue} " for cue in _SENTENCE_WIDE)
 
 
 @dataclass
@@ -127,6 +128,8 @@ class TriggerFinder:
         self.strings = nlp.vocab.strings
         self._nonfactual = frozenset(tuple(p.split()) for p in lex.nonfactual)
         self._nonfactual_lengths = sorted({len(p) for p in self._nonfactual}, reverse=True)
+        # weapon cue words as they are looked for: a whole word in a space-padded text
+        self._padded_cues = {cue: tuple(f" {w} " for w in words) for cue, words in lex.cues.items()}
 
     def cue_type(self, sent: Span, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
@@ -143,7 +146,7 @@ class TriggerFinder:
         clause = " " + " ".join(lower[i] for i in range(sent.start, hi) if i not in exclude) + " "
         for cue in ("drone", "air", "artillery", "bomb"):
             where = clause if cue == "artillery" else text
-            if any(f" {w} " in where for w in self.lex.cues[cue]):
+            if any(w in where for w in self._padded_cues[cue]):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
                 return cue
@@ -212,7 +215,7 @@ class TriggerFinder:
                 opening = i + 1
         before = " " + re.sub(r"[^\w'\s-]", " ", span_text(opening, trig.start).lower()) + " "
         before = re.sub(r"\s+", " ", before)
-        if any(f" {cue} " in before for cue in _SENTENCE_WIDE):
+        if any(cue in before for cue in _PADDED_SENTENCE_WIDE):
             return False
         return True
 

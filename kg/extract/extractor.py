@@ -638,8 +638,7 @@ class Extractor:
                 if actor:
                     ex.estimates.append(StrengthEstimate(actor, est.value, places[0] if places else None, source,
                                                          s.text.strip()))
-            m = _CONTROL.search(s.text)
-            if m and actors and places:
+            if actors and places and _CONTROL.search(s.text):
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.text.strip()))
 
 

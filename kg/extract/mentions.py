@@ -25,6 +25,11 @@ from kg.extract.tokens import TokenArrays
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
 _TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
 _TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+# The characters a name must begin with for the prefix to match, or end with for the suffix
+# ("ſ" is an "s" to re.I; "$" also matches before a final line break): any other name is left
+# as it is by both, and is not stripped.
+_TERRAIN_FIRST = frozenset("mMjJdDwW")
+_TERRAIN_LAST = frozenset("nNsSſtTeElL\n")
 # First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Beirut", "Tell Hamdun",
 # "Khirbet Ghazaleh"): the words after them are part of the name, never a place alone.
 _NAME_PREFIXES = frozenset({
@@ -353,7 +358,7 @@ class MentionFinder:
                 if self.gaz.has_name(name):
                     found = (i, i + n, name)
                     break
-                if n == 1:
+                if n == 1 or not (span_text[0] in _TERRAIN_FIRST or span_text[-1] in _TERRAIN_LAST):
                     continue
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
                 if stripped != span_text:

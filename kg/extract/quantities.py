@@ -69,7 +69,7 @@ _NOT_PEOPLE = re.compile(r"^(?:km|kilomet\w*|miles?|meters?|metres?|hours?|days?
 # Words (lowercase) each pattern cannot match without, one of each group: a sentence lacking
 # them is not scanned by it. Most sentences tell no casualties, and scanning them all, the number
 # vocabulary tried at every word, was a fifth of extraction time.
-_NEEDS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = {
+_NEEDS: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {pattern: tuple(map(frozenset, groups)) for pattern, groups in {
     **{_AFTER[k]: (tuple(alt.split("\\s+")[0] for alt in v.split("|")),) for k, v in _VERB.items()},
     _ACTIVE["killed"]: (("kill", "assassinat", "execut", "behead", "murder", "shot", "stabbed", "claimed", "death",
                          "fatalities"),),
@@ -83,15 +83,26 @@ _NEEDS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = {
     _SPLIT_TOLL: (("split",), ("coded",)),
     _NONE["killed"]: (("neither", "no", "without"),),
     _NONE["wounded"]: (("neither", "no"),),
-}
+    _STRENGTH: (("militants", "fighters", "members", "insurgents", "jihadists", "gunmen", "terrorists", "troops",
+                 "soldiers", "elements"),),
+}.items()}
+_NEEDED_WORDS = frozenset().union(*(group for groups in _NEEDS.values() for group in groups))
 # Letters that re.IGNORECASE matches with an ASCII letter but str.lower() does not turn into it:
 # a text holding one is scanned by every pattern.
 _UNFOLDED = ("İ", "ı", "ſ")
 
 
-def _scan(pattern: re.Pattern[str], text: str, lowered: str | None) -> Iterator[re.Match[str]]:
-    """pattern.finditer(text), skipped when `lowered` (text.lower(), or None) lacks a needed word."""
-    if lowered is not None and not all(any(w in lowered for w in group) for group in _NEEDS[pattern]):
+def _words_in(text: str) -> set[str] | None:
+    """The needed words that `text` holds, in any case; None: scan it with every pattern."""
+    if any(c in text for c in _UNFOLDED):
+        return None
+    lowered = text.lower()
+    return {w for w in _NEEDED_WORDS if w in lowered}
+
+
+def _scan(pattern: re.Pattern[str], text: str, present: set[str] | None) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), skipped when the words `present` (see _words_in) lack one it needs."""
+    if present is not None and any(present.isdisjoint(group) for group in _NEEDS[pattern]):
         return iter(())
     return pattern.finditer(text)
 
@@ -209,9 +220,9 @@ def find_counts(text: str) -> list[Count]:
         taken.append((m.start(), m.end()))
         out.append(Count(kind, value, m.start(), m.end(), m.group(0), vague))
 
-    lowered = None if any(c in text for c in _UNFOLDED) else text.lower()
+    present = _words_in(text)
     for kind in ("killed", "wounded", "captured"):
-        for m in _scan(_AFTER[kind], text, lowered):
+        for m in _scan(_AFTER[kind], text, present):
             gap = text[m.end("num") if m.group("num2") is None else m.end("num2"):m.end()].strip()
             if _NOT_PEOPLE.match(gap):
                 continue
@@ -234,11 +245,11 @@ def find_counts(text: str) -> list[Count]:
                     v = (v[0] + 1, v[1])
                 add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_ONE_AND_OTHERS, text, lowered):
+            for m in _scan(_ONE_AND_OTHERS, text, present):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, v[0] + 1, v[1])  # type: ignore[arg-type]
-        for m in _scan(_ACTIVE[kind], text, lowered):
+        for m in _scan(_ACTIVE[kind], text, present):
             v = _value(m)
             if v is None:
                 continue
@@ -249,23 +260,23 @@ def find_counts(text: str) -> list[Count]:
             v = (v[0] + _conjuncts_after(text, m.end()), v[1])
             add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_LEFT_DEAD, text, lowered):
+            for m in _scan(_LEFT_DEAD, text, present):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, *v)  # type: ignore[arg-type]
-            for m in _scan(_SINGLE_VICTIM, text, lowered):
+            for m in _scan(_SINGLE_VICTIM, text, present):
                 add(kind, m, 1, False)  # type: ignore[arg-type]
             for pattern in (_LEFT_ONE_DEAD, _BODY_FOUND):
-                for m in _scan(pattern, text, lowered):
+                for m in _scan(pattern, text, present):
                     add(kind, m, 1, False)  # type: ignore[arg-type]
-            split = next(_scan(_SPLIT_TOLL, text, lowered), None)
+            split = next(_scan(_SPLIT_TOLL, text, present), None)
             if split:
                 # the toll coded for the whole fighting is shared out: this event's part counts
                 out[:] = [c for c in out if c.kind != "killed"]
                 taken[:] = [(c.start, c.end) for c in out]
                 add(kind, split, int(split.group("num")), False)  # type: ignore[arg-type]
         if kind in _NONE:
-            for m in _scan(_NONE[kind], text, lowered):
+            for m in _scan(_NONE[kind], text, present):
                 # one "neither fatalities nor injuries" answers both kinds: no overlap check
                 if not any(c.kind == kind for c in out):
                     out.append(Count(kind, 0, m.start(), m.end(), m.group(0)))  # type: ignore[arg-type]
@@ -285,7 +296,7 @@ class Strength:
 def find_strength(text: str) -> list[Strength]:
     """"Roughly 200 militants remain": estimates of a force's size, not casualties."""
     out = []
-    for m in _STRENGTH.finditer(text):
+    for m in _scan(_STRENGTH, text, _words_in(text)):
         v = parse_number(m.group("num"))
         if v is None or v[0] < 2:
             continue
