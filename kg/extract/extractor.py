@@ -74,6 +74,13 @@ class _Sentence:
     times: list[TimeMention] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
     places: list[str] = field(default_factory=list)        # where things in it happen, specific first
+    _counts: list | None = field(default=None, repr=False)
+
+    def counts(self) -> list:
+        """find_counts of the sentence, made once (the events and a follow-up toll both ask)."""
+        if self._counts is None:
+            self._counts = find_counts(self.text)
+        return self._counts
 
 
 class Extractor:
@@ -235,7 +242,7 @@ class Extractor:
             if not new and frames and s.index - frames[-1].sentence <= 2 \
                     and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
                 # "At least five soldiers were killed": the toll of the event just reported
-                _attach_counts([frames[-1]], find_counts(s.text), s, ex, follow_up=True)
+                _attach_counts([frames[-1]], s.counts(), s, ex, follow_up=True)
             frames.extend(new)
         _attribute_nearby(frames, sentences)
         headline = [f for f in frames if article.title and sentences[f.sentence].span.start_char < len(article.title)]
@@ -472,7 +479,7 @@ class Extractor:
         participants.sort(key=lambda p: p.start)
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = s.places
-        counts = find_counts(s.text)
+        counts = s.counts()
         frames = []
         for t, r in zip(triggers, roles):
             if t.weak and not r.all() and not (t.type == "Bombing" and (places or counts)) \
