@@ -336,7 +336,7 @@ class MentionFinder:
         out = []
         arrays = TokenArrays.of(doc)
         texts, doc_text, idx = arrays.text, arrays.doc_text, arrays.idx
-        capitalised = [t[:1].isupper() for t in texts]
+        capitalised = arrays.capitalised
         n_tok = len(texts)
         i = 0
         while i < n_tok:
@@ -405,7 +405,7 @@ class MentionFinder:
             # a curated place abroad inside a longer local name: "Kafr Beirut" is not Beirut
             if not in_context and end - start == 1 and rec.kind != "Country":
                 for k in (start - 1, end):
-                    if 0 <= k < len(doc) and arrays.is_alpha[k] and _capitalised(arrays.text[k]) \
+                    if 0 <= k < len(doc) and arrays.is_alpha[k] and arrays.capitalised[k] \
                             and not (k == start - 1 and arrays.sent_start[k]) and arrays.text[k] not in _NOT_NAMES:
                         return False
             return True
@@ -413,7 +413,7 @@ class MentionFinder:
             tok = doc[start]
             # part of a longer name: "Nur Ahmed", "Ned Price", "Shahid Khalid hospital"
             for k in (start - 1, end):
-                if 0 <= k < len(doc) and arrays.is_alpha[k] and _capitalised(arrays.text[k]) \
+                if 0 <= k < len(doc) and arrays.is_alpha[k] and arrays.capitalised[k] \
                         and not (k == start - 1 and arrays.sent_start[k]) and arrays.text[k] not in _NOT_NAMES:
                     return False
             if tok.text.isupper() and len(tok.text) <= 4:
@@ -464,12 +464,12 @@ class MentionFinder:
                 j = i + title_len
                 names = []
                 while j < n_tok and j - (i + title_len) < 4 and j not in taken and arrays.is_alpha[j] \
-                        and _capitalised(arrays.text[j]) and arrays.text[j] not in _NOT_NAMES:
+                        and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
                     names.append(j)
                     j += 1
                 # "Abu Bakr al-Baghdadi": particles with a hyphen continue a name
                 while j + 2 < n_tok and arrays.lower[j] in _PARTICLES and arrays.text[j + 1] == "-" \
-                        and _capitalised(arrays.text[j + 2]) and names:
+                        and arrays.capitalised[j + 2] and names:
                     names.extend([j, j + 1, j + 2])
                     j += 3
                 if len(names) >= 2 or (len(names) == 1 and title_len and arrays.text[i][0].isupper()
@@ -485,7 +485,7 @@ class MentionFinder:
                 continue
             j = i + 2
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and _capitalised(arrays.text[k]) \
+            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
                     and arrays.text[k] not in _NOT_NAMES:
                 k += 1
             if k - j >= 2 and k < n_tok and arrays.text[k] == ",":
@@ -496,7 +496,7 @@ class MentionFinder:
             if arrays.text[i - 1] != ",":
                 continue
             k = i
-            while k < n_tok and k - i < 4 and k not in taken and arrays.is_alpha[k] and _capitalised(arrays.text[k]) \
+            while k < n_tok and k - i < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
                     and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
                 k += 1
             if k - i >= 2 and k + 1 < n_tok and arrays.text[k] == "," and arrays.lower[k + 1] in (
@@ -511,7 +511,7 @@ class MentionFinder:
             if arrays.lower[i] == "according" and (j - 1 >= n_tok or arrays.lower[j - 1] != "to"):
                 continue
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and _capitalised(arrays.text[k]) \
+            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
                     and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
                 k += 1
             if k - j >= 2 and (k >= n_tok or arrays.text[k] in (",", ".", "'s", "’s", "\n") or arrays.is_space[k]):
@@ -519,14 +519,14 @@ class MentionFinder:
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
         for i in range(n_tok - 2):
-            if i in taken or not arrays.is_alpha[i] or not _capitalised(arrays.text[i]) \
+            if i in taken or not arrays.is_alpha[i] or not arrays.capitalised[i] \
                     or arrays.text[i] in _NOT_NAMES or arrays.lower[i] in titles:
                 continue
-            if i > 0 and arrays.is_alpha[i - 1] and _capitalised(arrays.text[i - 1]) and not arrays.sent_start[i - 1]:
+            if i > 0 and arrays.is_alpha[i - 1] and arrays.capitalised[i - 1] and not arrays.sent_start[i - 1]:
                 continue
             j = i
             while j < n_tok and j - i < 4 and j not in taken and arrays.is_alpha[j] \
-                    and _capitalised(arrays.text[j]) and arrays.text[j] not in _NOT_NAMES:
+                    and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
                 j += 1
             if j - i < 2 or j >= n_tok:
                 continue
@@ -543,12 +543,12 @@ class MentionFinder:
         out = []
         arrays = TokenArrays.of(doc)
         for j, low in enumerate(arrays.lower):
-            if low not in _GROUP_NOUNS or not _capitalised(arrays.text[j]) or j in taken:
+            if low not in _GROUP_NOUNS or not arrays.capitalised[j] or j in taken:
                 continue
             i = j
             while i - 1 >= 0 and (i - 1) not in taken and (
-                    (_capitalised(arrays.text[i - 1]) and arrays.is_alpha[i - 1] and not arrays.sent_start[i - 1])
-                    or (arrays.lower[i - 1] in ("al", "of", "-") and i - 2 >= 0 and _capitalised(arrays.text[i - 2]))):
+                    (arrays.capitalised[i - 1] and arrays.is_alpha[i - 1] and not arrays.sent_start[i - 1])
+                    or (arrays.lower[i - 1] in ("al", "of", "-") and i - 2 >= 0 and arrays.capitalised[i - 2])):
                 i -= 1
             while i < j and arrays.lower[i] in ("of", "al", "-"):
                 i += 1
@@ -579,7 +579,7 @@ class MentionFinder:
         out = []
         n_tok = len(doc)
         for i, text in enumerate(arrays.text):
-            if not (arrays.is_alpha[i] and _capitalised(text)) or text in _NOT_NAMES:
+            if not (arrays.is_alpha[i] and arrays.capitalised[i]) or text in _NOT_NAMES:
                 continue
             name = normalize_name(text)
             if not name or not self.gaz.has_name(name):
@@ -608,7 +608,7 @@ class MentionFinder:
         def name_after(j: int) -> int:
             k = j
             while k < n_tok and k - j < 4 and k not in taken and (
-                    (arrays.is_alpha[k] and _capitalised(arrays.text[k]) and arrays.text[k] not in _NOT_NAMES)
+                    (arrays.is_alpha[k] and arrays.capitalised[k] and arrays.text[k] not in _NOT_NAMES)
                     or (arrays.text[k] == "-" and k > j) or (arrays.lower[k] in _PARTICLES and k + 1 < n_tok
                                                              and arrays.text[k + 1] == "-")):
                 k += 1
@@ -619,7 +619,7 @@ class MentionFinder:
         def name_before(j: int) -> int:
             k = j
             while k - 1 >= 0 and j - k < 4 and (k - 1) not in taken and (
-                    (arrays.is_alpha[k - 1] and _capitalised(arrays.text[k - 1]) and not arrays.sent_start[k - 1]
+                    (arrays.is_alpha[k - 1] and arrays.capitalised[k - 1] and not arrays.sent_start[k - 1]
                      and arrays.text[k - 1] not in _NOT_NAMES) or arrays.text[k - 1] == "-"):
                 k -= 1
             while k < j and arrays.text[k] == "-":
@@ -628,11 +628,10 @@ class MentionFinder:
 
         place_starts = {f.start for f in known if f.category == "place"}
         for i, low in enumerate(arrays.lower):
-            text = arrays.text[i]
             # "shelled Zarzuna in Idleb countryside", "in Ain Dalfa, Idlib": an unknown name placed
             # by the known place after it
             if (low in ("in", "near", "at", "around", "outside") or (arrays.is_alpha[i] and low.endswith("ed")
-                                                                       and not _capitalised(text))) \
+                                                                       and not arrays.capitalised[i])) \
                     and i + 1 < n_tok and (i + 1) not in taken:
                 end = name_after(i + 1)
                 if end > i + 1 and end + 1 < n_tok and arrays.lower[end] in ("in", ",", "near", "and") \
@@ -640,7 +639,7 @@ class MentionFinder:
                     out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
                     continue
             # "Kafr Tulul", "Tell Hamdun": a compound name the gazetteer lacks is still a place
-            if low in _PLACE_ONLY_PREFIXES and _capitalised(text) and i not in taken and i + 1 < n_tok \
+            if low in _PLACE_ONLY_PREFIXES and arrays.capitalised[i] and i not in taken and i + 1 < n_tok \
                     and (i + 1) not in taken and (i == 0 or arrays.text[i - 1] != "-"):
                 end = name_after(i)
                 # not in a list ("Kafr Tulul and Idlib"): the extractor would place it at its neighbour
@@ -805,8 +804,8 @@ class MentionFinder:
             if seen is None or text in shared or i in taken or i < seen[0] or text in _NOT_NAMES:
                 continue
             # not inside a longer name: "Tamboura Street", "Ali Tamboura"
-            if (i + 1 < len(doc) and _capitalised(arrays.text[i + 1]) and arrays.is_alpha[i + 1]) or (
-                    i > 0 and _capitalised(arrays.text[i - 1]) and arrays.is_alpha[i - 1] and not arrays.sent_start[i]):
+            if (i + 1 < len(doc) and arrays.capitalised[i + 1] and arrays.is_alpha[i + 1]) or (
+                    i > 0 and arrays.capitalised[i - 1] and arrays.is_alpha[i - 1] and not arrays.sent_start[i]):
                 continue
             out.append(Found(i, i + 1, "person", seen[1], "Person", 0))
         return out

@@ -19,10 +19,11 @@ _KEY = "kg.arrays"
 
 class TokenArrays:
     """Per-token lists: `text`, `lower` (Token.lower_), `idx` (char offset), `is_alpha`,
-    `is_punct`, `is_space`, `sent_start` (Token.is_sent_start as a bool); the doc's sentences as
+    `is_punct`, `is_space`, `sent_start` (Token.is_sent_start as a bool), `capitalised` (the
+    text begins with an uppercase letter); the doc's sentences as
     `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives them); `doc_text`."""
 
-    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "sent_start",
+    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "sent_start", "capitalised",
                  "sent_starts", "sent_ends", "_sent_texts")
 
     def __init__(self, doc: Doc):
@@ -41,6 +42,7 @@ class TokenArrays:
         self.is_punct: list[bool] = list(map(bool, punct))
         self.is_space: list[bool] = list(map(bool, space))
         self.sent_start: list[bool] = [x == 1 for x in starts]
+        self.capitalised: list[bool] = [t[:1].isupper() for t in self.text]
         # Doc.sents: token 0 opens the first sentence whatever its flag says
         opens = [0] + [i for i in range(1, n) if starts[i] == 1] if n else []
         self.sent_starts: list[int] = opens
