@@ -133,7 +133,8 @@ class TriggerFinder:
 
     def cue_type(self, sent: Span, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
-        lower, tokens = TokenArrays.of(sent.doc).lower, TokenArrays.of(sent.doc).text
+        arrays = TokenArrays.of(sent.doc)
+        lower, tokens = arrays.lower, arrays.text
         words = [lower[i] for i in range(sent.start, sent.end) if i not in exclude]
         text = " " + " ".join(words) + " "
         # "attacked ..., supported by coalition warplanes": the support's weapons, not the attack's
@@ -154,8 +155,8 @@ class TriggerFinder:
 
     def factual(self, doc: Doc, trig: Trigger, sent: Span) -> bool:
         """False for planned, threatened, denied, conditional and habitual mentions."""
-        ta = TokenArrays.of(doc)
-        lower, text, span_text = ta.lower, ta.text, ta.span_text
+        arrays = TokenArrays.of(doc)
+        lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
         sent_text = span_text(sent.start, sent.end)
         lo = max(sent.start, trig.start - 5)
         window = lower[lo:trig.start]
@@ -189,7 +190,7 @@ class TriggerFinder:
         # "operations against the group will go on": a plan stated after the trigger
         after = []
         for i in range(trig.end, min(sent.end, trig.end + 12)):
-            if ta.is_punct[i] and text[i] not in ("'s", "’s", "-"):
+            if arrays.is_punct[i] and text[i] not in ("'s", "’s", "-"):
                 break
             after.append(lower[i])
         if any(w in _MODAL_AFTER for w in after):
@@ -220,8 +221,8 @@ class TriggerFinder:
         return True
 
     def find(self, doc: Doc, sent: Span) -> list[Trigger]:
-        ta = TokenArrays.of(doc)
-        lower, span_text = ta.lower, ta.span_text
+        arrays = TokenArrays.of(doc)
+        lower, span_text = arrays.lower, arrays.span_text
         out: list[Trigger] = []
         # the doc is matched once; a sentence keeps the matches that lie inside it
         matches = doc.user_data.get("kg.trigger_matches")
@@ -276,8 +277,8 @@ class TriggerFinder:
 
 def _cue_before(doc: Doc, start: int, lo: int, cues: list[tuple[str, ...]]) -> bool:
     """Does a cue phrase end right before token `start` (skipping a determiner)?"""
-    ta = TokenArrays.of(doc)
-    lower, text = ta.lower, ta.text
+    arrays = TokenArrays.of(doc)
+    lower, text = arrays.lower, arrays.text
     for cue in cues:
         n = len(cue)
         for skip in (0, 1, 2):
@@ -294,8 +295,8 @@ def _cue_before(doc: Doc, start: int, lo: int, cues: list[tuple[str, ...]]) -> b
 def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: list[Participant],
                  lex: Lexicon) -> list[Roles]:
     """Roles of the sentence's participants for each trigger (same order as triggers)."""
-    ta = TokenArrays.of(doc)
-    lower, text, span_text = ta.lower, ta.text, ta.span_text
+    arrays = TokenArrays.of(doc)
+    lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
     roles = [Roles() for _ in triggers]
     if not triggers:
         return roles
@@ -504,8 +505,8 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
              persons: list[Participant]) -> bool:
     """"The army said", "the coalition's central command said", "PMF (Hashd) said": an actor
     named as the subject of a speech verb tells about the event; it does not take part."""
-    ta = TokenArrays.of(doc)
-    lower, text = ta.lower, ta.text
+    arrays = TokenArrays.of(doc)
+    lower, text = arrays.lower, arrays.text
     starts = {t.start for t in triggers}
     i, seen = p.end, 0
     while i < sent.end and seen <= 4:
@@ -546,8 +547,8 @@ _LEAD_VERBS = {"spearheaded", "spearheading", "spearheads", "led", "leading", "l
 def _leads_in_relative_clause(doc: Doc, p: Participant, t: Trigger) -> bool:
     """"the CTS, who have spearheaded the offensive", "Wagner, which is leading the attack":
     the antecedent of a relative clause whose verb leads the event is its agent."""
-    ta = TokenArrays.of(doc)
-    lower, text = ta.lower, ta.text
+    arrays = TokenArrays.of(doc)
+    lower, text = arrays.lower, arrays.text
     i = p.end
     while i < t.start and i - p.end <= 8 and lower[i] not in ("who", "which", "that"):
         if text[i] in (";", ".") or lower[i] in _BOUNDARIES:
@@ -567,8 +568,8 @@ _LOSS_VERBS = {"lost", "losing", "lose", "loses", "suffered", "sustained"}
 
 def _after_loss_verb(doc: Doc, p: Participant, lo: int) -> bool:
     """"We lost five soldiers in the attack": the soldiers lost are the side attacked."""
-    ta = TokenArrays.of(doc)
-    lower = ta.lower
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     i = p.start - 1
     while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
         i -= 1
@@ -578,8 +579,8 @@ def _after_loss_verb(doc: Doc, p: Participant, lo: int) -> bool:
 def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list[Participant]) -> bool:
     """Is the participant the object of an active harm verb whose subject is another
     participant ("IS fighters killed a commander and five soldiers in an attack")?"""
-    ta = TokenArrays.of(doc)
-    lower = ta.lower
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     i = p.start - 1
     while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
         i -= 1
@@ -597,8 +598,8 @@ _PERFECT = {"had", "has", "have", "was", "were", "also", "successfully", "then",
 
 def _own_deed(doc: Doc, p: Participant, sent: Span, lex: Lexicon) -> int | None:
     """"X said (that) it had repelled ...": the index of the verb X tells of itself."""
-    ta = TokenArrays.of(doc)
-    lower = ta.lower
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     i = p.end
     while i < sent.end and i - p.end <= 6 and lower[i] not in lex.speech_verbs:
         i += 1
@@ -623,16 +624,16 @@ _SUPPORT_PARTICIPLES = {"backed", "supported", "covered", "aided", "assisted"}
 def supporting_weapon(doc: Doc, prev: Trigger, t: Trigger) -> bool:
     """"Forces backed by US airstrikes seized the town": the strikes right before the verb
     are named as the support of the forces' own event."""
-    ta = TokenArrays.of(doc)
-    lower = ta.lower
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     return t.start == prev.end and t.text.lower().endswith("ed") and any(
         lower[i] == "by" and lower[i - 1] in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
 
 
 def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
     """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
-    ta = TokenArrays.of(doc)
-    text, span_text = ta.text, ta.span_text
+    arrays = TokenArrays.of(doc)
+    text, span_text = arrays.text, arrays.span_text
     hi = min(sent.end, p.end + 14)
     for i in range(p.end, hi):
         if text[i] in (";", ".") or any(u.start == i for u in triggers):
@@ -644,8 +645,8 @@ def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Tri
 
 def _repels(doc: Doc, lo: int, hi: int) -> bool:
     """Is there a verb of repelling in doc[lo:hi] ("repelled", "pushed back", "fought off")?"""
-    ta = TokenArrays.of(doc)
-    lower = ta.lower
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     for i in range(lo, hi):
         w = lower[i]
         if w in _REPEL_VERBS:

@@ -662,7 +662,8 @@ def _verb_with_own_subject(doc: Doc, t: Trigger, s: _Sentence) -> bool:
 def _clause_apart(doc: Doc, a: Trigger, b: Trigger) -> bool:
     lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
     arrays = TokenArrays.of(doc)
-    return any(w in (",", ";") for w in arrays.text[lo:hi]) or any(w in ("while", "whereas", "but") for w in arrays.lower[lo:hi])
+    return any(w in (",", ";") for w in arrays.text[lo:hi]) \
+        or any(w in ("while", "whereas", "but") for w in arrays.lower[lo:hi])
 
 
 def _killed_before(doc: Doc, sent: Span, t: Trigger) -> bool:
