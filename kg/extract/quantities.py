@@ -81,8 +81,8 @@ _NEEDS: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {pattern: tuple(map(
     _LEFT_ONE_DEAD: (("leaving", "left"), ("dead", "killed")),
     _BODY_FOUND: (("body",), ("found", "discovered", "recovered")),
     _SPLIT_TOLL: (("split",), ("coded",)),
-    _NONE["killed"]: (("neither", "no", "without"),),
-    _NONE["wounded"]: (("neither", "no"),),
+    _NONE["killed"]: (("neither", "no", "without"), ("fatalities", "injuries", "casualties", "deaths", "loss", "one", "people")),
+    _NONE["wounded"]: (("neither", "no"), ("fatalities", "injuries", "casualties", "one")),
     _STRENGTH: (("militants", "fighters", "members", "insurgents", "jihadists", "gunmen", "terrorists", "troops",
                  "soldiers", "elements"),),
 }.items()}
@@ -92,19 +92,20 @@ _NEEDED_WORDS = frozenset().union(*(group for groups in _NEEDS.values() for grou
 _UNFOLDED = ("İ", "ı", "ſ")
 
 
-def _words_in(text: str) -> set[str] | None:
-    """The needed words that `text` holds, in any case; None: scan it with every pattern."""
+def _runnable(text: str) -> set[re.Pattern[str]] | None:
+    """The patterns whose needed words `text` holds, in any case; None: all of them."""
     if any(c in text for c in _UNFOLDED):
         return None
     lowered = text.lower()
-    return {w for w in _NEEDED_WORDS if w in lowered}
+    present = {w for w in _NEEDED_WORDS if w in lowered}
+    if not present:
+        return set()
+    return {pattern for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups)}
 
 
-def _scan(pattern: re.Pattern[str], text: str, present: set[str] | None) -> Iterator[re.Match[str]]:
-    """pattern.finditer(text), skipped when the words `present` (see _words_in) lack one it needs."""
-    if present is not None and any(present.isdisjoint(group) for group in _NEEDS[pattern]):
-        return iter(())
-    return pattern.finditer(text)
+def _scan(pattern: re.Pattern[str], text: str, runnable: set[re.Pattern[str]] | None) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), or nothing when the pattern is not runnable (see _runnable)."""
+    return pattern.finditer(text) if runnable is None or pattern in runnable else iter(())
 
 
 # One member of a list of victims: "two soldiers", "a shepherd", "the local commander", "Ali Hassan".
@@ -220,9 +221,11 @@ def find_counts(text: str) -> list[Count]:
         taken.append((m.start(), m.end()))
         out.append(Count(kind, value, m.start(), m.end(), m.group(0), vague))
 
-    present = _words_in(text)
+    runnable = _runnable(text)
+    if runnable is not None and not runnable:
+        return out
     for kind in ("killed", "wounded", "captured"):
-        for m in _scan(_AFTER[kind], text, present):
+        for m in _scan(_AFTER[kind], text, runnable):
             gap = text[m.end("num") if m.group("num2") is None else m.end("num2"):m.end()].strip()
             if _NOT_PEOPLE.match(gap):
                 continue
@@ -245,11 +248,11 @@ def find_counts(text: str) -> list[Count]:
                     v = (v[0] + 1, v[1])
                 add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_ONE_AND_OTHERS, text, present):
+            for m in _scan(_ONE_AND_OTHERS, text, runnable):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, v[0] + 1, v[1])  # type: ignore[arg-type]
-        for m in _scan(_ACTIVE[kind], text, present):
+        for m in _scan(_ACTIVE[kind], text, runnable):
             v = _value(m)
             if v is None:
                 continue
@@ -260,23 +263,23 @@ def find_counts(text: str) -> list[Count]:
             v = (v[0] + _conjuncts_after(text, m.end()), v[1])
             add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_LEFT_DEAD, text, present):
+            for m in _scan(_LEFT_DEAD, text, runnable):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, *v)  # type: ignore[arg-type]
-            for m in _scan(_SINGLE_VICTIM, text, present):
+            for m in _scan(_SINGLE_VICTIM, text, runnable):
                 add(kind, m, 1, False)  # type: ignore[arg-type]
             for pattern in (_LEFT_ONE_DEAD, _BODY_FOUND):
-                for m in _scan(pattern, text, present):
+                for m in _scan(pattern, text, runnable):
                     add(kind, m, 1, False)  # type: ignore[arg-type]
-            split = next(_scan(_SPLIT_TOLL, text, present), None)
+            split = next(_scan(_SPLIT_TOLL, text, runnable), None)
             if split:
                 # the toll coded for the whole fighting is shared out: this event's part counts
                 out[:] = [c for c in out if c.kind != "killed"]
                 taken[:] = [(c.start, c.end) for c in out]
                 add(kind, split, int(split.group("num")), False)  # type: ignore[arg-type]
         if kind in _NONE:
-            for m in _scan(_NONE[kind], text, present):
+            for m in _scan(_NONE[kind], text, runnable):
                 # one "neither fatalities nor injuries" answers both kinds: no overlap check
                 if not any(c.kind == kind for c in out):
                     out.append(Count(kind, 0, m.start(), m.end(), m.group(0)))  # type: ignore[arg-type]
@@ -296,7 +299,7 @@ class Strength:
 def find_strength(text: str) -> list[Strength]:
     """"Roughly 200 militants remain": estimates of a force's size, not casualties."""
     out = []
-    for m in _scan(_STRENGTH, text, _words_in(text)):
+    for m in _scan(_STRENGTH, text, _runnable(text)):
         v = parse_number(m.group("num"))
         if v is None or v[0] < 2:
             continue
