@@ -8,6 +8,7 @@ airstrikes). Actors get roles from their position and the words that introduce t
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.lexicon import Lexicon
 from kg.extract.tokens import TokenArrays
 
-_SUPPORT_CUES = [
+_SUPPORT_CUES = (
     ("with", "the", "support", "of"), ("with", "support", "from"), ("with", "the", "support"),
     ("supported", "by"), ("backed", "by"), ("with", "the", "backing", "of"), ("with", "backing", "from"),
     ("aided", "by"), ("assisted", "by"), ("with", "the", "help", "of"), ("with", "help", "from"),
@@ -26,12 +27,12 @@ _SUPPORT_CUES = [
     ("covered", "by"), ("with", "the", "assistance", "of"), ("with", "assistance", "from"),
     ("with", "the", "participation", "of"), ("air", "support", "from"), ("support", "from"),
     ("in", "coordination", "with"), ("in", "cooperation", "with"), ("in", "conjunction", "with"),
-]
-_COAGENT_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"), ("and",)]
+)
+_COAGENT_CUES = (("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"), ("and",))
 # "... being carried out with the FSA": a partner named after the event, even across "as part of"
-_PARTNER_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
+_PARTNER_CUES = (("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
                  ("carried", "out", "with"), ("conducted", "with"), ("launched", "with"), ("in", "partnership", "with"),
-                 ("side", "by", "side", "with"), ("carried", "out", "jointly", "with"), ("conducted", "jointly", "with")]
+                 ("side", "by", "side", "with"), ("carried", "out", "jointly", "with"), ("conducted", "jointly", "with"))
 _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck", "hit", "attacked",
                 "attacking", "ambushed", "killing", "killed", "kidnapped", "abducted", "arrested", "detained",
                 "captured", "capturing", "arresting", "detaining", "kidnapping", "abducting", "pounded",
@@ -275,20 +276,34 @@ class TriggerFinder:
         return out
 
 
-def _cue_before(doc: Doc, start: int, lo: int, cues: list[tuple[str, ...]]) -> bool:
-    """Does a cue phrase end right before token `start` (skipping a determiner)?"""
+_SPEAKER_CUES = (("according", "to"), ("quoted", "by"), ("told",), ("reported", "by"))
+# Words that may stand between a cue and the party it introduces ("with the support of the local ...").
+_CUE_FILLERS = frozenset({"the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led"})
+
+
+@functools.cache
+def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    by_last: dict[str, list[tuple[str, ...]]] = {}
+    for cue in cues:
+        by_last.setdefault(cue[-1], []).append(cue)
+    return by_last
+
+
+def _cue_before(doc: Doc, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+    """Does a cue phrase end right before token `start` (skipping up to two fillers or capitalised
+    words), and start at `lo` or after?"""
     arrays = TokenArrays.of(doc)
     lower, text = arrays.lower, arrays.text
-    for cue in cues:
-        n = len(cue)
-        for skip in (0, 1, 2):
-            s = start - skip - n
-            if s < lo:
-                continue
-            if tuple(lower[s:s + n]) == cue and all(
-                    lower[k] in ("the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led")
-                    or text[k][:1].isupper() for k in range(s + n, start)):
-                return True
+    by_last = _cues_by_last_word(cues)
+    for skip in (0, 1, 2):
+        end = start - skip            # the cue ends right before token `end`
+        if end - 1 < lo:
+            break
+        candidates = by_last.get(lower[end - 1])
+        if not candidates or not all(lower[k] in _CUE_FILLERS or text[k][:1].isupper() for k in range(end, start)):
+            continue
+        if any(end - len(cue) >= lo and tuple(lower[end - len(cue):end]) == cue for cue in candidates):
+            return True
     return False
 
 
@@ -350,7 +365,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
-        if _cue_before(doc, p.start, sent.start, [("according", "to"), ("quoted", "by"), ("told",), ("reported", "by")]):
+        if _cue_before(doc, p.start, sent.start, _SPEAKER_CUES):
             continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
             # "the army said it had repelled the attack", "the US said it had killed him": a

@@ -59,6 +59,8 @@ class TokenArrays:
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text`: the characters from the first token to the end of the last."""
         n = len(self.text)
+        if 0 <= start < end <= n:
+            return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
         if start < 0:
             start += n
         if end < 0:
