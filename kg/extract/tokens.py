@@ -61,14 +61,15 @@ class TokenArrays:
         n = len(self.text)
         if 0 <= start < end <= n:
             return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+        # spacy.util.normalize_slice: Python's slice rules
         if start < 0:
             start += n
         if end < 0:
             end += n
         start = min(n, max(0, start))
-        if end <= start:
+        end = min(n, max(start, end))
+        if end == start:
             return ""
-        end = min(n, end)
         return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
 
     def sentence_of(self, i: int) -> int:
