@@ -938,3 +938,33 @@ def test_a_victim_named_after_the_trigger_and_killed_is_a_target(extractor):
                         "said. In the fighting, Omar Khalil, a shepherd, and one attacker were killed, he added.")
     e = only(ex)
     assert e.type == "Attack" and e.agents == ["islamic_state"] and len(e.targets) == 2
+
+
+def test_token_arrays_say_what_the_tokens_say(extractor):
+    # The finders read these lists instead of spaCy's Token and Span objects: every value must
+    # be the one the token gives, or extraction would change.
+    from kg.extract.tokens import TokenArrays
+    text = ("NORTHVILLE (Wire) -\nGunmen  killed 3 herders near Tel Ashvar on Friday, the district's police said.\n\n"
+            "\"We lost two men,\" a villager told reporters. More than 1,000 people fled the U.S.-backed operation!")
+    doc = extractor.nlp(text)
+    arrays = TokenArrays.of(doc)
+    assert TokenArrays.of(doc) is arrays                      # made once per doc
+    tokens = list(doc)
+    assert arrays.doc_text == doc.text == text
+    assert arrays.text == [t.text for t in tokens]
+    assert arrays.lower == [t.lower_ for t in tokens]
+    assert arrays.idx == [t.idx for t in tokens]
+    assert arrays.is_alpha == [t.is_alpha for t in tokens]
+    assert arrays.is_punct == [t.is_punct for t in tokens]
+    assert arrays.is_space == [t.is_space for t in tokens]
+    assert arrays.sent_start == [bool(t.is_sent_start) for t in tokens]
+    assert arrays.capitalised == [t.text[:1].isupper() for t in tokens]
+    sents = list(doc.sents)
+    assert len(sents) >= 4
+    assert list(zip(arrays.sent_starts, arrays.sent_ends)) == [(s.start, s.end) for s in sents]
+    for t in tokens:
+        assert arrays.sent_bounds(t.i) == (t.sent.start, t.sent.end)
+        assert arrays.sent_text(t.i) == t.sent.text
+    for start in range(-3, len(doc) + 2):
+        for end in range(-3, len(doc) + 2):
+            assert arrays.span_text(start, end) == doc[start:end].text

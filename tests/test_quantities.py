@@ -68,3 +68,16 @@ def test_parse_number():
     assert parse_number("dozens") == (12, True)
     assert parse_number("forty-two") == (42, False)
     assert parse_number("banana") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    # letters that re.IGNORECASE reads as ASCII ones though str.lower() does not: the word
+    # pre-check must not skip a sentence the patterns themselves would match
+    ("Three soldiers were KİLLED.", [("killed", 3)]),
+    ("Three soldiers were kılled.", [("killed", 3)]),
+    ("Gunmen ſhot dead two farmers.", [("killed", 2)]),
+    # a sentence with none of the words any pattern needs gives nothing, quickly
+    ("The talks resumed in the capital after a pause.", []),
+])
+def test_counts_whatever_the_case_folding(text, expected):
+    assert [(c.kind, c.value) for c in find_counts(text)] == expected

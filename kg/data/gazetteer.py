@@ -67,7 +67,6 @@ _SPECIAL_LETTERS = str.maketrans({
 })
 # Apostrophes, ayn/hamza marks and primes vanish: Ma'arrat = Maarrat.
 _APOSTROPHES = re.compile("['`´‘’‚‛ʹʻʼʽʾʿˈˊˋ′″]")
-_DOTS = re.compile(r"\.")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 # The Arabic definite article: "al"/"el" always, the assimilated forms (ash-Shaddadi,
@@ -82,6 +81,7 @@ _SUN_ARTICLES = {
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 
+@functools.lru_cache(maxsize=1 << 16)      # words recur far more than whole names
 def _fold_token(token: str) -> str:
     token = _ABBREVIATIONS.get(token, token)
     token = token.replace("ou", "u")
@@ -99,11 +99,12 @@ def normalize_name(text: str) -> str:
     separator into one space, drops the Arabic article and folds common transliteration
     variants, so that "al-Bab", "Al Bab", "al Bab" and "Al-Bāb" give the same string.
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():      # (ASCII has no decompositions nor combining marks)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().translate(_SPECIAL_LETTERS)
     text = _APOSTROPHES.sub("", text)
-    text = _DOTS.sub("", text)
+    text = text.replace(".", "")
     tokens = _NON_WORD.sub(" ", text).split()
     kept: list[str] = []
     for i, token in enumerate(tokens):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.tokens import TokenArrays
 
 _BETWEEN_SUBJECT_AND_VERB = {"also", "later", "earlier", "previously", "separately", "further", "then",
                              "has", "had", "have", "'s", "’s", "spokesman", "spokesperson", "officially",
@@ -60,6 +61,11 @@ class Attributor:
         self._witness = sorted((tuple(p.split()) for p in lex.witness_phrases), key=len, reverse=True)
         self._according = sorted((tuple(p.split()) for p in lex.according_to), key=len, reverse=True)
         self._media = sorted((tuple(p.split()) for p in lex.media_phrases), key=len, reverse=True)
+        # "according to X", "as reported by X": the phrases that may introduce a source, by first word
+        self._according_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._according:
+            if phrase[0] in ("according", "reported", "as", "quoted", "cited"):
+                self._according_by_first.setdefault(phrase[0], []).append(phrase)
         # unnamed-source phrases by their first word, longest first: media before witnesses
         self._phrases_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness")):
@@ -70,27 +76,29 @@ class Attributor:
     def unnamed_sources(self, sent: Span, taken: set[int]) -> list[SourceRef]:
         """"a military source", "security officials", "a villager", "witnesses", "local media"."""
         out: list[SourceRef] = []
-        toks = list(sent)
-        lowers = [t.lower_ for t in toks]
+        arrays = TokenArrays.of(sent.doc)
+        first = sent.start                      # token i of the sentence is token first + i of the doc
+        lowers = arrays.lower[first:sent.end]
+        texts = arrays.text[first:sent.end]
+        alpha = arrays.is_alpha[first:sent.end]
+        span_text = arrays.span_text
         i = 0
-        while i < len(toks):
+        while i < len(lowers):
             matched = False
             for phrase, kind in self._phrases_by_first.get(lowers[i], ()):
                 n = len(phrase)
                 if tuple(lowers[i:i + n]) == phrase:
-                    out.append(SourceRef(toks[i].i, toks[i + n - 1].i + 1,
-                                         sent.doc[toks[i].i:toks[i + n - 1].i + 1].text, kind, phrase[-1]))
+                    out.append(SourceRef(first + i, first + i + n, span_text(first + i, first + i + n), kind, phrase[-1]))
                     i += n
                     matched = True
                     break
             if matched:
                 continue
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
-            titled = nxt is not None and nxt.is_alpha and nxt.text[:1].isupper()   # "Military officer Ismail Ali"
-            if lowers[i] in self.lex.source_heads and toks[i].i not in taken and not titled:
+            titled = i + 1 < len(lowers) and alpha[i + 1] and texts[i + 1][:1].isupper()   # "Military officer Ismail Ali"
+            if lowers[i] in self.lex.source_heads and first + i not in taken and not titled:
                 j = i
                 while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
-                                      (toks[j - 1].i in taken and (toks[j - 1].text[:1].isupper() or toks[j - 1].is_digit))) \
+                                      (first + j - 1 in taken and (texts[j - 1][:1].isupper() or sent.doc[first + j - 1].is_digit))) \
                         and i - j < 5:
                     j -= 1
                 has_det = lowers[j] in _DETERMINERS or lowers[j].endswith("s") and lowers[i].endswith("s")
@@ -106,19 +114,19 @@ class Attributor:
                         # "security officials in the city", "the director of the Yangija police station"
                         end = i + 1
                         # "security experts and officials": one group of unnamed sources
-                        if end + 1 < len(toks) and lowers[end] == "and" and lowers[end + 1] in self.lex.source_heads \
+                        if end + 1 < len(lowers) and lowers[end] == "and" and lowers[end + 1] in self.lex.source_heads \
                                 and lowers[end + 1].endswith("s") and plural:
                             end += 2
-                        if end + 1 < len(toks) and lowers[end] in ("in", "of", "from", "at") and lowers[end - 1] != "statement":
+                        if end + 1 < len(lowers) and lowers[end] in ("in", "of", "from", "at") and lowers[end - 1] != "statement":
                             k = end + 1
-                            while k < len(toks) and k - end <= 5 and (toks[k].is_alpha or toks[k].text in ("'s", "-")) \
-                                    and (toks[k].text[:1].isupper() or lowers[k] in ("the", "city", "town", "police", "station",
+                            while k < len(lowers) and k - end <= 5 and (alpha[k] or texts[k] in ("'s", "-")) \
+                                    and (texts[k][:1].isupper() or lowers[k] in ("the", "city", "town", "police", "station",
                                                                                        "province", "department", "ministry", "'s")):
                                 k += 1
                             if k > end + 1:
                                 end = k
                         kind = "Witness" if lowers[i] in _WITNESS_HEADS else "AnonymousSource"
-                        out.append(SourceRef(toks[j].i, toks[end - 1].i + 1, sent.doc[toks[j].i:toks[end - 1].i + 1].text,
+                        out.append(SourceRef(first + j, first + end, span_text(first + j, first + end),
                                              kind, lowers[i].rstrip("s") if lowers[i] != "sources" else "source"))
             i += 1
         return out
@@ -134,8 +142,11 @@ class Attributor:
             [m for m in mentions if m.category in ("actor", "outlet", "person", "group", "body") and not inside_unnamed(m)]
             + unnamed,  # type: ignore[operator]
             key=lambda c: c.start)
-        toks = list(sent)
-        lowers = [t.lower_ for t in toks]
+        arrays = TokenArrays.of(sent.doc)
+        lower, text, is_punct, span_text = arrays.lower, arrays.text, arrays.is_punct, arrays.span_text
+        first = sent.start                      # token i of the sentence is token first + i of the doc
+        lowers = lower[first:sent.end]
+        n_doc = len(lower)
         found: list[SourceRef | MentionSpan] = []
 
         def add(c: SourceRef | MentionSpan) -> None:
@@ -145,19 +156,19 @@ class Attributor:
                 found.append(c)
 
         # "according to X", "as reported by X"
-        for i in range(len(toks)):
-            for phrase in self._according:
+        for i in range(len(lowers)):
+            for phrase in self._according_by_first.get(lowers[i], ()):
                 n = len(phrase)
-                if tuple(lowers[i:i + n]) == phrase and phrase[0] in ("according", "reported", "as", "quoted", "cited"):
-                    after = toks[i + n - 1].i + 1 if i + n - 1 < len(toks) else sent.end
+                if tuple(lowers[i:i + n]) == phrase:
+                    after = first + i + n if i + n - 1 < len(lowers) else sent.end
                     nxt = next((c for c in candidates if after <= c.start <= after + 3), None)
                     if nxt is not None:
                         add(nxt)
         # "a statement from Popular Mobilization Forces' media said", "in a statement by X"
-        for i in range(len(toks) - 2):
+        for i in range(len(lowers) - 2):
             if lowers[i] in ("statement", "report", "tweet", "post", "video", "communique", "announcement") \
                     and lowers[i + 1] in ("from", "by", "of", "issued"):
-                nxt = next((c for c in candidates if toks[i + 1].i < c.start <= toks[i + 1].i + 3
+                nxt = next((c for c in candidates if first + i + 1 < c.start <= first + i + 1 + 3
                             and isinstance(c, MentionSpan)), None)
                 if nxt is not None and any(l in self.lex.speech_verbs for l in lowers):
                     add(nxt)
@@ -165,21 +176,21 @@ class Attributor:
         for i, low in enumerate(lowers):
             if low not in self.lex.speech_verbs:
                 continue
-            v = toks[i].i
+            v = first + i
             if _inside_quote(sent, v):
                 continue        # '"... not as safe as some officials say."': the quoted speaker's words
             subject_end = v
             # "Ali Hassan, a spokesman for the ministry, said": skip the apposition
-            if v - 1 >= sent.start and sent.doc[v - 1].text == ",":
+            if v - 1 >= sent.start and text[v - 1] == ",":
                 k = v - 2
-                while k > max(sent.start, v - 14) and sent.doc[k].text != ",":
+                while k > max(sent.start, v - 14) and text[k] != ",":
                     k -= 1
-                if sent.doc[k].text == ",":
+                if text[k] == ",":
                     subject_end = k
             # the subject stands right before the verb: "X said", "X also told", "X's spokesman said"
             before = [c for c in candidates if c.end <= subject_end and subject_end - c.end <= 5
-                      and _between_subject_and_verb(sent.doc[c.end:subject_end])]
-            pronoun = sent.doc[v - 1].lower_ in _PRONOUNS
+                      and _between_subject_and_verb(lower[c.end:subject_end])]
+            pronoun = lower[v - 1] in _PRONOUNS
             # "..., Ravand Mala Mahmud, warned": the name right before the comma
             if subject_end != v:
                 at_comma = [c for c in candidates if c.end == v - 1 and isinstance(c, MentionSpan) and c.category == "person"]
@@ -188,16 +199,16 @@ class Attributor:
             # ("... leader Bande Amadou, the source said", "Ali Omar, a shepherd, was killed, he said":
             # the name must open its clause, and a pronoun is nobody in it)
             people = [c for c in candidates if isinstance(c, MentionSpan) and c.category == "person"
-                      and c.end < v and v - c.end <= 12 and c.end < len(sent.doc) and sent.doc[c.end].text == ","
-                      and c.end + 1 < len(sent.doc) and sent.doc[c.end + 1].lower_ in ("a", "an", "the")
-                      and (c.start == sent.start or sent.doc[c.start - 1].is_punct)]
+                      and c.end < v and v - c.end <= 12 and c.end < n_doc and text[c.end] == ","
+                      and c.end + 1 < n_doc and lower[c.end + 1] in ("a", "an", "the")
+                      and (c.start == sent.start or is_punct[c.start - 1])]
             if people and not pronoun and not any(isinstance(c, MentionSpan) and c.category == "person" for c in before):
                 before = [people[-1]]
             if before:
                 # "an officer and a doctor said": both
-                first = before[-1]
-                other = [c for c in candidates if c.end <= first.start and first.start - c.end <= 1
-                         and sent.doc[c.end:first.start].text.strip() == "and"]
+                speaker = before[-1]
+                other = [c for c in candidates if c.end <= speaker.start and speaker.start - c.end <= 1
+                         and span_text(c.end, speaker.start).strip() == "and"]
                 for c in other:
                     add(c)
                 add(before[-1])
@@ -206,41 +217,43 @@ class Attributor:
                         and isinstance(c, MentionSpan) and c.category == "outlet"]
                 if told and low in ("told", "tells"):
                     add(told[0])
-                self._heard_by(toks, lowers, candidates, add)
+                self._heard_by(first, lowers, candidates, add)
                 continue
             # "confirmed by SDF spokesperson Aram Hanna"
-            if i + 1 < len(toks) and lowers[i + 1] == "by":
+            if i + 1 < len(lowers) and lowers[i + 1] == "by":
                 by = [c for c in candidates if c.start > v + 1 and c.start - v <= 5]
                 if by:
                     add(by[0])
                     continue
             # inverted only after a quote or a comma: '"...," said the minister'
-            inverted = i > 0 and toks[i - 1].text in (",", '"', "”", "’", "'", "“")
+            inverted = i > 0 and text[v - 1] in (",", '"', "”", "’", "'", "“")
             # '..., said the ministry.' / ', said Ali Hassan, a ...': the speaker ends the clause
             after = [c for c in candidates if c.start > v and c.start - v <= 3
-                     and (c.end >= sent.end or sent.doc[c.end].is_punct)]
+                     and (c.end >= sent.end or is_punct[c.end])]
             # '..., said US State Department spokesman Ned Price.': the name after its title
             titled = [c for c in candidates if isinstance(c, MentionSpan) and c.category == "person"
-                      and v + 1 < c.start <= v + 10 and (c.end >= sent.end or sent.doc[c.end].is_punct)
-                      and all(self._title_word(t, candidates) for t in sent.doc[v + 1:c.start])]
+                      and v + 1 < c.start <= v + 10 and (c.end >= sent.end or is_punct[c.end])
+                      and all(self._title_word(lower[k], text[k], k, candidates) for k in range(v + 1, c.start))]
             if inverted and low not in ("told", "tells", "informed", "briefed") and (titled or after):
                 add((titled or after)[0])
-                self._heard_by(toks, lowers, candidates, add)
+                self._heard_by(first, lowers, candidates, add)
         return found
 
-    def _title_word(self, tok, candidates) -> bool:
-        """Part of a title before a name: "US State Department spokesman", "the group's deputy"."""
-        return (tok.lower_ in _TITLE_FILLERS or tok.lower_ in self.lex.person_titles
-                or tok.lower_ in self.lex.source_modifiers or tok.text[:1].isupper()
-                or any(c.start <= tok.i < c.end for c in candidates))
+    def _title_word(self, low: str, text: str, i: int, candidates) -> bool:
+        """Is token i (`text`, lowercased `low`) part of a title before a name: "US State
+        Department spokesman", "the group's deputy"?"""
+        return (low in _TITLE_FILLERS or low in self.lex.person_titles
+                or low in self.lex.source_modifiers or text[:1].isupper()
+                or any(c.start <= i < c.end for c in candidates))
 
-    def _heard_by(self, toks, lowers, candidates, add) -> None:
-        """"speaking to local media", "told state television": the outlet that carried the words."""
-        for i in range(len(toks)):
+    def _heard_by(self, first: int, lowers, candidates, add) -> None:
+        """"speaking to local media", "told state television": the outlet that carried the words.
+        `lowers`: the sentence's lowercased tokens, the first being token `first` of the doc."""
+        for i in range(len(lowers)):
             for phrase in _HEARD_BY:
                 if tuple(lowers[i:i + len(phrase)]) != phrase:
                     continue
-                after = toks[i + len(phrase) - 1].i + 1
+                after = first + i + len(phrase)
                 media = [c for c in candidates if after <= c.start <= after + 1 and (
                     (isinstance(c, MentionSpan) and c.category == "outlet")
                     or (isinstance(c, SourceRef) and c.kind == "NewsOutlet"))]
@@ -249,7 +262,7 @@ class Attributor:
 
     def post_author(self, sent: Span) -> bool:
         """Is this sentence the author line of an embedded post ("— Name (@handle) date")?"""
-        return bool(_POST_LINE.match(sent.text))
+        return bool(_POST_LINE.match(TokenArrays.of(sent.doc).span_text(sent.start, sent.end)))
 
 
 def _inside_quote(sent: Span, i: int) -> bool:
@@ -257,17 +270,19 @@ def _inside_quote(sent: Span, i: int) -> bool:
     and the quotation closes after it or opened the sentence ('"... as some officials say.')?
     Counted within the sentence: whole articles on one line often leave quotes unbalanced."""
     marks = ('"', "“", "”")
-    before = sum(1 for t in sent.doc[sent.start:i] if t.text in marks)
-    after = sum(1 for t in sent.doc[i + 1:sent.end] if t.text in marks)
-    opens = sent.doc[sent.start].text in marks
+    text = TokenArrays.of(sent.doc).text
+    before = sum(1 for t in text[sent.start:i] if t in marks)
+    after = sum(1 for t in text[i + 1:sent.end] if t in marks)
+    opens = text[sent.start] in marks
     return before % 2 == 1 and (after > 0 or (opens and before == 1))
 
 
-def _between_subject_and_verb(tokens) -> bool:
-    """Only adverbs and auxiliaries between a speaker and its verb: "X also told", "X has for months said"."""
-    if all(t.lower_ in _BETWEEN_SUBJECT_AND_VERB for t in tokens):
-        return len(tokens) <= 2
-    rest = " ".join(t.lower_ for t in tokens if t.lower_ not in _BETWEEN_SUBJECT_AND_VERB)
+def _between_subject_and_verb(words: list[str]) -> bool:
+    """Only adverbs and auxiliaries between a speaker and its verb: "X also told", "X has for
+    months said". `words`: the lowercased tokens between."""
+    if all(w in _BETWEEN_SUBJECT_AND_VERB for w in words):
+        return len(words) <= 2
+    rest = " ".join(w for w in words if w not in _BETWEEN_SUBJECT_AND_VERB)
     return bool(_BETWEEN_PHRASES.match(rest))
 
 

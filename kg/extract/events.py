@@ -8,6 +8,7 @@ airstrikes). Actors get roles from their position and the words that introduce t
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -16,8 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.tokens import TokenArrays
 
-_SUPPORT_CUES = [
+_SUPPORT_CUES = (
     ("with", "the", "support", "of"), ("with", "support", "from"), ("with", "the", "support"),
     ("supported", "by"), ("backed", "by"), ("with", "the", "backing", "of"), ("with", "backing", "from"),
     ("aided", "by"), ("assisted", "by"), ("with", "the", "help", "of"), ("with", "help", "from"),
@@ -25,12 +27,12 @@ _SUPPORT_CUES = [
     ("covered", "by"), ("with", "the", "assistance", "of"), ("with", "assistance", "from"),
     ("with", "the", "participation", "of"), ("air", "support", "from"), ("support", "from"),
     ("in", "coordination", "with"), ("in", "cooperation", "with"), ("in", "conjunction", "with"),
-]
-_COAGENT_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"), ("and",)]
+)
+_COAGENT_CUES = (("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"), ("and",))
 # "... being carried out with the FSA": a partner named after the event, even across "as part of"
-_PARTNER_CUES = [("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
+_PARTNER_CUES = (("along", "with"), ("alongside",), ("together", "with"), ("jointly", "with"),
                  ("carried", "out", "with"), ("conducted", "with"), ("launched", "with"), ("in", "partnership", "with"),
-                 ("side", "by", "side", "with"), ("carried", "out", "jointly", "with"), ("conducted", "jointly", "with")]
+                 ("side", "by", "side", "with"), ("carried", "out", "jointly", "with"), ("conducted", "jointly", "with"))
 _TARGET_CUES = {"against", "targeting", "targeted", "on", "at", "upon", "struck", "hit", "attacked",
                 "attacking", "ambushed", "killing", "killed", "kidnapped", "abducted", "arrested", "detained",
                 "captured", "capturing", "arresting", "detaining", "kidnapping", "abducting", "pounded",
@@ -78,6 +80,7 @@ _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used 
                   "stepped up", "step up", "in recent months", "in recent weeks", "in recent years", "over the past",
                   "over recent", "escalated", "has intensified", "have intensified", "a wave of", "a spate of",
                   "a series of attacks", "responsible for", "known for", "notorious for")
+_PADDED_SENTENCE_WIDE = tuple(f" {cue} " for cue in _SENTENCE_WIDE)
 
 
 @dataclass
@@ -124,23 +127,28 @@ class TriggerFinder:
         self.lex = lex
         self.matcher = build_trigger_matcher(nlp, lex)
         self.strings = nlp.vocab.strings
-        self._nonfactual = sorted((tuple(p.split()) for p in lex.nonfactual), key=len, reverse=True)
+        self._nonfactual = frozenset(tuple(p.split()) for p in lex.nonfactual)
+        self._nonfactual_lengths = sorted({len(p) for p in self._nonfactual}, reverse=True)
+        # weapon cue words as they are looked for: a whole word in a space-padded text
+        self._padded_cues = {cue: tuple(f" {w} " for w in words) for cue, words in lex.cues.items()}
 
     def cue_type(self, sent: Span, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
-        words = [t.lower_ for t in sent if t.i not in exclude]
+        arrays = TokenArrays.of(sent.doc)
+        lower, tokens = arrays.lower, arrays.text
+        words = [lower[i] for i in range(sent.start, sent.end) if i not in exclude]
         text = " " + " ".join(words) + " "
         # "attacked ..., supported by coalition warplanes": the support's weapons, not the attack's
         text = _SUPPORT_PHRASE.sub(" ", text)
         # artillery words after the trigger only type it within its clause: "the assault began
         # at midnight, prompting fighting with heavy weapons" is not a shelling
-        hi = next((t.i for t in sent[max(0, exclude.stop - sent.start):] if t.text in (",", ";")
-                   and not (t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ in ("using", "with", "by", "firing", "launching"))),
+        hi = next((i for i in range(max(sent.start, exclude.stop), sent.end) if tokens[i] in (",", ";")
+                   and not (i + 1 < len(lower) and lower[i + 1] in ("using", "with", "by", "firing", "launching"))),
                   sent.end)
-        clause = " " + " ".join(t.lower_ for t in sent.doc[sent.start:hi] if t.i not in exclude) + " "
+        clause = " " + " ".join(lower[i] for i in range(sent.start, hi) if i not in exclude) + " "
         for cue in ("drone", "air", "artillery", "bomb"):
             where = clause if cue == "artillery" else text
-            if any(f" {w} " in where for w in self.lex.cues[cue]):
+            if any(w in where for w in self._padded_cues[cue]):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
                 return cue
@@ -148,74 +156,81 @@ class TriggerFinder:
 
     def factual(self, doc: Doc, trig: Trigger, sent: Span) -> bool:
         """False for planned, threatened, denied, conditional and habitual mentions."""
+        arrays = TokenArrays.of(doc)
+        lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
+        sent_text = span_text(sent.start, sent.end)
         lo = max(sent.start, trig.start - 5)
-        window = [t.lower_ for t in doc[lo:trig.start]]
+        window = lower[lo:trig.start]
         # stop at a clause boundary: cues before it belong to another clause
         for b in (",", ";", ":"):
             if b in window:
                 window = window[len(window) - window[::-1].index(b):]
-        for phrase in self._nonfactual:
-            n = len(phrase)
+        for n in self._nonfactual_lengths:
             for k in range(len(window) - n + 1):
-                if tuple(window[k:k + n]) == phrase:
+                phrase = tuple(window[k:k + n])
+                if phrase in self._nonfactual:
                     # "no" and "not" only negate when they are right before the trigger
                     if phrase in (("no",), ("not",), ("never",), ("without",)) and k < len(window) - 3:
                         continue
                     return False
         # "al Shabaab is fighting the government in a bid to ...": the war itself, ongoing, undated
-        if trig.start - 1 >= sent.start and doc[trig.start].lower_.endswith("ing") \
-                and (doc[trig.start - 1].lower_ in ("is", "are") or (
-                    doc[trig.start - 1].lower_ == "been" and any(w.lower_ in ("has", "have") for w in doc[max(sent.start, trig.start - 3):trig.start - 1]))) \
-                and not re.search(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", sent.text):
+        if trig.start - 1 >= sent.start and lower[trig.start].endswith("ing") \
+                and (lower[trig.start - 1] in ("is", "are") or (
+                    lower[trig.start - 1] == "been" and any(w in ("has", "have") for w in lower[max(sent.start, trig.start - 3):trig.start - 1]))) \
+                and not re.search(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", sent_text):
             return False
         # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
-        clause_start = max([sent.start] + [tok.i + 1 for tok in doc[sent.start:trig.start] if tok.text in (",", ";", ":")])
-        if _LONG_RUNNING.search(doc[clause_start:trig.start].text):
+        clause_start = max([sent.start] + [i + 1 for i in range(sent.start, trig.start) if text[i] in (",", ";", ":")])
+        if _LONG_RUNNING.search(span_text(clause_start, trig.start)):
             return False          # (and the strikes that "backed" it in the same clause)
-        head = doc[trig.start]
-        if trig.start - 1 >= sent.start and doc[trig.start - 1].lower_ == "to" and not head.lower_.endswith(("ed", "ing")) \
-                and not trig.generic and head.lower_ not in ("clashes", "attacks", "raids", "airstrikes"):
+        head = lower[trig.start]
+        if trig.start - 1 >= sent.start and lower[trig.start - 1] == "to" and not head.endswith(("ed", "ing")) \
+                and not trig.generic and head not in ("clashes", "attacks", "raids", "airstrikes"):
             # "used by the group to attack", "aiming to clear": purpose, not fact
             return False
         # "operations against the group will go on": a plan stated after the trigger
         after = []
-        for tok in doc[trig.end:min(sent.end, trig.end + 12)]:
-            if tok.is_punct and tok.text not in ("'s", "’s", "-"):
+        for i in range(trig.end, min(sent.end, trig.end + 12)):
+            if arrays.is_punct[i] and text[i] not in ("'s", "’s", "-"):
                 break
-            after.append(tok.lower_)
+            after.append(lower[i])
         if any(w in _MODAL_AFTER for w in after):
             return False
         # "cells have carried out deadly attacks against ...": a record, not an event, unless dated
-        head = doc[trig.end - 1].lower_
+        head = lower[trig.end - 1]
         if head.endswith("s") and re.search(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b",
-                                            doc[sent.start:trig.start].text, re.I) \
-                and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent.text):
+                                            span_text(sent.start, trig.start), re.I) \
+                and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent_text):
             return False
         # "since the operation began, forces have captured a total of 46 zones": a running
         # tally over a campaign, not one event
-        perfect = any(tok.lower_ in ("have", "has") for tok in doc[max(sent.start, trig.start - 2):trig.start])
-        if perfect and re.search(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))", sent.text):
+        perfect = any(w in ("have", "has") for w in lower[max(sent.start, trig.start - 2):trig.start])
+        if perfect and re.search(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))", sent_text):
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
         # ... but not across a clause that reports something else: "the operation aims to
         # control the routes, noting it began with missile strikes"
         opening = sent.start
-        for tok in doc[sent.start:trig.start]:
-            if tok.text == ";" or (tok.text == "," and tok.i + 1 < trig.start and doc[tok.i + 1].lower_ in _NEW_CLAUSE):
-                opening = tok.i + 1
-        before = " " + re.sub(r"[^\w'\s-]", " ", doc[opening:trig.start].text.lower()) + " "
+        for i in range(sent.start, trig.start):
+            if text[i] == ";" or (text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE):
+                opening = i + 1
+        before = " " + re.sub(r"[^\w'\s-]", " ", span_text(opening, trig.start).lower()) + " "
         before = re.sub(r"\s+", " ", before)
-        if any(f" {cue} " in before for cue in _SENTENCE_WIDE):
+        if any(cue in before for cue in _PADDED_SENTENCE_WIDE):
             return False
         return True
 
     def find(self, doc: Doc, sent: Span) -> list[Trigger]:
+        arrays = TokenArrays.of(doc)
+        lower, span_text = arrays.lower, arrays.span_text
         out: list[Trigger] = []
-        matches = self.matcher(doc[sent.start:sent.end])
-        spans = []
-        for match_id, s, e in matches:
-            spans.append((s, e, self.strings[match_id]))     # offsets are the doc's
+        # the doc is matched once; a sentence keeps the matches that lie inside it
+        matches = doc.user_data.get("kg.trigger_matches")
+        if matches is None:
+            matches = doc.user_data["kg.trigger_matches"] = [
+                (s, e, self.strings[match_id]) for match_id, s, e in self.matcher(doc)]
+        spans = [m for m in matches if sent.start <= m[0] and m[1] <= sent.end]
         # longest non-overlapping
         spans.sort(key=lambda x: (-(x[1] - x[0]), x[0], x[2] != "T"))
         used: set[int] = set()
@@ -223,7 +238,7 @@ class TriggerFinder:
             if any(t in used for t in range(s, e)):
                 continue
             used.update(range(s, e))
-            phrase = doc[s:e].text.lower()
+            phrase = span_text(s, e).lower()
             generic = label == "G"
             if generic:
                 etype, contextual, weak = self.lex.generic_triggers[phrase], True, False
@@ -245,40 +260,58 @@ class TriggerFinder:
                 elif cue == "bomb" and etype == "Attack" and phrase in ("struck", "hit", "targeted", "targeting", "strike", "strikes"):
                     etype = "Bombing"
                 elif etype == "Attack" and phrase in ("strike", "strikes") and cue is None:
-                    etype = "Airstrike" if any(t.lower_ in ("coalition", "air") for t in sent) else "Attack"
+                    etype = "Airstrike" if any(w in ("coalition", "air") for w in lower[sent.start:sent.end]) else "Attack"
             passive = False
-            if s - 1 >= sent.start and doc[s - 1].lower_ in _PASSIVE_AUX and doc[s].lower_.endswith("ed"):
+            if s - 1 >= sent.start and lower[s - 1] in _PASSIVE_AUX and lower[s].endswith("ed"):
                 passive = True
-            elif s - 2 >= sent.start and doc[s - 2].lower_ in _PASSIVE_AUX and doc[s - 1].lower_ in ("reportedly", "also", "allegedly", "then", "later", "all"):
+            elif s - 2 >= sent.start and lower[s - 2] in _PASSIVE_AUX and lower[s - 1] in ("reportedly", "also", "allegedly", "then", "later", "all"):
                 passive = True
             # "the abducted shepherds": a participle used as an adjective refers back to an event
             reference = False
-            if not generic and doc[s].lower_.endswith("ed") and s - 1 >= sent.start and \
-                    doc[s - 1].lower_ in ("the", "these", "those", "this", "that", "a", "an"):
+            if not generic and lower[s].endswith("ed") and s - 1 >= sent.start and \
+                    lower[s - 1] in ("the", "these", "those", "this", "that", "a", "an"):
                 generic = reference = True
-            out.append(Trigger(s, e, doc[s:e].text, etype, weak, generic, passive, reference))
+            out.append(Trigger(s, e, span_text(s, e), etype, weak, generic, passive, reference))
         out.sort(key=lambda t: t.start)
         return out
 
 
-def _cue_before(doc: Doc, start: int, lo: int, cues: list[tuple[str, ...]]) -> bool:
-    """Does a cue phrase end right before token `start` (skipping a determiner)?"""
+_SPEAKER_CUES = (("according", "to"), ("quoted", "by"), ("told",), ("reported", "by"))
+# Words that may stand between a cue and the party it introduces ("with the support of the local ...").
+_CUE_FILLERS = frozenset({"the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led"})
+
+
+@functools.cache
+def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    by_last: dict[str, list[tuple[str, ...]]] = {}
     for cue in cues:
-        n = len(cue)
-        for skip in (0, 1, 2):
-            s = start - skip - n
-            if s < lo:
-                continue
-            if tuple(t.lower_ for t in doc[s:s + n]) == cue and all(
-                    doc[k].lower_ in ("the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led")
-                    or doc[k].text[:1].isupper() for k in range(s + n, start)):
-                return True
+        by_last.setdefault(cue[-1], []).append(cue)
+    return by_last
+
+
+def _cue_before(doc: Doc, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+    """Does a cue phrase end right before token `start` (skipping up to two fillers or capitalised
+    words), and start at `lo` or after?"""
+    arrays = TokenArrays.of(doc)
+    lower, text = arrays.lower, arrays.text
+    by_last = _cues_by_last_word(cues)
+    for skip in (0, 1, 2):
+        end = start - skip            # the cue ends right before token `end`
+        if end - 1 < lo:
+            break
+        candidates = by_last.get(lower[end - 1])
+        if not candidates or not all(lower[k] in _CUE_FILLERS or text[k][:1].isupper() for k in range(end, start)):
+            continue
+        if any(end - len(cue) >= lo and tuple(lower[end - len(cue):end]) == cue for cue in candidates):
+            return True
     return False
 
 
 def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: list[Participant],
                  lex: Lexicon) -> list[Roles]:
     """Roles of the sentence's participants for each trigger (same order as triggers)."""
+    arrays = TokenArrays.of(doc)
+    lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
     roles = [Roles() for _ in triggers]
     if not triggers:
         return roles
@@ -287,8 +320,8 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
     backed: set[int] = set()
     affiliated: set[int] = set()
     for p in participants:
-        if p.end + 1 < len(doc) and doc[p.end].text == "-":
-            word = doc[p.end + 1].lower_
+        if p.end + 1 < len(doc) and text[p.end] == "-":
+            word = lower[p.end + 1]
             if word in ("backed", "supported", "sponsored", "funded", "armed", "trained"):
                 backed.add(p.start)
             elif word in ("affiliated", "linked", "aligned", "allied", "affiliate", "inspired", "led"):
@@ -326,13 +359,13 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             continue
         if p.start in affiliated:
             continue
-        if p.start >= 2 and doc[p.start - 1].text == "-" and doc[p.start - 2].lower_ == "anti":
+        if p.start >= 2 and text[p.start - 1] == "-" and lower[p.start - 2] == "anti":
             _add(r.targets, p.key)          # "anti-IS operation"
             continue
         if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
-        if _cue_before(doc, p.start, sent.start, [("according", "to"), ("quoted", "by"), ("told",), ("reported", "by")]):
+        if _cue_before(doc, p.start, sent.start, _SPEAKER_CUES):
             continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
             # "the army said it had repelled the attack", "the US said it had killed him": a
@@ -350,33 +383,33 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             _add(r.agents, p.key)
             continue
         if p.start > t.end and r.agents and _cue_before(doc, p.start, t.end, _PARTNER_CUES) \
-                and not any(tok.text in (";", ".") for tok in doc[t.end:p.start]):
+                and not any(w in (";", ".") for w in text[t.end:p.start]):
             _add(r.agents, p.key)
             continue
-        prev_words = [tok.lower_ for tok in doc[max(lo, p.start - 4):p.start]]
-        boundary = any(w in _BOUNDARIES for w in (tok.lower_ for tok in doc[min(p.end, t.start):max(p.start, t.end)]))
+        prev_words = lower[max(lo, p.start - 4):p.start]
+        boundary = any(w in _BOUNDARIES for w in lower[min(p.end, t.start):max(p.start, t.end)])
         if boundary:
             continue
-        backs = [tok for tok in doc[p.end:min(p.end + 3, t.start)]
-                 if tok.lower_ in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")]
-        if p.start < t.start and backs and not (backs[0].i + 1 < len(doc) and doc[backs[0].i + 1].lower_ == "by"):
+        backs = [i for i in range(p.end, min(p.end + 3, t.start))
+                 if lower[i] in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")]
+        if p.start < t.start and backs and not (backs[0] + 1 < len(doc) and lower[backs[0] + 1] == "by"):
             _add(r.supporters, p.key)       # "coalition warplanes backed the operation"
             subject_supporters[k].append(p.key)
         elif p.start < t.start:
             # before the trigger: the subject (agent) of an active trigger, the target of a passive
             if t.generic and any(w in ("during", "after", "before", "following", "since") for w in
-                                 (tok.lower_ for tok in doc[max(p.end, t.start - 3):t.start])):
+                                 lower[max(p.end, t.start - 3):t.start]):
                 continue      # "soldiers killed three militants during the attack": another clause
             if t.type in ("Attack", "Ambush", "Raid", "GroundOperation", "Clash", "Bombing", "Shelling") \
                     and not _verbal(t) and _repels(doc, p.end, t.start):
                 _add(r.targets, p.key)      # "the brigade repelled an attack": it was attacked
-            elif not _verbal(t) and (any(tok.lower_ in _LOSS_VERBS for tok in doc[p.end:t.start])
+            elif not _verbal(t) and (any(w in _LOSS_VERBS for w in lower[p.end:t.start])
                                      or _after_loss_verb(doc, p, lo)):
                 _add(r.targets, p.key)      # "we lost five soldiers in the attack": its victims' side
             elif not t.generic and _object_of_active_verb(doc, p, lo, participants):
                 # "militants killed five soldiers in an attack": the soldiers suffered it
                 _add(r.targets, p.key)
-            elif t.passive or _CASUALTY_PASSIVE.search(doc[p.end:t.start].text):
+            elif t.passive or _CASUALTY_PASSIVE.search(span_text(p.end, t.start)):
                 # "four militants were killed in a drone strike": the victims
                 _add(r.targets, p.key)
             elif prev_words and prev_words[-1] == _BY:
@@ -391,7 +424,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
         else:
             # after the trigger: "by X" is the agent; "against/targeting/on X" or the object: target
-            words = [tok.lower_ for tok in doc[t.end:p.start]]
+            words = lower[t.end:p.start]
             near = words[-3:]
             by_agent = _BY in near and not any(w in ("supported", "backed", "aided", "assisted", "covered") for w in near)
             held_by = False
@@ -413,7 +446,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"
-            elif p.end < sent.end and doc[p.end].lower_ in _TARGET_NOUNS and not by_agent and len(words) <= 8:
+            elif p.end < sent.end and lower[p.end] in _TARGET_NOUNS and not by_agent and len(words) <= 8:
                 _add(r.targets, p.key)      # "strikes on northern Iraq's PKK bases"
             elif t.type == "GroundOperation" and "from" in near[-2:] and len(words) <= 8:
                 _add(r.targets, p.key)      # "captured three villages from the YPG"
@@ -430,7 +463,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         t = triggers[k]
         if roles[k].agents or t.passive or not t.text.lower().split()[0].endswith("ing"):
             continue
-        between = [tok.text for tok in doc[triggers[k - 1].end:t.start]]
+        between = text[triggers[k - 1].end:t.start]
         if "," not in between or any(w.lower() in _BOUNDARIES for w in between):
             continue
         subject = roles[k - 1].agents or subject_supporters[k - 1]
@@ -487,33 +520,35 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
              persons: list[Participant]) -> bool:
     """"The army said", "the coalition's central command said", "PMF (Hashd) said": an actor
     named as the subject of a speech verb tells about the event; it does not take part."""
+    arrays = TokenArrays.of(doc)
+    lower, text = arrays.lower, arrays.text
     starts = {t.start for t in triggers}
     i, seen = p.end, 0
     while i < sent.end and seen <= 4:
-        tok = doc[i]
+        word, low = text[i], lower[i]
         name = next((q for q in persons if q.start == i), None)
-        if name is not None and i > p.end and doc[i - 1].text == ",":
+        if name is not None and i > p.end and text[i - 1] == ",":
             i = name.end          # "the police chief, Ahmed Ali, said": an apposition
             continue
-        if tok.text == "," and i + 1 < sent.end and any(q.start == i + 1 for q in persons):
+        if word == "," and i + 1 < sent.end and any(q.start == i + 1 for q in persons):
             i += 1
             continue
-        if tok.text == ",":
+        if word == ",":
             # ", Hussein Ali," : a capitalised name in apposition
-            close = next((j for j in range(i + 1, min(i + 6, sent.end)) if doc[j].text == ","), None)
-            if close is not None and close > i + 1 and all(doc[j].text[:1].isupper() for j in range(i + 1, close)):
+            close = next((j for j in range(i + 1, min(i + 6, sent.end)) if text[j] == ","), None)
+            if close is not None and close > i + 1 and all(text[j][:1].isupper() for j in range(i + 1, close)):
                 i = close + 1
                 continue
             return False
-        if tok.text == "(":
-            close = next((j for j in range(i, min(i + 8, sent.end)) if doc[j].text == ")"), None)
+        if word == "(":
+            close = next((j for j in range(i, min(i + 8, sent.end)) if text[j] == ")"), None)
             if close is None:
                 return False
             i = close + 1
             continue
-        if tok.lower_ in lex.speech_verbs or tok.lower_ in _SPEAKING_PARTICIPLES:
+        if low in lex.speech_verbs or low in _SPEAKING_PARTICIPLES:
             return True       # (", with the authorities reporting casualties": telling, too)
-        if i in starts or tok.lower_ not in _SPEAKER_NOUNS:
+        if i in starts or low not in _SPEAKER_NOUNS:
             return False
         i += 1
         seen += 1
@@ -527,18 +562,20 @@ _LEAD_VERBS = {"spearheaded", "spearheading", "spearheads", "led", "leading", "l
 def _leads_in_relative_clause(doc: Doc, p: Participant, t: Trigger) -> bool:
     """"the CTS, who have spearheaded the offensive", "Wagner, which is leading the attack":
     the antecedent of a relative clause whose verb leads the event is its agent."""
+    arrays = TokenArrays.of(doc)
+    lower, text = arrays.lower, arrays.text
     i = p.end
-    while i < t.start and i - p.end <= 8 and doc[i].lower_ not in ("who", "which", "that"):
-        if doc[i].text in (";", ".") or doc[i].lower_ in _BOUNDARIES:
+    while i < t.start and i - p.end <= 8 and lower[i] not in ("who", "which", "that"):
+        if text[i] in (";", ".") or lower[i] in _BOUNDARIES:
             return False
         i += 1
-    if i >= t.start or doc[i].lower_ not in ("who", "which", "that"):
+    if i >= t.start or lower[i] not in ("who", "which", "that"):
         return False
-    verb = next((j for j in range(i + 1, min(i + 5, t.start)) if doc[j].lower_ in _LEAD_VERBS), None)
-    if verb is None or any(doc[j].lower_ in ("by", "against", "on") for j in range(i + 1, verb)):
+    verb = next((j for j in range(i + 1, min(i + 5, t.start)) if lower[j] in _LEAD_VERBS), None)
+    if verb is None or any(lower[j] in ("by", "against", "on") for j in range(i + 1, verb)):
         return False
-    return t.start - verb <= 6 and not any(tok.text in (",", ";") or tok.lower_ in _BOUNDARIES
-                                           for tok in doc[verb + 1:t.start])
+    return t.start - verb <= 6 and not any(text[j] in (",", ";") or lower[j] in _BOUNDARIES
+                                           for j in range(verb + 1, t.start))
 
 
 _LOSS_VERBS = {"lost", "losing", "lose", "loses", "suffered", "sustained"}
@@ -546,22 +583,26 @@ _LOSS_VERBS = {"lost", "losing", "lose", "loses", "suffered", "sustained"}
 
 def _after_loss_verb(doc: Doc, p: Participant, lo: int) -> bool:
     """"We lost five soldiers in the attack": the soldiers lost are the side attacked."""
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     i = p.start - 1
-    while i >= lo and p.start - i <= 5 and (doc[i].lower_ in _NP_FILLER or doc[i].like_num):
+    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
         i -= 1
-    return i >= lo and doc[i].lower_ in _LOSS_VERBS
+    return i >= lo and lower[i] in _LOSS_VERBS
 
 
 def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list[Participant]) -> bool:
     """Is the participant the object of an active harm verb whose subject is another
     participant ("IS fighters killed a commander and five soldiers in an attack")?"""
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     i = p.start - 1
-    while i >= lo and p.start - i <= 5 and (doc[i].lower_ in _NP_FILLER or doc[i].like_num):
+    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
         i -= 1
-    if i < lo or doc[i].lower_ not in _ACTIVE_HARM:
+    if i < lo or lower[i] not in _ACTIVE_HARM:
         return False
     verb = i
-    if verb - 1 >= lo and doc[verb - 1].lower_ in _PASSIVE_AUX:
+    if verb - 1 >= lo and lower[verb - 1] in _PASSIVE_AUX:
         return False      # "were killed": passive, the subject is the victim
     return any(q.end <= verb and q.start >= lo and q is not p for q in participants)
 
@@ -572,20 +613,22 @@ _PERFECT = {"had", "has", "have", "was", "were", "also", "successfully", "then",
 
 def _own_deed(doc: Doc, p: Participant, sent: Span, lex: Lexicon) -> int | None:
     """"X said (that) it had repelled ...": the index of the verb X tells of itself."""
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     i = p.end
-    while i < sent.end and i - p.end <= 6 and doc[i].lower_ not in lex.speech_verbs:
+    while i < sent.end and i - p.end <= 6 and lower[i] not in lex.speech_verbs:
         i += 1
-    if i >= sent.end or doc[i].lower_ not in lex.speech_verbs:
+    if i >= sent.end or lower[i] not in lex.speech_verbs:
         return None
     i += 1
-    if i < sent.end and doc[i].lower_ == "that":
+    if i < sent.end and lower[i] == "that":
         i += 1
-    if i >= sent.end or doc[i].lower_ not in _SELF:
+    if i >= sent.end or lower[i] not in _SELF:
         return None
     i += 1
-    if i < sent.end and doc[i].lower_ in ("forces", "troops", "fighters", "units"):
+    if i < sent.end and lower[i] in ("forces", "troops", "fighters", "units"):
         i += 1            # "said its forces had repelled"
-    while i < sent.end and doc[i].lower_ in _PERFECT:
+    while i < sent.end and lower[i] in _PERFECT:
         i += 1
     return i if i < sent.end else None
 
@@ -596,28 +639,34 @@ _SUPPORT_PARTICIPLES = {"backed", "supported", "covered", "aided", "assisted"}
 def supporting_weapon(doc: Doc, prev: Trigger, t: Trigger) -> bool:
     """"Forces backed by US airstrikes seized the town": the strikes right before the verb
     are named as the support of the forces' own event."""
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     return t.start == prev.end and t.text.lower().endswith("ed") and any(
-        doc[i].lower_ == "by" and doc[i - 1].lower_ in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
+        lower[i] == "by" and lower[i - 1] in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
 
 
 def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
     """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
+    arrays = TokenArrays.of(doc)
+    text, span_text = arrays.text, arrays.span_text
     hi = min(sent.end, p.end + 14)
-    for tok in doc[p.end:hi]:
-        if tok.text in (";", ".") or any(u.start == tok.i for u in triggers):
-            hi = tok.i
+    for i in range(p.end, hi):
+        if text[i] in (";", ".") or any(u.start == i for u in triggers):
+            hi = i
             break
-    m = re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b", doc[p.end:hi].text)
-    return m is not None and not re.search(r"\b(?:said|says|told)\b", doc[p.end:hi].text[:m.start()])
+    m = re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b", span_text(p.end, hi))
+    return m is not None and not re.search(r"\b(?:said|says|told)\b", span_text(p.end, hi)[:m.start()])
 
 
 def _repels(doc: Doc, lo: int, hi: int) -> bool:
     """Is there a verb of repelling in doc[lo:hi] ("repelled", "pushed back", "fought off")?"""
+    arrays = TokenArrays.of(doc)
+    lower = arrays.lower
     for i in range(lo, hi):
-        w = doc[i].lower_
+        w = lower[i]
         if w in _REPEL_VERBS:
             particle = _REPEL_PARTICLES.get(w)
-            if particle is None or (i + 1 < len(doc) and doc[i + 1].lower_ == particle):
+            if particle is None or (i + 1 < len(doc) and lower[i + 1] == particle):
                 return True
     return False
 

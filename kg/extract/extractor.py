@@ -15,6 +15,7 @@ from datetime import date
 from functools import cache
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -26,6 +27,7 @@ from kg.extract.mentions import Found, MentionFinder
 from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
 from kg.extract.quantities import find_counts, find_strength
 from kg.extract.timex import TimeMention, find_times
+from kg.extract.tokens import TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
                       StrengthEstimate, TimeValue)
 from kg.rdf.iris import slug
@@ -44,9 +46,12 @@ _CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control 
 @Language.component("newline_sentences")
 def newline_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and post lines have no full stop."""
-    for tok in doc[:-1]:
-        if "\n" in tok.text or tok.text.endswith("\n"):
-            doc[tok.i + 1].is_sent_start = True
+    # token texts by their ids, each looked at once: walking the Token objects cost more
+    orths = doc.to_array(ORTH).tolist()[:-1]
+    breaks = {h for h in set(orths) if "\n" in doc.vocab.strings[h]}
+    for i, h in enumerate(orths):
+        if h in breaks:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -64,10 +69,18 @@ class _Sentence:
     index: int
     span: Span
     paragraph: int
+    text: str                                               # span.text, made once
     mentions: list[Found] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
     places: list[str] = field(default_factory=list)        # where things in it happen, specific first
+    _counts: list | None = field(default=None, repr=False)
+
+    def counts(self) -> list:
+        """find_counts of the sentence, made once (the events and a follow-up toll both ask)."""
+        if self._counts is None:
+            self._counts = find_counts(self.text)
+        return self._counts
 
 
 class Extractor:
@@ -112,6 +125,7 @@ class Extractor:
 
     # ------------------------------------------------------------------ steps
     def _extract(self, article: Article, doc: Doc) -> Extraction:
+        arrays = TokenArrays.of(doc)
         ex = Extraction(article=article)
         if len(article.full_text) > MAX_CHARS:
             ex.warnings.append(f"text cut to {MAX_CHARS} characters")
@@ -123,11 +137,11 @@ class Extractor:
 
         sentences: list[_Sentence] = []
         # A line is a paragraph: news bodies put one paragraph per line; the headline is line 0.
-        text = doc.text                 # Doc.text joins every token anew: once per article
+        text = arrays.doc_text
         line_starts = [m.end() for m in re.finditer(r"\n+", text)]
-        for n, sent in enumerate(doc.sents):
-            paragraph = bisect.bisect_right(line_starts, sent.start_char)
-            sentences.append(_Sentence(n, sent, paragraph))
+        for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
+            paragraph = bisect.bisect_right(line_starts, arrays.idx[start])
+            sentences.append(_Sentence(n, doc[start:end], paragraph, arrays.span_text(start, end)))
         starts = [s.span.start for s in sentences]
 
         def sentence_of(tok: int) -> int:
@@ -143,7 +157,7 @@ class Extractor:
         for f in found:
             sentences[sentence_of(f.start)].mentions.append(f)
         for s in sentences:
-            s.times = find_times(s.span.text, article.published)
+            s.times = find_times(s.text, article.published)
 
         # entities from mentions
         groups = Counter(f.key for f in found if f.category == "actor" and f.kind == "NonStateArmedGroup")
@@ -156,15 +170,15 @@ class Extractor:
             if f.category == "place" and (f.start, f.end) in place_of:
                 rec = place_of[(f.start, f.end)]
                 if rec.kind != "Country" and rec.lat is not None:
-                    self._sentence_places.setdefault(doc[f.start].sent.start, []).append((f.start, rec))
+                    self._sentence_places.setdefault(arrays.sent_bounds(f.start)[0], []).append((f.start, rec))
                     if _dateline(doc, f):
                         self._dateline_starts.add(f.start)
         for f in sorted(found, key=lambda f: f.category == "newplace"):
             key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country, dominant)
             if key:
                 key_of[(f.start, f.end)] = key
-                ex.mentions.append(Mention(doc[f.start:f.end].text, doc[f.start].idx,
-                                           doc[f.end - 1].idx + len(doc[f.end - 1].text),
+                ex.mentions.append(Mention(arrays.span_text(f.start, f.end), arrays.idx[f.start],
+                                           arrays.idx[f.end - 1] + len(arrays.text[f.end - 1]),
                                            sentence_of(f.start), ex.entities[key].category, key, ex.entities[key].kind))
 
         # sources sentence by sentence
@@ -218,8 +232,8 @@ class Extractor:
                 last.targets.extend(k for k in new[0].targets
                                     if k not in last.targets + last.agents + last.supporters)
                 new = []
-            if new and frames and s.index - frames[-1].sentence == 1 and doc[s.span.start].lower_ in ("they", "he", "she") \
-                    and doc[min(s.span.start + 1, s.span.end - 1)].lower_ in ("were", "was", "had") and frames[-1].targets:
+            if new and frames and s.index - frames[-1].sentence == 1 and arrays.lower[s.span.start] in ("they", "he", "she") \
+                    and arrays.lower[min(s.span.start + 1, s.span.end - 1)] in ("were", "was", "had") and frames[-1].targets:
                 # "Three soldiers died in a sweep. They were clearing a building when a bomb went
                 # off": the pronoun is those victims, hit by the event told now
                 for fr in new:
@@ -228,7 +242,7 @@ class Extractor:
             if not new and frames and s.index - frames[-1].sentence <= 2 \
                     and s.paragraph - sentences[frames[-1].sentence].paragraph <= 1:
                 # "At least five soldiers were killed": the toll of the event just reported
-                _attach_counts([frames[-1]], find_counts(s.span.text), s, ex, follow_up=True)
+                _attach_counts([frames[-1]], s.counts(), s, ex, follow_up=True)
             frames.extend(new)
         _attribute_nearby(frames, sentences)
         headline = [f for f in frames if article.title and sentences[f.sentence].span.start_char < len(article.title)]
@@ -261,6 +275,7 @@ class Extractor:
     def _unlisted_place(self, doc: Doc, f: Found, key: str, label: str, near: Entity | None) -> Entity:
         """A place the gazetteer lacks, placed from the known place `near` (and the direction the
         text gives), keyed by both."""
+        arrays = TokenArrays.of(doc)
         lat, lon, precision = (near.lat, near.lon, NEAR_TOWN_KM) if near else (None, None, None)
         if near is not None:
             key += f"_in_{near.key}"
@@ -269,7 +284,7 @@ class Extractor:
                                                                 in_town=_part_of_town(doc, f, near))
             # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"; from a
             # region's centre, "northern X" reaches out with the region's size
-            moved = relative_position(doc[f.start].sent.text, near.label, near.surface_forms, (lat, lon), spread)
+            moved = relative_position(arrays.sent_text(f.start), near.label, near.surface_forms, (lat, lon), spread)
             if moved:
                 key += "_" + estimate_tag((lat, lon), moved[:2])
                 lat, lon, precision = moved
@@ -278,7 +293,8 @@ class Extractor:
 
     def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None,
                     dominant: str | None) -> str | None:
-        text = doc[f.start:f.end].text
+        arrays = TokenArrays.of(doc)
+        text = arrays.span_text(f.start, f.end)
         if f.category == "anaphor" or (f.category == "unidentified" and text.lower() in _PLAIN_UNIDENTIFIED and dominant):
             if dominant is None:
                 # "jihadist militants" with no group named: an unidentified armed group
@@ -306,7 +322,7 @@ class Extractor:
         elif f.category == "newplace":
             # a place the gazetteer lacks: placed at the known place next to it, if any
             label = re.sub(r"^(?i:the)\s+", "", text)
-            near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(doc[f.start].sent.start, [])) \
+            near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(arrays.sent_bounds(f.start)[0], [])) \
                 or _latest_known_place(ex, doc, f, self._sentence_places, self._dateline_starts)
             # the key holds the known place it was placed by (and the direction it was moved in):
             # two villages of one name, or one placed two ways, are not one point
@@ -324,7 +340,7 @@ class Extractor:
             if titled:
                 ent.surface_forms.add(titled)
             if f.end - f.start >= 2:
-                ent.surface_forms.add(doc[f.end - 1].text)
+                ent.surface_forms.add(arrays.text[f.end - 1])
         elif f.category == "body":
             label = re.sub(r"^(?i:the)\s+", "", text)
             key = "body_" + slug(label)
@@ -344,7 +360,7 @@ class Extractor:
         if verbatim != text:
             ent.surface_forms.add(verbatim)      # "Hadi’s government" as printed, beside the plain-quote form
         if f.named_from >= 0:
-            ent.surface_forms.add(doc[f.named_from:f.end].text)
+            ent.surface_forms.add(arrays.span_text(f.named_from, f.end))
         if ent.kind == "CivilianGroup":
             start = self._civilian_phrase_start(doc, f.start)
             if start < f.start:
@@ -355,8 +371,9 @@ class Extractor:
     def _civilian_phrase_start(self, doc: Doc, start: int) -> int:
         """Start of the noun phrase around a civilian noun: its count, nationality and state
         ("five shepherds", "four Arab shepherds", "abducted farmers"), as annotators quote it."""
+        arrays = TokenArrays.of(doc)
         k = start
-        sent_start = doc[start].sent.start
+        sent_start = arrays.sent_bounds(start)[0]
         while k - 1 >= sent_start and start - k < 3:
             tok = doc[k - 1]
             if tok.like_num or tok.lower_ in _NUMBER_WORDS or tok.text in self.lex.demonyms \
@@ -369,17 +386,19 @@ class Extractor:
 
     def _verbatim(self, doc: Doc, start: int, end: int) -> str:
         """The span as the article prints it (typographic quotes were made plain for matching)."""
+        arrays = TokenArrays.of(doc)
         original = getattr(self, "_original_text", "")
-        lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-        return original[lo:hi] if len(original) >= hi else doc[start:end].text
+        lo, hi = arrays.idx[start], arrays.idx[end - 1] + len(arrays.text[end - 1])
+        return original[lo:hi] if len(original) >= hi else arrays.span_text(start, end)
 
     def _titled_name(self, doc: Doc, f: Found) -> str | None:
         """The name with the title phrase before it, when there is one."""
+        arrays = TokenArrays.of(doc)
         start = f.start
         has_title = False
         while start - 1 >= 0 and f.start - start < 6:
             tok = doc[start - 1]
-            if tok.lower_ in self.lex.person_titles or doc[max(0, start - 2):start].text.lower() in self.lex.person_titles:
+            if tok.lower_ in self.lex.person_titles or arrays.span_text(max(0, start - 2), start).lower() in self.lex.person_titles:
                 has_title = True
             elif not (tok.is_alpha or tok.text in ("-", ".")) or not (
                     tok.text[:1].isupper() or tok.lower_ in ("of", "for") or tok.lower_ in self.lex.source_modifiers):
@@ -388,9 +407,9 @@ class Extractor:
                 start -= 1
                 break
             start -= 1
-        while start < f.start and doc[start].lower_ in ("of", "for", "the", "-"):
+        while start < f.start and arrays.lower[start] in ("of", "for", "the", "-"):
             start += 1
-        return doc[start:f.end].text if has_title and start < f.start else None
+        return arrays.span_text(start, f.end) if has_title and start < f.start else None
 
     def _unnamed_source(self, ex: Extraction, ref: SourceRef, last: dict[str, str]) -> str:
         lowered = ref.text.lower()
@@ -408,6 +427,7 @@ class Extractor:
 
     def _sentence_events(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence],
                          key_of: dict[tuple[int, int], str], offset: int) -> list[EventFrame]:
+        arrays = TokenArrays.of(doc)
         found = self.triggers.find(doc, s.span)
         triggers = [t for t in found if self.triggers.factual(doc, t, s.span)]
         if not triggers:
@@ -421,7 +441,7 @@ class Extractor:
             killing = _killing_verb(doc, s.span)
             if killing is not None and not any(t.start <= killing.start < t.end for t in triggers) \
                     and self.triggers.factual(doc, killing, s.span) and any(
-                        tok.lower_ in _CLAUSE_OPENERS for tok in doc[min(t.end for t in triggers):killing.start]) \
+                        w in _CLAUSE_OPENERS for w in arrays.lower[min(t.end for t in triggers):killing.start]) \
                     and all(t.end <= killing.start for t in triggers):
                 triggers.append(killing)
         triggers = [t for t in triggers if not _device_handled(doc, t, s.span)]
@@ -436,13 +456,13 @@ class Extractor:
         # "as part of Operation Olive Branch": the name, not another report of the event
         # "the Combined Joint Task Force Operation Inherent Resolve": part of a body's name
         triggers = [t for t in triggers if not (t.text == "Operation" and t.start > s.span.start
-                                                and doc[t.start - 1].text[:1].isupper() and doc[t.start - 1].is_alpha
-                                                and not doc[t.start - 1].is_sent_start)]
-        named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and doc[t.end].text[:1].isupper()]
+                                                and arrays.text[t.start - 1][:1].isupper() and arrays.is_alpha[t.start - 1]
+                                                and not arrays.sent_start[t.start - 1])]
+        named = [t for t in triggers if t.text == "Operation" and t.end < len(doc) and arrays.text[t.end][:1].isupper()]
         if named and len(named) < len(triggers):
             triggers = [t for t in triggers if t not in named]
         # "the group's military operations spokesman": a title, not an event
-        triggers = [t for t in triggers if not (t.end < len(doc) and _TITLE_AFTER_TRIGGER.match(doc[t.end].text))]
+        triggers = [t for t in triggers if not (t.end < len(doc) and _TITLE_AFTER_TRIGGER.match(arrays.text[t.end]))]
         participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
                                     _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
                         for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
@@ -451,7 +471,7 @@ class Extractor:
         acting_countries = {key_of[(p.start, p.end)] for p in acting if (p.start, p.end) in key_of}
         # a country says where only as a location ("in Iraq"), not as a subject ("Russia attacked")
         located = {key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of
-                   and f.start > 0 and doc[f.start - 1].lower_ in ("in", "inside", "across", "throughout", "into")}
+                   and f.start > 0 and arrays.lower[f.start - 1] in ("in", "inside", "across", "throughout", "into")}
         participants += acting
         # whoever the sentence quotes is telling, not taking part ("Aman Sartip, the manager of
         # the hospital, told ...") unless it is an armed party
@@ -459,7 +479,7 @@ class Extractor:
         participants.sort(key=lambda p: p.start)
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = s.places
-        counts = find_counts(s.span.text)
+        counts = s.counts()
         frames = []
         for t, r in zip(triggers, roles):
             if t.weak and not r.all() and not (t.type == "Bombing" and (places or counts)) \
@@ -490,26 +510,26 @@ class Extractor:
                 etype = "Attack"      # an insurgents' "raid" on a base is their attack, not a forces' raid
             forces = bool(r.agents) and all(ex.entities[k].kind in _ARRESTING_KINDS for k in r.agents)
             fighters = all(ex.entities[k].kind == "NonStateArmedGroup" for k in r.targets) if r.targets else \
-                any(tok.lower_ in _FIGHTER_NOUNS for tok in doc[t.end:min(t.end + 6, s.span.end)])
+                any(w in _FIGHTER_NOUNS for w in arrays.lower[t.end:min(t.end + 6, s.span.end)])
             if t.text.lower() in _KILL_VERBS and etype == "Attack" and forces and fighters:
                 etype = "GroundOperation"     # "security forces killed 12 militants in Mardin": an operation
             if etype == "GroundOperation" and insurgents and r.targets and _killed_before(doc, s.span, t):
                 etype = "Attack"      # "militants killed 12 soldiers and briefly captured the base": an attack
             fr = EventFrame(id=f"e{offset + len(frames) + 1}", type=etype, trigger=t.text, sentence=s.index,
-                            evidence=s.span.text.strip(), agents=r.agents, targets=r.targets,
+                            evidence=s.text.strip(), agents=r.agents, targets=r.targets,
                             supporters=r.supporters, places=self._own_places(s, t, _spread(triggers, found), key_of, ex, doc),
                             time=time,
                             sources=list(s.sources))
-            fr.name = _operation_name(s.span.text, doc[t.start].idx - s.span.start_char, t.text)
+            fr.name = _operation_name(s.text, arrays.idx[t.start] - s.span.start_char, t.text)
             if fr.name is None:
-                setattr(fr, "_within_operation", _within_operation(s.span.text))
+                setattr(fr, "_within_operation", _within_operation(s.text))
             frames.append(fr)
             setattr(fr, "_place_countries", self._countries_of([k for k in fr.places if k not in acting_countries
                                                                 and (ex.entities[k].kind != "Country" or k in located)]))
             setattr(fr, "_generic", t.generic)
             setattr(fr, "_weak", t.weak)
             setattr(fr, "_reference", t.reference)
-            setattr(fr, "_trigger_char", doc[t.start].idx - s.span.start_char)
+            setattr(fr, "_trigger_char", arrays.idx[t.start] - s.span.start_char)
         _attach_counts(frames, counts, s, ex)
         if not frames and counts:
             pass
@@ -518,9 +538,10 @@ class Extractor:
     def _pronoun_victims(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence], t: Trigger,
                          r: Roles, key_of: dict[tuple[int, int], str]) -> list[str]:
         """The persons a passive killing's pronoun subject ("They were killed") points back at."""
-        if not t.passive or doc[t.start].lower_ not in _KILL_VERBS or r.targets or s.index == 0:
+        arrays = TokenArrays.of(doc)
+        if not t.passive or arrays.lower[t.start] not in _KILL_VERBS or r.targets or s.index == 0:
             return []
-        first = doc[s.span.start].lower_
+        first = arrays.lower[s.span.start]
         if first not in ("they", "he", "she") or t.start - s.span.start > 4:
             return []
         for prev in reversed(sentences[max(0, s.index - 2):s.index]):
@@ -543,6 +564,7 @@ class Extractor:
     def _countries_as_subjects(self, ex: Extraction, doc: Doc, s: _Sentence, key_of: dict[tuple[int, int], str],
                                triggers: list[Trigger]) -> list[Participant]:
         """"Turkey launched Operation Olive Branch": a country acting means its armed forces."""
+        arrays = TokenArrays.of(doc)
         out = []
         for f in s.mentions:
             if f.category != "place" or (f.start, f.end) not in key_of:
@@ -550,12 +572,12 @@ class Extractor:
             ent = ex.entities[key_of[(f.start, f.end)]]
             if ent.kind != "Country":
                 continue
-            after = [t.lower_ for t in doc[f.end:f.end + 3]]
+            after = arrays.lower[f.end:f.end + 3]
             acts = any(0 <= t.start - f.end <= 3 for t in triggers) or (after and after[0] in _LAUNCH_VERBS)
             # "Ukraine said it had repelled the attacks": a country telling its own deed
             tells = after and after[0] in self.lex.speech_verbs and any(w in ("it", "its") for w in after[1:3])
             acts = acts or bool(tells and triggers)
-            if not acts or (f.start > 0 and doc[f.start - 1].lower_ in ("in", "of", "to", "from", "into", "on", "near")):
+            if not acts or (f.start > 0 and arrays.lower[f.start - 1] in ("in", "of", "to", "from", "into", "on", "near")):
                 continue
             country = self.lex.gazetteer.get(ent.key).country if self.lex.gazetteer and self.lex.gazetteer.get(ent.key) else None
             force = self.lex.default_force(country)
@@ -563,7 +585,7 @@ class Extractor:
                 a = self.lex.actors[force]
                 forces = ex.entities.setdefault(force, Entity(force, "actor", a.kind, a.label, wikidata=a.wikidata,
                                                               parent=a.parent, source_kind=a.source_kind))
-                forces.surface_forms.add(doc[f.start:f.end].text)
+                forces.surface_forms.add(arrays.span_text(f.start, f.end))
                 out.append(Participant(f.start, f.end, force, "actor"))
         return out
 
@@ -574,13 +596,14 @@ class Extractor:
         where the attack was, not the strikes."""
         if len(triggers) < 2:
             return list(s.places)
+        arrays = TokenArrays.of(doc)
 
         def nearest(f: Found) -> Trigger:
             return min(triggers, key=lambda u: min(abs(f.start - u.end), abs(u.start - f.end)))
 
         def across(f: Found) -> bool:
             lo, hi = sorted((t.end, f.start)) if f.start >= t.end else (f.end, t.start)
-            return any(tok.lower_ in _PLACE_CLAUSE_BOUNDARIES for tok in doc[lo:hi])
+            return any(w in _PLACE_CLAUSE_BOUNDARIES for w in arrays.lower[lo:hi])
 
         others = [f for f in s.mentions if f.category in ("place", "newplace") and nearest(f) is not t and across(f)]
         if not others:
@@ -589,12 +612,13 @@ class Extractor:
 
     def _places_in(self, s: _Sentence, key_of: dict[tuple[int, int], str], ex: Extraction, doc: Doc,
                    skip: set[tuple[int, int]] = frozenset()) -> list[str]:
+        arrays = TokenArrays.of(doc)
         keys = []
         reference = set()
         for f in s.mentions:
             if (f.start, f.end) in skip:
                 continue
-            possessive = f.end < len(doc) and doc[f.end].text in ("'s", "’s")   # "Iraq's army"
+            possessive = f.end < len(doc) and arrays.text[f.end] in ("'s", "’s")   # "Iraq's army"
             # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
             if _between(doc, f):
                 continue
@@ -616,34 +640,38 @@ class Extractor:
             actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
             places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
             source = s.sources[0] if s.sources else None
-            for est in find_strength(s.span.text):
+            for est in find_strength(s.text):
                 actor = _nearest_key(s, key_of, doc, est.start, "actor")
                 if actor:
                     ex.estimates.append(StrengthEstimate(actor, est.value, places[0] if places else None, source,
-                                                         s.span.text.strip()))
-            m = _CONTROL.search(s.span.text)
-            if m and actors and places:
-                ex.control.append(ControlClaim(actors[0], places[0], source, s.span.text.strip()))
+                                                         s.text.strip()))
+            if actors and places and _CONTROL.search(s.text):
+                ex.control.append(ControlClaim(actors[0], places[0], source, s.text.strip()))
 
 
 def _verb_with_own_subject(doc: Doc, t: Trigger, s: _Sentence) -> bool:
     """Does an actor (or a country's forces) end right before this verb trigger?"""
-    if not doc[t.start].lower_.endswith("ed"):
+    arrays = TokenArrays.of(doc)
+    if not arrays.lower[t.start].endswith("ed"):
         return False
     return any(f.category in _ACTORISH + ("place",) and 0 <= t.start - f.end <= 2
-               and all(doc[i].lower_ in ("'s", "’s", "forces", "troops", "army") for i in range(f.end, t.start))
+               and all(arrays.lower[i] in ("'s", "’s", "forces", "troops", "army") for i in range(f.end, t.start))
                for f in s.mentions)
 
 
 def _clause_apart(doc: Doc, a: Trigger, b: Trigger) -> bool:
     lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
-    return any(tok.text in (",", ";") or tok.lower_ in ("while", "whereas", "but") for tok in doc[lo:hi])
+    arrays = TokenArrays.of(doc)
+    return any(w in (",", ";") for w in arrays.text[lo:hi]) \
+        or any(w in ("while", "whereas", "but") for w in arrays.lower[lo:hi])
 
 
 def _killed_before(doc: Doc, sent: Span, t: Trigger) -> bool:
     """Does the same subject kill people earlier in the clause ("killed 12 soldiers and captured ...")?"""
-    return any(tok.lower_ in _KILL_VERBS for tok in doc[sent.start:t.start]) and \
-        not any(tok.text in (";",) or tok.lower_ in ("after", "before", "when", "while") for tok in doc[sent.start:t.start])
+    arrays = TokenArrays.of(doc)
+    words = arrays.lower[sent.start:t.start]
+    return any(w in _KILL_VERBS for w in words) and \
+        not (";" in arrays.text[sent.start:t.start] or any(w in ("after", "before", "when", "while") for w in words))
 
 
 def _spread(triggers: list[Trigger], found: list[Trigger]) -> list[Trigger]:
@@ -655,7 +683,7 @@ def _spread(triggers: list[Trigger], found: list[Trigger]) -> list[Trigger]:
 def _between(doc: Doc, f: Found) -> bool:
     """Is the place one end of "between X and Y", or the other side of a border?"""
     lo = max(0, f.start - 6)
-    words = [t.lower_ for t in doc[lo:f.start]]
+    words = TokenArrays.of(doc).lower[lo:f.start]
     if not words:
         return False
     if words[-1] == "between" or words[-2:] in (["border", "with"], ["borders", "with"], ["frontier", "with"]):
@@ -681,15 +709,16 @@ _TERRITORY_NOUNS = {"town", "towns", "city", "cities", "village", "villages", "b
 
 def _territorial(doc: Doc, t: Trigger, s: _Sentence) -> Trigger:
     """"Captured the town", "seized the base": ground taken, not people arrested."""
+    arrays = TokenArrays.of(doc)
     if t.type not in ("Arrest", "Kidnapping") or t.text.lower() not in ("captured", "seized", "seizing", "capturing"):
         return t
     window = range(t.end, min(t.end + 6, s.span.end))
     if t.passive:
         # "the villages of A and B were captured from the YPG": the subject is what was taken
         window = range(s.span.start, t.start)
-        if not any(doc[i].lower_ in _TERRITORY_NOUNS for i in window):
+        if not any(arrays.lower[i] in _TERRITORY_NOUNS for i in window):
             return t
-    takes_place = any(doc[i].lower_ in _TERRITORY_NOUNS for i in window) or any(
+    takes_place = any(arrays.lower[i] in _TERRITORY_NOUNS for i in window) or any(
         f.category in ("place", "newplace") and f.start in window for f in s.mentions)
     if takes_place:
         # ground taken is an operation in its own right, not a weak mention
@@ -708,11 +737,12 @@ _DEVICE_NOUNS = {"ied", "ieds", "improvised explosive device", "improvised explo
 
 def _device_handled(doc: Doc, t: Trigger, sent: Span) -> bool:
     """Is a bomb noun the object of a verb that handles it ("airstrikes destroyed two IEDs")?"""
+    arrays = TokenArrays.of(doc)
     if t.type != "Bombing" or t.text.lower() not in _DEVICE_NOUNS:
         return False
     for i in range(t.start - 1, max(sent.start, t.start - 14) - 1, -1):
-        w = doc[i].lower_
-        if w in (";", ".", "when", "after", "as", "killed", "killing", "wounded", "while") or doc[i].text == "\n":
+        w = arrays.lower[i]
+        if w in (";", ".", "when", "after", "as", "killed", "killing", "wounded", "while") or arrays.text[i] == "\n":
             return False
         if w in _HANDLING_VERBS:
             return True
@@ -759,9 +789,10 @@ _LEADER_TITLES = {"chief", "leader", "commander", "head", "emir", "founder", "de
 def _killing_of_a_leader(doc: Doc, t: Trigger, r, participants) -> bool:
     """Is this killing verb's object one person named or titled (an assassination, an execution)
     rather than people struck in an attack?"""
-    if t.passive or doc[t.start].lower_ not in _KILL_VERBS - {"shot"}:
+    arrays = TokenArrays.of(doc)
+    if t.passive or arrays.lower[t.start] not in _KILL_VERBS - {"shot"}:
         return False
-    after = [tok.lower_ for tok in doc[t.end:t.end + 3]]
+    after = arrays.lower[t.end:t.end + 3]
     if after[:1] in (["the"], ["a"], ["its"], ["their"]) and len(after) > 1 and after[1] in _LEADER_TITLES:
         return True
     return any(p.category == "person" and p.key in r.targets and 0 <= p.start - t.end <= 1 for p in participants)
@@ -769,11 +800,12 @@ def _killing_of_a_leader(doc: Doc, t: Trigger, r, participants) -> bool:
 
 def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
     """"Gunmen killed two farmers": a killing with no attack word is still an attack."""
-    for tok in sent:
-        if tok.lower_ in _KILL_VERBS:
-            prev = [t.lower_ for t in doc[max(sent.start, tok.i - 3):tok.i]]
+    arrays = TokenArrays.of(doc)
+    for i in range(sent.start, sent.end):
+        if arrays.lower[i] in _KILL_VERBS:
+            prev = arrays.lower[max(sent.start, i - 3):i]
             passive = any(w in ("was", "were", "been", "being", "is", "are") for w in prev)
-            return Trigger(tok.i, tok.i + 1, tok.text, "Attack", False, False, passive)
+            return Trigger(i, i + 1, arrays.text[i], "Attack", False, False, passive)
     return None
 
 
@@ -829,40 +861,43 @@ def _wire_service(doc: Doc, text: str, found: list[Found], publisher: str | None
                   key_of: dict[tuple[int, int], str]) -> str | None:
     """The agency the report comes from, when it is not the publisher: named in the dateline
     ("ANKARA (Reuters) -"), or in a credit line ("Source: AFP", "AFP PHOTO / name")."""
+    arrays = TokenArrays.of(doc)
     for f in found:
         if f.category != "outlet" or (f.start, f.end) not in key_of or key_of[(f.start, f.end)] == publisher:
             continue
-        if doc[f.start].idx <= 300 and f.start > 0 and doc[f.start - 1].text == "(" \
-                and f.end < len(doc) and doc[f.end].text == ")":
+        if arrays.idx[f.start] <= 300 and f.start > 0 and arrays.text[f.start - 1] == "(" \
+                and f.end < len(doc) and arrays.text[f.end] == ")":
             return key_of[(f.start, f.end)]
-        line_start = text.rfind("\n", 0, doc[f.start].idx) + 1
-        if _CREDIT_LINE.match(text[line_start:doc[f.start].idx]):
+        line_start = text.rfind("\n", 0, arrays.idx[f.start]) + 1
+        if _CREDIT_LINE.match(text[line_start:arrays.idx[f.start]]):
             return key_of[(f.start, f.end)]
-        if f.end < len(doc) and doc[f.end].lower_ in _PHOTO_CREDIT and doc[f.start].text.isupper():
+        if f.end < len(doc) and arrays.lower[f.end] in _PHOTO_CREDIT and arrays.text[f.start].isupper():
             return key_of[(f.start, f.end)]
     return None
 
 
 def _dateline(doc: Doc, f: Found) -> bool:
     """"ERBIL (Kurdistan 24) –", "MOGADISHU, Somalia -": where the report was filed."""
+    arrays = TokenArrays.of(doc)
     first = doc[f.start]
-    at_start = f.start == 0 or "\n" in doc[f.start - 1].text or first.is_sent_start
+    at_start = f.start == 0 or "\n" in arrays.text[f.start - 1] or first.is_sent_start
     # "ERBIL, Kurdistan Region -": the region after the dateline city
-    if not at_start and f.start >= 2 and doc[f.start - 1].text == "," and doc[f.start - 2].text.isupper() \
-            and f.end < len(doc) and doc[f.end].text in ("-", "–", "—", "("):
+    if not at_start and f.start >= 2 and arrays.text[f.start - 1] == "," and arrays.text[f.start - 2].isupper() \
+            and f.end < len(doc) and arrays.text[f.end] in ("-", "–", "—", "("):
         return True
     if not at_start:
         return False
-    nxt = doc[f.end].text if f.end < len(doc) else ""
+    nxt = arrays.text[f.end] if f.end < len(doc) else ""
     # "Sanaa: At least ...": a paragraph opening with the filing city and a colon
-    if nxt == ":" and (f.start == 0 or "\n" in doc[f.start - 1].text):
+    if nxt == ":" and (f.start == 0 or "\n" in arrays.text[f.start - 1]):
         return True
     return first.text.isupper() and len(first.text) > 2 or nxt in ("(", "–", "—") or \
-        (nxt == "," and f.end + 2 < len(doc) and doc[f.end + 2].text in ("-", "–", "—", "("))
+        (nxt == "," and f.end + 2 < len(doc) and arrays.text[f.end + 2] in ("-", "–", "—", "("))
 
 
 def _reference_point(doc: Doc, f: Found) -> bool:
-    before = doc[max(0, f.start - 4):f.start].text.lower()
+    arrays = TokenArrays.of(doc)
+    before = arrays.span_text(max(0, f.start - 4), f.start).lower()
     return bool(re.search(rf"\b(?:km|kilometres|kilometers|miles)\b.*\bof\s*(?:the\s+)?$|\b{_DIRECTIONS}\s+of\s*(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", before))
 
 
@@ -874,13 +909,14 @@ _TOWN_PART_NOUNS = frozenset({"neighbourhood", "neighborhood", "neighbourhoods",
 def _part_of_town(doc: Doc, f: Found, near: Entity) -> bool:
     """True when an unlisted place is part of the known town itself: "the X neighbourhood",
     "the neighbourhood of X", "in X in Idlib city", "in the city of Idlib"."""
-    if f.end < len(doc) and doc[f.end].lower_ in _TOWN_PART_NOUNS:
+    arrays = TokenArrays.of(doc)
+    if f.end < len(doc) and arrays.lower[f.end] in _TOWN_PART_NOUNS:
         return True
-    if f.start >= 2 and doc[f.start - 1].lower_ == "of" and doc[f.start - 2].lower_ in _TOWN_PART_NOUNS:
+    if f.start >= 2 and arrays.lower[f.start - 1] == "of" and arrays.lower[f.start - 2] in _TOWN_PART_NOUNS:
         return True
     forms = "|".join(re.escape(n) for n in sorted({near.label, *near.surface_forms}, key=len, reverse=True) if n)
     return bool(forms) and bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b",
-                                          doc[f.start].sent.text, re.I))
+                                          arrays.sent_text(f.start), re.I))
 
 
 def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: list) -> Entity | None:
@@ -894,8 +930,9 @@ def _latest_known_place(ex: Extraction, doc: Doc, f: Found, sentence_places: dic
     """"... airstrikes in Marib. The strikes hit them in the western district of Sirwah": with no
     known place in its own sentence, an unlisted one lies near the place the two sentences before
     were about (not the dateline's city, which is where the report was filed)."""
-    here = doc[f.start].sent.start
-    starts = sorted({sent.start for sent in doc.sents if sent.start < here})[-2:]
+    arrays = TokenArrays.of(doc)
+    here = arrays.sent_bounds(f.start)[0]
+    starts = [start for start in arrays.sent_starts if start < here][-2:]
     for start in reversed(starts):
         places = [(pos, rec) for pos, rec in sentence_places.get(start, []) if pos not in datelines]
         if places:
@@ -904,11 +941,12 @@ def _latest_known_place(ex: Extraction, doc: Doc, f: Found, sentence_places: dic
 
 
 def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, char: int, category: str) -> str | None:
+    arrays = TokenArrays.of(doc)
     best, dist = None, 10 ** 9
     for f in s.mentions:
         if f.category != category or (f.start, f.end) not in key_of:
             continue
-        d = abs(doc[f.start].idx - s.span.start_char - char)
+        d = abs(arrays.idx[f.start] - s.span.start_char - char)
         if d < dist:
             best, dist = key_of[(f.start, f.end)], d
     return best
@@ -922,8 +960,9 @@ _ONGOING = re.compile(r"\b(?:ongoing|continuing|still\s+raging|continued)\s+(?:\
 
 
 def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
-    pos = doc[t.start].idx - s.span.start_char
-    text = s.span.text
+    arrays = TokenArrays.of(doc)
+    pos = arrays.idx[t.start] - s.span.start_char
+    text = s.text
 
     def own_clause(tm: TimeMention) -> bool:
         # "launched ... since Iraq declared victory in December": that date is another event's
@@ -1009,7 +1048,7 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
         return
     previous: dict[tuple[int, str], object] = {}
     for c in counts:
-        if c.value >= 200 and _BACKGROUND_TOLL.search(s.span.text):
+        if c.value >= 200 and _BACKGROUND_TOLL.search(s.text):
             continue        # "tens of thousands have died in the war since it began"
         # the event reported before the count ("an attack ..., where 6 were killed by IEDs")
         earlier = [f for f in frames if getattr(f, "_trigger_char", 0) <= c.start]
@@ -1022,14 +1061,14 @@ def _attach_counts(frames: list[EventFrame], counts: list, s: _Sentence, ex: Ext
             # "killing a number of militants ... Three militants were killed": the figure wins
             setattr(fr, attr, c.value)
             setattr(fr, vague_key, c.vague)
-        elif before is not None and not c.vague and not _NOT_A_SUM.search(s.span.text[before.end:c.start]):  # type: ignore[attr-defined]
+        elif before is not None and not c.vague and not _NOT_A_SUM.search(s.text[before.end:c.start]):  # type: ignore[attr-defined]
             setattr(fr, attr, current + c.value)
         elif attr == "killed" and current != c.value:
             fr.claims.append(CasualtyClaim(killed=c.value, source=s.sources[0] if s.sources else None))
         if getattr(fr, attr) is not None and not follow_up or before is None:
             previous[(id(fr), attr)] = c
         # "killing five people": unnamed victims are civilians
-        victims = _CIVILIAN_VICTIMS.match(s.span.text[c.end:c.end + 30].strip()) or _CIVILIAN_VICTIMS.search(c.text)
+        victims = _CIVILIAN_VICTIMS.match(s.text[c.end:c.end + 30].strip()) or _CIVILIAN_VICTIMS.search(c.text)
         if victims and attr in ("killed", "wounded") and not fr.targets:
             ent = ex.entities.setdefault("civilians", Entity("civilians", "actor", "CivilianGroup", "Civilians"))
             ent.surface_forms.add(victims.group(0))

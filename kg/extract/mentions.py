@@ -19,11 +19,17 @@ from wordfreq import zipf_frequency
 
 from kg.data.gazetteer import PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
+from kg.extract.tokens import TokenArrays
 
 # Place names may start with these lowercase particles ("al-Bab", "ash-Shaddadi").
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
 _TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
 _TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+# The characters a name must begin with for the prefix to match, or end with for the suffix
+# ("ſ" is an "s" to re.I; "$" also matches before a final line break): any other name is left
+# as it is by both, and is not stripped.
+_TERRAIN_FIRST = frozenset("mMjJdDwW")
+_TERRAIN_LAST = frozenset("nNsSſtTeElL\n")
 # First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Beirut", "Tell Hamdun",
 # "Khirbet Ghazaleh"): the words after them are part of the name, never a place alone.
 _NAME_PREFIXES = frozenset({
@@ -124,23 +130,24 @@ _REGION_BEFORE = frozenset({"rural", "countryside", "province", "governorate"})
 
 def _names_the_region(doc, start: int, end: int) -> bool:
     """True when the words around a town's name make it the region named after the town."""
-    if end < len(doc) and doc[end].lower_ in _REGION_AFTER:
+    arrays = TokenArrays.of(doc)
+    if end < len(doc) and arrays.lower[end] in _REGION_AFTER:
         return True
-    if start >= 1 and doc[start - 1].lower_ == "rural":
+    if start >= 1 and arrays.lower[start - 1] == "rural":
         return True
-    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _REGION_BEFORE
+    return start >= 2 and arrays.lower[start - 1] == "of" and arrays.lower[start - 2] in _REGION_BEFORE
 
 
-def _placed_by_known_place(tokens: list, end: int, place_starts: set[int]) -> bool:
+def _placed_by_known_place(arrays: TokenArrays, end: int, place_starts: set[int]) -> bool:
     """True when a known place follows the name after a few locating words only."""
-    if tokens[end].lower_ == "and" and not (end + 1 < len(tokens) and tokens[end + 1].lower_ in ("surrounding", "nearby", "neighbouring", "neighboring")):
+    if arrays.lower[end] == "and" and not (end + 1 < len(arrays.lower) and arrays.lower[end + 1] in ("surrounding", "nearby", "neighbouring", "neighboring")):
         return False      # "Zarzuna and Idleb": a list of names, each its own place
-    if tokens[end].lower_ != "and" and end + 2 in place_starts:
+    if arrays.lower[end] != "and" and end + 2 in place_starts:
         return True       # "in Zarzuna in Idleb", "in Ain Dalfa, rural Idleb"
-    for k in range(end + 1, min(end + 10, len(tokens))):
+    for k in range(end + 1, min(end + 10, len(arrays.lower))):
         if k in place_starts:
             return True
-        if tokens[k].lower_ not in _LOCATING_WORDS:
+        if arrays.lower[k] not in _LOCATING_WORDS:
             return False
     return False
 
@@ -195,15 +202,6 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
     return ci, cs
 
 
-def tokens_of(doc: Doc) -> list:
-    """The doc's tokens as one list, made once per doc: every finder walks them, and spaCy
-    makes a new Token object for each index on every walk."""
-    tokens = doc.user_data.get("kg.tokens")
-    if tokens is None:
-        tokens = doc.user_data["kg.tokens"] = list(doc)
-    return tokens
-
-
 def _capitalised(token_text: str) -> bool:
     return bool(token_text) and token_text[0].isupper()
 
@@ -227,12 +225,13 @@ class MentionFinder:
         is the Turkish military, not Syria's. `named`: keys the article names outright; "the
         government" is the one of them it can mean ("the Turkish state ... the government"),
         whichever country the places point to."""
+        arrays = TokenArrays.of(doc)
         out = []
         vocab = self.nlp.vocab.strings
 
         def heads_a_source(end: int) -> bool:
             # "a police source", "security officials": a source's description, not a party
-            return end < len(doc) and doc[end].lower_ in self.lex.source_heads
+            return end < len(doc) and arrays.lower[end] in self.lex.source_heads
         for matcher in (self.ci, self.cs):
             for match_id, start, end in matcher(doc):
                 label = vocab[match_id]
@@ -279,7 +278,7 @@ class MentionFinder:
                             # "Diyala police": the province's police, a named body of the country's police
                             generic, named_from = False, start - 1
                         elif value in ("police", "the police") and end < len(doc) \
-                                and doc[end].lower_ in ("said", "say", "says", "told", "announced", "reported"):
+                                and arrays.lower[end] in ("said", "say", "says", "told", "announced", "reported"):
                             # "police said": the force speaks as a body, and annotators list it
                             generic = False
                         out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2,
@@ -301,10 +300,11 @@ class MentionFinder:
 
     def _elite_unit(self, doc: Doc, start: int, entry) -> str | None:
         """The special forces of the country, for "elite"/"special" before a nationality's forces."""
-        if start == 0 or doc[start - 1].lower_ not in ("elite", "special") or doc[start].text not in self.lex.demonyms \
+        arrays = TokenArrays.of(doc)
+        if start == 0 or arrays.lower[start - 1] not in ("elite", "special") or arrays.text[start] not in self.lex.demonyms \
                 or not entry.country or entry.kind != "StateForce":
             return None
-        for alias in (f"{doc[start - 1].lower_} forces", "special forces", "elite forces"):
+        for alias in (f"{arrays.lower[start - 1]} forces", "special forces", "elite forces"):
             key = self.lex.context_aliases.get(alias, {}).get(entry.country)
             if key:
                 return key
@@ -323,8 +323,9 @@ class MentionFinder:
 
     def _titles_a_person(self, doc: Doc, end: int) -> bool:
         """A person's title and name follow: "... spokesman Ned Price", "... minister Ali Hassan"."""
+        arrays = TokenArrays.of(doc)
         for k in (3, 2, 1):
-            if end + k < len(doc) and doc[end:end + k].text.lower() in self.lex.person_titles:
+            if end + k < len(doc) and arrays.span_text(end, end + k).lower() in self.lex.person_titles:
                 name = doc[end + k]
                 return name.is_alpha and _capitalised(name.text) and name.text not in _NOT_NAMES
         return False
@@ -333,34 +334,34 @@ class MentionFinder:
     def place_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
         """(start, end, normalised name) of capitalised spans the gazetteer knows."""
         out = []
-        tokens = tokens_of(doc)
-        texts = [t.text for t in tokens]
-        with_ws = [t.text_with_ws for t in tokens]
-        n_tok = len(tokens)
+        arrays = TokenArrays.of(doc)
+        texts, doc_text, idx = arrays.text, arrays.doc_text, arrays.idx
+        capitalised = arrays.capitalised
+        n_tok = len(texts)
         i = 0
         while i < n_tok:
-            tok = tokens[i]
-            text = tok.text
-            starts_name = _capitalised(text) or (text.lower() in _PARTICLES and i + 2 < n_tok
-                                                  and tokens[i + 1].text in ("-", "'", "’")
-                                                  and _capitalised(tokens[i + 2].text))
-            if not starts_name or tok.is_punct:
+            text = texts[i]
+            starts_name = capitalised[i] or (text.lower() in _PARTICLES and i + 2 < n_tok
+                                             and texts[i + 1] in ("-", "'", "’") and capitalised[i + 2])
+            if not starts_name or arrays.is_punct[i]:
                 i += 1
                 continue
             found = None
             for n in range(min(self.max_place_tokens + 1, n_tok - i), 0, -1):
                 last = texts[i + n - 1]
-                if not (_capitalised(last) or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
+                if not (capitalised[i + n - 1] or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
                     continue
-                span_text = "".join(with_ws[i:i + n - 1]) + last
+                span_text = doc_text[idx[i]:idx[i + n - 1]] + last       # arrays.span_text(i, i + n)
                 name = normalize_name(span_text)
                 if not name:
                     continue
                 if self.gaz.has_name(name):
                     found = (i, i + n, name)
                     break
+                if n == 1 or not (span_text[0] in _TERRAIN_FIRST or span_text[-1] in _TERRAIN_LAST):
+                    continue
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
-                if stripped != span_text and n > 1:
+                if stripped != span_text:
                     sname = normalize_name(stripped)
                     if sname and self.gaz.has_name(sname) and any(
                             r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
@@ -370,7 +371,7 @@ class MentionFinder:
                 # "Kafr Beirut" unknown as a whole: not "Beirut", nor "Tell" (Al-Tall) alone;
                 # the whole name is left to the unknown-place finder
                 k = i + 1
-                while k < n_tok and (_capitalised(texts[k]) and tokens[k].is_alpha
+                while k < n_tok and (capitalised[k] and arrays.is_alpha[k]
                                      or (texts[k] in ("-", "'", "’") and k + 1 < n_tok)
                                      or (texts[k].lower() in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
                     k += 1
@@ -386,11 +387,12 @@ class MentionFinder:
 
     def plausible(self, doc: Doc, start: int, end: int, rec: PlaceRecord, countries: list[str]) -> bool:
         """Small GeoNames towns far from the story are usually words that look like names."""
-        if end - start == 1 and doc[start].text in _NOT_NAMES:
+        arrays = TokenArrays.of(doc)
+        if end - start == 1 and arrays.text[start] in _NOT_NAMES:
             return False
-        if _CREDIT.match(doc[start].sent.text):
+        if _CREDIT.match(arrays.sent_text(start)):
             return False
-        if start > 0 and doc[start - 1].text == "Operation":
+        if start > 0 and arrays.text[start - 1] == "Operation":
             return False            # "Operation Olive Branch" names an operation, not a place
         if rec.kind == "Country" and end < len(doc):
             nxt = doc[end]
@@ -403,16 +405,16 @@ class MentionFinder:
             # a curated place abroad inside a longer local name: "Kafr Beirut" is not Beirut
             if not in_context and end - start == 1 and rec.kind != "Country":
                 for k in (start - 1, end):
-                    if 0 <= k < len(doc) and doc[k].is_alpha and _capitalised(doc[k].text) \
-                            and not (k == start - 1 and doc[k].is_sent_start) and doc[k].text not in _NOT_NAMES:
+                    if 0 <= k < len(doc) and arrays.is_alpha[k] and arrays.capitalised[k] \
+                            and not (k == start - 1 and arrays.sent_start[k]) and arrays.text[k] not in _NOT_NAMES:
                         return False
             return True
         if end - start == 1:
             tok = doc[start]
             # part of a longer name: "Nur Ahmed", "Ned Price", "Shahid Khalid hospital"
             for k in (start - 1, end):
-                if 0 <= k < len(doc) and doc[k].is_alpha and _capitalised(doc[k].text) \
-                        and not (k == start - 1 and doc[k].is_sent_start) and doc[k].text not in _NOT_NAMES:
+                if 0 <= k < len(doc) and arrays.is_alpha[k] and arrays.capitalised[k] \
+                        and not (k == start - 1 and arrays.sent_start[k]) and arrays.text[k] not in _NOT_NAMES:
                     return False
             if tok.text.isupper() and len(tok.text) <= 4:
                 return False        # acronyms: NINA, SANA
@@ -422,9 +424,9 @@ class MentionFinder:
             # a small town reached only through spelling folds ("Commando" -> Comandău)
             if _plain(tok.text) != _plain(rec.label) and rec.population < 50_000:
                 return False
-        if not in_context and (rec.population < 1_000_000 or _plain(doc[start:end].text) != _plain(rec.label)):
+        if not in_context and (rec.population < 1_000_000 or _plain(arrays.span_text(start, end)) != _plain(rec.label)):
             return False        # a small town abroad, or one reached only by an alternate name
-        if end - start == 1 and doc[start].is_sent_start and rec.population < 20_000:
+        if end - start == 1 and arrays.sent_start[start] and rec.population < 20_000:
             return False
         return True
 
@@ -445,34 +447,33 @@ class MentionFinder:
     def people(self, doc: Doc, taken: set[int]) -> list[Found]:
         """Named people: capitalised names after a title, or before ", spokesman" / "said"."""
         out = []
-        tokens = tokens_of(doc)
-        n_tok = len(tokens)
+        arrays = TokenArrays.of(doc)
+        n_tok = len(arrays.text)
         i = 0
         titles = self.lex.person_titles
         prefixes = self._title_prefixes()
-        with_ws = [t.text_with_ws for t in tokens]
         while i < n_tok:
             # a title of one or two words, then 1-4 capitalised name tokens
             title_len = 0
-            if tokens[i].lower_ in prefixes:
+            if arrays.lower[i] in prefixes:
                 for k in (3, 2, 1):
-                    if i + k <= n_tok and ("".join(with_ws[i:i + k - 1]) + tokens[i + k - 1].text).lower() in titles:
+                    if i + k <= n_tok and arrays.span_text(i, i + k).lower() in titles:
                         title_len = k
                         break
             if title_len:
                 j = i + title_len
                 names = []
-                while j < n_tok and j - (i + title_len) < 4 and j not in taken and tokens[j].is_alpha \
-                        and _capitalised(tokens[j].text) and tokens[j].text not in _NOT_NAMES:
+                while j < n_tok and j - (i + title_len) < 4 and j not in taken and arrays.is_alpha[j] \
+                        and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
                     names.append(j)
                     j += 1
                 # "Abu Bakr al-Baghdadi": particles with a hyphen continue a name
-                while j + 2 < n_tok and tokens[j].lower_ in _PARTICLES and tokens[j + 1].text == "-" \
-                        and _capitalised(tokens[j + 2].text) and names:
+                while j + 2 < n_tok and arrays.lower[j] in _PARTICLES and arrays.text[j + 1] == "-" \
+                        and arrays.capitalised[j + 2] and names:
                     names.extend([j, j + 1, j + 2])
                     j += 3
-                if len(names) >= 2 or (len(names) == 1 and title_len and tokens[i].text[0].isupper()
-                                       and tokens[i].lower_ not in ("head", "leader", "chief", "official")):
+                if len(names) >= 2 or (len(names) == 1 and title_len and arrays.text[i][0].isupper()
+                                       and arrays.lower[i] not in ("head", "leader", "chief", "official")):
                     if len(names) >= 2:
                         out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
                 i = j if names else i + title_len
@@ -480,57 +481,57 @@ class MentionFinder:
             i += 1
         # "a local government official, Abdullahi Ali Ahmed, told": the name in apposition
         for i in range(n_tok - 3):
-            if tokens[i].lower_ not in titles or tokens[i + 1].text != ",":
+            if arrays.lower[i] not in titles or arrays.text[i + 1] != ",":
                 continue
             j = i + 2
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and tokens[k].is_alpha and _capitalised(tokens[k].text) \
-                    and tokens[k].text not in _NOT_NAMES:
+            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
+                    and arrays.text[k] not in _NOT_NAMES:
                 k += 1
-            if k - j >= 2 and k < n_tok and tokens[k].text == ",":
+            if k - j >= 2 and k < n_tok and arrays.text[k] == ",":
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
         for i in range(1, n_tok - 3):
-            if tokens[i - 1].text != ",":
+            if arrays.text[i - 1] != ",":
                 continue
             k = i
-            while k < n_tok and k - i < 4 and k not in taken and tokens[k].is_alpha and _capitalised(tokens[k].text) \
-                    and tokens[k].text not in _NOT_NAMES and tokens[k].lower_ not in titles:
+            while k < n_tok and k - i < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
+                    and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
                 k += 1
-            if k - i >= 2 and k + 1 < n_tok and tokens[k].text == "," and tokens[k + 1].lower_ in (
+            if k - i >= 2 and k + 1 < n_tok and arrays.text[k] == "," and arrays.lower[k + 1] in (
                     "said", "says", "told", "warned", "added", "stated", "confirmed", "announced", "explained", "noted"):
                 if not any(f.start <= i < f.end for f in out):
                     out.append(Found(i, k, "person", "", "Person", 1))
         # "..., said Nur Ahmed, a police officer": the name after the verb
         for i in range(n_tok - 2):
-            if tokens[i].lower_ not in ("said", "says", "told", "added", "according") or i + 1 in taken:
+            if arrays.lower[i] not in ("said", "says", "told", "added", "according") or i + 1 in taken:
                 continue
-            j = i + 1 + (1 if tokens[i].lower_ == "according" else 0)
-            if tokens[i].lower_ == "according" and (j - 1 >= n_tok or tokens[j - 1].lower_ != "to"):
+            j = i + 1 + (1 if arrays.lower[i] == "according" else 0)
+            if arrays.lower[i] == "according" and (j - 1 >= n_tok or arrays.lower[j - 1] != "to"):
                 continue
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and tokens[k].is_alpha and _capitalised(tokens[k].text) \
-                    and tokens[k].text not in _NOT_NAMES and tokens[k].lower_ not in titles:
+            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
+                    and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
                 k += 1
-            if k - j >= 2 and (k >= n_tok or tokens[k].text in (",", ".", "'s", "’s", "\n") or tokens[k].is_space):
+            if k - j >= 2 and (k >= n_tok or arrays.text[k] in (",", ".", "'s", "’s", "\n") or arrays.is_space[k]):
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
         for i in range(n_tok - 2):
-            if i in taken or not tokens[i].is_alpha or not _capitalised(tokens[i].text) \
-                    or tokens[i].text in _NOT_NAMES or tokens[i].lower_ in titles:
+            if i in taken or not arrays.is_alpha[i] or not arrays.capitalised[i] \
+                    or arrays.text[i] in _NOT_NAMES or arrays.lower[i] in titles:
                 continue
-            if i > 0 and tokens[i - 1].is_alpha and _capitalised(tokens[i - 1].text) and not tokens[i - 1].is_sent_start:
+            if i > 0 and arrays.is_alpha[i - 1] and arrays.capitalised[i - 1] and not arrays.sent_start[i - 1]:
                 continue
             j = i
-            while j < n_tok and j - i < 4 and j not in taken and tokens[j].is_alpha \
-                    and _capitalised(tokens[j].text) and tokens[j].text not in _NOT_NAMES:
+            while j < n_tok and j - i < 4 and j not in taken and arrays.is_alpha[j] \
+                    and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
                 j += 1
             if j - i < 2 or j >= n_tok:
                 continue
-            nxt = tokens[j].lower_
-            after = doc[j + 1:j + 8].text.lower() if j + 1 < n_tok else ""
+            nxt = arrays.lower[j]
+            after = arrays.span_text(j + 1, j + 8).lower() if j + 1 < n_tok else ""
             if nxt in ("said", "told", "says", "added", "stated", "tweeted", "wrote") or (
                     nxt == "," and re.match(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor|manager|owner|chairman|president|secretary|representative|adviser|advisor|coordinator|ambassador|envoy|lawmaker|mp|governor|mukhtar|qaimaqam|sheikh|imam|teacher|student|father|brother|mother|relative)", after)):
                 if not any(f.start <= i < f.end for f in out):
@@ -540,53 +541,55 @@ class MentionFinder:
     def named_groups(self, doc: Doc, taken: set[int]) -> list[Found]:
         """"The Hamza Division": capitalised names ending in a group noun, not in the registry."""
         out = []
-        tokens = tokens_of(doc)
-        for j, tok in enumerate(tokens):
-            if tok.lower_ not in _GROUP_NOUNS or not _capitalised(tok.text) or j in taken:
+        arrays = TokenArrays.of(doc)
+        for j, low in enumerate(arrays.lower):
+            if low not in _GROUP_NOUNS or not arrays.capitalised[j] or j in taken:
                 continue
             i = j
             while i - 1 >= 0 and (i - 1) not in taken and (
-                    (_capitalised(tokens[i - 1].text) and tokens[i - 1].is_alpha and not tokens[i - 1].is_sent_start)
-                    or (tokens[i - 1].lower_ in ("al", "of", "-") and i - 2 >= 0 and _capitalised(tokens[i - 2].text))):
+                    (arrays.capitalised[i - 1] and arrays.is_alpha[i - 1] and not arrays.sent_start[i - 1])
+                    or (arrays.lower[i - 1] in ("al", "of", "-") and i - 2 >= 0 and arrays.capitalised[i - 2])):
                 i -= 1
-            while i < j and tokens[i].lower_ in ("of", "al", "-"):
+            while i < j and arrays.lower[i] in ("of", "al", "-"):
                 i += 1
-            if j - i >= 1 and tokens[i].text not in _NOT_NAMES:
+            if j - i >= 1 and arrays.text[i] not in _NOT_NAMES:
                 out.append(Found(i, j + 1, "group", "", "NonStateArmedGroup", 0))
         return out
 
     def capitals_for_governments(self, doc: Doc, place_spans: list[tuple[int, int, str]]) -> list[Found]:
         """"Baghdad's objections", "Ankara said": the capital stands for the government there
         when it speaks, objects or decides; elsewhere it is the city."""
+        arrays = TokenArrays.of(doc)
         out = []
         for start, end, _ in place_spans:
-            country = self.lex.capitals.get(doc[start:end].text)
+            country = self.lex.capitals.get(arrays.span_text(start, end))
             key = self.lex.government_of(country)
             if not key or end >= len(doc):
                 continue
-            nxt = doc[end].lower_
-            stance = end + 1 < len(doc) and nxt in ("'s", "’s") and doc[end + 1].lower_ in _STANCE_NOUNS
-            if stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and doc[end + 1].lower_ == "not"):
+            nxt = arrays.lower[end]
+            stance = end + 1 < len(doc) and nxt in ("'s", "’s") and arrays.lower[end + 1] in _STANCE_NOUNS
+            if stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and arrays.lower[end + 1] == "not"):
                 out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 5))
         return out
 
     def local_bodies(self, doc: Doc) -> list[Found]:
         """"The Kirkuk province security committee", "Nineveh Provincial Council": a place's own
         council or committee, a body of its own that the registry cannot list one by one."""
+        arrays = TokenArrays.of(doc)
         out = []
         n_tok = len(doc)
-        for i, tok in enumerate(doc):
-            if not (tok.is_alpha and _capitalised(tok.text)) or tok.text in _NOT_NAMES:
+        for i, text in enumerate(arrays.text):
+            if not (arrays.is_alpha[i] and arrays.capitalised[i]) or text in _NOT_NAMES:
                 continue
-            name = normalize_name(tok.text)
+            name = normalize_name(text)
             if not name or not self.gaz.has_name(name):
                 continue
             j = i + 1
-            if j < n_tok and doc[j].lower_ in ("province", "provincial", "governorate", "district", "city"):
+            if j < n_tok and arrays.lower[j] in ("province", "provincial", "governorate", "district", "city"):
                 j += 1
             for body in _LOCAL_BODIES:
                 k = j + len(body)
-                if k <= n_tok and tuple(t.lower_ for t in doc[j:k]) == body:
+                if k <= n_tok and tuple(arrays.lower[j:k]) == body:
                     out.append(Found(i, k, "body", "", "Organization", 2))
                     break
         return out
@@ -599,53 +602,52 @@ class MentionFinder:
         place next to it, with a wide precision, or none.
         """
         out = []
-        tokens = tokens_of(doc)
-        n_tok = len(tokens)
+        arrays = TokenArrays.of(doc)
+        n_tok = len(arrays.text)
 
         def name_after(j: int) -> int:
             k = j
             while k < n_tok and k - j < 4 and k not in taken and (
-                    (tokens[k].is_alpha and _capitalised(tokens[k].text) and tokens[k].text not in _NOT_NAMES)
-                    or (tokens[k].text == "-" and k > j) or (tokens[k].lower_ in _PARTICLES and k + 1 < n_tok
-                                                             and tokens[k + 1].text == "-")):
+                    (arrays.is_alpha[k] and arrays.capitalised[k] and arrays.text[k] not in _NOT_NAMES)
+                    or (arrays.text[k] == "-" and k > j) or (arrays.lower[k] in _PARTICLES and k + 1 < n_tok
+                                                             and arrays.text[k + 1] == "-")):
                 k += 1
-            while k > j and tokens[k - 1].text == "-":
+            while k > j and arrays.text[k - 1] == "-":
                 k -= 1
             return k
 
         def name_before(j: int) -> int:
             k = j
             while k - 1 >= 0 and j - k < 4 and (k - 1) not in taken and (
-                    (tokens[k - 1].is_alpha and _capitalised(tokens[k - 1].text) and not tokens[k - 1].is_sent_start
-                     and tokens[k - 1].text not in _NOT_NAMES) or tokens[k - 1].text == "-"):
+                    (arrays.is_alpha[k - 1] and arrays.capitalised[k - 1] and not arrays.sent_start[k - 1]
+                     and arrays.text[k - 1] not in _NOT_NAMES) or arrays.text[k - 1] == "-"):
                 k -= 1
-            while k < j and tokens[k].text == "-":
+            while k < j and arrays.text[k] == "-":
                 k += 1
             return k
 
         place_starts = {f.start for f in known if f.category == "place"}
-        for i, tok in enumerate(tokens):
-            low = tok.lower_
+        for i, low in enumerate(arrays.lower):
             # "shelled Zarzuna in Idleb countryside", "in Ain Dalfa, Idlib": an unknown name placed
             # by the known place after it
-            if (low in ("in", "near", "at", "around", "outside") or (tok.is_alpha and tok.lower_.endswith("ed")
-                                                                       and not _capitalised(tok.text))) \
+            if (low in ("in", "near", "at", "around", "outside") or (arrays.is_alpha[i] and low.endswith("ed")
+                                                                       and not arrays.capitalised[i])) \
                     and i + 1 < n_tok and (i + 1) not in taken:
                 end = name_after(i + 1)
-                if end > i + 1 and end + 1 < n_tok and tokens[end].lower_ in ("in", ",", "near", "and") \
-                        and _placed_by_known_place(tokens, end, place_starts):
+                if end > i + 1 and end + 1 < n_tok and arrays.lower[end] in ("in", ",", "near", "and") \
+                        and _placed_by_known_place(arrays, end, place_starts):
                     out.append(Found(i + 1, end, "newplace", "Settlement", "Settlement", 0))
                     continue
             # "Kafr Tulul", "Tell Hamdun": a compound name the gazetteer lacks is still a place
-            if low in _PLACE_ONLY_PREFIXES and _capitalised(tok.text) and i not in taken and i + 1 < n_tok \
-                    and (i + 1) not in taken and (i == 0 or tokens[i - 1].text != "-"):
+            if low in _PLACE_ONLY_PREFIXES and arrays.capitalised[i] and i not in taken and i + 1 < n_tok \
+                    and (i + 1) not in taken and (i == 0 or arrays.text[i - 1] != "-"):
                 end = name_after(i)
                 # not in a list ("Kafr Tulul and Idlib"): the extractor would place it at its neighbour
-                if end > i + 1 and not (end < n_tok and tokens[end].text in ("and", ",", "or")):
+                if end > i + 1 and not (end < n_tok and arrays.text[end] in ("and", ",", "or")):
                     out.append(Found(i, end, "newplace", "Settlement", "Settlement", 0))
                     continue
             # "the village of X", "the town of X", "the outskirts of X"
-            if (low in _SETTLEMENT_NOUNS or low in _OUTSKIRT_NOUNS) and i + 2 < n_tok and tokens[i + 1].lower_ == "of":
+            if (low in _SETTLEMENT_NOUNS or low in _OUTSKIRT_NOUNS) and i + 2 < n_tok and arrays.lower[i + 1] == "of":
                 end = name_after(i + 2)
                 if end > i + 2 and low in _OUTSKIRT_NOUNS:
                     out.append(Found(i + 2, end, "newplace", "Settlement", "Settlement", 0))
@@ -667,53 +669,53 @@ class MentionFinder:
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
-        tokens = tokens_of(doc)
-        n_tok = len(tokens)
-        for i, tok in enumerate(tokens):
+        arrays = TokenArrays.of(doc)
+        n_tok = len(arrays.text)
+        for i, text in enumerate(arrays.text):
             if i in taken:
                 continue
-            country = self.lex.demonyms.get(tok.text)
-            stateless = tok.text in self.lex.stateless_demonyms
+            country = self.lex.demonyms.get(text)
+            stateless = text in self.lex.stateless_demonyms
             if not country and not stateless:
                 continue
             # skip adjectives between: "Turkish military drones"; the hyphenated "Iraqi-Kurdish"
             j = i + 1
-            while j < n_tok and j - i <= 3 and (tokens[j].text in ("-", "and", ",") or
-                                                tokens[j].text in self.lex.demonyms or
-                                                tokens[j].text in self.lex.stateless_demonyms or
-                                                tokens[j].lower_ in ("military", "army", "armed", "government", "regime", "security", "state", "federal", "national", "special", "elite")):
-                if tokens[j].lower_ in self.lex.force_nouns and tokens[j].lower_ not in ("military", "army"):
+            while j < n_tok and j - i <= 3 and (arrays.text[j] in ("-", "and", ",") or
+                                                arrays.text[j] in self.lex.demonyms or
+                                                arrays.text[j] in self.lex.stateless_demonyms or
+                                                arrays.lower[j] in ("military", "army", "armed", "government", "regime", "security", "state", "federal", "national", "special", "elite")):
+                if arrays.lower[j] in self.lex.force_nouns and arrays.lower[j] not in ("military", "army"):
                     break
                 j += 1
             if j >= n_tok:
                 continue
-            head = tokens[j].lower_
-            two = doc[j:j + 2].text.lower() if j + 1 < n_tok else ""
+            head = arrays.lower[j]
+            two = arrays.span_text(j, j + 2).lower() if j + 1 < n_tok else ""
             is_force = head in self.lex.force_nouns or two in self.lex.force_nouns
             # "Turkish airstrikes", "Iraqi-Kurdish operation": the nationality is the agent
             is_event = head in self.lex.triggers or two in self.lex.triggers or head in self.lex.generic_triggers
-            if tokens[j - 1].lower_ in ("military", "army") and not is_force:
+            if arrays.lower[j - 1] in ("military", "army") and not is_force:
                 is_force = True
             if not (is_force or is_event):
                 continue
             key = None
             start = i
             if country:
-                military = head == "military" or tokens[j - 1].lower_ == "military" and head in ("forces", "personnel")
+                military = head == "military" or arrays.lower[j - 1] == "military" and head in ("forces", "personnel")
                 key = self.lex.military_of(country) if military else self.lex.default_force(country)
             else:
                 # "Iraqi Kurdish positions": the Kurds of Iraq, one party, named from the first word
-                state = self.lex.demonyms.get(tokens[i - 1].text) if i > 0 and (i - 1) not in taken else None
+                state = self.lex.demonyms.get(arrays.text[i - 1]) if i > 0 and (i - 1) not in taken else None
                 if state:
                     start = i - 1
-                options = self.lex.context_aliases.get(f"{tok.text.lower()} forces", {})
+                options = self.lex.context_aliases.get(f"{text.lower()} forces", {})
                 key = next((options[c] for c in ([state] if state else []) + countries if c in options), None)
             if key:
                 end = j + (2 if two in self.lex.force_nouns and head not in self.lex.force_nouns else 1) if is_force else i + 1
                 # "Kurdish and Iraqi forces", "Iraqi-Kurdish operation": one mention per nationality;
                 # "Iraqi Kurdish positions": the Kurds of Iraq, one party
-                later = [k for k in range(i + 1, j) if tokens[k].text in self.lex.demonyms
-                         or tokens[k].text in self.lex.stateless_demonyms]
+                later = [k for k in range(i + 1, j) if arrays.text[k] in self.lex.demonyms
+                         or arrays.text[k] in self.lex.stateless_demonyms]
                 if later and later[0] == i + 1:
                     continue
                 if later:
@@ -724,12 +726,13 @@ class MentionFinder:
     # ------------------------------------------------------------------ all together
     def find(self, doc: Doc, hint_countries: list[str]) -> tuple[list[Found], dict[tuple[int, int], PlaceRecord], list[str]]:
         """All mentions, overlaps settled, with the resolved place of every place mention."""
+        arrays = TokenArrays.of(doc)
         place_spans = self.place_candidates(doc)
         # Names first (without country-dependent forms), then people: a person's name is not a
         # town ("Nur Ahmed" is not Nur, Iran), so neither may vote for the article's country.
         plain_names = self.registry_names(doc, [])
         taken = {t for f in plain_names for t in range(f.start, f.end)}
-        people = [f for f in self.people(doc, taken) if not _CREDIT.match(doc[f.start].sent.text)]
+        people = [f for f in self.people(doc, taken) if not _CREDIT.match(arrays.sent_text(f.start))]
         taken |= {t for f in people for t in range(f.start, f.end)}
         voters = [sp for sp in place_spans if not any(t in taken for t in range(sp[0], sp[1]))]
         countries = self.country_context(voters, hint_countries)
@@ -769,10 +772,11 @@ class MentionFinder:
                           context: list[str]) -> list[Found]:
         """"in Quameshli city": a town the text clearly names as a place but spells in a way the
         gazetteer does not know is the article's town of a variant spelling (Qamishli)."""
+        arrays = TokenArrays.of(doc)
         out = []
         for f in chosen:
             if f.category == "newplace" and f.kind in ("Settlement", "AdminRegion") and context:
-                rec = self.gaz.resolve_variant(doc[f.start:f.end].text, context)
+                rec = self.gaz.resolve_variant(arrays.span_text(f.start, f.end), context)
                 if rec is not None:
                     place_of[(f.start, f.end)] = rec
                     f = Found(f.start, f.end, "place", rec.key, rec.kind, f.priority)
@@ -783,24 +787,25 @@ class MentionFinder:
         """"Ousseni Tamboura ... Tamboura said": a person's surname alone, after the full name.
         The mention carries the full name as key, so both are one person. A surname two people
         share is nobody's."""
+        arrays = TokenArrays.of(doc)
         first_seen: dict[str, tuple[int, str]] = {}
         shared: set[str] = set()
         for f in chosen:
             if f.category != "person" or f.end - f.start < 2:
                 continue
-            full = doc[f.start:f.end].text
-            last = doc[f.end - 1].text
+            full = arrays.span_text(f.start, f.end)
+            last = arrays.text[f.end - 1]
             if last in first_seen and first_seen[last][1] != full:
                 shared.add(last)
             first_seen.setdefault(last, (f.end, full))
         out = []
-        for i, tok in enumerate(doc):
-            seen = first_seen.get(tok.text)
-            if seen is None or tok.text in shared or i in taken or i < seen[0] or tok.text in _NOT_NAMES:
+        for i, text in enumerate(arrays.text):
+            seen = first_seen.get(text)
+            if seen is None or text in shared or i in taken or i < seen[0] or text in _NOT_NAMES:
                 continue
             # not inside a longer name: "Tamboura Street", "Ali Tamboura"
-            if (i + 1 < len(doc) and _capitalised(doc[i + 1].text) and doc[i + 1].is_alpha) or (
-                    i > 0 and _capitalised(doc[i - 1].text) and doc[i - 1].is_alpha and not doc[i].is_sent_start):
+            if (i + 1 < len(doc) and arrays.capitalised[i + 1] and arrays.is_alpha[i + 1]) or (
+                    i > 0 and arrays.capitalised[i - 1] and arrays.is_alpha[i - 1] and not arrays.sent_start[i]):
                 continue
             out.append(Found(i, i + 1, "person", seen[1], "Person", 0))
         return out
@@ -857,10 +862,11 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
     """"The Kurdish internal security forces ... the security forces": a generic phrase of two
     words or more refers back to the force last named with a name ending in it, whichever
     country's forces the phrase would otherwise stand for."""
+    arrays = TokenArrays.of(doc)
     out: list[Found] = []
     named: list[tuple[str, str, str]] = []      # (lowercased name, key, kind), in text order
     for f in sorted(found, key=lambda f: f.start):
-        text = doc[f.start:f.end].text.lower()
+        text = arrays.span_text(f.start, f.end).lower()
         if f.category == "actor" and f.generic:
             phrase = text.removeprefix("the ")
             ref = None

@@ -1,0 +1,90 @@
+"""A Doc's tokens as plain Python lists, made once per article.
+
+Why: spaCy makes a new Token (or Span) object every time code indexes or slices a Doc, so
+`doc[i].lower_` in a loop costs an object creation per look. The finders look at the same
+tokens many times over (cue phrases before every participant, factuality windows before
+every trigger, ...): with plain lists the same looks are list indexing. These arrays say
+exactly what the Token attributes say; `TokenArrays.of(doc)` makes them once and keeps
+them in `doc.user_data`.
+"""
+from __future__ import annotations
+
+import bisect
+
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
+from spacy.tokens import Doc
+
+_KEY = "kg.arrays"
+
+
+class TokenArrays:
+    """Per-token lists: `text`, `lower` (Token.lower_), `idx` (char offset), `is_alpha`,
+    `is_punct`, `is_space`, `sent_start` (Token.is_sent_start as a bool), `capitalised` (the
+    text begins with an uppercase letter); the doc's sentences as
+    `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives them); `doc_text`."""
+
+    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "sent_start", "capitalised",
+                 "sent_starts", "sent_ends", "_sent_texts")
+
+    def __init__(self, doc: Doc):
+        n = len(doc)
+        columns = [IDX, ORTH, SPACY, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]
+        rows = doc.to_array(columns).T.tolist() if n else [[]] * len(columns)
+        idx, orths, spaces, lower_ids, alpha, punct, space, starts = rows
+        strings = doc.vocab.strings
+        texts = {h: strings[h] for h in set(orths)}
+        lowers = {h: strings[h] for h in set(lower_ids)}
+        self.text: list[str] = [texts[h] for h in orths]
+        self.doc_text = "".join([t + " " if s else t for t, s in zip(self.text, spaces)])     # Doc.text
+        self.idx: list[int] = idx
+        self.lower: list[str] = [lowers[h] for h in lower_ids]
+        self.is_alpha: list[bool] = list(map(bool, alpha))
+        self.is_punct: list[bool] = list(map(bool, punct))
+        self.is_space: list[bool] = list(map(bool, space))
+        self.sent_start: list[bool] = [x == 1 for x in starts]
+        self.capitalised: list[bool] = [t[:1].isupper() for t in self.text]
+        # Doc.sents: token 0 opens the first sentence whatever its flag says
+        opens = [0] + [i for i in range(1, n) if starts[i] == 1] if n else []
+        self.sent_starts: list[int] = opens
+        self.sent_ends: list[int] = opens[1:] + [n] if n else []
+        self._sent_texts: dict[int, str] = {}
+
+    @staticmethod
+    def of(doc: Doc) -> "TokenArrays":
+        arrays = doc.user_data.get(_KEY)
+        if arrays is None:
+            arrays = doc.user_data[_KEY] = TokenArrays(doc)
+        return arrays
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text`: the characters from the first token to the end of the last."""
+        n = len(self.text)
+        if 0 <= start < end <= n:
+            return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+        # spacy.util.normalize_slice: Python's slice rules
+        if start < 0:
+            start += n
+        if end < 0:
+            end += n
+        start = min(n, max(0, start))
+        end = min(n, max(start, end))
+        if end == start:
+            return ""
+        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+
+    def sentence_of(self, i: int) -> int:
+        """Index of the sentence holding token i."""
+        return bisect.bisect_right(self.sent_starts, i) - 1
+
+    def sent_bounds(self, i: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding token i: `doc[i].sent.start`, `.end`."""
+        k = self.sentence_of(i)
+        return self.sent_starts[k], self.sent_ends[k]
+
+    def sent_text(self, i: int) -> str:
+        """`doc[i].sent.text`, made once per sentence."""
+        k = self.sentence_of(i)
+        text = self._sent_texts.get(k)
+        if text is None:
+            text = self._sent_texts[k] = self.span_text(self.sent_starts[k], self.sent_ends[k])
+        return text
