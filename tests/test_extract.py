@@ -511,6 +511,17 @@ def test_variant_spelling_of_a_known_town_is_that_town(extractor):
     assert town.lat is not None and not town.key.startswith("unlisted")
 
 
+@pytest.mark.parametrize("text, outlet, region", [
+    ("Gunmen abducted two farmers from a village of Salaheddine province on Tuesday.", "Kurdistan 24",
+     "salahuddin_governorate"),
+    ("Gunmen abducted two farmers in Syria's Dair Ezzour province on Tuesday.", "", "deir_ez_zor_governorate"),
+    ("Gunmen abducted two farmers from a village of Mali's Tombouktou region on Tuesday.", "", "timbuktu_region"),
+])
+def test_a_province_spelt_with_other_vowels_is_that_province(extractor, text, outlet, region):
+    e = only(run(extractor, text, outlet=outlet), "Kidnapping")
+    assert e.places == [region]      # not an unlisted village, nor the district named after it
+
+
 @pytest.mark.parametrize("text", [
     "Regime forces shelled rebel positions in Hama countryside on Monday.",
     "Regime forces shelled rebel positions in the countryside of Hama on Monday.",

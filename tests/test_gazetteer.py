@@ -279,6 +279,16 @@ def test_variant_tables_are_compiled_and_unpacked_per_country():
     assert set(fresh._skeleton_cache) == {"IQ", "SY"}
 
 
+def test_a_region_is_matched_by_its_consonants_within_the_country():
+    from kg.data.gazetteer import Gazetteer
+    gaz = Gazetteer.load()
+    assert gaz.resolve_region_variant("Salhaddin", ["IQ"]).key == "salahuddin_governorate"
+    # the district named after its governorate gives way to the governorate
+    assert gaz.resolve_region_variant("Kirkouk", ["IQ"]).key == "kirkuk_governorate"
+    assert gaz.resolve_region_variant("Salhaddin", ["SY"]) is None     # only the article's country
+    assert gaz.resolve_region_variant("Hamah", ["SY"]) is None         # two consonants: too loose
+
+
 def test_dh_and_z_are_one_sound_in_variant_spellings():
     from kg.data.gazetteer import Gazetteer, normalize_name, spelling_skeleton
     assert spelling_skeleton(normalize_name("Al-Azim")) == spelling_skeleton(normalize_name("Al-Adhaim"))

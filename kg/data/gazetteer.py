@@ -157,6 +157,26 @@ def spelling_skeleton(normalized: str) -> str:
     return " ".join(out)
 
 
+_MIN_REGION_CONSONANTS = 3
+_REGION_WORD_SKELETONS = None
+
+
+def _consonants(skeleton: str) -> str:
+    """A spelling skeleton without its vowels ("salahadan" -> "slhdn")."""
+    return " ".join(t for t in (token.replace("a", "") for token in skeleton.split()) if t)
+
+
+def _region_skeleton_core(skeleton: str) -> str:
+    """A skeleton without the generic words of region names ("... gavarnarata")."""
+    global _REGION_WORD_SKELETONS
+    if _REGION_WORD_SKELETONS is None:
+        _REGION_WORD_SKELETONS = frozenset(spelling_skeleton(w) for w in _REGION_WORDS)
+    tokens = skeleton.split()
+    while tokens and tokens[-1] in _REGION_WORD_SKELETONS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
 def _surface_tokens(name: str) -> int:
     return len(_WORD.findall(name))
 
@@ -594,6 +614,34 @@ class Gazetteer:
                 best = min(set(ids), key=lambda i: (i >= self._n_curated, -self._t["populations"][i], i))
                 return self._record(best)
         return None
+
+    def resolve_region_variant(self, name: str, countries: Sequence[str]) -> PlaceRecord | None:
+        """The administrative region of one of ``countries`` that ``name`` names with its vowels
+        spelt another way ("Salhaddin province", "Salah al-Din" -> Salahuddin Governorate): the
+        text says the name is a province or district, and a country has few of those, so its
+        consonants are enough. None unless exactly one region agrees, or the name is short."""
+        consonants = _consonants(spelling_skeleton(region_core(name)))
+        if len(consonants.replace(" ", "")) < _MIN_REGION_CONSONANTS:
+            return None
+        kinds = self._t["kinds"]
+        region_kind = PLACE_KINDS.index("AdminRegion")
+        for country in countries:
+            # first-level regions only: "Bustan al-Qasr district" is a quarter of a city, and a
+            # country has too many districts for consonants alone to tell them apart
+            found = {i for skeleton, ids in self._skeletons(country.upper()).items()
+                     if _consonants(_region_skeleton_core(skeleton)) == consonants
+                     for i in ids if kinds[i] == region_kind and self._first_level(i)}
+            if len(found) == 1:
+                return self._record(found.pop())
+            if found:
+                return None
+        return None
+
+    def _first_level(self, i: int) -> bool:
+        """Is place ``i`` a region directly inside its country?"""
+        within = self._t["withins"][i]
+        parent = self._key_index().get(within) if within else None
+        return parent is not None and self._t["kinds"][parent] == PLACE_KINDS.index("Country")
 
     def country_key(self, iso2: str) -> str | None:
         """The curated key of a country (``IQ`` -> ``iraq``)."""

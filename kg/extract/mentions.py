@@ -66,6 +66,8 @@ _SETTLEMENT_NOUNS = {"village": "Settlement", "town": "Settlement", "hamlet": "S
                      "neighbourhood": "Settlement", "neighborhood": "Settlement", "camp": "Settlement",
                      "area": "Settlement", "desert": "TerrainFeature", "plain": "TerrainFeature", "plains": "TerrainFeature", "district": "AdminRegion", "sub-district": "AdminRegion",
                      "subdistrict": "AdminRegion", "province": "AdminRegion", "region": "AdminRegion"}
+# Nouns that make the name before them a region's ("X province").
+_REGION_NOUNS = frozenset({"province", "governorate", "district", "sub-district", "subdistrict", "region"})
 # Nouns for the edge of a settlement: "the outskirts of X" names a town or village.
 _OUTSKIRT_NOUNS = frozenset({"outskirts", "outskirt", "vicinity", "edge", "edges", "entrance", "suburbs"})
 _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "checkpoint", "refinery",
@@ -654,7 +656,10 @@ class MentionFinder:
                     continue
                 end = name_after(i + 2)
                 if end > i + 2:
-                    out.append(Found(i + 2, end, "newplace", _SETTLEMENT_NOUNS[low], _SETTLEMENT_NOUNS[low], 0))
+                    kind = _SETTLEMENT_NOUNS[low]
+                    if end < n_tok and arrays.lower[end] in _REGION_NOUNS:
+                        kind = "AdminRegion"      # "a village of X province": the village is in X
+                    out.append(Found(i + 2, end, "newplace", kind, kind, 0))
                 continue
             # "X village", "El Salini base"
             if (low in _SETTLEMENT_NOUNS or low in _FACILITY_NOUNS) and i not in taken:
@@ -771,12 +776,20 @@ class MentionFinder:
     def spelling_variants(self, doc: Doc, chosen: list[Found], place_of: dict[tuple[int, int], PlaceRecord],
                           context: list[str]) -> list[Found]:
         """"in Quameshli city": a town the text clearly names as a place but spells in a way the
-        gazetteer does not know is the article's town of a variant spelling (Qamishli)."""
+        gazetteer does not know is the article's town of a variant spelling (Qamishli); "in
+        Salhaddin province": a province, matched among the country's regions by its consonants."""
         arrays = TokenArrays.of(doc)
         out = []
         for f in chosen:
             if f.category == "newplace" and f.kind in ("Settlement", "AdminRegion") and context:
-                rec = self.gaz.resolve_variant(arrays.span_text(f.start, f.end), context)
+                name = arrays.span_text(f.start, f.end)
+                if f.kind == "AdminRegion":
+                    # "X province" names a province, not the town X of a variant spelling
+                    rec = self.gaz.resolve_region_variant(name, context) or self.gaz.resolve_variant(name, context)
+                    if rec is not None and rec.kind == "Settlement":
+                        rec = self.gaz.namesake_region(rec.key) or rec
+                else:
+                    rec = self.gaz.resolve_variant(name, context)
                 if rec is not None:
                     place_of[(f.start, f.end)] = rec
                     f = Found(f.start, f.end, "place", rec.key, rec.kind, f.priority)
