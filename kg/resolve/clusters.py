@@ -26,7 +26,7 @@ nothing).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
@@ -42,19 +42,46 @@ OPERATION_TYPES = ("Operation", "Airstrike", "DroneStrike", "Shelling", "GroundO
                    "Attack", "Ambush", "Bombing", "SuicideBombing", "Kidnapping", "Arrest", "Killing")
 
 
-def _links_query(article_graphs: str) -> str:
-    """Each link between two stored reports, with the earliest date each report is given."""
-    types = " ".join(f"<{T.CKG}{t}>" for t in OPERATION_TYPES)
-    date = T.ckg("date").value
-    return f"""SELECT ?a ?b (MIN(STR(?da)) AS ?dateA) (MIN(STR(?db)) AS ?dateB) WHERE {{
+def _links_query(article_graphs: str, events: str) -> str:
+    """Every owl:sameAs link between two event IRIs stated in an article graph."""
+    return f"""SELECT DISTINCT ?a ?b WHERE {{
   GRAPH ?g {{ ?a <{T.SAME_AS.value}> ?b }}
-  FILTER(STRSTARTS(STR(?g), "{article_graphs}"))
-  GRAPH ?ga {{ VALUES ?ta {{ {types} }} ?a a ?ta }}
-  GRAPH ?gb {{ VALUES ?tb {{ {types} }} ?b a ?tb }}
-  FILTER(?a != ?b)
-  OPTIONAL {{ ?a <{date}> ?da }}
-  OPTIONAL {{ ?b <{date}> ?db }}
-}} GROUP BY ?a ?b"""
+  FILTER(STRSTARTS(STR(?g), "{article_graphs}") && STRSTARTS(STR(?a), "{events}")
+         && STRSTARTS(STR(?b), "{events}") && ?a != ?b)
+}}"""
+
+
+def _reports_query(iris: Sequence[str]) -> str:
+    """Which of these IRIs are stored reports (typed as operations in some graph), each with
+    the earliest date it is given. Asked for a few hundred IRIs at a time: joining every link
+    with every typed event in one query made Oxigraph hold all the events at once (~5 KB an
+    article)."""
+    types = ", ".join(f"<{T.CKG}{t}>" for t in OPERATION_TYPES)
+    values = " ".join(f"<{iri}>" for iri in iris)
+    # the type tested with IN, not joined with a VALUES list of types: the join made Oxigraph
+    # scan every typed event for each batch
+    return f"""SELECT ?e (MIN(STR(?d)) AS ?date) WHERE {{
+  VALUES ?e {{ {values} }}
+  ?e a ?t .
+  FILTER(?t IN ({types}))
+  OPTIONAL {{ ?e <{T.ckg("date").value}> ?d }}
+}} GROUP BY ?e"""
+
+
+def stored_links(store: Store, minter: IriMinter) -> list[tuple[str, str, tuple[int, int]]]:
+    """The links between stored reports, each with its strength (see link_strength)."""
+    rows = store.query(_links_query(minter.base + "graph/article/", minter.prefix("event"))).rows
+    links = [(a.value, b.value) for a, b in rows]
+    del rows
+    dates: dict[str, str | None] = {}
+    ends = sorted({x for link in links for x in link})
+    for i in range(0, len(ends), _REPORTS_PER_QUERY):
+        for e, d in store.query(_reports_query(ends[i:i + _REPORTS_PER_QUERY])).rows:
+            dates[e.value] = d.value if d is not None else None
+    return [(a, b, link_strength(dates[a], dates[b])) for a, b in links if a in dates and b in dates]
+
+
+_REPORTS_PER_QUERY = 400
 
 
 def _day(value: str | None) -> int | None:
@@ -104,22 +131,47 @@ def fusion_quads(heads: dict[str, str], graph: NamedNode) -> list[Quad]:
     return [Quad(NamedNode(report), FUSED_EVENT, NamedNode(head), graph) for report, head in sorted(heads.items())]
 
 
+def _stored_heads(store: Store, graph: NamedNode) -> dict[str, str]:
+    rows = store.query(f"SELECT ?r ?h WHERE {{ GRAPH {graph} {{ ?r {FUSED_EVENT} ?h }} }}",
+                       union_default_graph=False).rows
+    return {r.value: h.value for r, h in rows}
+
+
+def _digest(heads: dict[str, str]) -> str:
+    return hashlib.sha256("\n".join(f"{r} {h}" for r, h in sorted(heads.items())).encode()).hexdigest()
+
+
 def refresh_fused_events(store: Store, minter: IriMinter, run: NamedNode | None = None) -> int:
     """Recompute the fusion graph from the stored owl:sameAs links; the number of reports
-    that belong to a fused event. The graph is rewritten only when its content changed."""
+    that belong to a fused event.
+
+    Only the difference from the stored graph is written, in batches (a store of 10^5
+    articles holds ~10^5 such triples: one update rewriting them all took as much memory as
+    the rest of the build), and the graph's description, with the digest of its content, goes
+    last: a build stopped half-way leaves a digest that does not match, and the next build
+    writes the difference again. Nothing is written when nothing changed."""
     graph = minter.fusion_graph()
-    rows = store.query(_links_query(minter.base + "graph/article/")).rows
-    heads = cluster_heads((a.value, b.value, link_strength(da and da.value, db and db.value))
-                          for a, b, da, db in rows)
-    quads = fusion_quads(heads, graph)
-    digest = hashlib.sha256("\n".join(f"{q.subject.value} {q.object.value}" for q in quads).encode()).hexdigest()
+    heads = cluster_heads(stored_links(store, minter))
+    digest = _digest(heads)
     if store.article_hash(graph) == digest:
         return len(heads)
+    stored = _stored_heads(store, graph)
+    stale = sorted((r, h) for r, h in stored.items() if heads.get(r) != h)
+    new = sorted((r, h) for r, h in heads.items() if stored.get(r) != h)
+    for i in range(0, len(stale), _BATCH):
+        store.remove(fusion_quads(dict(stale[i:i + _BATCH]), graph))
+    for i in range(0, len(new), _BATCH):
+        store.add(fusion_quads(dict(new[i:i + _BATCH]), graph))
     d = DefaultGraph()
-    quads += [Quad(graph, T.ckg("contentHash"), Literal(digest), d),
-              Quad(graph, T.LABEL, Literal("fused events: each report of an event reported more than once, "
+    old = store.query(f"SELECT ?p ?o WHERE {{ {graph} ?p ?o }}", union_default_graph=False).rows
+    store.remove(Quad(graph, p, o, d) for p, o in old)
+    description = [Quad(graph, T.ckg("contentHash"), Literal(digest), d),
+                   Quad(graph, T.LABEL, Literal("fused events: each report of an event reported more than once, "
                                                 "and the IRI that stands for the event"), d)]
     if run is not None:
-        quads.append(Quad(graph, T.PROV_GENERATED_BY, run, d))
-    store.replace_article(graph, graph, quads)
+        description.append(Quad(graph, T.PROV_GENERATED_BY, run, d))
+    store.add(description)
     return len(heads)
+
+
+_BATCH = 20_000

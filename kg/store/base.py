@@ -56,6 +56,9 @@ class Store(Protocol):
     def add(self, quads: Iterable[Quad]) -> None:
         """Add quads (reference facts, run descriptions) atomically."""
 
+    def remove(self, quads: Iterable[Quad]) -> None:
+        """Remove these quads (derived data such as the fusion graph), in batches."""
+
     def article_hash(self, article: NamedNode) -> str | None:
         """The stored content hash of an article, None when it is not stored."""
 

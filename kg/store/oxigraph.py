@@ -126,6 +126,13 @@ class OxigraphStore:
         self._store.extend(quads)
         self._written(len(quads))
 
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        n = 0
+        for q in quads:
+            self._store.remove(q)
+            n += 1
+        self._written(n)
+
     def bulk_load(self, path: Path, fmt: str = "nquads") -> None:
         """Fast non-transactional load of a large file (used by benchmarks and restores)."""
         self._store.bulk_load(path=str(path), format=_FORMATS[fmt])

@@ -290,6 +290,12 @@ class SparqlStore:
         it = iter(quads)
         self._load(iter(lambda: list(islice(it, self.ep.batch_quads)), []))
 
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """DELETE DATA in batches (quads with blank nodes cannot be named, and are not removed)."""
+        it = (q for q in quads if not _has_blank(q))
+        while batch := list(islice(it, self.ep.batch_quads)):
+            self._update([self._template("DELETE DATA { ", " }", batch)])
+
     def clear(self) -> int:
         """Drop every graph this store owns (see `graph_prefix`); the number dropped."""
         graphs = self.named_graphs(include_default=True)
