@@ -342,3 +342,34 @@ def test_an_unlisted_village_placed_two_ways_is_one_scene():
     assert fuser.fuse(report("b1", village_by_province)).events[0].same_as == ["a1-e1"]
     # a village of the same name in another province is another place
     assert fuser.fuse(report("c1", same_name_elsewhere)).events[0].same_as == []
+
+
+def test_look_ups_are_by_date_and_scene_so_they_do_not_grow_with_the_corpus():
+    """The index files a dated report under its date *and* its scene: a report on the same
+    day far away is not even read."""
+    fuser = EventFuser()
+    entities = dict(ENTITIES)
+    for n in range(40):         # strikes on the same day in forty far-away towns
+        key = f"far_town_{n}"
+        entities[key] = Entity(key, "place", "Settlement", f"Far Town {n}", lat=10.0 + n, lon=-20.0 - n, precision_km=5.0)
+    for n in range(40):
+        art = Article(id=f"far{n}", url=f"https://example.invalid/far{n}", title="", text="")
+        fuser.fuse(Extraction(article=art, entities=entities, events=[
+            ev("e1", "Airstrike", date(2021, 3, 9), [f"far_town_{n}"], ["turkish_armed_forces"], ["pkk"])]))
+    fuser.fuse(article("a1", ev("e1", "Airstrike", date(2021, 3, 9), ["qandil"], ["turkish_armed_forces"], ["pkk"])))
+    view = indexed(article("b1", ev("e1", "Airstrike", date(2021, 3, 9), ["qandil"], ["turkish_armed_forces"])))[0]
+    assert [e.ref for e in fuser.index.nearby(view)] == ["a1-e1"]
+
+
+def test_near_places_either_side_of_a_grid_line_are_found():
+    entities = dict(ENTITIES)
+    entities["north_of_line"] = Entity("north_of_line", "place", "Settlement", "North", lat=37.02, lon=43.99, precision_km=5.0)
+    entities["south_of_line"] = Entity("south_of_line", "place", "Settlement", "South", lat=36.97, lon=44.03, precision_km=5.0)
+    fuser = EventFuser()
+    a = Article(id="n1", url="https://example.invalid/n1", title="", text="")
+    b = Article(id="s1", url="https://example.invalid/s1", title="", text="")
+    fuser.fuse(Extraction(article=a, entities=entities, events=[
+        ev("e1", "Clash", date(2021, 3, 9), ["north_of_line"], ["peshmerga"], ["islamic_state"])]))
+    out = fuser.fuse(Extraction(article=b, entities=entities, events=[
+        ev("e1", "Clash", date(2021, 3, 9), ["south_of_line"], ["peshmerga"], ["islamic_state"])]))
+    assert out.events[0].same_as == ["n1-e1"]

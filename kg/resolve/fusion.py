@@ -27,6 +27,7 @@ do not depend on which of them was stored first.
 """
 from __future__ import annotations
 
+import math
 import pickle
 import re
 import sqlite3
@@ -389,11 +390,14 @@ class EventIndex:
         if e.time is not None:
             d = e.time.value
             if e.time.precision == "day":
-                keys.add(f"d{d.toordinal()}")
+                when = f"d{d.toordinal()}"
             elif e.time.precision == "month":
-                keys.add(f"m{d.year}-{d.month}")
+                when = f"m{d.year}-{d.month}"
             else:
-                keys.add(f"y{d.year}")
+                when = f"y{d.year}"
+            # by date *and* scene: a date alone gathers every event of that day (or month, or
+            # year) in the corpus, so each look-up would grow with the corpus
+            keys.update(f"{when}@{key}" for key in _scene_keys(e, neighbours=False))
         if e.name:
             keys.add("n" + e.name.lower())
         if e.time is None:
@@ -446,10 +450,17 @@ class EventIndex:
         return keys
 
     def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
+        """The stored reports of the same event as ``event`` (see same_event)."""
+        return [e for e in self.nearby(event) if same_event(event, e)]
+
+    def nearby(self, event: IndexedEvent) -> list[IndexedEvent]:
+        """The stored events of other articles that share a bucket with ``event``: a superset
+        of its candidates, as small as the date and scene make it, however large the corpus."""
         keys: list[str] = []
         places = _place_keys(event)
         if event.time is not None:
-            keys += self._time_keys(event.time)
+            scenes = _scene_keys(event, neighbours=True)
+            keys += [f"{when}@{scene}" for when in self._time_keys(event.time) for scene in scenes]
         elif event.weekday is not None:
             keys += [f"w{event.weekday}:{key}" for key in places]
         keys += ["u" + key for key in places]
@@ -464,7 +475,39 @@ class EventIndex:
                 (event.article_id, *part))
             found.extend(pickle.loads(blob) for (blob,) in rows)
         unique = {e.ref: e for e in found}
-        return [e for _, e in sorted(unique.items()) if same_event(event, e)]
+        return [e for _, e in sorted(unique.items())]
+
+
+CELL_DEGREES = 1.0           # grid cells for "near" places; a near pair is at most ~65 km apart
+
+
+def _cells(lat: float, lon: float, neighbours: bool) -> Iterator[str]:
+    """The grid cell of a point, or with ``neighbours`` every cell a point close enough to be
+    *near* it (NEAR_KM widened by two coarse precisions) may lie in. Columns wrap at the
+    antimeridian."""
+    columns = round(360 / CELL_DEGREES)
+    row, col = math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
+    if not neighbours:
+        yield f"g{row}:{col % columns}"
+        return
+    reach_km = NEAR_KM + 2 * MAX_SCENE_PRECISION_KM
+    rows = math.ceil(reach_km / (111.0 * CELL_DEGREES))
+    cos_lat = max(math.cos(math.radians(min(abs(lat) + CELL_DEGREES * rows, 89.0))), 0.01)
+    cols = min(math.ceil(reach_km / (111.0 * CELL_DEGREES * cos_lat)), columns // 2)
+    for r in range(row - rows, row + rows + 1):
+        for c in range(col - cols, col + cols + 1):
+            yield f"g{r}:{c % columns}"
+
+
+def _scene_keys(e: IndexedEvent, neighbours: bool) -> set[str]:
+    """Keys two reports whose places agree (see place_agreement) always share: their places,
+    the places those lie within, the regions they name, and the grid cells of their points
+    (with ``neighbours``, the cells around them, for the look-up side)."""
+    keys = set(e.places) | set(e.enclosing) | set(e.regions)
+    for lat, lon, precision in e.points:
+        if precision <= MAX_SCENE_PRECISION_KM:
+            keys.update(_cells(lat, lon, neighbours))
+    return keys
 
 
 def _place_keys(e: IndexedEvent) -> set[str]:
