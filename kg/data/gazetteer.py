@@ -617,7 +617,7 @@ class Gazetteer:
 
     def resolve_region_variant(self, name: str, countries: Sequence[str]) -> PlaceRecord | None:
         """The administrative region of one of ``countries`` that ``name`` names with its vowels
-        spelt another way ("Salhaddin province", "Salah al-Din" -> Salahuddin Governorate): the
+        spelt another way ("Salahedin province", "Salah al-Din" -> Salahuddin Governorate): the
         text says the name is a province or district, and a country has few of those, so its
         consonants are enough. None unless exactly one region agrees, or the name is short."""
         consonants = _consonants(spelling_skeleton(region_core(name)))

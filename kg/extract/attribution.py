@@ -24,7 +24,7 @@ _BETWEEN_PHRASES = re.compile(r"^(?:(?:for (?:months|years|weeks|days|a long tim
 # Pronoun subjects: "..., he said" is the speaker told before, never a name in the clause.
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 # Words that may stand between an inverted verb and its speaker: "said US State Department
-# spokesman Ned Price", "said the group's deputy commander, Ali Hassan".
+# spokesman Tom Reed", "said the group's deputy commander, Ali Hassan".
 _TITLE_FILLERS = {"the", "a", "an", "its", "their", "'s", "’s", "-", ","}
 # Where a speaker was heard: "speaking to local media", "told state television".
 _HEARD_BY = {("speaking", "to"), ("speaking", "with"), ("talking", "to"), ("interview", "with"), ("told",)}
@@ -111,7 +111,7 @@ class Attributor:
                     continue        # "in a statement, the ministry said": the ministry is the source
                 if j < i or plural or lowers[j] in _DETERMINERS or after_according:
                     if has_det or plural or j < i or after_according:
-                        # "security officials in the city", "the director of the Yangija police station"
+                        # "security officials in the city", "the director of the Kharaz police station"
                         end = i + 1
                         # "security experts and officials": one group of unnamed sources
                         if end + 1 < len(lowers) and lowers[end] == "and" and lowers[end + 1] in self.lex.source_heads \
@@ -195,7 +195,7 @@ class Attributor:
             if subject_end != v:
                 at_comma = [c for c in candidates if c.end == v - 1 and isinstance(c, MentionSpan) and c.category == "person"]
                 before = at_comma or before
-            # "Nihad Mohammed, a spokesperson from Diyala police said": the person opening the apposition
+            # "Karim Nouri, a spokesman for the provincial police said": the person opening the apposition
             # ("... leader Bande Amadou, the source said", "Ali Omar, a shepherd, was killed, he said":
             # the name must open its clause, and a pronoun is nobody in it)
             people = [c for c in candidates if isinstance(c, MentionSpan) and c.category == "person"
@@ -230,7 +230,7 @@ class Attributor:
             # '..., said the ministry.' / ', said Ali Hassan, a ...': the speaker ends the clause
             after = [c for c in candidates if c.start > v and c.start - v <= 3
                      and (c.end >= sent.end or is_punct[c.end])]
-            # '..., said US State Department spokesman Ned Price.': the name after its title
+            # '..., said a foreign ministry spokesman Tom Reed.': the name after its title
             titled = [c for c in candidates if isinstance(c, MentionSpan) and c.category == "person"
                       and v + 1 < c.start <= v + 10 and (c.end >= sent.end or is_punct[c.end])
                       and all(self._title_word(lower[k], text[k], k, candidates) for k in range(v + 1, c.start))]

@@ -196,13 +196,13 @@ class TriggerFinder:
             after.append(lower[i])
         if any(w in _MODAL_AFTER for w in after):
             return False
-        # "cells have carried out deadly attacks against ...": a record, not an event, unless dated
+        # "the cells have staged several deadly attacks on ...": a record, not an event, unless dated
         head = lower[trig.end - 1]
         if head.endswith("s") and re.search(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b",
                                             span_text(sent.start, trig.start), re.I) \
                 and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent_text):
             return False
-        # "since the operation began, forces have captured a total of 46 zones": a running
+        # "since the offensive started, troops have taken a total of 30 hamlets": a running
         # tally over a campaign, not one event
         perfect = any(w in ("have", "has") for w in lower[max(sent.start, trig.start - 2):trig.start])
         if perfect and re.search(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))", sent_text):

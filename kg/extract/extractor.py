@@ -282,7 +282,7 @@ class Extractor:
         if near is not None and near.lat is not None:
             lat, lon, precision, spread = unlisted_place_anchor(self.lex.gazetteer, near.key, (near.lat, near.lon),
                                                                 in_town=_part_of_town(doc, f, near))
-            # "in the eastern countryside of Deir ez-Zor", "52 km southwest of Erbil"; from a
+            # "in the western countryside of Raqqa", "40 km north of Mosul"; from a
             # region's centre, "northern X" reaches out with the region's size
             moved = relative_position(arrays.sent_text(f.start), near.label, near.surface_forms, (lat, lon), spread)
             if moved:
@@ -436,7 +436,7 @@ class Extractor:
                 return []
             triggers = [killing]
         else:
-            # "the attack came two days after the US said it had killed their chief": a killing
+            # "the raid followed a statement that their commander had been killed": a killing
             # told in a clause of its own is an event of its own
             killing = _killing_verb(doc, s.span)
             if killing is not None and not any(t.start <= killing.start < t.end for t in triggers) \

@@ -1,4 +1,4 @@
-"""Relative locations: "52 km southwest of Erbil", "the eastern countryside of Deir ez-Zor".
+"""Relative locations: "40 km north of Mosul", "the western countryside of Raqqa".
 
 Turns a direction and a distance from a known place into an estimated point, with the
 precision such an estimate deserves.

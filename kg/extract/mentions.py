@@ -242,7 +242,7 @@ class MentionFinder:
                     entry = self.lex.actors[value]
                     if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end) or _addressed(doc, start)):
                         continue
-                    # "the State Department spokesman Ned Price": the body only says who the
+                    # "the foreign ministry spokesman Tom Reed": the body only says who the
                     # person is; it is a party only if it is named as one elsewhere
                     # "the U.N. Security Council's decisions": part of a longer name, another body
                     referenced = entry.kind == "Organization" and (
@@ -324,7 +324,7 @@ class MentionFinder:
         return bool(name) and self.gaz.has_name(name)
 
     def _titles_a_person(self, doc: Doc, end: int) -> bool:
-        """A person's title and name follow: "... spokesman Ned Price", "... minister Ali Hassan"."""
+        """A person's title and name follow: "... spokesman Tom Reed", "... minister Ali Hassan"."""
         arrays = TokenArrays.of(doc)
         for k in (3, 2, 1):
             if end + k < len(doc) and arrays.span_text(end, end + k).lower() in self.lex.person_titles:
@@ -413,7 +413,7 @@ class MentionFinder:
             return True
         if end - start == 1:
             tok = doc[start]
-            # part of a longer name: "Nur Ahmed", "Ned Price", "Shahid Khalid hospital"
+            # part of a longer name: "Nur Ahmed", "Tom Reed", "Shahid Khalid hospital"
             for k in (start - 1, end):
                 if 0 <= k < len(doc) and arrays.is_alpha[k] and arrays.capitalised[k] \
                         and not (k == start - 1 and arrays.sent_start[k]) and arrays.text[k] not in _NOT_NAMES:
@@ -481,7 +481,7 @@ class MentionFinder:
                 i = j if names else i + title_len
                 continue
             i += 1
-        # "a local government official, Abdullahi Ali Ahmed, told": the name in apposition
+        # "a district official, Musa Garba Bello, told": the name in apposition
         for i in range(n_tok - 3):
             if arrays.lower[i] not in titles or arrays.text[i + 1] != ",":
                 continue
@@ -777,7 +777,7 @@ class MentionFinder:
                           context: list[str]) -> list[Found]:
         """"in Quameshli city": a town the text clearly names as a place but spells in a way the
         gazetteer does not know is the article's town of a variant spelling (Qamishli); "in
-        Salhaddin province": a province, matched among the country's regions by its consonants."""
+        Salahedin province": a province, matched among the country's regions by its consonants."""
         arrays = TokenArrays.of(doc)
         out = []
         for f in chosen:
