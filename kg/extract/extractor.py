@@ -952,8 +952,8 @@ def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, cha
     return best
 
 
-# Clauses with a time of their own. "when" is not one: "fighting broke out on Thursday night
-# when the group attacked" dates the attack too.
+# Clauses with a time of their own. "when" is not one: "clashes erupted late on Sunday when
+# the group attacked" dates the attack too.
 _SUBORDINATE = re.compile(r"\b(?:since|after|before|until|following|despite|as|ahead of|prior to)\b", re.I)
 # "ongoing clashes", "the fighting continues": still going on when the report was written
 _ONGOING = re.compile(r"\b(?:ongoing|continuing|still\s+raging|continued)\s+(?:\w+\s+){0,2}$", re.I)
