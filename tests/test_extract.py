@@ -490,7 +490,7 @@ def test_village_in_idlib_lies_in_the_governorate_and_a_neighbourhood_in_the_tow
     village = next(e for e in ex.entities.values() if e.label == "Kafr Tulul")
     region = ex.entities.get("idlib") and extractor.lex.gazetteer.get("idlib_governorate")
     assert (village.lat, village.lon) == (region.lat, region.lon)
-    ex = run(extractor, "Gunmen threw a grenade at a house in the Tulul neighbourhood in Idlib city on Monday.")
+    ex = run(extractor, "A grenade was hurled into a bakery in the Tulul neighbourhood in Idlib city on Monday.")
     quarter = next(e for e in ex.entities.values() if e.label == "Tulul")
     town = extractor.lex.gazetteer.get("idlib")
     assert abs(quarter.lat - town.lat) < 0.01 and abs(quarter.lon - town.lon) < 0.01

@@ -22,8 +22,8 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("The commander and five other members of the unit were killed", [("killed", 6)]),
     ("No fewer than twelve soldiers were killed", [("killed", 12)]),
     ("gunmen assassinated a police officer", [("killed", 1)]),
-    ("6 fighters were killed by gunfire and 3 were killed by IEDs", [("killed", 6), ("killed", 3)]),
-    ("Neither fatalities nor injuries were reported.", [("killed", 0), ("wounded", 0)]),
+    ("6 militiamen died in the shelling while 3 were killed by a car bomb", [("killed", 6), ("killed", 3)]),
+    ("The blast caused neither fatalities nor injuries.", [("killed", 0), ("wounded", 0)]),
     ("the attack left 4 people dead", [("killed", 4)]),
     # lists of victims count every member
     ("Two guards and three villagers were killed.", [("killed", 5)]),
@@ -39,7 +39,7 @@ from kg.extract.quantities import find_counts, find_strength, parse_number
     ("The militia executed an individual accused of spying.", [("killed", 1)]),
     ("Gunmen assassinated a colonel of the border guard.", [("killed", 1)]),
     ("A farmer's body was found near the road.", [("killed", 1)]),
-    ("Four fighters were killed, injured or captured in the sweep.", []),
+    ("Four fighters were killed, wounded or arrested during the sweep.", []),
     ("Two soldiers were killed or wounded.", []),
     ("A toll of 8 was split between both events with 4 fatalities coded to each.", [("killed", 4)]),
 ])
