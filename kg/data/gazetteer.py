@@ -158,7 +158,7 @@ def spelling_skeleton(normalized: str) -> str:
 
 
 _MIN_REGION_CONSONANTS = 3
-_REGION_WORD_SKELETONS = None
+_REGION_WORD_SKELETONS = frozenset(spelling_skeleton(w) for w in _REGION_WORDS)
 
 
 def _consonants(skeleton: str) -> str:
@@ -168,9 +168,6 @@ def _consonants(skeleton: str) -> str:
 
 def _region_skeleton_core(skeleton: str) -> str:
     """A skeleton without the generic words of region names ("... gavarnarata")."""
-    global _REGION_WORD_SKELETONS
-    if _REGION_WORD_SKELETONS is None:
-        _REGION_WORD_SKELETONS = frozenset(spelling_skeleton(w) for w in _REGION_WORDS)
     tokens = skeleton.split()
     while tokens and tokens[-1] in _REGION_WORD_SKELETONS:
         tokens.pop()
@@ -623,19 +620,29 @@ class Gazetteer:
         consonants = _consonants(spelling_skeleton(region_core(name)))
         if len(consonants.replace(" ", "")) < _MIN_REGION_CONSONANTS:
             return None
-        kinds = self._t["kinds"]
-        region_kind = PLACE_KINDS.index("AdminRegion")
         for country in countries:
-            # first-level regions only: "Bustan al-Qasr district" is a quarter of a city, and a
-            # country has too many districts for consonants alone to tell them apart
-            found = {i for skeleton, ids in self._skeletons(country.upper()).items()
-                     if _consonants(_region_skeleton_core(skeleton)) == consonants
-                     for i in ids if kinds[i] == region_kind and self._first_level(i)}
+            found = self._regions_by_consonants(country.upper()).get(consonants, set())
             if len(found) == 1:
-                return self._record(found.pop())
+                return self._record(next(iter(found)))
             if found:
                 return None
         return None
+
+    def _regions_by_consonants(self, country: str) -> dict[str, set[int]]:
+        """Consonants of a name -> first-level regions of one country, built once per country.
+        First-level only: "Bustan al-Qasr district" is a quarter of a city, and a country has
+        too many districts for consonants alone to tell them apart."""
+        cache = self.__dict__.setdefault("_region_consonant_cache", {})
+        table = cache.get(country)
+        if table is None:
+            kinds, region_kind = self._t["kinds"], PLACE_KINDS.index("AdminRegion")
+            table = {}
+            for skeleton, ids in self._skeletons(country).items():
+                for i in ids:
+                    if kinds[i] == region_kind and self._first_level(i):
+                        table.setdefault(_consonants(_region_skeleton_core(skeleton)), set()).add(i)
+            cache[country] = table
+        return table
 
     def _first_level(self, i: int) -> bool:
         """Is place ``i`` a region directly inside its country?"""
