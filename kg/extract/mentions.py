@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -25,6 +26,10 @@ from kg.extract.tokens import TokenArrays
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
 _TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
 _TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+# Every word the two patterns strip (lowercased, without the dot): what remains of "Mount X"
+# may be a known place even where the gazetteer has no name holding the word.
+_TERRAIN_WORDS = frozenset({"mount", "mt", "mountain", "mountains", "jabal", "jebel", "jabel", "djebel", "jbel", "wadi",
+                            "range", "hill", "hills", "heights"})
 # The characters a name must begin with for the prefix to match, or end with for the suffix
 # ("ſ" is an "s" to re.I; "$" also matches before a final line break): any other name is left
 # as it is by both, and is not stripped.
@@ -168,6 +173,18 @@ class Found:
     named_from: int = -1    # start of a longer form naming it ("Diyala police"), kept as a surface form
 
 
+class RegistryMatch(NamedTuple):
+    """A phrase-matcher hit: `tag` says which table the phrase is from (A actor, O outlet,
+    C context alias, U unidentified, R anaphor, F national force noun), `value` its key or
+    alias; `found` the mention when it does not depend on the article's context."""
+
+    tag: str
+    value: str
+    start: int
+    end: int
+    found: Found | None
+
+
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
     """Phrase matchers for names (case-insensitive and exact-case). Built once per process."""
     ci = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -218,26 +235,21 @@ class MentionFinder:
         self.gaz = lex.gazetteer
         assert self.gaz is not None
         self.max_place_tokens = min(getattr(self.gaz, "max_name_tokens", 5), 6)
+        self._no_name_tokens: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ registry names
-    def registry_names(self, doc: Doc, countries: list[str], named_force: str | None = None,
-                       named: frozenset[str] = frozenset()) -> list[Found]:
-        """Registry names, plus generic forms resolved in context. `named_force` is the state
-        force the article names most: "the military" in a story about Turkish troops in Syria
-        is the Turkish military, not Syria's. `named`: keys the article names outright; "the
-        government" is the one of them it can mean ("the Turkish state ... the government"),
-        whichever country the places point to."""
+    def registry_matches(self, doc: Doc) -> list[RegistryMatch]:
+        """Every phrase-matcher hit (case-insensitive names first, then exact-case ones, each in
+        the matcher's order), with its mention already made when the article's context does not
+        change it. Run once per article: `registry_names` reads the hits twice, before and after
+        the article's countries are known."""
         arrays = TokenArrays.of(doc)
         out = []
         vocab = self.nlp.vocab.strings
-
-        def heads_a_source(end: int) -> bool:
-            # "a police source", "security officials": a source's description, not a party
-            return end < len(doc) and arrays.lower[end] in self.lex.source_heads
         for matcher in (self.ci, self.cs):
             for match_id, start, end in matcher(doc):
-                label = vocab[match_id]
-                tag, _, value = label.partition("|")
+                tag, _, value = vocab[match_id].partition("|")
+                found = None
                 if tag == "A":
                     entry = self.lex.actors[value]
                     if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end) or _addressed(doc, start)):
@@ -247,62 +259,80 @@ class MentionFinder:
                     # "the U.N. Security Council's decisions": part of a longer name, another body
                     referenced = entry.kind == "Organization" and (
                         self._titles_a_person(doc, end) or _name_continues(doc, end))
-                    elite = self._elite_unit(doc, start, entry)
+                    elite = self._elite_unit(arrays, start, entry)
                     if elite:
                         # "elite Iraqi forces": the country's special forces, not all its forces
-                        out.append(Found(start - 1, end, "actor", elite, self.lex.actors[elite].kind, 3))
-                        continue
-                    out.append(Found(start, end, "actor", value, entry.kind, 3, generic=referenced))
+                        found = Found(start - 1, end, "actor", elite, self.lex.actors[elite].kind, 3)
+                    else:
+                        found = Found(start, end, "actor", value, entry.kind, 3, generic=referenced)
                 elif tag == "O":
-                    out.append(Found(start, end, "outlet", value, "NewsOutlet", 2))
-                elif tag == "C":
-                    options = self.lex.context_aliases[value]
-                    key = next((options[c] for c in countries if c in options and options[c] in named), None) \
-                        or next((k for k in options.values() if k in named), None) \
-                        or next((options[c] for c in countries if c in options), None)
-                    # "interior ministry officials": the ministry is named as the source's
-                    # body; "security officials", "police sources" name no body
-                    if heads_a_source(end) and not (key and self.lex.actors[key].kind == "Organization"):
-                        continue
-                    if value in _ARM_NOUNS and named_force and key and self.lex.actors[key].parent == named_force:
-                        # "Turkish Armed Forces ... warplanes": the named force's own aircraft;
-                        # the branch is a party of its own only where the article names it
-                        key = named_force
-                    if value in _GENERIC_FORCE_ALIASES and named_force:
-                        key = named_force
-                        if value in ("the military", "military"):
-                            # the armed forces of the country whose forces the article names
-                            key = self.lex.military_of(self.lex.actors[named_force].country) or named_force
-                    if key:
-                        generic = value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")
-                        named_from = -1
-                        if value == "police" and self._place_before(doc, start):
-                            # "Diyala police": the province's police, a named body of the country's police
-                            generic, named_from = False, start - 1
-                        elif value in ("police", "the police") and end < len(doc) \
-                                and arrays.lower[end] in ("said", "say", "says", "told", "announced", "reported"):
-                            # "police said": the force speaks as a body, and annotators list it
-                            generic = False
-                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2,
-                                         generic=generic, named_from=named_from))
+                    found = Found(start, end, "outlet", value, "NewsOutlet", 2)
                 elif tag == "U":
-                    out.append(Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1))
-                elif tag == "F":
-                    if heads_a_source(end):
-                        continue
-                    # "a military checkpoint", "policemen": the national army or police of the story
-                    key = (named_force or self.lex.default_force(countries[0])) if value == "army" and countries else None
-                    if value == "police" and countries:
-                        key = self.lex.context_aliases.get("police", {}).get(countries[0])
-                    if key:
-                        out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 0, generic=True))
+                    found = Found(start, end, "unidentified", "unidentified", "UnidentifiedActor", 1)
                 elif tag == "R":
-                    out.append(Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0))
+                    found = Found(start, end, "anaphor", "anaphor", "NonStateArmedGroup", 0)
+                out.append(RegistryMatch(tag, value, start, end, found))
         return out
 
-    def _elite_unit(self, doc: Doc, start: int, entry) -> str | None:
-        """The special forces of the country, for "elite"/"special" before a nationality's forces."""
+    def registry_names(self, doc: Doc, matches: list[RegistryMatch], countries: list[str],
+                       named_force: str | None = None, named: frozenset[str] = frozenset()) -> list[Found]:
+        """Registry names, plus generic forms resolved in context. `named_force` is the state
+        force the article names most: "the military" in a story about Turkish troops in Syria
+        is the Turkish military, not Syria's. `named`: keys the article names outright; "the
+        government" is the one of them it can mean ("the Turkish state ... the government"),
+        whichever country the places point to."""
         arrays = TokenArrays.of(doc)
+        out = []
+
+        def heads_a_source(end: int) -> bool:
+            # "a police source", "security officials": a source's description, not a party
+            return end < len(doc) and arrays.lower[end] in self.lex.source_heads
+        for tag, value, start, end, found in matches:
+            if found is not None:
+                out.append(found)
+            elif tag == "C":
+                options = self.lex.context_aliases[value]
+                key = next((options[c] for c in countries if c in options and options[c] in named), None) \
+                    or next((k for k in options.values() if k in named), None) \
+                    or next((options[c] for c in countries if c in options), None)
+                # "interior ministry officials": the ministry is named as the source's
+                # body; "security officials", "police sources" name no body
+                if heads_a_source(end) and not (key and self.lex.actors[key].kind == "Organization"):
+                    continue
+                if value in _ARM_NOUNS and named_force and key and self.lex.actors[key].parent == named_force:
+                    # "Turkish Armed Forces ... warplanes": the named force's own aircraft;
+                    # the branch is a party of its own only where the article names it
+                    key = named_force
+                if value in _GENERIC_FORCE_ALIASES and named_force:
+                    key = named_force
+                    if value in ("the military", "military"):
+                        # the armed forces of the country whose forces the article names
+                        key = self.lex.military_of(self.lex.actors[named_force].country) or named_force
+                if key:
+                    generic = value in _GENERIC_FORCE_ALIASES or value in ("police", "the police")
+                    named_from = -1
+                    if value == "police" and self._place_before(arrays, start):
+                        # "Diyala police": the province's police, a named body of the country's police
+                        generic, named_from = False, start - 1
+                    elif value in ("police", "the police") and end < len(doc) \
+                            and arrays.lower[end] in ("said", "say", "says", "told", "announced", "reported"):
+                        # "police said": the force speaks as a body, and annotators list it
+                        generic = False
+                    out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 2,
+                                     generic=generic, named_from=named_from))
+            elif tag == "F":
+                if heads_a_source(end):
+                    continue
+                # "a military checkpoint", "policemen": the national army or police of the story
+                key = (named_force or self.lex.default_force(countries[0])) if value == "army" and countries else None
+                if value == "police" and countries:
+                    key = self.lex.context_aliases.get("police", {}).get(countries[0])
+                if key:
+                    out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 0, generic=True))
+        return out
+
+    def _elite_unit(self, arrays: TokenArrays, start: int, entry) -> str | None:
+        """The special forces of the country, for "elite"/"special" before a nationality's forces."""
         if start == 0 or arrays.lower[start - 1] not in ("elite", "special") or arrays.text[start] not in self.lex.demonyms \
                 or not entry.country or entry.kind != "StateForce":
             return None
@@ -312,15 +342,15 @@ class MentionFinder:
                 return key
         return None
 
-    def _place_before(self, doc: Doc, start: int) -> bool:
+    def _place_before(self, arrays: TokenArrays, start: int) -> bool:
         """A known place name (one capitalised word) right before the token."""
         if start == 0:
             return False
-        prev = doc[start - 1]
-        if not (prev.is_alpha and _capitalised(prev.text)) or prev.text in _NOT_NAMES \
-                or prev.text in self.lex.demonyms or prev.text in self.lex.stateless_demonyms:
+        prev = arrays.text[start - 1]
+        if not (arrays.is_alpha[start - 1] and arrays.capitalised[start - 1]) or prev in _NOT_NAMES \
+                or prev in self.lex.demonyms or prev in self.lex.stateless_demonyms:
             return False
-        name = normalize_name(prev.text)
+        name = normalize_name(prev)
         return bool(name) and self.gaz.has_name(name)
 
     def _titles_a_person(self, doc: Doc, end: int) -> bool:
@@ -340,6 +370,10 @@ class MentionFinder:
         texts, doc_text, idx = arrays.text, arrays.doc_text, arrays.idx
         capitalised = arrays.capitalised
         n_tok = len(texts)
+
+        def spaced(k: int) -> bool:
+            """Whitespace follows token k."""
+            return idx[k] + len(texts[k]) < idx[k + 1]
         i = 0
         while i < n_tok:
             text = texts[i]
@@ -349,9 +383,19 @@ class MentionFinder:
                 i += 1
                 continue
             found = None
-            for n in range(min(self.max_place_tokens + 1, n_tok - i), 0, -1):
-                last = texts[i + n - 1]
-                if not (capitalised[i + n - 1] or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
+            longest = min(self.max_place_tokens + 1, n_tok - i)
+            # No known name holds a token whose words are in no name, where spaces part it
+            # from the tokens around it in the span: spans that go past it are not looked up
+            for k in range(i, i + longest - 1):
+                if self._in_no_name(texts[k]) and (k == i or spaced(k - 1)) and spaced(k):
+                    longest = k - i + 1
+                    break
+            for n in range(longest, 0, -1):
+                k = i + n - 1
+                last = texts[k]
+                if not (capitalised[k] or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
+                    continue
+                if self._in_no_name(last) and (n == 1 or spaced(k - 1)):
                     continue
                 span_text = doc_text[idx[i]:idx[i + n - 1]] + last       # arrays.span_text(i, i + n)
                 name = normalize_name(span_text)
@@ -386,6 +430,17 @@ class MentionFinder:
             else:
                 i += 1
         return out
+
+    def _in_no_name(self, token_text: str) -> bool:
+        """A word of the token is in no place name nor stripped by the terrain rules: no span
+        holding the token, cut from its neighbours by whitespace, names a known place."""
+        blocked = self._no_name_tokens.get(token_text)
+        if blocked is None:
+            blocked = any(w not in _TERRAIN_WORDS for w in self.gaz.words_in_no_name(token_text))
+            if len(self._no_name_tokens) >= 1 << 16:
+                self._no_name_tokens.clear()       # bounded: a long build meets every word
+            self._no_name_tokens[token_text] = blocked
+        return blocked
 
     def plausible(self, doc: Doc, start: int, end: int, rec: PlaceRecord, countries: list[str]) -> bool:
         """Small GeoNames towns far from the story are usually words that look like names."""
@@ -735,7 +790,8 @@ class MentionFinder:
         place_spans = self.place_candidates(doc)
         # Names first (without country-dependent forms), then people: a person's name is not a
         # town ("Nur Ahmed" is not Nur, Iran), so neither may vote for the article's country.
-        plain_names = self.registry_names(doc, [])
+        matches = self.registry_matches(doc)
+        plain_names = self.registry_names(doc, matches, [])
         taken = {t for f in plain_names for t in range(f.start, f.end)}
         people = [f for f in self.people(doc, taken) if not _CREDIT.match(arrays.sent_text(f.start))]
         taken |= {t for f in people for t in range(f.start, f.end)}
@@ -745,7 +801,7 @@ class MentionFinder:
         state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
         named_force = state.most_common(1)[0][0] if state else None
         named = frozenset(f.key for f in plain_names if f.category == "actor" and not f.generic)
-        found: list[Found] = self.registry_names(doc, context, named_force, named) + people
+        found: list[Found] = self.registry_names(doc, matches, context, named_force, named) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
         for start, end, name in place_spans:
             rec = self.resolve_place(name, countries)
@@ -847,10 +903,10 @@ def _settle(found: list[Found]) -> list[Found]:
     kept: list[Found] = []
     occupied: set[int] = set()
     for f in sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start)):
-        if any(t in occupied for t in range(f.start, f.end)):
-            continue
-        kept.append(f)
-        occupied.update(range(f.start, f.end))
+        tokens = range(f.start, f.end)
+        if occupied.isdisjoint(tokens):
+            kept.append(f)
+            occupied.update(tokens)
     kept.sort(key=lambda f: f.start)
     return kept
 
