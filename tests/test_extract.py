@@ -979,3 +979,17 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     for start in range(-3, len(doc) + 2):
         for end in range(-3, len(doc) + 2):
             assert arrays.span_text(start, end) == doc[start:end].text
+
+
+def test_place_spans_around_words_in_no_name_are_still_found(extractor):
+    """Spans that hold a word no place name has are not looked up; the names beside such a
+    word, hyphenated names with their article and terrain names still are."""
+    from kg.extract.tokens import TokenArrays
+    doc = extractor.nlp("Qxzvbwq Deir ez-Zor and Mount Qarachokh, near Bab al-Hawa.")
+    spans = extractor.mentions.place_candidates(doc)
+    arrays = TokenArrays.of(doc)
+    found = {arrays.span_text(s, e): name for s, e, name in spans}
+    assert found["Deir ez-Zor"] == "deir zor"
+    assert found["Bab al-Hawa"] == "bab hawa"
+    assert any("Qarachokh" in text for text in found)
+    assert not any("Qxzvbwq" in text for text in found)

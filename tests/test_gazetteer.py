@@ -314,3 +314,31 @@ def test_a_final_vowel_keeps_variant_names_apart():
     assert spelling_skeleton("azaziyeh") != spelling_skeleton("azaz")
     assert Gazetteer.load().resolve_variant("Azaziyeh", ["SY"]) is None or \
         Gazetteer.load().resolve_variant("Azaziyeh", ["SY"]).key != "azaz"
+
+
+def test_common_words_are_answered_from_the_compiled_table_as_wordfreq_would():
+    """Everyday words come with the cache: judging a capitalised word needs no wordfreq load."""
+    from wordfreq import zipf_frequency
+
+    from kg.data.gazetteer import Gazetteer
+    gaz = Gazetteer.load()
+    for word in ("minister", "west", "commando", "tamboura", "zarzuna", "said", "qqxzv"):
+        for zipf in (3.5, 4.0):
+            assert gaz.is_common_word(word, zipf) == (zipf_frequency(word, "en") >= zipf)
+    assert gaz.is_common_word("minister", 4.0)
+    assert not gaz.is_common_word("tamboura", 3.5)
+    # other strings and lower thresholds are wordfreq's own answer
+    assert gaz.is_common_word("don't", 3.0) == (zipf_frequency("don't", "en") >= 3.0)
+
+
+def test_words_in_no_name_leave_place_words_and_articles_alone():
+    """The word filter keeps every word of an indexed name (and the article normalising drops),
+    so a span is skipped only when it cannot name a known place."""
+    from kg.data.gazetteer import Gazetteer
+    gaz = Gazetteer.load()
+    assert gaz.words_in_no_name("Idlib") == []
+    assert gaz.words_in_no_name("al-Bab") == []
+    assert gaz.words_in_no_name("Al") == []
+    for name in list(gaz._index)[:2000]:
+        assert gaz.words_in_no_name(name) == []
+    assert gaz.words_in_no_name("Qxzvbwq") == ["qxzvbwq"]
