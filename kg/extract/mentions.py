@@ -368,10 +368,9 @@ class MentionFinder:
         texts, doc_text, idx = arrays.text, arrays.doc_text, arrays.idx
         capitalised = arrays.capitalised
         n_tok = len(texts)
-
-        def spaced(k: int) -> bool:
-            """Whitespace follows token k."""
-            return idx[k] + len(texts[k]) < idx[k + 1]
+        # (inlined look-ups: this loop runs over every capitalised word of every article)
+        no_name = self._no_name_tokens
+        in_no_name = self._in_no_name
         i = 0
         while i < n_tok:
             text = texts[i]
@@ -385,7 +384,11 @@ class MentionFinder:
             # No known name holds a token whose words are in no name, where spaces part it
             # from the tokens around it in the span: spans that go past it are not looked up
             for k in range(i, i + longest - 1):
-                if self._in_no_name(texts[k]) and (k == i or spaced(k - 1)) and spaced(k):
+                blocked = no_name.get(texts[k])
+                if blocked is None:
+                    blocked = in_no_name(texts[k])
+                # (whitespace after token k: its end is not where the next one starts)
+                if blocked and (k == i or idx[k - 1] + len(texts[k - 1]) < idx[k]) and idx[k] + len(texts[k]) < idx[k + 1]:
                     longest = k - i + 1
                     break
             for n in range(longest, 0, -1):
@@ -393,7 +396,10 @@ class MentionFinder:
                 last = texts[k]
                 if not (capitalised[k] or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
                     continue
-                if self._in_no_name(last) and (n == 1 or spaced(k - 1)):
+                blocked = no_name.get(last)
+                if blocked is None:
+                    blocked = in_no_name(last)
+                if blocked and (n == 1 or idx[k - 1] + len(texts[k - 1]) < idx[k]):
                     continue
                 span_text = doc_text[idx[i]:idx[i + n - 1]] + last       # arrays.span_text(i, i + n)
                 name = normalize_name(span_text)
