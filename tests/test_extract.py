@@ -979,3 +979,15 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     for start in range(-3, len(doc) + 2):
         for end in range(-3, len(doc) + 2):
             assert arrays.span_text(start, end) == doc[start:end].text
+
+
+def test_turkish_led_operation_coalition_is_a_party(extractor):
+    # ACLED names the Turkish army and its Syrian allies acting jointly in the Peace Spring
+    # area as one coalition actor, abbreviated OPS; "ops" in lower case is no such actor
+    ex = run(extractor, "On 2 May 2020, Turkish troops and allied SNA factions, acting under OPS, fired mortars "
+                        "at a farm west of Ain Issa in Ar-Raqqa.", outlet="")
+    e = only(ex)
+    assert e.type == "Shelling"
+    assert {"turkish_armed_forces", "operation_peace_spring"} <= set(e.agents)
+    ex = run(extractor, "Special ops units of the police raided a house in Kirkuk on Sunday.")
+    assert all("operation_peace_spring" not in e.agents for e in ex.events)
