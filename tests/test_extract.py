@@ -993,3 +993,15 @@ def test_place_spans_around_words_in_no_name_are_still_found(extractor):
     assert found["Bab al-Hawa"] == "bab hawa"
     assert any("Qarachokh" in text for text in found)
     assert not any("Qxzvbwq" in text for text in found)
+
+
+def test_turkish_led_operation_coalition_is_a_party(extractor):
+    # ACLED names the Turkish army and its Syrian allies acting jointly in the Peace Spring
+    # area as one coalition actor, abbreviated OPS; "ops" in lower case is no such actor
+    ex = run(extractor, "On 2 May 2020, Turkish troops and allied SNA factions, acting under OPS, fired mortars "
+                        "at a farm west of Ain Issa in Ar-Raqqa.", outlet="")
+    e = only(ex)
+    assert e.type == "Shelling"
+    assert {"turkish_armed_forces", "operation_peace_spring"} <= set(e.agents)
+    ex = run(extractor, "Special ops units of the police raided a house in Kirkuk on Sunday.")
+    assert all("operation_peace_spring" not in e.agents for e in ex.events)
