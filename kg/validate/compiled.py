@@ -21,7 +21,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -105,6 +105,11 @@ ValueTest = Callable[[Term, _Index], bool]
 class _Constraint:
     component: str
     test: ValueTest
+    reads_graph: bool = False       # sh:class: the verdict depends on the value's rdf:types
+
+
+# Verdicts a property check remembers before it starts afresh (a few MB at most).
+_REMEMBERED_VALUES = 65_536
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,27 @@ class _PropertyCheck:
     min_count: int | None
     max_count: int | None
     constraints: tuple[_Constraint, ...]
+    _verdicts: dict[Term, tuple[_Constraint, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def graph_constraints(self) -> tuple[_Constraint, ...]:
+        return tuple(c for c in self.constraints if c.reads_graph)
+
+    @functools.cached_property
+    def value_constraints(self) -> tuple[_Constraint, ...]:
+        return tuple(c for c in self.constraints if not c.reads_graph)
+
+    def failed_by(self, value: Term, index: _Index) -> tuple[_Constraint, ...]:
+        """The constraints on the value alone (datatype, range, length...) that ``value``
+        fails, remembered per value: the same coordinates, labels, dates and counts come up
+        in article after article, and most values pass every constraint."""
+        verdict = self._verdicts.get(value)
+        if verdict is None:
+            if len(self._verdicts) >= _REMEMBERED_VALUES:
+                self._verdicts.clear()
+            verdict = self._verdicts[value] = tuple(
+                c for c in self.value_constraints if not c.test(value, index))
+        return verdict
 
     def values(self, properties: dict[ox.NamedNode, set[Term]]) -> Set[Term]:
         """The focus node's values along the path, from its predicate -> objects index entry."""
@@ -231,7 +257,12 @@ def _check_node(check: _NodeCheck, focus: Term, index: _Index, results: list[Sha
         if prop.max_count is not None and len(values) > prop.max_count:
             results.append(ShapeResult(str(focus), prop.shape, "MaxCountConstraintComponent",
                                        prop.severity, prop.path_text, None, prop.message))
-        for constraint in prop.constraints:
+        if prop.value_constraints:
+            for value in values:
+                for constraint in prop.failed_by(value, index):
+                    results.append(ShapeResult(str(focus), prop.shape, constraint.component,
+                                               prop.severity, prop.path_text, str(value), prop.message))
+        for constraint in prop.graph_constraints:
             test = constraint.test
             for value in values:
                 if not test(value, index):
@@ -399,7 +430,7 @@ class _Compiler:
             members = frozenset(self._subclasses(cls))
             out.append(_Constraint("ClassConstraintComponent",
                                    lambda v, i, members=members: not isinstance(v, ox.Literal)
-                                   and not members.isdisjoint(i.types.get(v, ()))))
+                                   and not members.isdisjoint(i.types.get(v, ())), reads_graph=True))
         for listed in self.g.objects(shape, _SH["in"]):
             allowed = frozenset(_to_ox(m) for m in Collection(self.g, listed))
             out.append(_Constraint("InConstraintComponent", lambda v, _i, allowed=allowed: v in allowed))
@@ -419,7 +450,8 @@ class _Compiler:
                                   "maxInclusive", "minLength"}:
                     raise UnsupportedShape(f"sh:or member {member} of {shape} may only hold value constraints")
                 alternatives.append(self._constraints(member, member_used))
-            out.append(_Constraint("OrConstraintComponent", _any_of(tuple(alternatives))))
+            out.append(_Constraint("OrConstraintComponent", _any_of(tuple(alternatives)),
+                                   reads_graph=any(c.reads_graph for member in alternatives for c in member)))
         return tuple(out)
 
     def _subclasses(self, cls: rdflib.term.Node) -> set[ox.NamedNode]:
