@@ -116,7 +116,8 @@ def local_extractor() -> Any:
     each full collection: several while they are being created, and then every full
     collection a build's own allocations trigger (0.1 s each; 6 % of a 300-article build's
     CPU). So the collector waits while they are made, and they are then moved out of its
-    way (gc.freeze) for the rest of the process.
+    way (gc.freeze) for the rest of the process. The price: the few hundred cyclic garbage
+    objects compiling leaves (measured: under 400) are never freed.
     """
     from kg.extract import Extractor
 
