@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDFS
 
@@ -62,13 +63,16 @@ def class_hierarchy() -> rdflib.Graph:
     ontology aligns with): enough for SPARQL ``rdfs:subClassOf*`` over an exported graph,
     without the labels and axioms a data export should not repeat.
     """
-    source = load_ontology_graph(crosswalks=False)
+    # Read with pyoxigraph: rdflib would take ~40 ms to parse the whole ontology at the
+    # start of every build (validation needs the class tree) for these few dozen triples.
+    wanted = {str(RDFS.subClassOf), str(RDFS.subPropertyOf)}
     hierarchy = rdflib.Graph()
-    for predicate in (RDFS.subClassOf, RDFS.subPropertyOf):
-        for subject, obj in source.subject_objects(predicate):
-            if (isinstance(subject, rdflib.URIRef) and str(subject).startswith(CKG)
-                    and isinstance(obj, rdflib.URIRef)):
-                hierarchy.add((subject, predicate, obj))
+    for triple in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE):
+        subject, predicate, obj = triple.subject, triple.predicate, triple.object
+        if (predicate.value in wanted and isinstance(subject, ox.NamedNode)
+                and subject.value.startswith(CKG) and isinstance(obj, ox.NamedNode)):
+            hierarchy.add((rdflib.URIRef(subject.value), rdflib.URIRef(predicate.value),
+                           rdflib.URIRef(obj.value)))
     return hierarchy
 
 

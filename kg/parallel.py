@@ -16,6 +16,7 @@ At most a few chunks per worker are in flight, so memory does not grow with the 
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 from collections import deque
@@ -108,10 +109,27 @@ def _vocabulary_zone(nlp: Any) -> AbstractContextManager:
 
 @cache
 def local_extractor() -> Any:
-    """The compiled pipeline of this process: built once, reused for every article."""
+    """The compiled pipeline of this process: built once, reused for every article.
+
+    Compiling creates a few hundred thousand objects that live as long as the process (the
+    spaCy pipeline, lexicons, gazetteer). Python's cyclic collector would walk them all at
+    each full collection: several while they are being created, and then every full
+    collection a build's own allocations trigger (0.1 s each; 6 % of a 300-article build's
+    CPU). So the collector waits while they are made, and they are then moved out of its
+    way (gc.freeze) for the rest of the process. The price: the few hundred cyclic garbage
+    objects compiling leaves (measured: under 400) are never freed.
+    """
     from kg.extract import Extractor
 
-    return Extractor()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        extractor = Extractor()
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()
+    return extractor
 
 
 # ------------------------------------------------------------------------------ processes

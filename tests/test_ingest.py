@@ -575,6 +575,20 @@ def test_invisible_characters_and_odd_spacing_are_cleaned(tmp_path: Path) -> Non
                             "Second line and BOM.evil\nCafé\nnext")
 
 
+def test_invisible_character_table_matches_this_pythons_unicode_tables() -> None:
+    # The build reads a precomputed table instead of scanning Unicode at start-up; under the
+    # Unicode version it was made for it must name exactly the characters a scan finds.
+    import unicodedata
+
+    from kg.ingest import _text
+
+    if unicodedata.unidata_version != _text._INVISIBLE_UNICODE_VERSION:
+        pytest.skip("another Unicode version: the build scans the tables itself")
+    assert _text._scan_invisible_ranges() == _text._INVISIBLE_RANGES
+    kept = "\n\t\u200c\u200d a\u00e9"
+    assert _text._invisible_pattern().sub("", "\x00\u00ad\U000e0041" + kept + "\ud800") == kept
+
+
 def test_joiners_inside_persian_words_are_kept(tmp_path: Path) -> None:
     persian = "نیروهای پیشمرگه می\u200cگویند"
     path = write_jsonl(tmp_path / "fa.jsonl", record(maintext=persian, language="fa"))

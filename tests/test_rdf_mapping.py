@@ -109,3 +109,37 @@ def test_registry_writes_the_located_in_closure():
     assert [e.key for e in ArticleMapper(IriMinter(BASE), places=cyclic.get).enclosing(cyclic["a"])] == ["b"]
     orphan = Entity("c", "place", "Settlement", "C", set(), within="nowhere")
     assert [e.key for e in ArticleMapper(IriMinter(BASE), places={}.get).enclosing(orphan)] == ["nowhere"]
+
+
+def test_an_article_lists_each_registry_entry_once_and_entries_are_reused():
+    """Two villages of one governorate: the governorate's and the country's entries appear
+    once in the article's quads, the same as each village's own registry_quads; a second
+    article naming the villages gets the same entries, and an entity described differently
+    (a corrected label) gets its own."""
+    registry = {
+        "qaradia": Entity("qaradia", "place", "Country", "Qaradia", set(), lat=35.0, lon=44.0),
+        "nahr": Entity("nahr", "place", "AdminRegion", "Nahr Governorate", set(), lat=35.5, lon=43.5, within="qaradia"),
+        "umm-jarin": Entity("umm-jarin", "place", "Settlement", "Umm Jarin", set(), lat=35.6, lon=43.4, within="nahr"),
+        "tell-safa": Entity("tell-safa", "place", "Settlement", "Tell Safa", set(), lat=35.7, lon=43.3, within="nahr"),
+    }
+    mapper = ArticleMapper(IriMinter(BASE), places=registry.get)
+    article = Article(id="v1", url="https://news.example/v1", title="Two villages", text="...")
+    villages = {k: registry[k] for k in ("umm-jarin", "tell-safa")}
+    registry_graph = ox.NamedNode(BASE + "graph/registry")
+
+    def registry_part(ex):
+        return [q for q in mapper.article_quads(ex) if q.graph_name == registry_graph]
+
+    listed = registry_part(Extraction(article=article, entities=villages, events=[]))
+    assert len(listed) == len(set(listed))
+    assert set(listed) == set(mapper.registry_quads(villages["umm-jarin"])) | set(mapper.registry_quads(villages["tell-safa"]))
+    nahr = ox.NamedNode(BASE + "id/place/nahr")
+    assert sum(1 for q in listed if q.subject == nahr and q.predicate.value.endswith("#type")) == 1
+    again = registry_part(Extraction(article=Article(id="v2", url="https://news.example/v2", title="t", text="..."),
+                                     entities=villages, events=[]))
+    assert again == listed
+    renamed = {**villages, "umm-jarin": Entity("umm-jarin", "place", "Settlement", "Umm al-Jarin", set(),
+                                                 lat=35.6, lon=43.4, within="nahr")}
+    relabelled = registry_part(Extraction(article=article, entities=renamed, events=[]))
+    labels = {q.object.value for q in relabelled if q.predicate.value.endswith("#label")}
+    assert "Umm al-Jarin" in labels and "Umm Jarin" not in labels

@@ -295,6 +295,31 @@ def test_values_that_cannot_be_compared_are_outside_every_range(value: str) -> N
     assert summary(validate_triples(unit(quads), engine="pyshacl")) <= compiled
 
 
+def test_each_named_graph_is_checked_with_the_default_graph_even_one_no_shape_reads() -> None:
+    # The article's url sits in one named graph only; a second graph holds nothing a shape
+    # reads, yet with the default graph it is a unit of its own, where the url is missing.
+    graph_a, graph_b = ox.NamedNode(f"{BASE}graph/article/a"), ox.NamedNode(f"{BASE}graph/article/b")
+    article = ox.NamedNode(f"{BASE}id/article/a")
+    description = [q for q in trig(description=GOOD_DESCRIPTION.replace(
+        'schema:url "https://example.invalid/a" ;', "")) if isinstance(q.graph_name, ox.DefaultGraph)]
+    url = ox.Quad(article, ox.NamedNode("http://schema.org/url"), ox.Literal("https://example.invalid/a"), graph_a)
+    evidence = ox.Quad(article, ox.NamedNode(CKG + "evidence"), ox.Literal("an invented sentence"), graph_b)
+    assert summary(check_article_quads(description + [url])) == set()
+    assert summary(check_article_quads(description + [url, evidence])) == {("ArticleUrl", "MinCount", "Violation")}
+
+
+def test_value_verdicts_are_remembered_but_class_membership_is_read_from_each_graph() -> None:
+    # The same bad count is reported each time it is checked ...
+    negative = GOOD_GRAPH.replace("ckg:killed 3", "ckg:killed -3")
+    for _ in range(2):
+        assert ("Killed", "MinInclusive", "Violation") in summary(check_article_quads(trig(negative)))
+    # ... and the same agent IRI is an actor in one graph and not in the next.
+    assert check_article_quads(trig()) == []
+    untyped = GOOD_GRAPH.replace("actor:tsk a ckg:StateForce ;", "actor:tsk")
+    assert ("OperationRoles", "Class", "Violation") in summary(check_article_quads(trig(untyped)))
+    assert check_article_quads(trig()) == []
+
+
 def test_compiled_check_is_fast_enough_for_every_article() -> None:
     quads = trig()
     check_article_quads(quads)                  # compile once

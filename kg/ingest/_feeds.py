@@ -10,8 +10,6 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-import feedparser  # type: ignore[import-untyped]  # ships no type information
-
 from ._article import RawArticle
 from ._dates import DateProblem, parse_published
 from ._errors import IngestError, Rejected
@@ -22,6 +20,9 @@ Produced = RawArticle | IngestError
 
 
 def read_feed(data: bytes, name: str) -> Iterator[Produced]:
+    # Imported here, as trafilatura in _html: only builds that read feeds pay for it.
+    import feedparser  # type: ignore[import-untyped]  # ships no type information
+
     parsed = feedparser.parse(io.BytesIO(data))
     entries = parsed.get("entries") or []
     if not entries:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import trafilatura
-
 from ._article import RawArticle
 from ._errors import IngestError, Rejected
 from ._ids import is_web_url
@@ -23,6 +21,10 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
 def read_html(data: bytes, name: str) -> Iterator[Produced]:
+    # Imported here: trafilatura (with its HTTP and date libraries) adds a tenth of a second
+    # to every start-up, and most builds read JSON Lines.
+    import trafilatura
+
     # Bytes, not str: trafilatura honours the page's declared charset.
     tree = trafilatura.load_html(data)
     if tree is None:

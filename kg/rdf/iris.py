@@ -1,6 +1,7 @@
 """Deterministic IRIs: the same key gives the same IRI in every run and on every machine."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,8 +10,11 @@ from pyoxigraph import NamedNode
 _UNSAFE = re.compile(r"[^a-z0-9_\-]+")
 
 
+@functools.lru_cache(maxsize=65_536)
 def slug(text: str, limit: int = 60) -> str:
-    """Lowercase ASCII with underscores: stable across spellings that differ only in accents."""
+    """Lowercase ASCII with underscores: stable across spellings that differ only in accents.
+
+    Cached: the same actor and place keys are minted into IRIs in every article naming them."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     cleaned = _UNSAFE.sub("_", ascii_text).strip("_")
     return (cleaned[:limit].rstrip("_")) or "x"

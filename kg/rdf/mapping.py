@@ -17,6 +17,8 @@ from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter, slug
 
 _DATE_TYPES = {"day": T.XSD_DATE, "month": T.XSD_GYEARMONTH, "year": T.XSD_GYEAR}
+# Entities whose enclosing chains and registry quads an ArticleMapper keeps (a few MB).
+_CACHED_ENTITIES = 16_384
 _KIND_LABELS = {
     "GroundOperation": "Ground operation", "DroneStrike": "Drone strike",
 }
@@ -77,6 +79,7 @@ class ArticleMapper:
         self.iri = minter
         self.places = places
         self._chains: dict[str, list[Entity]] = {}
+        self._registry: dict[tuple, tuple[Quad, ...]] = {}
 
     def enclosing(self, entity: Entity) -> list[Entity]:
         """The places enclosing a place, innermost first (its `within` chain)."""
@@ -95,8 +98,9 @@ class ArticleMapper:
                 break
             chain.append(parent)
             current = parent
-        if len(self._chains) >= 16_384:
+        if len(self._chains) >= _CACHED_ENTITIES:
             self._chains.clear()               # bounded: minted places keep coming in a long build
+            self._registry.clear()             # its entries were written with these chains
         self._chains[entity.key] = chain
         return chain
 
@@ -127,15 +131,33 @@ class ArticleMapper:
             if entity.within:
                 yield Quad(node, T.ckg("locatedIn"), self.iri.place(entity.within), g)
 
-    def registry_quads(self, entity: Entity) -> Iterator[Quad]:
-        """Reference facts: the same for every article that mentions the entity."""
+    def registry_quads(self, entity: Entity) -> list[Quad]:
+        """Reference facts: the same for every article that mentions the entity (its registry
+        entry and, with ``places``, those of the places enclosing it)."""
+        return [q for _, entry in self._registry_entries(entity) for q in entry]
+
+    def _registry_entries(self, entity: Entity) -> Iterator[tuple[tuple, tuple[Quad, ...]]]:
+        """(description, quads) of each registry entry `registry_quads` writes for ``entity``."""
         if entity.article_local:
             return
-        yield from self._registry_entry(entity)
+        yield self._cached_entry(entity)
         if entity.category == "place" and self.places is not None:
             for outer in self.enclosing(entity):
                 if outer.kind:
-                    yield from self._registry_entry(outer)
+                    yield self._cached_entry(outer)
+
+    def _cached_entry(self, entity: Entity) -> tuple[tuple, tuple[Quad, ...]]:
+        """`_registry_entry`, made once per entity description: the places of a region come
+        up in article after article, each with the same chain of enclosing places."""
+        described = (entity.key, entity.category, entity.kind, entity.label, entity.quoted_only,
+                     entity.wikidata, entity.geonames, entity.lat, entity.lon, entity.precision_km,
+                     entity.within, entity.parent)           # all that _registry_entry reads
+        quads = self._registry.get(described)
+        if quads is None:
+            if len(self._registry) >= _CACHED_ENTITIES:
+                self._registry.clear()
+            quads = self._registry[described] = tuple(self._registry_entry(entity))
+        return described, quads
 
     def _registry_entry(self, entity: Entity) -> Iterator[Quad]:
         g = self.iri.registry_graph()
@@ -277,8 +299,13 @@ class ArticleMapper:
     def article_quads(self, ex: Extraction, run: NamedNode | None = None) -> list[Quad]:
         quads = list(self.article_description_quads(ex.article, run))
         quads.extend(self.article_graph_quads(ex))
+        # Each registry entry once, though every place in a province brings the province's.
+        described: set[tuple] = set()
         for entity in ex.entities.values():
-            quads.extend(self.registry_quads(entity))
+            for description, entry in self._registry_entries(entity):
+                if description not in described:
+                    described.add(description)
+                    quads.extend(entry)
         return quads
 
     def same_as_quads(self, article_id: str, links: dict[str, list[str]]) -> Iterator[Quad]:

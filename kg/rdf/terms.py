@@ -1,6 +1,8 @@
 """Vocabulary terms as pyoxigraph nodes: the one place namespace strings live."""
 from __future__ import annotations
 
+import functools
+
 from pyoxigraph import NamedNode
 
 CKG = "https://w3id.org/conflict-kg/ontology#"
@@ -21,7 +23,10 @@ PREFIXES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def ckg(local: str) -> NamedNode:
+    """A term of the ontology (cached: mapping asks for the same few classes and properties
+    hundreds of times an article, and pyoxigraph checks each IRI it is given)."""
     return NamedNode(CKG + local)
 
 

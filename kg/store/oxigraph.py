@@ -97,11 +97,16 @@ class OxigraphStore:
                 fresh.append(item)
         if not fresh:
             return
-        content: list[ox.Quad] = []
+        # A dict as an ordered set: the articles of a batch share most of their registry
+        # entries (a province, a well-known force), and a bulk load pays for every copy.
+        content: dict[ox.Quad, None] = {}
         descriptions: list[ox.Quad] = []
         for item in fresh:
             for q in item.quads:
-                (descriptions if isinstance(q.graph_name, ox.DefaultGraph) else content).append(q)
+                if type(q.graph_name) is ox.DefaultGraph:
+                    descriptions.append(q)
+                else:
+                    content[q] = None
         try:
             self._store.bulk_extend(content)
             self._store.extend(descriptions)

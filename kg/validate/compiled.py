@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence, Set
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -56,30 +57,46 @@ class UnsupportedShape(ValueError):
 
 
 class _Index:
-    """One graph's triples, looked up the ways the constraints need."""
+    """One validation unit's triples, looked up the ways the constraints need.
+
+    Only what some check reads is kept: the predicates of property paths and rdf:type
+    (targets, sh:class), and the subjects or objects of target predicates. An article's
+    evidence, alternative labels and provenance links cost one set look-up each.
+    """
 
     __slots__ = ("out", "types", "subjects_of", "objects_of")
 
-    def __init__(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]]):
-        self.out: dict[Term, dict[ox.NamedNode, set[Term]]] = defaultdict(lambda: defaultdict(set))
-        self.types: dict[Term, set[Term]] = defaultdict(set)
-        self.subjects_of: dict[ox.NamedNode, set[Term]] = defaultdict(set)
-        self.objects_of: dict[ox.NamedNode, set[Term]] = defaultdict(set)
+    def __init__(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]], read: frozenset[ox.NamedNode],
+                 subject_targets: frozenset[ox.NamedNode], object_targets: frozenset[ox.NamedNode]):
+        out: dict[Term, dict[ox.NamedNode, set[Term]]] = {}
+        types: dict[Term, set[Term]] = {}
+        self.subjects_of: dict[ox.NamedNode, set[Term]] = {}
+        self.objects_of: dict[ox.NamedNode, set[Term]] = {}
         for s, p, o in triples:
-            self.out[s][p].add(o)
-            self.subjects_of[p].add(s)
-            self.objects_of[p].add(o)
+            if p not in read:
+                continue
+            by_predicate = out.get(s)
+            if by_predicate is None:
+                out[s] = {p: {o}}
+            elif p in by_predicate:
+                by_predicate[p].add(o)
+            else:
+                by_predicate[p] = {o}
             if p == _TYPE:
-                self.types[s].add(o)
+                if s in types:
+                    types[s].add(o)
+                else:
+                    types[s] = {o}
+            if p in subject_targets:
+                self.subjects_of.setdefault(p, set()).add(s)
+            if p in object_targets:
+                self.objects_of.setdefault(p, set()).add(o)
+        self.out = out
+        self.types = types
 
-    def values(self, focus: Term, path: Sequence[ox.NamedNode]) -> set[Term]:
-        found = self.out.get(focus)
-        if not found:
-            return set()
-        if len(path) == 1:
-            return set(found.get(path[0], ()))
-        return set().union(*(found.get(p, ()) for p in path))
 
+_NO_VALUES: frozenset[Term] = frozenset()
+_NO_PROPERTIES: dict[ox.NamedNode, set[Term]] = {}
 
 ValueTest = Callable[[Term, _Index], bool]
 
@@ -88,6 +105,11 @@ ValueTest = Callable[[Term, _Index], bool]
 class _Constraint:
     component: str
     test: ValueTest
+    reads_graph: bool = False       # sh:class: the verdict depends on the value's rdf:types
+
+
+# Verdicts a property check remembers before it starts afresh (a few MB at most).
+_REMEMBERED_VALUES = 65_536
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,33 @@ class _PropertyCheck:
     min_count: int | None
     max_count: int | None
     constraints: tuple[_Constraint, ...]
+    _verdicts: dict[Term, tuple[_Constraint, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def graph_constraints(self) -> tuple[_Constraint, ...]:
+        return tuple(c for c in self.constraints if c.reads_graph)
+
+    @functools.cached_property
+    def value_constraints(self) -> tuple[_Constraint, ...]:
+        return tuple(c for c in self.constraints if not c.reads_graph)
+
+    def failed_by(self, value: Term, index: _Index) -> tuple[_Constraint, ...]:
+        """The constraints on the value alone (datatype, range, length...) that ``value``
+        fails, remembered per value: the same coordinates, labels, dates and counts come up
+        in article after article, and most values pass every constraint."""
+        verdict = self._verdicts.get(value)
+        if verdict is None:
+            if len(self._verdicts) >= _REMEMBERED_VALUES:
+                self._verdicts.clear()
+            verdict = self._verdicts[value] = tuple(
+                c for c in self.value_constraints if not c.test(value, index))
+        return verdict
+
+    def values(self, properties: dict[ox.NamedNode, set[Term]]) -> Set[Term]:
+        """The focus node's values along the path, from its predicate -> objects index entry."""
+        if len(self.path) == 1:
+            return properties.get(self.path[0], _NO_VALUES)
+        return set().union(*(properties.get(p, ()) for p in self.path))
 
 
 @dataclass(frozen=True)
@@ -115,10 +164,29 @@ class _NodeCheck:
 
 
 class CompiledShapes:
-    """Shapes ready to check graphs given as pyoxigraph quads or triples."""
+    """Shapes ready to check graphs given as pyoxigraph quads or triples.
+
+    The node checks are filed by what selects their focus nodes (a class, the subjects or
+    the objects of a predicate), so a graph costs one pass to index it and one look-up per
+    typed node, whatever the number of shapes.
+    """
 
     def __init__(self, checks: Sequence[_NodeCheck]):
         self._checks = tuple(checks)
+        self._by_class: dict[ox.NamedNode, list[int]] = defaultdict(list)
+        self._by_subject_of: dict[ox.NamedNode, list[int]] = defaultdict(list)
+        self._by_object_of: dict[ox.NamedNode, list[int]] = defaultdict(list)
+        for number, check in enumerate(self._checks):
+            for cls in check.target_classes:
+                self._by_class[cls].append(number)
+            for p in check.subjects_of:
+                self._by_subject_of[p].append(number)
+            for p in check.objects_of:
+                self._by_object_of[p].append(number)
+        self._subject_targets = frozenset(self._by_subject_of)
+        self._object_targets = frozenset(self._by_object_of)
+        self._read = frozenset({_TYPE, *self._subject_targets, *self._object_targets,
+                                *(p for check in self._checks for prop in check.properties for p in prop.path)})
 
     @classmethod
     def compile(cls, shapes: rdflib.Graph, hierarchy: rdflib.Graph | None = None) -> "CompiledShapes":
@@ -127,14 +195,20 @@ class CompiledShapes:
 
     def check_quads(self, quads: Iterable[ox.Quad]) -> list[ShapeResult]:
         """Each named graph together with the default graph, as one article is validated."""
+        read = self._read
         default: list[tuple[Term, ox.NamedNode, Term]] = []
-        named: dict[Term, list[tuple[Term, ox.NamedNode, Term]]] = defaultdict(list)
+        named: dict[Term, list[tuple[Term, ox.NamedNode, Term]]] = {}
         for q in quads:
-            triple = (q.subject, q.predicate, q.object)
-            if isinstance(q.graph_name, ox.DefaultGraph):
-                default.append(triple)
+            graph = q.graph_name
+            if type(graph) is ox.DefaultGraph:
+                triples = default
             else:
-                named[q.graph_name].append(triple)
+                triples = named.get(graph)
+                if triples is None:             # a unit even when no check reads its triples
+                    triples = named[graph] = []
+            p = q.predicate
+            if p in read:                       # the others no check reads (see _Index)
+                triples.append((q.subject, p, q.object))
         if not named:
             return self.check_triples(default)
         results: set[ShapeResult] = set()
@@ -143,51 +217,79 @@ class CompiledShapes:
         return sorted(results)
 
     def check_triples(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> list[ShapeResult]:
-        index = _Index(triples)
+        index = _Index(triples, self._read, self._subject_targets, self._object_targets)
         results: list[ShapeResult] = []
-        for check in self._checks:
-            for focus in _focus_nodes(check, index):
-                results.extend(_check_node(check, focus, index))
+        for number, nodes in self._focus_nodes(index).items():
+            check = self._checks[number]
+            for focus in nodes:
+                _check_node(check, focus, index, results)
         return sorted(set(results))
 
+    def _focus_nodes(self, index: _Index) -> dict[int, set[Term]]:
+        """Focus nodes by node check (its number in self._checks)."""
+        found: dict[int, set[Term]] = defaultdict(set)
+        by_class = self._by_class
+        for node, types in index.types.items():
+            for cls in types:
+                for number in by_class.get(cls, ()):
+                    found[number].add(node)
+        for p, nodes in index.subjects_of.items():
+            for number in self._by_subject_of[p]:
+                found[number].update(nodes)
+        for p, nodes in index.objects_of.items():
+            for number in self._by_object_of[p]:
+                found[number].update(nodes)
+        return found
 
-def _focus_nodes(check: _NodeCheck, index: _Index) -> set[Term]:
-    found: set[Term] = set()
-    if check.target_classes:
-        found.update(node for node, types in index.types.items() if types & check.target_classes)
-    for p in check.subjects_of:
-        found.update(index.subjects_of.get(p, ()))
-    for p in check.objects_of:
-        found.update(index.objects_of.get(p, ()))
-    return found
 
-
-def _check_node(check: _NodeCheck, focus: Term, index: _Index) -> Iterable[ShapeResult]:
-    focus_text = str(focus)
+def _check_node(check: _NodeCheck, focus: Term, index: _Index, results: list[ShapeResult]) -> None:
+    """Append to ``results`` what ``focus`` fails of ``check``: nothing is built for a pass."""
     for constraint in check.constraints:
         if not constraint.test(focus, index):
-            yield ShapeResult(focus_text, check.shape, constraint.component, check.severity,
-                              None, focus_text, check.message)
+            results.append(ShapeResult(str(focus), check.shape, constraint.component, check.severity,
+                                       None, str(focus), check.message))
+    properties = index.out.get(focus, _NO_PROPERTIES)
     for prop in check.properties:
-        values = index.values(focus, prop.path)
+        values = prop.values(properties)
         if prop.min_count is not None and len(values) < prop.min_count:
-            yield ShapeResult(focus_text, prop.shape, "MinCountConstraintComponent", prop.severity,
-                              prop.path_text, None, prop.message)
+            results.append(ShapeResult(str(focus), prop.shape, "MinCountConstraintComponent",
+                                       prop.severity, prop.path_text, None, prop.message))
         if prop.max_count is not None and len(values) > prop.max_count:
-            yield ShapeResult(focus_text, prop.shape, "MaxCountConstraintComponent", prop.severity,
-                              prop.path_text, None, prop.message)
-        for constraint in prop.constraints:
+            results.append(ShapeResult(str(focus), prop.shape, "MaxCountConstraintComponent",
+                                       prop.severity, prop.path_text, None, prop.message))
+        if prop.value_constraints:
             for value in values:
-                if not constraint.test(value, index):
-                    yield ShapeResult(focus_text, prop.shape, constraint.component, prop.severity,
-                                      prop.path_text, str(value), prop.message)
+                for constraint in prop.failed_by(value, index):
+                    results.append(ShapeResult(str(focus), prop.shape, constraint.component,
+                                               prop.severity, prop.path_text, str(value), prop.message))
+        for constraint in prop.graph_constraints:
+            test = constraint.test
+            for value in values:
+                if not test(value, index):
+                    results.append(ShapeResult(str(focus), prop.shape, constraint.component,
+                                               prop.severity, prop.path_text, str(value), prop.message))
 
 
 # ---------------------------------------------------------------------------- literals
 
-@functools.lru_cache(maxsize=4096)
+# Lexical forms whose value Python reads directly, exactly as rdflib does (int(), Decimal());
+# anything else (exponents, spaces, other digits, a stray dot) goes through rdflib itself.
+_PLAIN_NUMBERS: dict[str, tuple[re.Pattern[str], Callable[[str], object]]] = {
+    str(XSD.integer): (re.compile(r"[+-]?[0-9]{1,18}"), int),
+    str(XSD.decimal): (re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?"), Decimal),
+}
+
+
 def _python_value(lexical: str, datatype: str) -> tuple[bool, object]:
     """(well-formed, value) of a typed literal, as rdflib (and so pySHACL) reads it."""
+    plain = _PLAIN_NUMBERS.get(datatype)
+    if plain is not None and plain[0].fullmatch(lexical):
+        return True, plain[1](lexical)
+    return _rdflib_value(lexical, datatype)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rdflib_value(lexical: str, datatype: str) -> tuple[bool, object]:
     logger = logging.getLogger("rdflib.term")
     level = logger.level
     logger.setLevel(logging.ERROR)      # rdflib logs a traceback for every ill-typed literal
@@ -204,29 +306,31 @@ def _datatype_test(datatype: ox.NamedNode) -> ValueTest:
         str(XSD.integer): int, str(XSD.decimal): Decimal, str(XSD.float): float,
         str(XSD.double): float, str(XSD.boolean): bool,
     }
+    wanted = expected.get(datatype.value)
+    datatype_iri = datatype.value
 
-    def test(value: Term, _index: _Index) -> bool:
-        if not isinstance(value, ox.Literal):
-            return False
-        if datatype == _XSD_STRING:
-            return value.language is None and value.datatype == _XSD_STRING
-        if datatype == _RDF_LANGSTRING:
-            return value.language is not None
-        if value.datatype != datatype:
-            return False
-        ok, python = _python_value(value.value, datatype.value)
-        if not ok:
-            return False
-        wanted = expected.get(datatype.value)
-        return wanted is None or isinstance(python, wanted)
-
+    if datatype == _XSD_STRING:
+        def test(value: Term, _index: _Index) -> bool:
+            return type(value) is ox.Literal and value.language is None and value.datatype == _XSD_STRING
+    elif datatype == _RDF_LANGSTRING:
+        def test(value: Term, _index: _Index) -> bool:
+            return type(value) is ox.Literal and value.language is not None
+    else:
+        def test(value: Term, _index: _Index) -> bool:
+            if type(value) is not ox.Literal or value.datatype != datatype:
+                return False
+            ok, python = _python_value(value.value, datatype_iri)
+            return ok and (wanted is None or isinstance(python, wanted))
     return test
 
 
 def _numeric(value: Term) -> object | None:
-    if not isinstance(value, ox.Literal) or value.language is not None or value.datatype == _XSD_STRING:
+    if type(value) is not ox.Literal or value.language is not None:
         return None
-    ok, python = _python_value(value.value, value.datatype.value)
+    datatype = value.datatype
+    if datatype == _XSD_STRING:
+        return None
+    ok, python = _python_value(value.value, datatype.value)
     if not ok or isinstance(python, bool) or not isinstance(python, (int, float, Decimal)):
         return None
     return python
@@ -326,7 +430,7 @@ class _Compiler:
             members = frozenset(self._subclasses(cls))
             out.append(_Constraint("ClassConstraintComponent",
                                    lambda v, i, members=members: not isinstance(v, ox.Literal)
-                                   and bool(i.types.get(v, set()) & members)))
+                                   and not members.isdisjoint(i.types.get(v, ())), reads_graph=True))
         for listed in self.g.objects(shape, _SH["in"]):
             allowed = frozenset(_to_ox(m) for m in Collection(self.g, listed))
             out.append(_Constraint("InConstraintComponent", lambda v, _i, allowed=allowed: v in allowed))
@@ -346,7 +450,8 @@ class _Compiler:
                                   "maxInclusive", "minLength"}:
                     raise UnsupportedShape(f"sh:or member {member} of {shape} may only hold value constraints")
                 alternatives.append(self._constraints(member, member_used))
-            out.append(_Constraint("OrConstraintComponent", _any_of(tuple(alternatives))))
+            out.append(_Constraint("OrConstraintComponent", _any_of(tuple(alternatives)),
+                                   reads_graph=any(c.reads_graph for member in alternatives for c in member)))
         return tuple(out)
 
     def _subclasses(self, cls: rdflib.term.Node) -> set[ox.NamedNode]:
