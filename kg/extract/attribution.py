@@ -134,6 +134,16 @@ class Attributor:
     # ------------------------------------------------------------------ attribution
     def sources_of(self, sent: Span, mentions: list[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
         """Sources the sentence attributes its content to, in order of appearance."""
+        arrays = TokenArrays.of(sent.doc)
+        lower, text, is_punct, span_text = arrays.lower, arrays.text, arrays.is_punct, arrays.span_text
+        first = sent.start                      # token i of the sentence is token first + i of the doc
+        lowers = lower[first:sent.end]
+        # "according to X", "as reported by X": (where the phrase starts, its length)
+        according = [(i, len(phrase)) for i in range(len(lowers)) for phrase in self._according_by_first.get(lowers[i], ())
+                     if tuple(lowers[i:i + len(phrase)]) == phrase]
+        speaks = not self.lex.speech_verbs.isdisjoint(lowers)
+        if not according and not speaks:
+            return []       # every rule below hangs on one or the other: most sentences quote nobody
         taken = {t for m in mentions for t in range(m.start, m.end)}
         unnamed = self.unnamed_sources(sent, taken)
         # "a villager told": the witness phrase, not the civilian group inside it
@@ -142,10 +152,6 @@ class Attributor:
             [m for m in mentions if m.category in ("actor", "outlet", "person", "group", "body") and not inside_unnamed(m)]
             + unnamed,  # type: ignore[operator]
             key=lambda c: c.start)
-        arrays = TokenArrays.of(sent.doc)
-        lower, text, is_punct, span_text = arrays.lower, arrays.text, arrays.is_punct, arrays.span_text
-        first = sent.start                      # token i of the sentence is token first + i of the doc
-        lowers = lower[first:sent.end]
         n_doc = len(lower)
         found: list[SourceRef | MentionSpan] = []
 
@@ -155,22 +161,18 @@ class Attributor:
             if c not in found:
                 found.append(c)
 
-        # "according to X", "as reported by X"
-        for i in range(len(lowers)):
-            for phrase in self._according_by_first.get(lowers[i], ()):
-                n = len(phrase)
-                if tuple(lowers[i:i + n]) == phrase:
-                    after = first + i + n if i + n - 1 < len(lowers) else sent.end
-                    nxt = next((c for c in candidates if after <= c.start <= after + 3), None)
-                    if nxt is not None:
-                        add(nxt)
+        for i, n in according:
+            after = first + i + n if i + n - 1 < len(lowers) else sent.end
+            nxt = next((c for c in candidates if after <= c.start <= after + 3), None)
+            if nxt is not None:
+                add(nxt)
         # "a statement from Popular Mobilization Forces' media said", "in a statement by X"
         for i in range(len(lowers) - 2):
             if lowers[i] in ("statement", "report", "tweet", "post", "video", "communique", "announcement") \
                     and lowers[i + 1] in ("from", "by", "of", "issued"):
                 nxt = next((c for c in candidates if first + i + 1 < c.start <= first + i + 1 + 3
                             and isinstance(c, MentionSpan)), None)
-                if nxt is not None and any(l in self.lex.speech_verbs for l in lowers):
+                if nxt is not None and speaks:
                     add(nxt)
         # "X said", "X told <outlet>", "said X", "X said in a statement"
         for i, low in enumerate(lowers):

@@ -221,16 +221,27 @@ class TriggerFinder:
             return False
         return True
 
+    def _matches_by_sentence(self, doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
+        """The doc's trigger matches (start, end, label) by the first token of the sentence that
+        holds them whole; a match across a sentence break belongs to none."""
+        arrays = TokenArrays.of(doc)
+        out: dict[int, list[tuple[int, int, str]]] = {}
+        for match_id, s, e in self.matcher(doc):
+            k = arrays.sentence_of(s)
+            if e <= arrays.sent_ends[k]:
+                out.setdefault(arrays.sent_starts[k], []).append((s, e, self.strings[match_id]))
+        return out
+
     def find(self, doc: Doc, sent: Span) -> list[Trigger]:
+        """The triggers of `sent`, one of the doc's sentences (as TokenArrays gives them)."""
         arrays = TokenArrays.of(doc)
         lower, span_text = arrays.lower, arrays.span_text
         out: list[Trigger] = []
-        # the doc is matched once; a sentence keeps the matches that lie inside it
-        matches = doc.user_data.get("kg.trigger_matches")
-        if matches is None:
-            matches = doc.user_data["kg.trigger_matches"] = [
-                (s, e, self.strings[match_id]) for match_id, s, e in self.matcher(doc)]
-        spans = [m for m in matches if sent.start <= m[0] and m[1] <= sent.end]
+        # the doc is matched once; each sentence keeps the matches that lie inside it
+        by_sentence = doc.user_data.get("kg.trigger_matches")
+        if by_sentence is None:
+            by_sentence = doc.user_data["kg.trigger_matches"] = self._matches_by_sentence(doc)
+        spans = list(by_sentence.get(sent.start, ()))
         # longest non-overlapping
         spans.sort(key=lambda x: (-(x[1] - x[0]), x[0], x[2] != "T"))
         used: set[int] = set()

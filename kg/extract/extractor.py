@@ -25,7 +25,7 @@ from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
 from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
-from kg.extract.quantities import find_counts, find_strength
+from kg.extract.quantities import Screen, find_counts, find_strength
 from kg.extract.timex import TimeMention, find_times
 from kg.extract.tokens import TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
@@ -70,6 +70,7 @@ class _Sentence:
     span: Span
     paragraph: int
     text: str                                               # span.text, made once
+    screen: Screen                                          # which count patterns can match in it
     mentions: list[Found] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
@@ -79,7 +80,7 @@ class _Sentence:
     def counts(self) -> list:
         """find_counts of the sentence, made once (the events and a follow-up toll both ask)."""
         if self._counts is None:
-            self._counts = find_counts(self.text)
+            self._counts = find_counts(self.text, self.screen)
         return self._counts
 
 
@@ -139,9 +140,13 @@ class Extractor:
         # A line is a paragraph: news bodies put one paragraph per line; the headline is line 0.
         text = arrays.doc_text
         line_starts = [m.end() for m in re.finditer(r"\n+", text)]
+        char_spans = [(arrays.idx[start], arrays.idx[end - 1] + len(arrays.text[end - 1]))
+                      for start, end in zip(arrays.sent_starts, arrays.sent_ends)]
+        screens = Screen.of_spans(text, char_spans)
         for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
-            paragraph = bisect.bisect_right(line_starts, arrays.idx[start])
-            sentences.append(_Sentence(n, doc[start:end], paragraph, arrays.span_text(start, end)))
+            lo, hi = char_spans[n]
+            paragraph = bisect.bisect_right(line_starts, lo)
+            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n]))
         starts = [s.span.start for s in sentences]
 
         def sentence_of(tok: int) -> int:
@@ -640,7 +645,7 @@ class Extractor:
             actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
             places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
             source = s.sources[0] if s.sources else None
-            for est in find_strength(s.text):
+            for est in find_strength(s.text, s.screen):
                 actor = _nearest_key(s, key_of, doc, est.start, "actor")
                 if actor:
                     ex.estimates.append(StrengthEstimate(actor, est.value, places[0] if places else None, source,

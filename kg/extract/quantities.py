@@ -6,6 +6,7 @@ injured" tells no number of dead.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from collections.abc import Iterator
@@ -92,20 +93,56 @@ _NEEDED_WORDS = frozenset().union(*(group for groups in _NEEDS.values() for grou
 _UNFOLDED = ("İ", "ı", "ſ")
 
 
-def _runnable(text: str) -> set[re.Pattern[str]] | None:
-    """The patterns whose needed words `text` holds, in any case; None: all of them."""
-    if any(c in text for c in _UNFOLDED):
-        return None
-    lowered = text.lower()
-    present = {w for w in _NEEDED_WORDS if w in lowered}
-    if not present:
-        return set()
-    return {pattern for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups)}
+class Screen:
+    """Which of the count patterns a text can match at all, from the words each one needs.
 
+    Patterns are known by id(): a compiled Pattern hashes its whole compiled code, and set
+    look-ups of the large number patterns cost more than some of the scans they spare."""
 
-def _scan(pattern: re.Pattern[str], text: str, runnable: set[re.Pattern[str]] | None) -> Iterator[re.Match[str]]:
-    """pattern.finditer(text), or nothing when the pattern is not runnable (see _runnable)."""
-    return pattern.finditer(text) if runnable is None or pattern in runnable else iter(())
+    __slots__ = ("_ids",)
+
+    def __init__(self, present: set[str] | None):
+        """`present`: the needed words the text holds (lowercased); None: scan with every pattern."""
+        if present is None:
+            self._ids: frozenset[int] | None = None
+        elif not present:
+            self._ids = frozenset()
+        else:
+            self._ids = frozenset(id(pattern) for pattern, groups in _NEEDS.items()
+                                  if all(not present.isdisjoint(g) for g in groups))
+
+    @staticmethod
+    def of(text: str) -> "Screen":
+        if any(c in text for c in _UNFOLDED):
+            return Screen(None)
+        lowered = text.lower()
+        return Screen({w for w in _NEEDED_WORDS if w in lowered})
+
+    @staticmethod
+    def of_spans(text: str, spans: list[tuple[int, int]]) -> list["Screen"]:
+        """`Screen.of(text[start:end])` for each of a document's sentences (sorted, disjoint char
+        spans), from one search of the whole text per needed word instead of one per sentence."""
+        lowered = text.lower()
+        if any(c in text for c in _UNFOLDED) or len(lowered) != len(text):
+            return [Screen.of(text[start:end]) for start, end in spans]
+        starts = [start for start, _ in spans]
+        present: list[set[str]] = [set() for _ in spans]
+        for word in _NEEDED_WORDS:
+            at = lowered.find(word)
+            while at >= 0:
+                k = bisect.bisect_right(starts, at) - 1
+                if k >= 0 and at + len(word) <= spans[k][1]:
+                    present[k].add(word)
+                at = lowered.find(word, at + 1)
+        return [Screen(words) for words in present]
+
+    def nothing(self) -> bool:
+        """True when no pattern can match."""
+        return self._ids is not None and not self._ids
+
+    def scan(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        """pattern.finditer(text), or nothing when the text lacks the words the pattern needs."""
+        return pattern.finditer(text) if self._ids is None or id(pattern) in self._ids else iter(())
 
 
 # One member of a list of victims: "two soldiers", "a shepherd", "the local commander", "Ali Hassan".
@@ -168,7 +205,7 @@ def _conjuncts_after(text: str, end: int) -> int:
     phrase = m.group("phrase")
     if re.match(r"(?i)(?:an?|one)\s", phrase):
         return 1
-    n = re.match(rf"(?i)(?:{_QUAL})?(?P<num>{_NUM})", phrase)
+    n = _LEADING_NUMBER.match(phrase)
     value = parse_number(n.group("num")) if n else None
     return value[0] if value else 0
 
@@ -210,8 +247,16 @@ def _value(m: re.Match[str]) -> tuple[int, bool] | None:
     return first
 
 
-def find_counts(text: str) -> list[Count]:
-    """Casualty and capture counts in one sentence, left to right, one per span."""
+# Checks made on each candidate match, compiled once: their patterns are built from the number
+# and person vocabularies, too long to look up in re's cache at every match.
+_A_PERSON = re.compile(rf"(?i)an?\s+(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b")
+_PERSON_AHEAD = re.compile(rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b")
+_LEADING_NUMBER = re.compile(rf"(?i)(?:{_QUAL})?(?P<num>{_NUM})")
+
+
+def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
+    """Casualty and capture counts in one sentence, left to right, one per span. `screen`:
+    the sentence's Screen when the caller made it already (see Screen.of_spans)."""
     out: list[Count] = []
     taken: list[tuple[int, int]] = []
 
@@ -221,11 +266,11 @@ def find_counts(text: str) -> list[Count]:
         taken.append((m.start(), m.end()))
         out.append(Count(kind, value, m.start(), m.end(), m.group(0), vague))
 
-    runnable = _runnable(text)
-    if runnable is not None and not runnable:
+    screen = screen or Screen.of(text)
+    if screen.nothing():
         return out
     for kind in ("killed", "wounded", "captured"):
-        for m in _scan(_AFTER[kind], text, runnable):
+        for m in screen.scan(_AFTER[kind], text):
             gap = text[m.end("num") if m.group("num2") is None else m.end("num2"):m.end()].strip()
             if _NOT_PEOPLE.match(gap):
                 continue
@@ -233,7 +278,7 @@ def find_counts(text: str) -> list[Count]:
                 continue
             if re.match(r"(?i)an?\b", m.group("num")) and not m.group("qual"):
                 # "a soldier was killed" counts one; "a car bomb killed" does not
-                if not re.match(rf"(?i)an?\s+(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", m.group(0)):
+                if not _A_PERSON.match(m.group(0)):
                     continue
             v = _value(m)
             if v is not None:
@@ -248,38 +293,38 @@ def find_counts(text: str) -> list[Count]:
                     v = (v[0] + 1, v[1])
                 add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_ONE_AND_OTHERS, text, runnable):
+            for m in screen.scan(_ONE_AND_OTHERS, text):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, v[0] + 1, v[1])  # type: ignore[arg-type]
-        for m in _scan(_ACTIVE[kind], text, runnable):
+        for m in screen.scan(_ACTIVE[kind], text):
             v = _value(m)
             if v is None:
                 continue
-            if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not re.match(
-                    rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", text[m.end():m.end() + 40]):
+            if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not _PERSON_AHEAD.match(
+                    text[m.end():m.end() + 40]):
                 continue
             # "killed two policemen and a civilian": three
             v = (v[0] + _conjuncts_after(text, m.end()), v[1])
             add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_LEFT_DEAD, text, runnable):
+            for m in screen.scan(_LEFT_DEAD, text):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, *v)  # type: ignore[arg-type]
-            for m in _scan(_SINGLE_VICTIM, text, runnable):
+            for m in screen.scan(_SINGLE_VICTIM, text):
                 add(kind, m, 1, False)  # type: ignore[arg-type]
             for pattern in (_LEFT_ONE_DEAD, _BODY_FOUND):
-                for m in _scan(pattern, text, runnable):
+                for m in screen.scan(pattern, text):
                     add(kind, m, 1, False)  # type: ignore[arg-type]
-            split = next(_scan(_SPLIT_TOLL, text, runnable), None)
+            split = next(screen.scan(_SPLIT_TOLL, text), None)
             if split:
                 # the toll coded for the whole fighting is shared out: this event's part counts
                 out[:] = [c for c in out if c.kind != "killed"]
                 taken[:] = [(c.start, c.end) for c in out]
                 add(kind, split, int(split.group("num")), False)  # type: ignore[arg-type]
         if kind in _NONE:
-            for m in _scan(_NONE[kind], text, runnable):
+            for m in screen.scan(_NONE[kind], text):
                 # one "neither fatalities nor injuries" answers both kinds: no overlap check
                 if not any(c.kind == kind for c in out):
                     out.append(Count(kind, 0, m.start(), m.end(), m.group(0)))  # type: ignore[arg-type]
@@ -296,10 +341,11 @@ class Strength:
     text: str
 
 
-def find_strength(text: str) -> list[Strength]:
-    """"Roughly 200 militants remain": estimates of a force's size, not casualties."""
+def find_strength(text: str, screen: Screen | None = None) -> list[Strength]:
+    """"Roughly 200 militants remain": estimates of a force's size, not casualties. `screen`:
+    as for find_counts."""
     out = []
-    for m in _scan(_STRENGTH, text, _runnable(text)):
+    for m in (screen or Screen.of(text)).scan(_STRENGTH, text):
         v = parse_number(m.group("num"))
         if v is None or v[0] < 2:
             continue
