@@ -28,6 +28,7 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 _TITLE_FILLERS = {"the", "a", "an", "its", "their", "'s", "’s", "-", ","}
 # Where a speaker was heard: "speaking to local media", "told state television".
 _HEARD_BY = {("speaking", "to"), ("speaking", "with"), ("talking", "to"), ("interview", "with"), ("told",)}
+_HEARD_BY_FIRST = {phrase[0] for phrase in _HEARD_BY}
 # A statement is the body that issued it: "the statement said" is the body quoted before;
 # only a described one ("a military statement") stands for an unnamed source.
 _DOCUMENT_HEADS = {"statement"}
@@ -94,8 +95,11 @@ class Attributor:
                     break
             if matched:
                 continue
+            if lowers[i] not in self.lex.source_heads or first + i in taken:
+                i += 1
+                continue
             titled = i + 1 < len(lowers) and alpha[i + 1] and texts[i + 1][:1].isupper()   # "Military officer Ismail Ali"
-            if lowers[i] in self.lex.source_heads and first + i not in taken and not titled:
+            if not titled:
                 j = i
                 while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
                                       (first + j - 1 in taken and (texts[j - 1][:1].isupper() or sent.doc[first + j - 1].is_digit))) \
@@ -252,6 +256,8 @@ class Attributor:
         """"speaking to local media", "told state television": the outlet that carried the words.
         `lowers`: the sentence's lowercased tokens, the first being token `first` of the doc."""
         for i in range(len(lowers)):
+            if lowers[i] not in _HEARD_BY_FIRST:
+                continue
             for phrase in _HEARD_BY:
                 if tuple(lowers[i:i + len(phrase)]) != phrase:
                     continue

@@ -80,7 +80,15 @@ _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used 
                   "stepped up", "step up", "in recent months", "in recent weeks", "in recent years", "over the past",
                   "over recent", "escalated", "has intensified", "have intensified", "a wave of", "a spate of",
                   "a series of attacks", "responsible for", "known for", "notorious for")
-_PADDED_SENTENCE_WIDE = tuple(f" {cue} " for cue in _SENTENCE_WIDE)
+# any of them as whole words in a space-padded text: one search instead of one `in` per cue
+_SENTENCE_WIDE_CUE = re.compile("|".join(re.escape(f" {cue} ") for cue in _SENTENCE_WIDE))
+# The factuality checks' other patterns, compiled once (they run for every trigger).
+_NOW = re.compile(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+_RECORD = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b", re.I)
+_DATED = re.compile(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight")
+_TALLY = re.compile(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))")
+_NOT_WORD = re.compile(r"[^\w'\s-]")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -129,8 +137,10 @@ class TriggerFinder:
         self.strings = nlp.vocab.strings
         self._nonfactual = frozenset(tuple(p.split()) for p in lex.nonfactual)
         self._nonfactual_lengths = sorted({len(p) for p in self._nonfactual}, reverse=True)
-        # weapon cue words as they are looked for: a whole word in a space-padded text
-        self._padded_cues = {cue: tuple(f" {w} " for w in words) for cue, words in lex.cues.items()}
+        # weapon cue words as they are looked for: any of them as a whole word in a space-padded
+        # text, one search per weapon class (a class with no words never matches)
+        self._cue_patterns = {cue: re.compile("|".join(re.escape(f" {w} ") for w in sorted(words)) or r"(?!)")
+                              for cue, words in lex.cues.items()}
 
     def cue_type(self, sent: Span, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
@@ -148,7 +158,7 @@ class TriggerFinder:
         clause = " " + " ".join(lower[i] for i in range(sent.start, hi) if i not in exclude) + " "
         for cue in ("drone", "air", "artillery", "bomb"):
             where = clause if cue == "artillery" else text
-            if any(w in where for w in self._padded_cues[cue]):
+            if self._cue_patterns[cue].search(where):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
                 return cue
@@ -177,10 +187,10 @@ class TriggerFinder:
         if trig.start - 1 >= sent.start and lower[trig.start].endswith("ing") \
                 and (lower[trig.start - 1] in ("is", "are") or (
                     lower[trig.start - 1] == "been" and any(w in ("has", "have") for w in lower[max(sent.start, trig.start - 3):trig.start - 1]))) \
-                and not re.search(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", sent_text):
+                and not _NOW.search(sent_text):
             return False
         # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
-        clause_start = max([sent.start] + [i + 1 for i in range(sent.start, trig.start) if text[i] in (",", ";", ":")])
+        clause_start = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] in (",", ";", ":")), sent.start)
         if _LONG_RUNNING.search(span_text(clause_start, trig.start)):
             return False          # (and the strikes that "backed" it in the same clause)
         head = lower[trig.start]
@@ -198,28 +208,21 @@ class TriggerFinder:
             return False
         # "the cells have staged several deadly attacks on ...": a record, not an event, unless dated
         head = lower[trig.end - 1]
-        if head.endswith("s") and re.search(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b",
-                                            span_text(sent.start, trig.start), re.I) \
-                and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent_text):
+        if head.endswith("s") and _RECORD.search(span_text(sent.start, trig.start)) and not _DATED.search(sent_text):
             return False
         # "since the offensive started, troops have taken a total of 30 hamlets": a running
         # tally over a campaign, not one event
         perfect = any(w in ("have", "has") for w in lower[max(sent.start, trig.start - 2):trig.start])
-        if perfect and re.search(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))", sent_text):
+        if perfect and _TALLY.search(sent_text):
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
         # ... but not across a clause that reports something else: "the operation aims to
         # control the routes, noting it began with missile strikes"
-        opening = sent.start
-        for i in range(sent.start, trig.start):
-            if text[i] == ";" or (text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE):
-                opening = i + 1
-        before = " " + re.sub(r"[^\w'\s-]", " ", span_text(opening, trig.start).lower()) + " "
-        before = re.sub(r"\s+", " ", before)
-        if any(cue in before for cue in _PADDED_SENTENCE_WIDE):
-            return False
-        return True
+        opening = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] == ";" or (
+            text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE)), sent.start)
+        before = _SPACES.sub(" ", " " + _NOT_WORD.sub(" ", span_text(opening, trig.start).lower()) + " ")
+        return not _SENTENCE_WIDE_CUE.search(before)
 
     def _matches_by_sentence(self, doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
         """The doc's trigger matches (start, end, label) by the first token of the sentence that

@@ -24,6 +24,7 @@ from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_k
 from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles, supporting_weapon
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
+from kg.extract.prefilter import Words
 from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
 from kg.extract.quantities import Screen, find_counts, find_strength
 from kg.extract.timex import TimeMention, find_times
@@ -484,15 +485,16 @@ class Extractor:
         participants.sort(key=lambda p: p.start)
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = s.places
-        counts = s.counts()
         frames = []
+        # s.counts() is asked for only where it decides something: finding counts is the dearest
+        # rule, and a sentence whose triggers all drop out needs none
         for t, r in zip(triggers, roles):
-            if t.weak and not r.all() and not (t.type == "Bombing" and (places or counts)) \
-                    and not any(c.kind == "killed" and c.value > 0 for c in counts):
+            if t.weak and not r.all() and not (t.type == "Bombing" and (places or s.counts())) \
+                    and not any(c.kind == "killed" and c.value > 0 for c in s.counts()):
                 continue
             if t.text.lower() in _KILL_VERBS and not r.all():
                 continue
-            if t.type in ("Arrest", "Kidnapping") and not r.targets and not any(c.kind == "captured" for c in counts):
+            if t.type in ("Arrest", "Kidnapping") and not r.targets and not any(c.kind == "captured" for c in s.counts()):
                 continue          # "captured the base" takes a place, not people
             if t.generic and not r.all() and not places:
                 # "the operation" with nothing new: kept only to be merged into an earlier event
@@ -535,9 +537,8 @@ class Extractor:
             setattr(fr, "_weak", t.weak)
             setattr(fr, "_reference", t.reference)
             setattr(fr, "_trigger_char", arrays.idx[t.start] - s.span.start_char)
-        _attach_counts(frames, counts, s, ex)
-        if not frames and counts:
-            pass
+        if frames:
+            _attach_counts(frames, s.counts(), s, ex)
         return frames
 
     def _pronoun_victims(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence], t: Trigger,
@@ -911,6 +912,9 @@ _TOWN_PART_NOUNS = frozenset({"neighbourhood", "neighborhood", "neighbourhoods",
                               "street", "square", "suburb", "suburbs"})
 
 
+_CITY = Words("city")
+
+
 def _part_of_town(doc: Doc, f: Found, near: Entity) -> bool:
     """True when an unlisted place is part of the known town itself: "the X neighbourhood",
     "the neighbourhood of X", "in X in Idlib city", "in the city of Idlib"."""
@@ -919,9 +923,11 @@ def _part_of_town(doc: Doc, f: Found, near: Entity) -> bool:
         return True
     if f.start >= 2 and arrays.lower[f.start - 1] == "of" and arrays.lower[f.start - 2] in _TOWN_PART_NOUNS:
         return True
+    sentence = arrays.sent_text(f.start)
+    if not _CITY.may_be_in(sentence):
+        return False      # spares making a pattern of the town's names
     forms = "|".join(re.escape(n) for n in sorted({near.label, *near.surface_forms}, key=len, reverse=True) if n)
-    return bool(forms) and bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b",
-                                          arrays.sent_text(f.start), re.I))
+    return bool(forms) and bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b", sentence, re.I))
 
 
 def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: list) -> Entity | None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import Literal
 
+from kg.extract.prefilter import folded
+
 CountKind = Literal["killed", "wounded", "captured"]
 
 UNITS = {
@@ -30,9 +32,16 @@ VAGUE = {
 }
 _WORD_NUM = "|".join(sorted((re.escape(w) for w in list(UNITS) + list(VAGUE)), key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUM})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
-_QUAL = r"(?:no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
+_QUALIFIERS = ("no fewer than", "no less than", "not less than", "at least", "more than", "over", "nearly", "almost",
+               "about", "around", "roughly", "some", "up to", "approximately", "an estimated", "as many as", "a total of",
+               "another", "other", "fewer than", "less than", "between")
+_QUAL = "(?:" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+"
 _PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|individual|colonel|captain|lieutenant|sergeant|brigadier|mayor|judge|imam|cleric|mukhtar|police\s+officer)"
 NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUM}))?"
+# What a NUMBER match begins with (in any case): a digit, or the first letter of a number word or
+# a qualifier. A pattern opening on a NUMBER looks ahead for one first: at most word boundaries it
+# is not there, and trying the whole number vocabulary at each of them was most of _AFTER's cost.
+_NUMBER_START = "(?=[\\d" + "".join(sorted({w[0] for w in (*UNITS, *VAGUE, *_QUALIFIERS)})) + "])"
 
 _KILLED = r"killed|dead|died|slain|perished|lost\s+their\s+lives|martyred|executed|shot\s+dead|beheaded|deaths|fatalities|bodies"
 _WOUNDED = r"wounded|injured|hurt|injuries|wounds"
@@ -41,7 +50,7 @@ _VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
 # "<n> <up to 6 words> (were|was) killed" / "<n> dead"
 _NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,8}?"
 _AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:found\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
-_AFTER = {k: re.compile(rf"\b{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
+_AFTER = {k: re.compile(rf"\b{_NUMBER_START}{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
 _ACTIVE = {
     "killed": re.compile(rf"\b(?:killing|killed|kill|kills|killing\s+and\s+(?:wounding|injuring)|killed\s+and\s+(?:wounded|injured)|assassinated|assassinating|executed|executing|beheaded|murdered|shot\s+dead|shot\s+and\s+killed|stabbed\s+to\s+death|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:killing|deaths?)\s+of|(?:fatalities|deaths)\s+(?:were\s+)?(?:coded|estimated|put|reported)\s+(?:as|at|to)|death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?|killed\s+at\s+least)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
     "wounded": re.compile(rf"\b(?:wounding|wounded|injuring|injured|wounds?|injure)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?))", re.I),
@@ -88,9 +97,6 @@ _NEEDS: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {pattern: tuple(map(
                  "soldiers", "elements"),),
 }.items()}
 _NEEDED_WORDS = frozenset().union(*(group for groups in _NEEDS.values() for group in groups))
-# Letters that re.IGNORECASE matches with an ASCII letter but str.lower() does not turn into it:
-# a text holding one is scanned by every pattern.
-_UNFOLDED = ("İ", "ı", "ſ")
 
 
 class Screen:
@@ -113,17 +119,15 @@ class Screen:
 
     @staticmethod
     def of(text: str) -> "Screen":
-        if any(c in text for c in _UNFOLDED):
-            return Screen(None)
-        lowered = text.lower()
-        return Screen({w for w in _NEEDED_WORDS if w in lowered})
+        lowered = folded(text)
+        return Screen(None if lowered is None else {w for w in _NEEDED_WORDS if w in lowered})
 
     @staticmethod
     def of_spans(text: str, spans: list[tuple[int, int]]) -> list["Screen"]:
         """`Screen.of(text[start:end])` for each of a document's sentences (sorted, disjoint char
         spans), from one search of the whole text per needed word instead of one per sentence."""
-        lowered = text.lower()
-        if any(c in text for c in _UNFOLDED) or len(lowered) != len(text):
+        lowered = folded(text)
+        if lowered is None or len(lowered) != len(text):
             return [Screen.of(text[start:end]) for start, end in spans]
         starts = [start for start, _ in spans]
         present: list[set[str]] = [set() for _ in spans]
