@@ -67,11 +67,23 @@ class Attributor:
         for phrase in self._according:
             if phrase[0] in ("according", "reported", "as", "quoted", "cited"):
                 self._according_by_first.setdefault(phrase[0], []).append(phrase)
-        # unnamed-source phrases by their first word, longest first: media before witnesses
-        self._phrases_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness")):
-            for phrase in phrases:
-                self._phrases_by_first.setdefault(phrase[0], []).append((phrase, kind))
+        # unnamed-source phrases, media before witnesses, each kind's lengths longest first: the
+        # phrase opening at a token is looked up by length, not tried one by one
+        self._phrase_groups = [(frozenset(phrases), sorted({len(p) for p in phrases}, reverse=True), kind)
+                               for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness"))]
+        phrase_firsts = frozenset(p[0] for p in self._media + self._witness)
+        # the words an unnamed source can open on or end in: the only tokens unnamed_sources stops at
+        self._unnamed_words = phrase_firsts | frozenset(lex.source_heads)
+
+    def _phrase_at(self, lowers: list[str], i: int) -> tuple[tuple[str, ...], str] | None:
+        """(phrase, kind) of the unnamed-source phrase opening at lowers[i]: the longest media
+        phrase, else the longest witness phrase."""
+        for phrases, lengths, kind in self._phrase_groups:
+            for n in lengths:
+                phrase = tuple(lowers[i:i + n])
+                if phrase in phrases:
+                    return phrase, kind
+        return None
 
     # ------------------------------------------------------------------ unnamed sources
     def unnamed_sources(self, sent: Span, taken: set[int]) -> list[SourceRef]:
@@ -84,16 +96,16 @@ class Attributor:
         alpha = arrays.is_alpha[first:sent.end]
         span_text = arrays.span_text
         i = 0
-        while i < len(lowers):
-            matched = False
-            for phrase, kind in self._phrases_by_first.get(lowers[i], ()):
+        for at in [k for k, w in enumerate(lowers) if w in self._unnamed_words]:
+            if at < i:
+                continue        # inside a phrase taken whole
+            i = at
+            found = self._phrase_at(lowers, i)
+            if found is not None:
+                phrase, kind = found
                 n = len(phrase)
-                if tuple(lowers[i:i + n]) == phrase:
-                    out.append(SourceRef(first + i, first + i + n, span_text(first + i, first + i + n), kind, phrase[-1]))
-                    i += n
-                    matched = True
-                    break
-            if matched:
+                out.append(SourceRef(first + i, first + i + n, span_text(first + i, first + i + n), kind, phrase[-1]))
+                i += n
                 continue
             if lowers[i] not in self.lex.source_heads or first + i in taken:
                 i += 1
@@ -143,7 +155,8 @@ class Attributor:
         first = sent.start                      # token i of the sentence is token first + i of the doc
         lowers = lower[first:sent.end]
         # "according to X", "as reported by X": (where the phrase starts, its length)
-        according = [(i, len(phrase)) for i in range(len(lowers)) for phrase in self._according_by_first.get(lowers[i], ())
+        firsts = self._according_by_first
+        according = [(i, len(phrase)) for i, w in enumerate(lowers) if w in firsts for phrase in firsts[w]
                      if tuple(lowers[i:i + len(phrase)]) == phrase]
         speaks = not self.lex.speech_verbs.isdisjoint(lowers)
         if not according and not speaks:

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.prefilter import Words
 from kg.extract.tokens import TokenArrays
 
 _SUPPORT_CUES = (
@@ -84,6 +85,7 @@ _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used 
 _SENTENCE_WIDE_CUE = re.compile("|".join(re.escape(f" {cue} ") for cue in _SENTENCE_WIDE))
 # The factuality checks' other patterns, compiled once (they run for every trigger).
 _NOW = re.compile(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+_HAVE = Words("have", "has")       # what _RECORD cannot match without
 _RECORD = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b", re.I)
 _DATED = re.compile(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight")
 _TALLY = re.compile(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))")
@@ -168,7 +170,6 @@ class TriggerFinder:
         """False for planned, threatened, denied, conditional and habitual mentions."""
         arrays = TokenArrays.of(doc)
         lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
-        sent_text = span_text(sent.start, sent.end)
         lo = max(sent.start, trig.start - 5)
         window = lower[lo:trig.start]
         # stop at a clause boundary: cues before it belong to another clause
@@ -187,11 +188,12 @@ class TriggerFinder:
         if trig.start - 1 >= sent.start and lower[trig.start].endswith("ing") \
                 and (lower[trig.start - 1] in ("is", "are") or (
                     lower[trig.start - 1] == "been" and any(w in ("has", "have") for w in lower[max(sent.start, trig.start - 3):trig.start - 1]))) \
-                and not _NOW.search(sent_text):
+                and not _NOW.search(span_text(sent.start, sent.end)):
             return False
         # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
         clause_start = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] in (",", ";", ":")), sent.start)
-        if _LONG_RUNNING.search(span_text(clause_start, trig.start)):
+        clause = span_text(clause_start, trig.start)
+        if "-" in clause and _LONG_RUNNING.search(clause):     # (every form has its hyphen)
             return False          # (and the strikes that "backed" it in the same clause)
         head = lower[trig.start]
         if trig.start - 1 >= sent.start and lower[trig.start - 1] == "to" and not head.endswith(("ed", "ing")) \
@@ -208,12 +210,13 @@ class TriggerFinder:
             return False
         # "the cells have staged several deadly attacks on ...": a record, not an event, unless dated
         head = lower[trig.end - 1]
-        if head.endswith("s") and _RECORD.search(span_text(sent.start, trig.start)) and not _DATED.search(sent_text):
+        if head.endswith("s") and _HAVE.may_be_in(leading := span_text(sent.start, trig.start)) \
+                and _RECORD.search(leading) and not _DATED.search(span_text(sent.start, sent.end)):
             return False
         # "since the offensive started, troops have taken a total of 30 hamlets": a running
         # tally over a campaign, not one event
         perfect = any(w in ("have", "has") for w in lower[max(sent.start, trig.start - 2):trig.start])
-        if perfect and _TALLY.search(sent_text):
+        if perfect and _TALLY.search(span_text(sent.start, sent.end)):
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"

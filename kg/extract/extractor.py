@@ -72,17 +72,25 @@ class _Sentence:
     paragraph: int
     text: str                                               # span.text, made once
     screen: Screen                                          # which count patterns can match in it
+    published: date | None                                  # the article's date, that times resolve against
     mentions: list[Found] = field(default_factory=list)
-    times: list[TimeMention] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
     places: list[str] = field(default_factory=list)        # where things in it happen, specific first
     _counts: list | None = field(default=None, repr=False)
+    _times: list[TimeMention] | None = field(default=None, repr=False)
 
     def counts(self) -> list:
         """find_counts of the sentence, made once (the events and a follow-up toll both ask)."""
         if self._counts is None:
             self._counts = find_counts(self.text, self.screen)
         return self._counts
+
+    def times(self) -> list[TimeMention]:
+        """find_times of the sentence, made when first asked: only sentences with events, and
+        those up to the first dated one, ever are."""
+        if self._times is None:
+            self._times = find_times(self.text, self.published)
+        return self._times
 
 
 class Extractor:
@@ -147,7 +155,7 @@ class Extractor:
         for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
             lo, hi = char_spans[n]
             paragraph = bisect.bisect_right(line_starts, lo)
-            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n]))
+            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published))
         starts = [s.span.start for s in sentences]
 
         def sentence_of(tok: int) -> int:
@@ -162,8 +170,6 @@ class Extractor:
 
         for f in found:
             sentences[sentence_of(f.start)].mentions.append(f)
-        for s in sentences:
-            s.times = find_times(s.text, article.published)
 
         # entities from mentions
         groups = Counter(f.key for f in found if f.category == "actor" and f.kind == "NonStateArmedGroup")
@@ -984,7 +990,7 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
             return False      # "the ministry said on Sunday": when it was said, not when it happened
         return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before[-12:], re.I)
 
-    dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)
+    dated = [tm for tm in s.times() if tm.time is not None and own_clause(tm)
              and not re.match(r"(?i)(?:since|until|by)\b", tm.text)]   # "since 2019" bounds, it doesn't date
     # a date in the trigger's own clause wins; then the sentence's opening date ("On 28 April
     # 2020, ..."), which governs everything after it; then the closest
@@ -1248,7 +1254,7 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
     for m in ex.mentions:
         if m.category == "place" and ex.entities[m.key].kind != "Country":
             article_places[m.key] += 1
-    first_day = next((tm.time for s in sentences for tm in s.times
+    first_day = next((tm.time for s in sentences for tm in s.times()
                       if tm.time and tm.time.precision == "day" and (published is None or tm.time.value <= published)), None)
     main_time = next((f.time for f in frames if f.time and f.time.precision == "day"), None)
     for n, fr in enumerate(frames):
