@@ -8,7 +8,6 @@ airstrikes). Actors get roles from their position and the words that introduce t
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -298,11 +297,20 @@ _SPEAKER_CUES = (("according", "to"), ("quoted", "by"), ("told",), ("reported", 
 _CUE_FILLERS = frozenset({"the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led"})
 
 
-@functools.cache
+# The cue phrases of each cue tuple by their last word, kept by the tuple's id() (with the tuple,
+# so that a recycled id is not mistaken for it): a cache keyed by the tuple hashed all its
+# phrases at every one of the many calls.
+_BY_LAST_WORD: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[tuple[str, ...]]]]] = {}
+
+
 def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    entry = _BY_LAST_WORD.get(id(cues))
+    if entry is not None and entry[0] is cues:
+        return entry[1]
     by_last: dict[str, list[tuple[str, ...]]] = {}
     for cue in cues:
         by_last.setdefault(cue[-1], []).append(cue)
+    _BY_LAST_WORD[id(cues)] = (cues, by_last)
     return by_last
 
 

@@ -628,13 +628,13 @@ class Extractor:
         keys = []
         reference = set()
         for f in s.mentions:
-            if (f.start, f.end) in skip:
+            if f.category not in ("place", "newplace") or (f.start, f.end) in skip or (f.start, f.end) not in key_of:
                 continue
             possessive = f.end < len(doc) and arrays.text[f.end] in ("'s", "’s")   # "Iraq's army"
             # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
             if _between(doc, f):
                 continue
-            if f.category in ("place", "newplace") and (f.start, f.end) in key_of and not _dateline(doc, f) and not possessive:
+            if not _dateline(doc, f) and not possessive:
                 k = key_of[(f.start, f.end)]
                 if k not in keys:
                     keys.append(k)
