@@ -138,6 +138,7 @@ class TriggerFinder:
         self.strings = nlp.vocab.strings
         self._nonfactual = frozenset(tuple(p.split()) for p in lex.nonfactual)
         self._nonfactual_lengths = sorted({len(p) for p in self._nonfactual}, reverse=True)
+        self._nonfactual_firsts = frozenset(p[0] for p in self._nonfactual)
         # weapon cue words as they are looked for: any of them as a whole word in a space-padded
         # text, one search per weapon class (a class with no words never matches)
         self._cue_patterns = {cue: re.compile("|".join(re.escape(f" {w} ") for w in sorted(words)) or r"(?!)")
@@ -175,8 +176,11 @@ class TriggerFinder:
         for b in (",", ";", ":"):
             if b in window:
                 window = window[len(window) - window[::-1].index(b):]
-        for n in self._nonfactual_lengths:
-            for k in range(len(window) - n + 1):
+        # a phrase is looked for only where one can begin (any phrase found decides)
+        for k in [k for k, w in enumerate(window) if w in self._nonfactual_firsts]:
+            for n in self._nonfactual_lengths:
+                if k + n > len(window):
+                    continue
                 phrase = tuple(window[k:k + n])
                 if phrase in self._nonfactual:
                     # "no" and "not" only negate when they are right before the trigger
@@ -205,7 +209,7 @@ class TriggerFinder:
             if arrays.is_punct[i] and text[i] not in ("'s", "’s", "-"):
                 break
             after.append(lower[i])
-        if any(w in _MODAL_AFTER for w in after):
+        if not _MODAL_AFTER.isdisjoint(after):
             return False
         # "the cells have staged several deadly attacks on ...": a record, not an event, unless dated
         head = lower[trig.end - 1]

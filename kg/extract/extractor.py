@@ -156,17 +156,7 @@ class Extractor:
             lo, hi = char_spans[n]
             paragraph = bisect.bisect_right(line_starts, lo)
             sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published))
-        starts = [s.span.start for s in sentences]
-
-        def sentence_of(tok: int) -> int:
-            lo, hi = 0, len(starts) - 1
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if starts[mid] <= tok:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            return lo
+        sentence_of = arrays.sentence_of         # the index of the sentence holding a token
 
         for f in found:
             sentences[sentence_of(f.start)].mentions.append(f)
