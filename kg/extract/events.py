@@ -213,9 +213,10 @@ class TriggerFinder:
             return False
         # "the cells have staged several deadly attacks on ...": a record, not an event, unless dated
         head = lower[trig.end - 1]
-        if head.endswith("s") and _HAVE.may_be_in(leading := span_text(sent.start, trig.start)) \
-                and _RECORD.search(leading) and not _DATED.search(span_text(sent.start, sent.end)):
-            return False
+        if head.endswith("s"):
+            leading = span_text(sent.start, trig.start)
+            if _HAVE.may_be_in(leading) and _RECORD.search(leading) and not _DATED.search(span_text(sent.start, sent.end)):
+                return False
         # "since the offensive started, troops have taken a total of 30 hamlets": a running
         # tally over a campaign, not one event
         perfect = any(w in ("have", "has") for w in lower[max(sent.start, trig.start - 2):trig.start])
