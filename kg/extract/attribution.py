@@ -7,6 +7,7 @@ to", or the author line of an embedded post ("— Name (@handle) July 16, 2018")
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Span
@@ -148,8 +149,10 @@ class Attributor:
         return out
 
     # ------------------------------------------------------------------ attribution
-    def sources_of(self, sent: Span, mentions: list[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
-        """Sources the sentence attributes its content to, in order of appearance."""
+    def sources_of(self, sent: Span, mentions: Iterable[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
+        """Sources the sentence attributes its content to, in order of appearance. `mentions` is
+        read only when the sentence has a speech verb or an "according to" (it may be a generator
+        that makes them)."""
         arrays = TokenArrays.of(sent.doc)
         lower, text, is_punct, span_text = arrays.lower, arrays.text, arrays.is_punct, arrays.span_text
         first = sent.start                      # token i of the sentence is token first + i of the doc
@@ -161,6 +164,7 @@ class Attributor:
         speaks = not self.lex.speech_verbs.isdisjoint(lowers)
         if not according and not speaks:
             return []       # every rule below hangs on one or the other: most sentences quote nobody
+        mentions = list(mentions)
         taken = {t for m in mentions for t in range(m.start, m.end)}
         unnamed = self.unnamed_sources(sent, taken)
         # "a villager told": the witness phrase, not the civilian group inside it

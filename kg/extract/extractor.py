@@ -189,8 +189,8 @@ class Extractor:
         last_unnamed: dict[str, str] = {}
         last_named: str | None = None        # the body or person quoted last: who "the statement" is
         for s in sentences:
-            spans = [MentionSpan(f.start, f.end, f.category, key_of.get((f.start, f.end), ""))
-                     for f in s.mentions if (f.start, f.end) in key_of]
+            spans = (MentionSpan(f.start, f.end, f.category, key_of.get((f.start, f.end), ""))
+                     for f in s.mentions if (f.start, f.end) in key_of)
             refs = self.attributor.sources_of(s.span, spans, publisher_key)
             keys = []
             for ref in refs:

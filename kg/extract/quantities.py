@@ -97,6 +97,12 @@ _NEEDS: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {pattern: tuple(map(
                  "soldiers", "elements"),),
 }.items()}
 _NEEDED_WORDS = frozenset().union(*(group for groups in _NEEDS.values() for group in groups))
+# Each needed word that no other begins, with the needed words that begin with it ("kill": "killed"):
+# a longer word can only stand where its shortest needed prefix does, so only these are searched for.
+_WORD_STEMS: dict[str, tuple[str, ...]] = {
+    stem: tuple(w for w in _NEEDED_WORDS if w != stem and w.startswith(stem)
+                and min((p for p in _NEEDED_WORDS if w.startswith(p)), key=len) == stem)
+    for stem in _NEEDED_WORDS if not any(p != stem and stem.startswith(p) for p in _NEEDED_WORDS)}
 
 
 class Screen:
@@ -131,13 +137,16 @@ class Screen:
             return [Screen.of(text[start:end]) for start, end in spans]
         starts = [start for start, _ in spans]
         present: list[set[str]] = [set() for _ in spans]
-        for word in _NEEDED_WORDS:
-            at = lowered.find(word)
+        for stem, longer in _WORD_STEMS.items():
+            at = lowered.find(stem)
             while at >= 0:
                 k = bisect.bisect_right(starts, at) - 1
-                if k >= 0 and at + len(word) <= spans[k][1]:
-                    present[k].add(word)
-                at = lowered.find(word, at + 1)
+                if k >= 0:
+                    end = spans[k][1]
+                    for word in (stem, *longer):
+                        if at + len(word) <= end and lowered.startswith(word, at):
+                            present[k].add(word)
+                at = lowered.find(stem, at + 1)
         return [Screen(words) for words in present]
 
     def nothing(self) -> bool:
