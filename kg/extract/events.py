@@ -319,10 +319,9 @@ def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tupl
     return by_last
 
 
-def _cue_before(doc: Doc, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
     """Does a cue phrase end right before token `start` (skipping up to two fillers or capitalised
     words), and start at `lo` or after?"""
-    arrays = TokenArrays.of(doc)
     lower, text = arrays.lower, arrays.text
     by_last = _cues_by_last_word(cues)
     for skip in (0, 1, 2):
@@ -392,10 +391,10 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start >= 2 and text[p.start - 1] == "-" and lower[p.start - 2] == "anti":
             _add(r.targets, p.key)          # "anti-IS operation"
             continue
-        if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
+        if _cue_before(arrays, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
-        if _cue_before(doc, p.start, sent.start, _SPEAKER_CUES):
+        if _cue_before(arrays, p.start, sent.start, _SPEAKER_CUES):
             continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
             # "the army said it had repelled the attack", "the US said it had killed him": a
@@ -412,7 +411,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start < t.start and _leads_in_relative_clause(doc, p, t):
             _add(r.agents, p.key)
             continue
-        if p.start > t.end and r.agents and _cue_before(doc, p.start, t.end, _PARTNER_CUES) \
+        if p.start > t.end and r.agents and _cue_before(arrays, p.start, t.end, _PARTNER_CUES) \
                 and not any(w in (";", ".") for w in text[t.end:p.start]):
             _add(r.agents, p.key)
             continue
@@ -472,7 +471,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
                 if len(words) <= 3:
                     by_agents[k].add(p.key)
-            elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
+            elif _cue_before(arrays, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"

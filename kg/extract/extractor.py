@@ -358,7 +358,7 @@ class Extractor:
         else:
             return None
         ent.surface_forms.add(text)
-        verbatim = self._verbatim(doc, f.start, f.end)
+        verbatim = self._verbatim(arrays, f.start, f.end)
         if verbatim != text:
             ent.surface_forms.add(verbatim)      # "Hadi’s government" as printed, beside the plain-quote form
         if f.named_from >= 0:
@@ -366,7 +366,7 @@ class Extractor:
         if ent.kind == "CivilianGroup":
             start = self._civilian_phrase_start(doc, f.start)
             if start < f.start:
-                ent.surface_forms.add(self._verbatim(doc, start, f.end))   # "four Arab shepherds"
+                ent.surface_forms.add(self._verbatim(arrays, start, f.end))   # "four Arab shepherds"
         ex.entities[ent.key] = ent
         return ent.key
 
@@ -386,9 +386,8 @@ class Extractor:
                 break
         return k
 
-    def _verbatim(self, doc: Doc, start: int, end: int) -> str:
+    def _verbatim(self, arrays: TokenArrays, start: int, end: int) -> str:
         """The span as the article prints it (typographic quotes were made plain for matching)."""
-        arrays = TokenArrays.of(doc)
         original = getattr(self, "_original_text", "")
         lo, hi = arrays.idx[start], arrays.idx[end - 1] + len(arrays.text[end - 1])
         return original[lo:hi] if len(original) >= hi else arrays.span_text(start, end)
@@ -883,8 +882,8 @@ def _wire_service(doc: Doc, text: str, found: list[Found], publisher: str | None
 def _dateline(doc: Doc, f: Found) -> bool:
     """"ERBIL (Kurdistan 24) –", "MOGADISHU, Somalia -": where the report was filed."""
     arrays = TokenArrays.of(doc)
-    first = doc[f.start]
-    at_start = f.start == 0 or "\n" in arrays.text[f.start - 1] or first.is_sent_start
+    first = arrays.text[f.start]            # (no Token object: this runs for every place)
+    at_start = f.start == 0 or "\n" in arrays.text[f.start - 1] or arrays.sent_start[f.start]
     # "ERBIL, Kurdistan Region -": the region after the dateline city
     if not at_start and f.start >= 2 and arrays.text[f.start - 1] == "," and arrays.text[f.start - 2].isupper() \
             and f.end < len(doc) and arrays.text[f.end] in ("-", "–", "—", "("):
@@ -895,7 +894,7 @@ def _dateline(doc: Doc, f: Found) -> bool:
     # "Sanaa: At least ...": a paragraph opening with the filing city and a colon
     if nxt == ":" and (f.start == 0 or "\n" in arrays.text[f.start - 1]):
         return True
-    return first.text.isupper() and len(first.text) > 2 or nxt in ("(", "–", "—") or \
+    return first.isupper() and len(first) > 2 or nxt in ("(", "–", "—") or \
         (nxt == "," and f.end + 2 < len(doc) and arrays.text[f.end + 2] in ("-", "–", "—", "("))
 
 

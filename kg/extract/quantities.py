@@ -7,6 +7,7 @@ injured" tells no number of dead.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from collections.abc import Iterator
@@ -105,6 +106,13 @@ _WORD_STEMS: dict[str, tuple[str, ...]] = {
     for stem in _NEEDED_WORDS if not any(p != stem and stem.startswith(p) for p in _NEEDED_WORDS)}
 
 
+@functools.lru_cache(maxsize=4096)
+def _runnable_ids(present: frozenset[str]) -> frozenset[int]:
+    """id() of each pattern all of whose word groups `present` meets; cached, as the same few
+    sets of words come back sentence after sentence."""
+    return frozenset(id(pattern) for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups))
+
+
 class Screen:
     """Which of the count patterns a text can match at all, from the words each one needs.
 
@@ -115,13 +123,7 @@ class Screen:
 
     def __init__(self, present: set[str] | None):
         """`present`: the needed words the text holds (lowercased); None: scan with every pattern."""
-        if present is None:
-            self._ids: frozenset[int] | None = None
-        elif not present:
-            self._ids = frozenset()
-        else:
-            self._ids = frozenset(id(pattern) for pattern, groups in _NEEDS.items()
-                                  if all(not present.isdisjoint(g) for g in groups))
+        self._ids: frozenset[int] | None = None if present is None else _runnable_ids(frozenset(present))
 
     @staticmethod
     def of(text: str) -> "Screen":
