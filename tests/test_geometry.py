@@ -79,3 +79,9 @@ def test_wide_region_without_a_namesake_town_places_villages_around_its_centre()
     region = gaz.get("salahuddin_governorate")
     assert unlisted_place_anchor(gaz, region.key, (region.lat, region.lon)) == (
         region.lat, region.lon, region.precision_km, region.precision_km)
+
+
+def test_direction_in_capitals_still_places_it():
+    """The direction-word screen looks at the lowercased text: capitals pass it."""
+    lat, lon, _ = relative_position("30 KM NORTH OF Erbil", "Erbil", ["Erbil"], (36.19, 44.01))
+    assert lat > 36.19 and abs(km((36.19, 44.01), (lat, lon)) - 30) < 0.5

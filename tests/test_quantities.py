@@ -1,6 +1,6 @@
 import pytest
 
-from kg.extract.quantities import find_counts, find_strength, parse_number
+from kg.extract.quantities import Screen, find_counts, find_strength, parse_number
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -81,3 +81,30 @@ def test_parse_number():
 ])
 def test_counts_whatever_the_case_folding(text, expected):
     assert [(c.kind, c.value) for c in find_counts(text)] == expected
+
+
+def test_document_screens_agree_with_sentence_screens():
+    """Screens made for a whole text at once let through what each sentence's own screen does."""
+    sentences = ["Four guards were killed at the gate.", "The weather was mild.",
+                 "Roughly 300 fighters remain in the hills.", "Police arrested 7 suspects on Friday."]
+    text = " ".join(sentences)
+    spans, at = [], 0
+    for sentence in sentences:
+        spans.append((at, at + len(sentence)))
+        at += len(sentence) + 1
+    screens = Screen.of_spans(text, spans)
+    for sentence, screen in zip(sentences, screens):
+        assert find_counts(sentence, screen) == find_counts(sentence)
+        assert find_strength(sentence, screen) == find_strength(sentence)
+    assert screens[1].nothing()
+    assert [(c.kind, c.value) for c in find_counts(sentences[0], screens[0])] == [("killed", 4)]
+    assert [(c.kind, c.value) for c in find_counts(sentences[3], screens[3])] == [("captured", 7)]
+
+
+def test_letters_lowercasing_does_not_fold_still_get_scanned():
+    """"KİLLED" (dotted capital I) matches "killed" case-insensitively but lowercases otherwise:
+    the word screen must not skip it, alone or inside a document."""
+    text = "Two herders were KİLLED."
+    assert [(c.kind, c.value) for c in find_counts(text)] == [("killed", 2)]
+    (screen,) = Screen.of_spans("Calm day. " + text, [(10, 10 + len(text))])[-1:]
+    assert [(c.kind, c.value) for c in find_counts(text, screen)] == [("killed", 2)]

@@ -56,3 +56,19 @@ def test_relative_forms_need_a_publication_date():
 
 def test_impossible_dates_are_dropped():
     assert all(t.time is None for t in find_times("on 31 February 2019", PUB))
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("THE RAID CAME YESTERDAY", "2018-07-15"),        # case-insensitive forms in capitals
+    ("Guards were attacked three days ago", "2018-07-13"),
+    ("the post fell the previous day", "2018-07-15"),
+    ("the convoy was hit this morning", "2018-07-16"),
+    ("a raid on 3/7/2018 at dawn", "2018-07-03"),
+])
+def test_forms_the_sentence_screen_must_let_through(text, iso):
+    found = [t for t in find_times(text, PUB) if t.time]
+    assert [t.time.iso() for t in found] == [iso]
+
+
+def test_sentence_without_any_date_word_finds_nothing():
+    assert find_times("Fighters moved towards the ridge at 40 km an hour", PUB) == []

@@ -7,6 +7,7 @@ to", or the author line of an embedded post ("— Name (@handle) July 16, 2018")
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Span
@@ -28,6 +29,7 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 _TITLE_FILLERS = {"the", "a", "an", "its", "their", "'s", "’s", "-", ","}
 # Where a speaker was heard: "speaking to local media", "told state television".
 _HEARD_BY = {("speaking", "to"), ("speaking", "with"), ("talking", "to"), ("interview", "with"), ("told",)}
+_HEARD_BY_FIRST = {phrase[0] for phrase in _HEARD_BY}
 # A statement is the body that issued it: "the statement said" is the body quoted before;
 # only a described one ("a military statement") stands for an unnamed source.
 _DOCUMENT_HEADS = {"statement"}
@@ -66,11 +68,23 @@ class Attributor:
         for phrase in self._according:
             if phrase[0] in ("according", "reported", "as", "quoted", "cited"):
                 self._according_by_first.setdefault(phrase[0], []).append(phrase)
-        # unnamed-source phrases by their first word, longest first: media before witnesses
-        self._phrases_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness")):
-            for phrase in phrases:
-                self._phrases_by_first.setdefault(phrase[0], []).append((phrase, kind))
+        # unnamed-source phrases, media before witnesses, each kind's lengths longest first: the
+        # phrase opening at a token is looked up by length, not tried one by one
+        self._phrase_groups = [(frozenset(phrases), sorted({len(p) for p in phrases}, reverse=True), kind)
+                               for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness"))]
+        phrase_firsts = frozenset(p[0] for p in self._media + self._witness)
+        # the words an unnamed source can open on or end in: the only tokens unnamed_sources stops at
+        self._unnamed_words = phrase_firsts | frozenset(lex.source_heads)
+
+    def _phrase_at(self, lowers: list[str], i: int) -> tuple[tuple[str, ...], str] | None:
+        """(phrase, kind) of the unnamed-source phrase opening at lowers[i]: the longest media
+        phrase, else the longest witness phrase."""
+        for phrases, lengths, kind in self._phrase_groups:
+            for n in lengths:
+                phrase = tuple(lowers[i:i + n])
+                if phrase in phrases:
+                    return phrase, kind
+        return None
 
     # ------------------------------------------------------------------ unnamed sources
     def unnamed_sources(self, sent: Span, taken: set[int]) -> list[SourceRef]:
@@ -83,19 +97,22 @@ class Attributor:
         alpha = arrays.is_alpha[first:sent.end]
         span_text = arrays.span_text
         i = 0
-        while i < len(lowers):
-            matched = False
-            for phrase, kind in self._phrases_by_first.get(lowers[i], ()):
+        for at in [k for k, w in enumerate(lowers) if w in self._unnamed_words]:
+            if at < i:
+                continue        # inside a phrase taken whole
+            i = at
+            found = self._phrase_at(lowers, i)
+            if found is not None:
+                phrase, kind = found
                 n = len(phrase)
-                if tuple(lowers[i:i + n]) == phrase:
-                    out.append(SourceRef(first + i, first + i + n, span_text(first + i, first + i + n), kind, phrase[-1]))
-                    i += n
-                    matched = True
-                    break
-            if matched:
+                out.append(SourceRef(first + i, first + i + n, span_text(first + i, first + i + n), kind, phrase[-1]))
+                i += n
+                continue
+            if lowers[i] not in self.lex.source_heads or first + i in taken:
+                i += 1
                 continue
             titled = i + 1 < len(lowers) and alpha[i + 1] and texts[i + 1][:1].isupper()   # "Military officer Ismail Ali"
-            if lowers[i] in self.lex.source_heads and first + i not in taken and not titled:
+            if not titled:
                 j = i
                 while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
                                       (first + j - 1 in taken and (texts[j - 1][:1].isupper() or sent.doc[first + j - 1].is_digit))) \
@@ -132,8 +149,22 @@ class Attributor:
         return out
 
     # ------------------------------------------------------------------ attribution
-    def sources_of(self, sent: Span, mentions: list[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
-        """Sources the sentence attributes its content to, in order of appearance."""
+    def sources_of(self, sent: Span, mentions: Iterable[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
+        """Sources the sentence attributes its content to, in order of appearance. `mentions` is
+        read only when the sentence has a speech verb or an "according to" (it may be a generator
+        that makes them)."""
+        arrays = TokenArrays.of(sent.doc)
+        lower, text, is_punct, span_text = arrays.lower, arrays.text, arrays.is_punct, arrays.span_text
+        first = sent.start                      # token i of the sentence is token first + i of the doc
+        lowers = lower[first:sent.end]
+        # "according to X", "as reported by X": (where the phrase starts, its length)
+        firsts = self._according_by_first
+        according = [(i, len(phrase)) for i, w in enumerate(lowers) if w in firsts for phrase in firsts[w]
+                     if tuple(lowers[i:i + len(phrase)]) == phrase]
+        speaks = not self.lex.speech_verbs.isdisjoint(lowers)
+        if not according and not speaks:
+            return []       # every rule below hangs on one or the other: most sentences quote nobody
+        mentions = list(mentions)
         taken = {t for m in mentions for t in range(m.start, m.end)}
         unnamed = self.unnamed_sources(sent, taken)
         # "a villager told": the witness phrase, not the civilian group inside it
@@ -142,10 +173,6 @@ class Attributor:
             [m for m in mentions if m.category in ("actor", "outlet", "person", "group", "body") and not inside_unnamed(m)]
             + unnamed,  # type: ignore[operator]
             key=lambda c: c.start)
-        arrays = TokenArrays.of(sent.doc)
-        lower, text, is_punct, span_text = arrays.lower, arrays.text, arrays.is_punct, arrays.span_text
-        first = sent.start                      # token i of the sentence is token first + i of the doc
-        lowers = lower[first:sent.end]
         n_doc = len(lower)
         found: list[SourceRef | MentionSpan] = []
 
@@ -155,22 +182,18 @@ class Attributor:
             if c not in found:
                 found.append(c)
 
-        # "according to X", "as reported by X"
-        for i in range(len(lowers)):
-            for phrase in self._according_by_first.get(lowers[i], ()):
-                n = len(phrase)
-                if tuple(lowers[i:i + n]) == phrase:
-                    after = first + i + n if i + n - 1 < len(lowers) else sent.end
-                    nxt = next((c for c in candidates if after <= c.start <= after + 3), None)
-                    if nxt is not None:
-                        add(nxt)
+        for i, n in according:
+            after = first + i + n if i + n - 1 < len(lowers) else sent.end
+            nxt = next((c for c in candidates if after <= c.start <= after + 3), None)
+            if nxt is not None:
+                add(nxt)
         # "a statement from Popular Mobilization Forces' media said", "in a statement by X"
         for i in range(len(lowers) - 2):
             if lowers[i] in ("statement", "report", "tweet", "post", "video", "communique", "announcement") \
                     and lowers[i + 1] in ("from", "by", "of", "issued"):
                 nxt = next((c for c in candidates if first + i + 1 < c.start <= first + i + 1 + 3
                             and isinstance(c, MentionSpan)), None)
-                if nxt is not None and any(l in self.lex.speech_verbs for l in lowers):
+                if nxt is not None and speaks:
                     add(nxt)
         # "X said", "X told <outlet>", "said X", "X said in a statement"
         for i, low in enumerate(lowers):
@@ -250,6 +273,8 @@ class Attributor:
         """"speaking to local media", "told state television": the outlet that carried the words.
         `lowers`: the sentence's lowercased tokens, the first being token `first` of the doc."""
         for i in range(len(lowers)):
+            if lowers[i] not in _HEARD_BY_FIRST:
+                continue
             for phrase in _HEARD_BY:
                 if tuple(lowers[i:i + len(phrase)]) != phrase:
                     continue

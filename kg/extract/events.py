@@ -8,7 +8,6 @@ airstrikes). Actors get roles from their position and the words that introduce t
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.prefilter import Words
 from kg.extract.tokens import TokenArrays
 
 _SUPPORT_CUES = (
@@ -80,7 +80,16 @@ _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used 
                   "stepped up", "step up", "in recent months", "in recent weeks", "in recent years", "over the past",
                   "over recent", "escalated", "has intensified", "have intensified", "a wave of", "a spate of",
                   "a series of attacks", "responsible for", "known for", "notorious for")
-_PADDED_SENTENCE_WIDE = tuple(f" {cue} " for cue in _SENTENCE_WIDE)
+# any of them as whole words in a space-padded text: one search instead of one `in` per cue
+_SENTENCE_WIDE_CUE = re.compile("|".join(re.escape(f" {cue} ") for cue in _SENTENCE_WIDE))
+# The factuality checks' other patterns, compiled once (they run for every trigger).
+_NOW = re.compile(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+_HAVE = Words("have", "has")       # what _RECORD cannot match without
+_RECORD = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b", re.I)
+_DATED = re.compile(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight")
+_TALLY = re.compile(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))")
+_NOT_WORD = re.compile(r"[^\w'\s-]")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -129,8 +138,11 @@ class TriggerFinder:
         self.strings = nlp.vocab.strings
         self._nonfactual = frozenset(tuple(p.split()) for p in lex.nonfactual)
         self._nonfactual_lengths = sorted({len(p) for p in self._nonfactual}, reverse=True)
-        # weapon cue words as they are looked for: a whole word in a space-padded text
-        self._padded_cues = {cue: tuple(f" {w} " for w in words) for cue, words in lex.cues.items()}
+        self._nonfactual_firsts = frozenset(p[0] for p in self._nonfactual)
+        # weapon cue words as they are looked for: any of them as a whole word in a space-padded
+        # text, one search per weapon class (a class with no words never matches)
+        self._cue_patterns = {cue: re.compile("|".join(re.escape(f" {w} ") for w in sorted(words)) or r"(?!)")
+                              for cue, words in lex.cues.items()}
 
     def cue_type(self, sent: Span, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
@@ -148,7 +160,7 @@ class TriggerFinder:
         clause = " " + " ".join(lower[i] for i in range(sent.start, hi) if i not in exclude) + " "
         for cue in ("drone", "air", "artillery", "bomb"):
             where = clause if cue == "artillery" else text
-            if any(w in where for w in self._padded_cues[cue]):
+            if self._cue_patterns[cue].search(where):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
                 return cue
@@ -158,15 +170,17 @@ class TriggerFinder:
         """False for planned, threatened, denied, conditional and habitual mentions."""
         arrays = TokenArrays.of(doc)
         lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
-        sent_text = span_text(sent.start, sent.end)
         lo = max(sent.start, trig.start - 5)
         window = lower[lo:trig.start]
         # stop at a clause boundary: cues before it belong to another clause
         for b in (",", ";", ":"):
             if b in window:
                 window = window[len(window) - window[::-1].index(b):]
-        for n in self._nonfactual_lengths:
-            for k in range(len(window) - n + 1):
+        # a phrase is looked for only where one can begin (any phrase found decides)
+        for k in [k for k, w in enumerate(window) if w in self._nonfactual_firsts]:
+            for n in self._nonfactual_lengths:
+                if k + n > len(window):
+                    continue
                 phrase = tuple(window[k:k + n])
                 if phrase in self._nonfactual:
                     # "no" and "not" only negate when they are right before the trigger
@@ -177,11 +191,12 @@ class TriggerFinder:
         if trig.start - 1 >= sent.start and lower[trig.start].endswith("ing") \
                 and (lower[trig.start - 1] in ("is", "are") or (
                     lower[trig.start - 1] == "been" and any(w in ("has", "have") for w in lower[max(sent.start, trig.start - 3):trig.start - 1]))) \
-                and not re.search(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", sent_text):
+                and not _NOW.search(span_text(sent.start, sent.end)):
             return False
         # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
-        clause_start = max([sent.start] + [i + 1 for i in range(sent.start, trig.start) if text[i] in (",", ";", ":")])
-        if _LONG_RUNNING.search(span_text(clause_start, trig.start)):
+        clause_start = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] in (",", ";", ":")), sent.start)
+        clause = span_text(clause_start, trig.start)
+        if "-" in clause and _LONG_RUNNING.search(clause):     # (every form has its hyphen)
             return False          # (and the strikes that "backed" it in the same clause)
         head = lower[trig.start]
         if trig.start - 1 >= sent.start and lower[trig.start - 1] == "to" and not head.endswith(("ed", "ing")) \
@@ -194,43 +209,49 @@ class TriggerFinder:
             if arrays.is_punct[i] and text[i] not in ("'s", "’s", "-"):
                 break
             after.append(lower[i])
-        if any(w in _MODAL_AFTER for w in after):
+        if not _MODAL_AFTER.isdisjoint(after):
             return False
         # "the cells have staged several deadly attacks on ...": a record, not an event, unless dated
         head = lower[trig.end - 1]
-        if head.endswith("s") and re.search(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b",
-                                            span_text(sent.start, trig.start), re.I) \
-                and not re.search(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight", sent_text):
-            return False
+        if head.endswith("s"):
+            leading = span_text(sent.start, trig.start)
+            if _HAVE.may_be_in(leading) and _RECORD.search(leading) and not _DATED.search(span_text(sent.start, sent.end)):
+                return False
         # "since the offensive started, troops have taken a total of 30 hamlets": a running
         # tally over a campaign, not one event
         perfect = any(w in ("have", "has") for w in lower[max(sent.start, trig.start - 2):trig.start])
-        if perfect and re.search(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))", sent_text):
+        if perfect and _TALLY.search(span_text(sent.start, sent.end)):
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
         # "the group continues to launch attacks, kidnappings, and ambushes"
         # ... but not across a clause that reports something else: "the operation aims to
         # control the routes, noting it began with missile strikes"
-        opening = sent.start
-        for i in range(sent.start, trig.start):
-            if text[i] == ";" or (text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE):
-                opening = i + 1
-        before = " " + re.sub(r"[^\w'\s-]", " ", span_text(opening, trig.start).lower()) + " "
-        before = re.sub(r"\s+", " ", before)
-        if any(cue in before for cue in _PADDED_SENTENCE_WIDE):
-            return False
-        return True
+        opening = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] == ";" or (
+            text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE)), sent.start)
+        before = _SPACES.sub(" ", " " + _NOT_WORD.sub(" ", span_text(opening, trig.start).lower()) + " ")
+        return not _SENTENCE_WIDE_CUE.search(before)
+
+    def _matches_by_sentence(self, doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
+        """The doc's trigger matches (start, end, label) by the first token of the sentence that
+        holds them whole; a match across a sentence break belongs to none."""
+        arrays = TokenArrays.of(doc)
+        out: dict[int, list[tuple[int, int, str]]] = {}
+        for match_id, s, e in self.matcher(doc):
+            k = arrays.sentence_of(s)
+            if e <= arrays.sent_ends[k]:
+                out.setdefault(arrays.sent_starts[k], []).append((s, e, self.strings[match_id]))
+        return out
 
     def find(self, doc: Doc, sent: Span) -> list[Trigger]:
+        """The triggers of `sent`, one of the doc's sentences (as TokenArrays gives them)."""
         arrays = TokenArrays.of(doc)
         lower, span_text = arrays.lower, arrays.span_text
         out: list[Trigger] = []
-        # the doc is matched once; a sentence keeps the matches that lie inside it
-        matches = doc.user_data.get("kg.trigger_matches")
-        if matches is None:
-            matches = doc.user_data["kg.trigger_matches"] = [
-                (s, e, self.strings[match_id]) for match_id, s, e in self.matcher(doc)]
-        spans = [m for m in matches if sent.start <= m[0] and m[1] <= sent.end]
+        # the doc is matched once; each sentence keeps the matches that lie inside it
+        by_sentence = doc.user_data.get("kg.trigger_matches")
+        if by_sentence is None:
+            by_sentence = doc.user_data["kg.trigger_matches"] = self._matches_by_sentence(doc)
+        spans = list(by_sentence.get(sent.start, ()))
         # longest non-overlapping
         spans.sort(key=lambda x: (-(x[1] - x[0]), x[0], x[2] != "T"))
         used: set[int] = set()
@@ -281,18 +302,26 @@ _SPEAKER_CUES = (("according", "to"), ("quoted", "by"), ("told",), ("reported", 
 _CUE_FILLERS = frozenset({"the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led"})
 
 
-@functools.cache
+# The cue phrases of each cue tuple by their last word, kept by the tuple's id() (with the tuple,
+# so that a recycled id is not mistaken for it): a cache keyed by the tuple hashed all its
+# phrases at every one of the many calls.
+_BY_LAST_WORD: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[tuple[str, ...]]]]] = {}
+
+
 def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    entry = _BY_LAST_WORD.get(id(cues))
+    if entry is not None and entry[0] is cues:
+        return entry[1]
     by_last: dict[str, list[tuple[str, ...]]] = {}
     for cue in cues:
         by_last.setdefault(cue[-1], []).append(cue)
+    _BY_LAST_WORD[id(cues)] = (cues, by_last)
     return by_last
 
 
-def _cue_before(doc: Doc, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
     """Does a cue phrase end right before token `start` (skipping up to two fillers or capitalised
     words), and start at `lo` or after?"""
-    arrays = TokenArrays.of(doc)
     lower, text = arrays.lower, arrays.text
     by_last = _cues_by_last_word(cues)
     for skip in (0, 1, 2):
@@ -362,10 +391,10 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start >= 2 and text[p.start - 1] == "-" and lower[p.start - 2] == "anti":
             _add(r.targets, p.key)          # "anti-IS operation"
             continue
-        if _cue_before(doc, p.start, lo, _SUPPORT_CUES):
+        if _cue_before(arrays, p.start, lo, _SUPPORT_CUES):
             _add(r.supporters, p.key)
             continue
-        if _cue_before(doc, p.start, sent.start, _SPEAKER_CUES):
+        if _cue_before(arrays, p.start, sent.start, _SPEAKER_CUES):
             continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
             # "the army said it had repelled the attack", "the US said it had killed him": a
@@ -382,7 +411,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start < t.start and _leads_in_relative_clause(doc, p, t):
             _add(r.agents, p.key)
             continue
-        if p.start > t.end and r.agents and _cue_before(doc, p.start, t.end, _PARTNER_CUES) \
+        if p.start > t.end and r.agents and _cue_before(arrays, p.start, t.end, _PARTNER_CUES) \
                 and not any(w in (";", ".") for w in text[t.end:p.start]):
             _add(r.agents, p.key)
             continue
@@ -442,7 +471,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
                 if len(words) <= 3:
                     by_agents[k].add(p.key)
-            elif _cue_before(doc, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
+            elif _cue_before(arrays, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"

@@ -24,8 +24,9 @@ from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_k
 from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles, supporting_weapon
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
+from kg.extract.prefilter import Words
 from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
-from kg.extract.quantities import find_counts, find_strength
+from kg.extract.quantities import Screen, find_counts, find_strength
 from kg.extract.timex import TimeMention, find_times
 from kg.extract.tokens import TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
@@ -70,17 +71,26 @@ class _Sentence:
     span: Span
     paragraph: int
     text: str                                               # span.text, made once
+    screen: Screen                                          # which count patterns can match in it
+    published: date | None                                  # the article's date, that times resolve against
     mentions: list[Found] = field(default_factory=list)
-    times: list[TimeMention] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
     places: list[str] = field(default_factory=list)        # where things in it happen, specific first
     _counts: list | None = field(default=None, repr=False)
+    _times: list[TimeMention] | None = field(default=None, repr=False)
 
     def counts(self) -> list:
         """find_counts of the sentence, made once (the events and a follow-up toll both ask)."""
         if self._counts is None:
-            self._counts = find_counts(self.text)
+            self._counts = find_counts(self.text, self.screen)
         return self._counts
+
+    def times(self) -> list[TimeMention]:
+        """find_times of the sentence, made when first asked: only sentences with events, and
+        those up to the first dated one, ever are."""
+        if self._times is None:
+            self._times = find_times(self.text, self.published)
+        return self._times
 
 
 class Extractor:
@@ -139,25 +149,17 @@ class Extractor:
         # A line is a paragraph: news bodies put one paragraph per line; the headline is line 0.
         text = arrays.doc_text
         line_starts = [m.end() for m in re.finditer(r"\n+", text)]
+        char_spans = [(arrays.idx[start], arrays.idx[end - 1] + len(arrays.text[end - 1]))
+                      for start, end in zip(arrays.sent_starts, arrays.sent_ends)]
+        screens = Screen.of_spans(text, char_spans)
         for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
-            paragraph = bisect.bisect_right(line_starts, arrays.idx[start])
-            sentences.append(_Sentence(n, doc[start:end], paragraph, arrays.span_text(start, end)))
-        starts = [s.span.start for s in sentences]
-
-        def sentence_of(tok: int) -> int:
-            lo, hi = 0, len(starts) - 1
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if starts[mid] <= tok:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            return lo
+            lo, hi = char_spans[n]
+            paragraph = bisect.bisect_right(line_starts, lo)
+            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published))
+        sentence_of = arrays.sentence_of         # the index of the sentence holding a token
 
         for f in found:
             sentences[sentence_of(f.start)].mentions.append(f)
-        for s in sentences:
-            s.times = find_times(s.text, article.published)
 
         # entities from mentions
         groups = Counter(f.key for f in found if f.category == "actor" and f.kind == "NonStateArmedGroup")
@@ -187,8 +189,8 @@ class Extractor:
         last_unnamed: dict[str, str] = {}
         last_named: str | None = None        # the body or person quoted last: who "the statement" is
         for s in sentences:
-            spans = [MentionSpan(f.start, f.end, f.category, key_of.get((f.start, f.end), ""))
-                     for f in s.mentions if (f.start, f.end) in key_of]
+            spans = (MentionSpan(f.start, f.end, f.category, key_of.get((f.start, f.end), ""))
+                     for f in s.mentions if (f.start, f.end) in key_of)
             refs = self.attributor.sources_of(s.span, spans, publisher_key)
             keys = []
             for ref in refs:
@@ -356,7 +358,7 @@ class Extractor:
         else:
             return None
         ent.surface_forms.add(text)
-        verbatim = self._verbatim(doc, f.start, f.end)
+        verbatim = self._verbatim(arrays, f.start, f.end)
         if verbatim != text:
             ent.surface_forms.add(verbatim)      # "Hadi’s government" as printed, beside the plain-quote form
         if f.named_from >= 0:
@@ -364,7 +366,7 @@ class Extractor:
         if ent.kind == "CivilianGroup":
             start = self._civilian_phrase_start(doc, f.start)
             if start < f.start:
-                ent.surface_forms.add(self._verbatim(doc, start, f.end))   # "four Arab shepherds"
+                ent.surface_forms.add(self._verbatim(arrays, start, f.end))   # "four Arab shepherds"
         ex.entities[ent.key] = ent
         return ent.key
 
@@ -384,9 +386,8 @@ class Extractor:
                 break
         return k
 
-    def _verbatim(self, doc: Doc, start: int, end: int) -> str:
+    def _verbatim(self, arrays: TokenArrays, start: int, end: int) -> str:
         """The span as the article prints it (typographic quotes were made plain for matching)."""
-        arrays = TokenArrays.of(doc)
         original = getattr(self, "_original_text", "")
         lo, hi = arrays.idx[start], arrays.idx[end - 1] + len(arrays.text[end - 1])
         return original[lo:hi] if len(original) >= hi else arrays.span_text(start, end)
@@ -479,15 +480,16 @@ class Extractor:
         participants.sort(key=lambda p: p.start)
         roles = assign_roles(doc, s.span, triggers, participants, self.lex)
         places = s.places
-        counts = s.counts()
         frames = []
+        # s.counts() is asked for only where it decides something: finding counts is the dearest
+        # rule, and a sentence whose triggers all drop out needs none
         for t, r in zip(triggers, roles):
-            if t.weak and not r.all() and not (t.type == "Bombing" and (places or counts)) \
-                    and not any(c.kind == "killed" and c.value > 0 for c in counts):
+            if t.weak and not r.all() and not (t.type == "Bombing" and (places or s.counts())) \
+                    and not any(c.kind == "killed" and c.value > 0 for c in s.counts()):
                 continue
             if t.text.lower() in _KILL_VERBS and not r.all():
                 continue
-            if t.type in ("Arrest", "Kidnapping") and not r.targets and not any(c.kind == "captured" for c in counts):
+            if t.type in ("Arrest", "Kidnapping") and not r.targets and not any(c.kind == "captured" for c in s.counts()):
                 continue          # "captured the base" takes a place, not people
             if t.generic and not r.all() and not places:
                 # "the operation" with nothing new: kept only to be merged into an earlier event
@@ -530,9 +532,8 @@ class Extractor:
             setattr(fr, "_weak", t.weak)
             setattr(fr, "_reference", t.reference)
             setattr(fr, "_trigger_char", arrays.idx[t.start] - s.span.start_char)
-        _attach_counts(frames, counts, s, ex)
-        if not frames and counts:
-            pass
+        if frames:
+            _attach_counts(frames, s.counts(), s, ex)
         return frames
 
     def _pronoun_victims(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence], t: Trigger,
@@ -616,13 +617,13 @@ class Extractor:
         keys = []
         reference = set()
         for f in s.mentions:
-            if (f.start, f.end) in skip:
+            if f.category not in ("place", "newplace") or (f.start, f.end) in skip or (f.start, f.end) not in key_of:
                 continue
             possessive = f.end < len(doc) and arrays.text[f.end] in ("'s", "’s")   # "Iraq's army"
             # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
             if _between(doc, f):
                 continue
-            if f.category in ("place", "newplace") and (f.start, f.end) in key_of and not _dateline(doc, f) and not possessive:
+            if not _dateline(doc, f) and not possessive:
                 k = key_of[(f.start, f.end)]
                 if k not in keys:
                     keys.append(k)
@@ -640,7 +641,7 @@ class Extractor:
             actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
             places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
             source = s.sources[0] if s.sources else None
-            for est in find_strength(s.text):
+            for est in find_strength(s.text, s.screen):
                 actor = _nearest_key(s, key_of, doc, est.start, "actor")
                 if actor:
                     ex.estimates.append(StrengthEstimate(actor, est.value, places[0] if places else None, source,
@@ -801,6 +802,8 @@ def _killing_of_a_leader(doc: Doc, t: Trigger, r, participants) -> bool:
 def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
     """"Gunmen killed two farmers": a killing with no attack word is still an attack."""
     arrays = TokenArrays.of(doc)
+    if _KILL_VERBS.isdisjoint(arrays.lower[sent.start:sent.end]):
+        return None       # most sentences: one set test instead of a look at each word
     for i in range(sent.start, sent.end):
         if arrays.lower[i] in _KILL_VERBS:
             prev = arrays.lower[max(sent.start, i - 3):i]
@@ -879,8 +882,8 @@ def _wire_service(doc: Doc, text: str, found: list[Found], publisher: str | None
 def _dateline(doc: Doc, f: Found) -> bool:
     """"ERBIL (Kurdistan 24) –", "MOGADISHU, Somalia -": where the report was filed."""
     arrays = TokenArrays.of(doc)
-    first = doc[f.start]
-    at_start = f.start == 0 or "\n" in arrays.text[f.start - 1] or first.is_sent_start
+    first = arrays.text[f.start]            # (no Token object: this runs for every place)
+    at_start = f.start == 0 or "\n" in arrays.text[f.start - 1] or arrays.sent_start[f.start]
     # "ERBIL, Kurdistan Region -": the region after the dateline city
     if not at_start and f.start >= 2 and arrays.text[f.start - 1] == "," and arrays.text[f.start - 2].isupper() \
             and f.end < len(doc) and arrays.text[f.end] in ("-", "–", "—", "("):
@@ -891,7 +894,7 @@ def _dateline(doc: Doc, f: Found) -> bool:
     # "Sanaa: At least ...": a paragraph opening with the filing city and a colon
     if nxt == ":" and (f.start == 0 or "\n" in arrays.text[f.start - 1]):
         return True
-    return first.text.isupper() and len(first.text) > 2 or nxt in ("(", "–", "—") or \
+    return first.isupper() and len(first) > 2 or nxt in ("(", "–", "—") or \
         (nxt == "," and f.end + 2 < len(doc) and arrays.text[f.end + 2] in ("-", "–", "—", "("))
 
 
@@ -906,6 +909,9 @@ _TOWN_PART_NOUNS = frozenset({"neighbourhood", "neighborhood", "neighbourhoods",
                               "street", "square", "suburb", "suburbs"})
 
 
+_CITY = Words("city")
+
+
 def _part_of_town(doc: Doc, f: Found, near: Entity) -> bool:
     """True when an unlisted place is part of the known town itself: "the X neighbourhood",
     "the neighbourhood of X", "in X in Idlib city", "in the city of Idlib"."""
@@ -914,9 +920,11 @@ def _part_of_town(doc: Doc, f: Found, near: Entity) -> bool:
         return True
     if f.start >= 2 and arrays.lower[f.start - 1] == "of" and arrays.lower[f.start - 2] in _TOWN_PART_NOUNS:
         return True
+    sentence = arrays.sent_text(f.start)
+    if not _CITY.may_be_in(sentence):
+        return False      # spares making a pattern of the town's names
     forms = "|".join(re.escape(n) for n in sorted({near.label, *near.surface_forms}, key=len, reverse=True) if n)
-    return bool(forms) and bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b",
-                                          arrays.sent_text(f.start), re.I))
+    return bool(forms) and bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b", sentence, re.I))
 
 
 def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: list) -> Entity | None:
@@ -973,7 +981,7 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
             return False      # "the ministry said on Sunday": when it was said, not when it happened
         return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before[-12:], re.I)
 
-    dated = [tm for tm in s.times if tm.time is not None and own_clause(tm)
+    dated = [tm for tm in s.times() if tm.time is not None and own_clause(tm)
              and not re.match(r"(?i)(?:since|until|by)\b", tm.text)]   # "since 2019" bounds, it doesn't date
     # a date in the trigger's own clause wins; then the sentence's opening date ("On 28 April
     # 2020, ..."), which governs everything after it; then the closest
@@ -1237,7 +1245,7 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
     for m in ex.mentions:
         if m.category == "place" and ex.entities[m.key].kind != "Country":
             article_places[m.key] += 1
-    first_day = next((tm.time for s in sentences for tm in s.times
+    first_day = next((tm.time for s in sentences for tm in s.times()
                       if tm.time and tm.time.precision == "day" and (published is None or tm.time.value <= published)), None)
     main_time = next((f.time for f in frames if f.time and f.time.precision == "day"), None)
     for n, fr in enumerate(frames):

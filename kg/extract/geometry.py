@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterable
 
 from kg.data.gazetteer import Gazetteer
+from kg.extract.prefilter import Words
 
 BEARINGS = {"north": 0, "northeast": 45, "north-east": 45, "east": 90, "southeast": 135, "south-east": 135,
             "south": 180, "southwest": 225, "south-west": 225, "west": 270, "northwest": 315, "north-west": 315}
 _DIR = r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+_DIRECTION_WORDS = Words("north", "south", "east", "west")     # one of them is in every _DIR match
 # Distances an unnumbered relation suggests: a town's countryside spreads wider than its outskirts.
 _AREA_KM = {"countryside": 20.0, "outskirts": 4.0, "suburbs": 4.0, "part": 10.0, "side": 10.0, "": 15.0}
 
@@ -35,6 +37,8 @@ def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
     `spread_km` is how far the anchor itself reaches (a region's radius): "northern Diyala
     province" lies about half that far from the region's centre, further than a town's
     northern countryside lies from the town."""
+    if not _DIRECTION_WORDS.may_be_in(text):
+        return None       # both patterns need a direction; most sentences give none
     names = sorted({anchor_label, *anchor_forms}, key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in names if n)
     if not alt:

@@ -6,10 +6,14 @@ injured" tells no number of dead.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import Literal
+
+from kg.extract.prefilter import folded
 
 CountKind = Literal["killed", "wounded", "captured"]
 
@@ -29,9 +33,16 @@ VAGUE = {
 }
 _WORD_NUM = "|".join(sorted((re.escape(w) for w in list(UNITS) + list(VAGUE)), key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUM})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
-_QUAL = r"(?:no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|at\s+least|more\s+than|over|nearly|almost|about|around|roughly|some|up\s+to|approximately|an\s+estimated|as\s+many\s+as|a\s+total\s+of|another|other|fewer\s+than|less\s+than|between)\s+"
+_QUALIFIERS = ("no fewer than", "no less than", "not less than", "at least", "more than", "over", "nearly", "almost",
+               "about", "around", "roughly", "some", "up to", "approximately", "an estimated", "as many as", "a total of",
+               "another", "other", "fewer than", "less than", "between")
+_QUAL = "(?:" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+"
 _PERSON_NOUNS = r"(?:soldier|civilian|child|woman|man|fighter|militant|officer|member|policeman|shepherd|farmer|person|boy|girl|teacher|journalist|guard|commander|leader|driver|worker|resident|villager|doctor|activist|elder|official|employee|student|gunman|insurgent|jihadist|individual|colonel|captain|lieutenant|sergeant|brigadier|mayor|judge|imam|cleric|mukhtar|police\s+officer)"
 NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUM}))?"
+# What a NUMBER match begins with (in any case): a digit, or the first letter of a number word or
+# a qualifier. A pattern opening on a NUMBER looks ahead for one first: at most word boundaries it
+# is not there, and trying the whole number vocabulary at each of them was most of _AFTER's cost.
+_NUMBER_START = "(?=[\\d" + "".join(sorted({w[0] for w in (*UNITS, *VAGUE, *_QUALIFIERS)})) + "])"
 
 _KILLED = r"killed|dead|died|slain|perished|lost\s+their\s+lives|martyred|executed|shot\s+dead|beheaded|deaths|fatalities|bodies"
 _WOUNDED = r"wounded|injured|hurt|injuries|wounds"
@@ -40,7 +51,7 @@ _VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
 # "<n> <up to 6 words> (were|was) killed" / "<n> dead"
 _NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,8}?"
 _AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:found\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
-_AFTER = {k: re.compile(rf"\b{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
+_AFTER = {k: re.compile(rf"\b{_NUMBER_START}{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
 _ACTIVE = {
     "killed": re.compile(rf"\b(?:killing|killed|kill|kills|killing\s+and\s+(?:wounding|injuring)|killed\s+and\s+(?:wounded|injured)|assassinated|assassinating|executed|executing|beheaded|murdered|shot\s+dead|shot\s+and\s+killed|stabbed\s+to\s+death|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:killing|deaths?)\s+of|(?:fatalities|deaths)\s+(?:were\s+)?(?:coded|estimated|put|reported)\s+(?:as|at|to)|death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?|killed\s+at\s+least)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
     "wounded": re.compile(rf"\b(?:wounding|wounded|injuring|injured|wounds?|injure)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?))", re.I),
@@ -87,25 +98,66 @@ _NEEDS: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {pattern: tuple(map(
                  "soldiers", "elements"),),
 }.items()}
 _NEEDED_WORDS = frozenset().union(*(group for groups in _NEEDS.values() for group in groups))
-# Letters that re.IGNORECASE matches with an ASCII letter but str.lower() does not turn into it:
-# a text holding one is scanned by every pattern.
-_UNFOLDED = ("İ", "ı", "ſ")
+# Each needed word that no other begins, with the needed words that begin with it ("kill": "killed"):
+# a longer word can only stand where its shortest needed prefix does, so only these are searched for.
+_WORD_STEMS: dict[str, tuple[str, ...]] = {
+    stem: tuple(w for w in _NEEDED_WORDS if w != stem and w.startswith(stem)
+                and min((p for p in _NEEDED_WORDS if w.startswith(p)), key=len) == stem)
+    for stem in _NEEDED_WORDS if not any(p != stem and stem.startswith(p) for p in _NEEDED_WORDS)}
 
 
-def _runnable(text: str) -> set[re.Pattern[str]] | None:
-    """The patterns whose needed words `text` holds, in any case; None: all of them."""
-    if any(c in text for c in _UNFOLDED):
-        return None
-    lowered = text.lower()
-    present = {w for w in _NEEDED_WORDS if w in lowered}
-    if not present:
-        return set()
-    return {pattern for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups)}
+@functools.lru_cache(maxsize=4096)
+def _runnable_ids(present: frozenset[str]) -> frozenset[int]:
+    """id() of each pattern all of whose word groups `present` meets; cached, as the same few
+    sets of words come back sentence after sentence."""
+    return frozenset(id(pattern) for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups))
 
 
-def _scan(pattern: re.Pattern[str], text: str, runnable: set[re.Pattern[str]] | None) -> Iterator[re.Match[str]]:
-    """pattern.finditer(text), or nothing when the pattern is not runnable (see _runnable)."""
-    return pattern.finditer(text) if runnable is None or pattern in runnable else iter(())
+class Screen:
+    """Which of the count patterns a text can match at all, from the words each one needs.
+
+    Patterns are known by id(): a compiled Pattern hashes its whole compiled code, and set
+    look-ups of the large number patterns cost more than some of the scans they spare."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, present: set[str] | None):
+        """`present`: the needed words the text holds (lowercased); None: scan with every pattern."""
+        self._ids: frozenset[int] | None = None if present is None else _runnable_ids(frozenset(present))
+
+    @staticmethod
+    def of(text: str) -> "Screen":
+        lowered = folded(text)
+        return Screen(None if lowered is None else {w for w in _NEEDED_WORDS if w in lowered})
+
+    @staticmethod
+    def of_spans(text: str, spans: list[tuple[int, int]]) -> list["Screen"]:
+        """`Screen.of(text[start:end])` for each of a document's sentences (sorted, disjoint char
+        spans), from one search of the whole text per needed word instead of one per sentence."""
+        lowered = folded(text)
+        if lowered is None or len(lowered) != len(text):
+            return [Screen.of(text[start:end]) for start, end in spans]
+        starts = [start for start, _ in spans]
+        present: list[set[str]] = [set() for _ in spans]
+        for stem, longer in _WORD_STEMS.items():
+            at = lowered.find(stem)
+            while at >= 0:
+                k = bisect.bisect_right(starts, at) - 1
+                if k >= 0:
+                    end = spans[k][1]
+                    for word in (stem, *longer):
+                        if at + len(word) <= end and lowered.startswith(word, at):
+                            present[k].add(word)
+                at = lowered.find(stem, at + 1)
+        return [Screen(words) for words in present]
+
+    def nothing(self) -> bool:
+        """True when no pattern can match."""
+        return self._ids is not None and not self._ids
+
+    def scan(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        """pattern.finditer(text), or nothing when the text lacks the words the pattern needs."""
+        return pattern.finditer(text) if self._ids is None or id(pattern) in self._ids else iter(())
 
 
 # One member of a list of victims: "two soldiers", "a shepherd", "the local commander", "Ali Hassan".
@@ -168,7 +220,7 @@ def _conjuncts_after(text: str, end: int) -> int:
     phrase = m.group("phrase")
     if re.match(r"(?i)(?:an?|one)\s", phrase):
         return 1
-    n = re.match(rf"(?i)(?:{_QUAL})?(?P<num>{_NUM})", phrase)
+    n = _LEADING_NUMBER.match(phrase)
     value = parse_number(n.group("num")) if n else None
     return value[0] if value else 0
 
@@ -210,8 +262,16 @@ def _value(m: re.Match[str]) -> tuple[int, bool] | None:
     return first
 
 
-def find_counts(text: str) -> list[Count]:
-    """Casualty and capture counts in one sentence, left to right, one per span."""
+# Checks made on each candidate match, compiled once: their patterns are built from the number
+# and person vocabularies, too long to look up in re's cache at every match.
+_A_PERSON = re.compile(rf"(?i)an?\s+(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b")
+_PERSON_AHEAD = re.compile(rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b")
+_LEADING_NUMBER = re.compile(rf"(?i)(?:{_QUAL})?(?P<num>{_NUM})")
+
+
+def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
+    """Casualty and capture counts in one sentence, left to right, one per span. `screen`:
+    the sentence's Screen when the caller made it already (see Screen.of_spans)."""
     out: list[Count] = []
     taken: list[tuple[int, int]] = []
 
@@ -221,11 +281,11 @@ def find_counts(text: str) -> list[Count]:
         taken.append((m.start(), m.end()))
         out.append(Count(kind, value, m.start(), m.end(), m.group(0), vague))
 
-    runnable = _runnable(text)
-    if runnable is not None and not runnable:
+    screen = screen or Screen.of(text)
+    if screen.nothing():
         return out
     for kind in ("killed", "wounded", "captured"):
-        for m in _scan(_AFTER[kind], text, runnable):
+        for m in screen.scan(_AFTER[kind], text):
             gap = text[m.end("num") if m.group("num2") is None else m.end("num2"):m.end()].strip()
             if _NOT_PEOPLE.match(gap):
                 continue
@@ -233,7 +293,7 @@ def find_counts(text: str) -> list[Count]:
                 continue
             if re.match(r"(?i)an?\b", m.group("num")) and not m.group("qual"):
                 # "a soldier was killed" counts one; "a car bomb killed" does not
-                if not re.match(rf"(?i)an?\s+(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", m.group(0)):
+                if not _A_PERSON.match(m.group(0)):
                     continue
             v = _value(m)
             if v is not None:
@@ -248,38 +308,38 @@ def find_counts(text: str) -> list[Count]:
                     v = (v[0] + 1, v[1])
                 add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_ONE_AND_OTHERS, text, runnable):
+            for m in screen.scan(_ONE_AND_OTHERS, text):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, v[0] + 1, v[1])  # type: ignore[arg-type]
-        for m in _scan(_ACTIVE[kind], text, runnable):
+        for m in screen.scan(_ACTIVE[kind], text):
             v = _value(m)
             if v is None:
                 continue
-            if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not re.match(
-                    rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b", text[m.end():m.end() + 40]):
+            if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not _PERSON_AHEAD.match(
+                    text[m.end():m.end() + 40]):
                 continue
             # "killed two policemen and a civilian": three
             v = (v[0] + _conjuncts_after(text, m.end()), v[1])
             add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
-            for m in _scan(_LEFT_DEAD, text, runnable):
+            for m in screen.scan(_LEFT_DEAD, text):
                 v = _value(m)
                 if v is not None:
                     add(kind, m, *v)  # type: ignore[arg-type]
-            for m in _scan(_SINGLE_VICTIM, text, runnable):
+            for m in screen.scan(_SINGLE_VICTIM, text):
                 add(kind, m, 1, False)  # type: ignore[arg-type]
             for pattern in (_LEFT_ONE_DEAD, _BODY_FOUND):
-                for m in _scan(pattern, text, runnable):
+                for m in screen.scan(pattern, text):
                     add(kind, m, 1, False)  # type: ignore[arg-type]
-            split = next(_scan(_SPLIT_TOLL, text, runnable), None)
+            split = next(screen.scan(_SPLIT_TOLL, text), None)
             if split:
                 # the toll coded for the whole fighting is shared out: this event's part counts
                 out[:] = [c for c in out if c.kind != "killed"]
                 taken[:] = [(c.start, c.end) for c in out]
                 add(kind, split, int(split.group("num")), False)  # type: ignore[arg-type]
         if kind in _NONE:
-            for m in _scan(_NONE[kind], text, runnable):
+            for m in screen.scan(_NONE[kind], text):
                 # one "neither fatalities nor injuries" answers both kinds: no overlap check
                 if not any(c.kind == kind for c in out):
                     out.append(Count(kind, 0, m.start(), m.end(), m.group(0)))  # type: ignore[arg-type]
@@ -296,10 +356,11 @@ class Strength:
     text: str
 
 
-def find_strength(text: str) -> list[Strength]:
-    """"Roughly 200 militants remain": estimates of a force's size, not casualties."""
+def find_strength(text: str, screen: Screen | None = None) -> list[Strength]:
+    """"Roughly 200 militants remain": estimates of a force's size, not casualties. `screen`:
+    as for find_counts."""
     out = []
-    for m in _scan(_STRENGTH, text, _runnable(text)):
+    for m in (screen or Screen.of(text)).scan(_STRENGTH, text):
         v = parse_number(m.group("num"))
         if v is None or v[0] < 2:
             continue

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kg.extract.prefilter import Words, folded
 from kg.model import TimeValue
 
 MONTHS = {
@@ -47,11 +48,30 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _DIGIT = re.compile(r"\d")
 _MONTH_NAME = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _WEEKDAY_NAME = re.compile(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
-_DAY_WORD = re.compile(r"day|night|morning|evening", re.I)
-_PERIOD_WORD = re.compile(r"week|month|year", re.I)
-_NEEDS = {"relative_day": _DAY_WORD, "rel_period": _PERIOD_WORD,"iso": _DIGIT, "day_month_year": _DIGIT, "month_day_year": _DIGIT, "numeric": _DIGIT,
-          "day_month": _DIGIT, "month_day": _DIGIT, "year": _DIGIT, "month_rel": _MONTH_NAME,
-          "rel_month": _MONTH_NAME, "month_year": _MONTH_NAME, "part_month": _MONTH_NAME, "weekday": _WEEKDAY_NAME}
+# The two case-insensitive patterns need one of these (their spaces are literal spaces), looked for
+# in the lowercased sentence: a search with re.IGNORECASE cannot skip ahead on a literal, and
+# "day" alone is in every weekday and "days".
+_DAY_WORDS = Words("yesterday", "today", "tonight", "overnight", "last night", "this morning", "this evening",
+                   "the day before", "the previous day", "a day earlier", "days ago")
+_PERIOD_WORDS = Words("last week", "this week", "last month", "this month", "last year", "this year")
+
+
+def _features(text: str) -> set[str]:
+    """The things the patterns need (see _NEEDS) that `text` holds."""
+    lowered = folded(text)
+    found = {"digit": _DIGIT.search(text) is not None, "month": _MONTH_NAME.search(text) is not None,
+             "weekday": _WEEKDAY_NAME.search(text) is not None, "slash": "/" in text, "hyphen": "-" in text,
+             "century": "19" in text or "20" in text,       # a year's first digits, as _YEAR has them
+             "day word": _DAY_WORDS.in_folded(lowered), "period word": _PERIOD_WORDS.in_folded(lowered)}
+    return {name for name, present in found.items() if present}
+
+
+_NEEDS: dict[str, frozenset[str]] = {kind: frozenset(needs) for kind, needs in {
+    "iso": ("century", "hyphen"), "day_month_year": ("century", "month"), "month_day_year": ("century", "month"),
+    "numeric": ("century", "slash"), "day_month": ("digit", "month"), "month_day": ("digit", "month"),
+    "month_rel": ("month",), "rel_month": ("month",), "month_year": ("month", "century"), "part_month": ("month",),
+    "weekday": ("weekday",), "relative_day": ("day word",), "rel_period": ("period word",), "year": ("century",),
+}.items()}
 _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -162,14 +182,10 @@ def find_times(text: str, published: date | None) -> list[TimeMention]:
     """Every time expression in `text`, left to right, non-overlapping."""
     taken: list[tuple[int, int]] = []
     found: list[TimeMention] = []
-    present: dict[re.Pattern[str], bool] = {}
+    present = _features(text)
     for kind, pattern in _PATTERNS:
-        need = _NEEDS.get(kind)
-        if need is not None:
-            if need not in present:
-                present[need] = need.search(text) is not None
-            if not present[need]:
-                continue
+        if not _NEEDS[kind] <= present:
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
