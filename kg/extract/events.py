@@ -88,8 +88,7 @@ _HAVE = Words("have", "has")       # what _RECORD cannot match without
 _RECORD = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b", re.I)
 _DATED = re.compile(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight")
 _TALLY = re.compile(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))")
-_NOT_WORD = re.compile(r"[^\w'\s-]")
-_SPACES = re.compile(r"\s+")
+_WORD_RUN = re.compile(r"[\w'-]+")      # a word as the sentence-wide cues are matched against
 
 
 @dataclass
@@ -228,7 +227,8 @@ class TriggerFinder:
         # control the routes, noting it began with missile strikes"
         opening = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] == ";" or (
             text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE)), sent.start)
-        before = _SPACES.sub(" ", " " + _NOT_WORD.sub(" ", span_text(opening, trig.start).lower()) + " ")
+        # the words before the trigger, anything else between them one space
+        before = " " + " ".join(_WORD_RUN.findall(span_text(opening, trig.start).lower())) + " "
         return not _SENTENCE_WIDE_CUE.search(before)
 
     def _matches_by_sentence(self, doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
@@ -679,8 +679,9 @@ def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Tri
     arrays = TokenArrays.of(doc)
     text, span_text = arrays.text, arrays.span_text
     hi = min(sent.end, p.end + 14)
+    trigger_starts = {u.start for u in triggers}
     for i in range(p.end, hi):
-        if text[i] in (";", ".") or any(u.start == i for u in triggers):
+        if text[i] in (";", ".") or i in trigger_starts:
             hi = i
             break
     m = re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b", span_text(p.end, hi))

@@ -42,6 +42,7 @@ _ACTORISH = ("actor", "unidentified", "group", "body", "person", "anaphor")
 # Unnamed attackers that, in a report naming one armed group, are that group's members.
 _PLAIN_UNIDENTIFIED = {"gunmen", "a gunman", "gunman", "assailants", "attackers", "armed men", "kidnappers"}
 _CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control of|seized control of|in control of)\b", re.I)
+_CONTROL_WORDS = Words("control", "held by", "hold")     # what _CONTROL cannot match without
 
 
 @Language.component("newline_sentences")
@@ -646,7 +647,7 @@ class Extractor:
                 if actor:
                     ex.estimates.append(StrengthEstimate(actor, est.value, places[0] if places else None, source,
                                                          s.text.strip()))
-            if actors and places and _CONTROL.search(s.text):
+            if actors and places and _CONTROL_WORDS.may_be_in(s.text) and _CONTROL.search(s.text):
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.text.strip()))
 
 
