@@ -998,8 +998,8 @@ def test_place_spans_around_words_in_no_name_are_still_found(extractor):
 def test_turkish_led_operation_coalition_is_a_party(extractor):
     # ACLED names the Turkish army and its Syrian allies acting jointly in the Peace Spring
     # area as one coalition actor, abbreviated OPS; "ops" in lower case is no such actor
-    ex = run(extractor, "On 2 May 2020, Turkish troops and allied SNA factions, acting under OPS, fired mortars "
-                        "at a farm west of Ain Issa in Ar-Raqqa.", outlet="")
+    ex = run(extractor, "Turkish troops and OPS fighters fired mortar rounds at a farm west of Ain Issa in "
+                        "Raqqa province on Saturday, a local monitor said.", outlet="")
     e = only(ex)
     assert e.type == "Shelling"
     assert {"turkish_armed_forces", "operation_peace_spring"} <= set(e.agents)

@@ -6,6 +6,8 @@ named groups and unnamed gunmen with a few token rules. Overlaps are settled lon
 """
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 from collections import Counter
@@ -497,13 +499,10 @@ class MentionFinder:
         return self.gaz.resolve(name, countries=countries)
 
     # ------------------------------------------------------------------ people and groups
+    @functools.cached_property
     def _title_prefixes(self) -> frozenset[str]:
         """Every prefix of every person title: a token that is none of them starts no title."""
-        cached = getattr(self, "_title_prefix_cache", None)
-        if cached is None:
-            cached = frozenset(t[:n] for t in self.lex.person_titles for n in range(1, len(t) + 1))
-            self._title_prefix_cache = cached
-        return cached
+        return frozenset(t[:n] for t in self.lex.person_titles for n in range(1, len(t) + 1))
 
     def people(self, doc: Doc, taken: set[int]) -> list[Found]:
         """Named people: capitalised names after a title, or before ", spokesman" / "said"."""
@@ -512,7 +511,7 @@ class MentionFinder:
         n_tok = len(arrays.text)
         i = 0
         titles = self.lex.person_titles
-        prefixes = self._title_prefixes()
+        prefixes = self._title_prefixes
         while i < n_tok:
             # a title of one or two words, then 1-4 capitalised name tokens
             title_len = 0
