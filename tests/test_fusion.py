@@ -373,3 +373,29 @@ def test_near_places_either_side_of_a_grid_line_are_found():
     out = fuser.fuse(Extraction(article=b, entities=entities, events=[
         ev("e1", "Clash", date(2021, 3, 9), ["south_of_line"], ["peshmerga"], ["islamic_state"])]))
     assert out.events[0].same_as == ["n1-e1"]
+
+
+def test_a_report_dated_to_the_year_finds_the_days_of_every_month_and_the_slack_around_it():
+    fuser = EventFuser()
+    days = [date(2020, 12, 30), date(2021, 1, 1), date(2021, 6, 15), date(2021, 12, 31), date(2022, 1, 2),
+            date(2020, 12, 29), date(2022, 1, 3)]           # the last two are beyond the slack
+    for n, day in enumerate(days):
+        fuser.fuse(article(f"d{n}", ev("e1", "Attack", day, ["tuz"], ["islamic_state"])))
+    year = indexed(article("y1", ev("e1", "Attack", date(2021, 1, 1), ["tuz"], ["islamic_state"], precision="year")))[0]
+    assert [e.ref for e in fuser.index.nearby(year)] == ["d0-e1", "d1-e1", "d2-e1", "d3-e1", "d4-e1"]
+    month = indexed(article("m1", ev("e1", "Attack", date(2021, 6, 1), ["tuz"], ["islamic_state"], precision="month")))[0]
+    assert [e.ref for e in fuser.index.nearby(month)] == ["d2-e1"]
+
+
+def test_the_events_of_an_article_are_looked_up_together_as_one_by_one():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", ev("e1", "Attack", date(2021, 3, 9), ["tuz"], ["islamic_state"]),
+                       ev("e2", "Airstrike", date(2021, 3, 10), ["qandil"], ["turkish_armed_forces"], ["pkk"])))
+    fuser.fuse(article("b1", ev("e1", "Clash", date(2021, 3, 10), ["tuz"], ["islamic_state"], ["peshmerga"])))
+    mine = indexed(article("c1", ev("e1", "Ambush", date(2021, 3, 9), ["tuz"], ["islamic_state"]),
+                           ev("e2", "Airstrike", date(2021, 3, 11), ["qandil"], ["turkish_armed_forces"]),
+                           ev("e3", "Attack", date(2021, 5, 1), ["hamrin"], ["pkk"])))
+    together = [[e.ref for e in found] for found in fuser.index.nearby_each(mine)]
+    assert together == [[e.ref for e in fuser.index.nearby(v)] for v in mine]
+    assert together == [["a1-e1", "b1-e1"], ["a1-e2"], []]
+    assert [[e.ref for e in found] for found in fuser.index.candidates_each(mine)] == [["a1-e1", "b1-e1"], ["a1-e2"], []]

@@ -390,14 +390,15 @@ class EventIndex:
         if e.time is not None:
             d = e.time.value
             if e.time.precision == "day":
-                when = f"d{d.toordinal()}"
+                # also under its month, for look-ups spanning the whole month (see _time_keys)
+                whens = (f"d{d.toordinal()}", f"dm{d.year}-{d.month}")
             elif e.time.precision == "month":
-                when = f"m{d.year}-{d.month}"
+                whens = (f"m{d.year}-{d.month}",)
             else:
-                when = f"y{d.year}"
+                whens = (f"y{d.year}",)
             # by date *and* scene: a date alone gathers every event of that day (or month, or
             # year) in the corpus, so each look-up would grow with the corpus
-            keys.update(f"{when}@{key}" for key in _scene_keys(e, neighbours=False))
+            keys.update(f"{when}@{key}" for key in _scene_keys(e, neighbours=False) for when in whens)
         if e.name:
             keys.add("n" + e.name.lower())
         if e.time is None:
@@ -440,7 +441,19 @@ class EventIndex:
         first, last = _span(t)
         first -= MAX_SLACK_DAYS
         last += MAX_SLACK_DAYS
-        keys = [f"d{k}" for k in range(first, last + 1)]
+        # Events dated to the day: a month the span covers whole is one key ("dm"), not one a
+        # day: a report dated only to the year would otherwise look up 370 days at each scene.
+        keys = []
+        day = first
+        while day <= last:
+            d = date.fromordinal(day)
+            month_end = day + monthrange(d.year, d.month)[1] - d.day
+            if d.day == 1 and month_end <= last:
+                keys.append(f"dm{d.year}-{d.month}")
+                day = month_end + 1
+            else:
+                keys.append(f"d{day}")
+                day += 1
         start, end = date.fromordinal(first), date.fromordinal(last)
         for year in range(start.year, end.year + 1):
             for month in range(1, 13):
@@ -451,31 +464,78 @@ class EventIndex:
 
     def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
         """The stored reports of the same event as ``event`` (see same_event)."""
-        return [e for e in self.nearby(event) if same_event(event, e)]
+        return self.candidates_each([event])[0]
+
+    def candidates_each(self, events: Sequence[IndexedEvent]) -> list[list[IndexedEvent]]:
+        """`candidates` of each of ``events``, looked up together (see `nearby_each`)."""
+        return [[e for e in near if same_event(event, e)]
+                for event, near in zip(events, self.nearby_each(events))]
 
     def nearby(self, event: IndexedEvent) -> list[IndexedEvent]:
         """The stored events of other articles that share a bucket with ``event``: a superset
         of its candidates, as small as the date and scene make it, however large the corpus."""
-        keys: list[str] = []
+        return self.nearby_each([event])[0]
+
+    def nearby_each(self, events: Sequence[IndexedEvent]) -> list[list[IndexedEvent]]:
+        """`nearby` of each of ``events``, sorted by ref.
+
+        The events of one article share most of their buckets (one date, one town) and their
+        neighbours: looked up together, a stored event is read and unpickled once for the
+        article, not once for each of its events that it is near, and SQLite is asked two
+        queries an article instead of one an event."""
+        wanted = [self._lookup_keys(event) for event in events]
+        refs_by_key: dict[str, list[str]] = {}
+        for part in _chunks(list(set().union(*wanted))):
+            for key, ref in self._db.execute(
+                    f"SELECT key, ref FROM bucket WHERE key IN ({','.join('?' * len(part))})", part):
+                refs_by_key.setdefault(key, []).append(ref)
+        stored: dict[str, tuple[str, bytes]] = {}
+        for part in _chunks(list({ref for refs in refs_by_key.values() for ref in refs})):
+            for ref, article, blob in self._db.execute(
+                    f"SELECT ref, article, view FROM event WHERE ref IN ({','.join('?' * len(part))})", part):
+                stored[ref] = (article, blob)
+        # few buckets hold anything: go through those, not through every key each event wants
+        near_refs: list[set[str]] = [set() for _ in events]
+        for key, refs in refs_by_key.items():
+            for keys, near in zip(wanted, near_refs):
+                if key in keys:
+                    near.update(refs)
+        views: dict[str, IndexedEvent] = {}
+        found: list[list[IndexedEvent]] = []
+        for event, refs in zip(events, near_refs):
+            near = []
+            for ref in sorted(refs):
+                row = stored.get(ref)
+                if row is None or row[0] == event.article_id:
+                    continue
+                view = views.get(ref)
+                if view is None:
+                    view = views[ref] = pickle.loads(row[1])
+                near.append(view)
+            found.append(near)
+        return found
+
+    def _lookup_keys(self, event: IndexedEvent) -> set[str]:
+        """The buckets where the stored events that may be ``event``'s candidates are filed."""
+        keys: set[str] = set()
         places = _place_keys(event)
         if event.time is not None:
             scenes = _scene_keys(event, neighbours=True)
-            keys += [f"{when}@{scene}" for when in self._time_keys(event.time) for scene in scenes]
+            keys.update(f"{when}@{scene}" for when in self._time_keys(event.time) for scene in scenes)
         elif event.weekday is not None:
-            keys += [f"w{event.weekday}:{key}" for key in places]
-        keys += ["u" + key for key in places]
+            keys.update(f"w{event.weekday}:{key}" for key in places)
+        keys.update("u" + key for key in places)
         if event.name:
-            keys.append("n" + event.name.lower())
-        found: list[IndexedEvent] = []
-        for i in range(0, len(keys), 500):                 # SQLite's bound-parameter limit
-            part = keys[i:i + 500]
-            rows = self._db.execute(
-                f"SELECT view FROM event WHERE article != ? AND ref IN "
-                f"(SELECT ref FROM bucket WHERE key IN ({','.join('?' * len(part))}))",
-                (event.article_id, *part))
-            found.extend(pickle.loads(blob) for (blob,) in rows)
-        unique = {e.ref: e for e in found}
-        return [e for _, e in sorted(unique.items())]
+            keys.add("n" + event.name.lower())
+        return keys
+
+
+_SQL_PARAMETERS = 500       # bound parameters per statement (SQLite's limit is 999 in old builds)
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(values), _SQL_PARAMETERS):
+        yield values[i:i + _SQL_PARAMETERS]
 
 
 CELL_DEGREES = 1.0           # grid cells for "near" places; a near pair is at most ~65 km apart
@@ -540,7 +600,8 @@ class EventFuser:
         # followed links each to its own counterpart, not both to both.
         # Ties are broken on the two refs in sorted order, so the pairing of two articles'
         # events is the same whichever of them came first.
-        pairs = sorted(((match_score(v, c), v.ref, c) for v in mine for c in self.index.candidates(v)),
+        candidates = self.index.candidates_each(mine)
+        pairs = sorted(((match_score(v, c), v.ref, c) for v, found in zip(mine, candidates) for c in found),
                        key=lambda p: (-p[0], min(p[1], p[2].ref), max(p[1], p[2].ref)))
         taken: set[tuple[str, str]] = set()
         for _, ref, cand in pairs:
