@@ -34,7 +34,7 @@ from kg.rdf.mapping import ArticleMapper, content_hash, gazetteer_places, run_qu
 from kg.resolve import EventFuser
 from kg.resolve.clusters import refresh_fused_events
 from kg.store import ArticleQuads, QueryError, Store, StoreError
-from kg.validate.shacl import article_problems
+from kg.validate.shacl import article_problems, graphs_problems
 
 BATCH_ARTICLES = 256        # articles per store write (bulk-loaded together when new)
 BATCH_QUADS = 100_000       # ... or fewer, when they carry this many quads
@@ -118,18 +118,19 @@ class Builder:
         pending: list[tuple[Article, ArticleQuads, list[str]]] = []
         size = 0
         for result in self.executor.run(changed, failed, base=self.settings.base, run=run.value):
-            if isinstance(result, MappedArticle):
-                article, item, types = result.article, self._mapped_quads(result), result.event_types
-            else:
-                ex = self.fuser.fuse(result)
-                quads = self.mapper.article_quads(ex, run)
-                article, types = ex.article, [e.type for e in ex.events]
-                item = ArticleQuads(self.minter.article_graph(article.id), self.minter.article(article.id), quads)
-            assert article is not None
             # SHACL (ontology/shapes.ttl): a violation rejects the article, keeping the stored
             # version (and taking its events out of fusion for this build); a warning is a
             # notice and the article is stored.
-            problems = article_problems(article.origin or article.url, item.quads)
+            if isinstance(result, MappedArticle):
+                article, item, types = result.article, self._mapped_quads(result), result.event_types
+                assert article is not None
+                problems = article_problems(article.origin or article.url, item.quads)
+            else:
+                ex = self.fuser.fuse(result)
+                graphs = self.mapper.article_graphs(ex, run)
+                article, types = ex.article, [e.type for e in ex.events]
+                item = ArticleQuads(graphs.graph, self.minter.article(article.id), graphs.quads())
+                problems = graphs_problems(article.origin or article.url, graphs.description, graphs.named_graphs())
             errors.extend(problems)
             if any(p.skipped for p in problems):
                 self.fuser.index.remove_article(article.id)

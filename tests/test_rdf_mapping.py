@@ -143,3 +143,20 @@ def test_an_article_lists_each_registry_entry_once_and_entries_are_reused():
     relabelled = registry_part(Extraction(article=article, entities=renamed, events=[]))
     labels = {q.object.value for q in relabelled if q.predicate.value.endswith("#label")}
     assert "Umm al-Jarin" in labels and "Umm Jarin" not in labels
+
+
+def test_article_graphs_are_the_article_quads_graph_by_graph():
+    mapper = ArticleMapper(IriMinter(BASE))
+    run = ox.NamedNode(BASE + "id/run/r1")
+    graphs = mapper.article_graphs(_extraction(), run)
+    quads = graphs.quads()
+    assert quads == mapper.article_quads(_extraction(), run)
+    by_graph = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name, []).append((q.subject, q.predicate, q.object))
+    assert by_graph[ox.DefaultGraph()] == graphs.description
+    assert by_graph[ox.NamedNode(BASE + "graph/article/abc123")] == graphs.content
+    assert graphs.named_graphs() == [graphs.content, by_graph[ox.NamedNode(BASE + "graph/registry")]]
+    # an article naming nothing has no graph of its own: the default graph is all there is
+    bare = Extraction(article=_extraction().article, entities={}, events=[])
+    assert mapper.article_graphs(bare).named_graphs() == []

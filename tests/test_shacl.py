@@ -22,6 +22,7 @@ from kg.validate import (
     SHAPES_FILE, CompiledShapes, UnsupportedShape, article_problems, check_article_quads,
     load_shapes, validate_store, validate_triples,
 )
+from kg.validate.shacl import compiled_shapes
 from cli_support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,6 +309,30 @@ def test_each_named_graph_is_checked_with_the_default_graph_even_one_no_shape_re
     assert summary(check_article_quads(description + [url, evidence])) == {("ArticleUrl", "MinCount", "Violation")}
 
 
+def test_graphs_given_apart_are_checked_as_their_quads_are() -> None:
+    # The build hands over each graph's triples as mapping made them (check_graphs); the
+    # verdicts are those of the same graphs as quads (check_quads), defects included.
+    def apart(quads: list[ox.Quad]) -> tuple[list[tuple], list[list[tuple]]]:
+        default: list[tuple] = []
+        named: dict[ox.NamedNode, list[tuple]] = {}
+        for q in quads:
+            triples = default if isinstance(q.graph_name, ox.DefaultGraph) else named.setdefault(q.graph_name, [])
+            triples.append((q.subject, q.predicate, q.object))
+        return default, list(named.values())
+
+    shapes = compiled_shapes()
+    for quads in (trig(), trig(GOOD_GRAPH.replace("ckg:killed 3", "ckg:killed -3")),
+                  trig(GOOD_GRAPH.replace("actor:tsk a ckg:StateForce ;", "actor:tsk")),
+                  trig(description=GOOD_DESCRIPTION.replace('schema:url "https://example.invalid/a" ;', ""))):
+        default, named = apart(quads)
+        assert shapes.check_graphs(default, named) == shapes.check_quads(quads)
+    # without any named graph, the default graph is the one unit
+    description = [q for q in trig(description=GOOD_DESCRIPTION.replace('schema:url "https://example.invalid/a" ;', ""))
+                   if isinstance(q.graph_name, ox.DefaultGraph)]
+    default, _ = apart(description)
+    assert summary(shapes.check_graphs(default, [])) == {("ArticleUrl", "MinCount", "Violation")}
+
+
 def test_value_verdicts_are_remembered_but_class_membership_is_read_from_each_graph() -> None:
     # The same bad count is reported each time it is checked ...
     negative = GOOD_GRAPH.replace("ckg:killed 3", "ckg:killed -3")
@@ -365,15 +390,15 @@ def test_build_rejects_a_violating_graph_and_keeps_the_stored_version(tmp_path, 
 
     # The text changes, and (as a stand-in for a mapping bug) its graph gets a negative count.
     _article(tmp_path, "Turkish warplanes struck PKK positions in Sinjar on Sunday.\n")
-    original = builder.mapper.article_quads
+    original = builder.mapper.article_graphs
 
     def broken(ex, run=None):
-        quads = original(ex, run)
-        event = next(q for q in quads if q.predicate.value == CKG + "reportedIn")
-        return quads + [ox.Quad(event.subject, ox.NamedNode(CKG + "killed"),
-                                ox.Literal("-5", datatype=ox.NamedNode(_XSD + "integer")), event.graph_name)]
+        graphs = original(ex, run)
+        event = next(s for s, p, _ in graphs.content if p.value == CKG + "reportedIn")
+        graphs.content.append((event, ox.NamedNode(CKG + "killed"), ox.Literal("-5", datatype=ox.NamedNode(_XSD + "integer"))))
+        return graphs
 
-    monkeypatch.setattr(builder.mapper, "article_quads", broken)
+    monkeypatch.setattr(builder.mapper, "article_graphs", broken)
     report = builder.build([path])
     assert report.stored == 0
     [rejection] = report.rejected
@@ -387,12 +412,17 @@ def test_build_stores_a_graph_with_warnings_and_names_them(tmp_path, builder_fac
     store = open_store(None)
     builder = builder_factory(store)
     path = _article(tmp_path, "Turkish warplanes struck PKK positions in Qandil on Saturday.\n")
-    original = builder.mapper.article_quads
+    original = builder.mapper.article_graphs
 
     def unlabelled(ex, run=None):
-        return [q for q in original(ex, run) if not (q.predicate.value == str(RDFS.label) and "/id/actor/" in q.subject.value)]
+        graphs = original(ex, run)
+        graphs.content = [(s, p, o) for s, p, o in graphs.content
+                          if not (p.value == str(RDFS.label) and "/id/actor/" in s.value)]
+        graphs.registry = [q for q in graphs.registry
+                           if not (q.predicate.value == str(RDFS.label) and "/id/actor/" in q.subject.value)]
+        return graphs
 
-    monkeypatch.setattr(builder.mapper, "article_quads", unlabelled)
+    monkeypatch.setattr(builder.mapper, "article_graphs", unlabelled)
     report = builder.build([path])
     assert report.stored == 1 and not report.rejected
     assert any("actors, places and sources need a non-empty rdfs:label" in n.reason for n in report.notices)

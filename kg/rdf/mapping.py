@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from pyoxigraph import Literal, NamedNode, Quad, DefaultGraph
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, DefaultGraph
 
 from kg.model import Article, Entity, EventFrame, Extraction, TimeValue
 from kg.rdf import terms as T
@@ -47,6 +48,37 @@ def date_literal(time: TimeValue) -> Literal:
 
 
 PlaceLookup = Callable[[str], "Entity | None"]     # a place key -> its registry entry, if any
+Triple = tuple[NamedNode | BlankNode, NamedNode, NamedNode | BlankNode | Literal]
+
+
+@dataclass
+class ArticleGraphs:
+    """One article's RDF, graph by graph: the triples of its default graph and its own named
+    graph as they were made, and its registry entries (quads already, made once per entity).
+
+    Validation reads the graphs apart (each named graph with the default graph is one unit,
+    see kg.validate), so handing them over as they were made spares it sorting the quads back
+    into graphs and reading each quad's terms out of pyoxigraph again.
+    """
+
+    graph: NamedNode                # the article's named graph
+    description: list[Triple]       # the default graph: the article, its graph, provenance
+    content: list[Triple]           # the article's named graph
+    registry: list[Quad]            # the registry graph: reference facts of its entities
+
+    def named_graphs(self) -> list[list[Triple]]:
+        """The triples of each named graph that has any (an empty one is no validation unit)."""
+        registry = [(q.subject, q.predicate, q.object) for q in self.registry]
+        return [triples for triples in (self.content, registry) if triples]
+
+    def quads(self) -> list[Quad]:
+        # Quad(s, p, o) is the default graph: pyoxigraph takes twice as long to make a quad
+        # when given DefaultGraph() (it first tries the value as a named and a blank node).
+        quads = [Quad(s, p, o) for s, p, o in self.description]
+        g = self.graph
+        quads += [Quad(s, p, o, g) for s, p, o in self.content]
+        quads += self.registry
+        return quads
 
 
 def gazetteer_places() -> PlaceLookup:
@@ -116,20 +148,20 @@ class ArticleMapper:
             classes.append(entity.source_kind or "OfficialSource")
         return classes
 
-    def _entity_quads(self, entity: Entity, quoted: bool, g: NamedNode) -> Iterator[Quad]:
+    def _entity_triples(self, entity: Entity, quoted: bool) -> Iterator[Triple]:
         node = self.entity_node(entity)
         for cls in self.entity_classes(entity, quoted):
-            yield Quad(node, T.TYPE, T.ckg(cls), g)
-        yield Quad(node, T.LABEL, Literal(entity.label), g)
+            yield node, T.TYPE, T.ckg(cls)
+        yield node, T.LABEL, Literal(entity.label)
         for form in sorted(entity.surface_forms):
             if form != entity.label:
-                yield Quad(node, T.ALT_LABEL, Literal(form), g)
+                yield node, T.ALT_LABEL, Literal(form)
         if entity.category == "place":
             if entity.lat is not None and entity.lon is not None:
-                yield Quad(node, T.LAT, decimal(entity.lat), g)
-                yield Quad(node, T.LONG, decimal(entity.lon), g)
+                yield node, T.LAT, decimal(entity.lat)
+                yield node, T.LONG, decimal(entity.lon)
             if entity.within:
-                yield Quad(node, T.ckg("locatedIn"), self.iri.place(entity.within), g)
+                yield node, T.ckg("locatedIn"), self.iri.place(entity.within)
 
     def registry_quads(self, entity: Entity) -> list[Quad]:
         """Reference facts: the same for every article that mentions the entity (its registry
@@ -156,33 +188,33 @@ class ArticleMapper:
         if quads is None:
             if len(self._registry) >= _CACHED_ENTITIES:
                 self._registry.clear()
-            quads = self._registry[described] = tuple(self._registry_entry(entity))
+            g = self.iri.registry_graph()
+            quads = self._registry[described] = tuple(Quad(s, p, o, g) for s, p, o in self._registry_entry(entity))
         return described, quads
 
-    def _registry_entry(self, entity: Entity) -> Iterator[Quad]:
-        g = self.iri.registry_graph()
+    def _registry_entry(self, entity: Entity) -> Iterator[Triple]:
         node = self.entity_node(entity)
         if not entity.quoted_only:
-            yield Quad(node, T.TYPE, T.ckg(entity.kind), g)
-        yield Quad(node, T.LABEL, Literal(entity.label), g)
+            yield node, T.TYPE, T.ckg(entity.kind)
+        yield node, T.LABEL, Literal(entity.label)
         if entity.wikidata:
-            yield Quad(node, T.SAME_AS, NamedNode(T.WIKIDATA + entity.wikidata), g)
+            yield node, T.SAME_AS, NamedNode(T.WIKIDATA + entity.wikidata)
         if entity.geonames:
-            yield Quad(node, T.SAME_AS, NamedNode(f"{T.GEONAMES}{entity.geonames}/"), g)
+            yield node, T.SAME_AS, NamedNode(f"{T.GEONAMES}{entity.geonames}/")
         if entity.category == "place":
             if entity.lat is not None and entity.lon is not None:
-                yield Quad(node, T.LAT, decimal(entity.lat), g)
-                yield Quad(node, T.LONG, decimal(entity.lon), g)
+                yield node, T.LAT, decimal(entity.lat)
+                yield node, T.LONG, decimal(entity.lon)
                 if entity.precision_km is not None:
-                    yield Quad(node, T.ckg("coordinatePrecisionKm"), decimal(entity.precision_km), g)
+                    yield node, T.ckg("coordinatePrecisionKm"), decimal(entity.precision_km)
             if self.places is None:
                 if entity.within:
-                    yield Quad(node, T.ckg("locatedIn"), self.iri.place(entity.within), g)
+                    yield node, T.ckg("locatedIn"), self.iri.place(entity.within)
             else:
                 for outer in self.enclosing(entity):
-                    yield Quad(node, T.ckg("locatedIn"), self.iri.place(outer.key), g)
+                    yield node, T.ckg("locatedIn"), self.iri.place(outer.key)
         if entity.parent:
-            yield Quad(node, T.ckg("parentOrganization"), self.iri.actor(entity.parent), g)
+            yield node, T.ckg("parentOrganization"), self.iri.actor(entity.parent)
 
     # ------------------------------------------------------------------ events
     def event_node(self, article: Article, event: EventFrame) -> NamedNode:
@@ -196,117 +228,120 @@ class ArticleMapper:
             parts.append(event.time.iso())
         return ", ".join(parts)
 
-    def _event_quads(self, ex: Extraction, event: EventFrame, g: NamedNode,
-                     nodes: dict[str, NamedNode], local: dict[str, NamedNode]) -> Iterator[Quad]:
+    def _event_triples(self, ex: Extraction, event: EventFrame, nodes: dict[str, NamedNode],
+                       local: dict[str, NamedNode]) -> Iterator[Triple]:
         node = local[event.id]
-        yield Quad(node, T.TYPE, T.ckg(event.type), g)
-        yield Quad(node, T.LABEL, Literal(self.event_label(event, ex.entities)), g)
+        yield node, T.TYPE, T.ckg(event.type)
+        yield node, T.LABEL, Literal(self.event_label(event, ex.entities))
         for prop, keys in (("agent", event.agents), ("target", event.targets),
                            ("supporter", event.supporters), ("place", event.places),
                            ("accordingTo", event.sources)):
             for key in keys:
                 if key in nodes:
-                    yield Quad(node, T.ckg(prop), nodes[key], g)
+                    yield node, T.ckg(prop), nodes[key]
         if event.time:
-            yield Quad(node, T.ckg("date"), date_literal(event.time), g)
-            yield Quad(node, T.ckg("datePrecision"), Literal(event.time.precision), g)
+            yield node, T.ckg("date"), date_literal(event.time)
+            yield node, T.ckg("datePrecision"), Literal(event.time.precision)
         for prop, value in (("killed", event.killed), ("wounded", event.wounded),
                             ("captured", event.captured)):
             if value is not None:
-                yield Quad(node, T.ckg(prop), integer(value), g)
+                yield node, T.ckg(prop), integer(value)
         if event.part_of and event.part_of in local:
-            yield Quad(node, T.ckg("partOf"), local[event.part_of], g)
+            yield node, T.ckg("partOf"), local[event.part_of]
         if event.name:
-            yield Quad(node, T.ckg("name"), Literal(event.name), g)
-        yield Quad(node, T.ckg("evidence"), Literal(event.evidence[:1000]), g)
-        yield Quad(node, T.ckg("reportedIn"), self.iri.article(ex.article.id), g)
+            yield node, T.ckg("name"), Literal(event.name)
+        yield node, T.ckg("evidence"), Literal(event.evidence[:1000])
+        yield node, T.ckg("reportedIn"), self.iri.article(ex.article.id)
         for ref in event.same_as:
-            yield Quad(node, T.SAME_AS, self.iri.event(ref), g)
+            yield node, T.SAME_AS, self.iri.event(ref)
         for n, claim in enumerate(event.claims, 1):
             claim_node = self.iri.claim(ex.article.id, f"{event.id}-c{n}")
-            yield Quad(claim_node, T.TYPE, T.ckg("CasualtyClaim"), g)
-            yield Quad(claim_node, T.ckg("about"), node, g)
+            yield claim_node, T.TYPE, T.ckg("CasualtyClaim")
+            yield claim_node, T.ckg("about"), node
             if claim.killed is not None:
-                yield Quad(claim_node, T.ckg("killed"), integer(claim.killed), g)
+                yield claim_node, T.ckg("killed"), integer(claim.killed)
             if claim.wounded is not None:
-                yield Quad(claim_node, T.ckg("wounded"), integer(claim.wounded), g)
+                yield claim_node, T.ckg("wounded"), integer(claim.wounded)
             if claim.source and claim.source in nodes:
-                yield Quad(claim_node, T.ckg("accordingTo"), nodes[claim.source], g)
+                yield claim_node, T.ckg("accordingTo"), nodes[claim.source]
 
     # ------------------------------------------------------------------ article
-    def article_graph_quads(self, ex: Extraction) -> Iterator[Quad]:
+    def article_graph_triples(self, ex: Extraction) -> Iterator[Triple]:
         """Everything inside the article's named graph."""
-        g = self.iri.article_graph(ex.article.id)
         quoted = {key for event in ex.events for key in event.sources}
         quoted |= {c.source for c in ex.estimates + ex.control if c.source}  # type: ignore[operator]
         quoted |= {c.source for event in ex.events for c in event.claims if c.source}
         nodes = {key: self.entity_node(e) for key, e in ex.entities.items()}
         for key, entity in ex.entities.items():
-            yield from self._entity_quads(entity, key in quoted or entity.quoted, g)
+            yield from self._entity_triples(entity, key in quoted or entity.quoted)
         local = {event.id: self.event_node(ex.article, event) for event in ex.events}
         for event in ex.events:
-            yield from self._event_quads(ex, event, g, nodes, local)
+            yield from self._event_triples(ex, event, nodes, local)
         for n, est in enumerate(ex.estimates, 1):
             node = self.iri.claim(ex.article.id, f"strength-{n}")
-            yield Quad(node, T.TYPE, T.ckg("StrengthEstimate"), g)
+            yield node, T.TYPE, T.ckg("StrengthEstimate")
             if est.actor in nodes:
-                yield Quad(node, T.ckg("actor"), nodes[est.actor], g)
-            yield Quad(node, T.ckg("count"), integer(est.count), g)
+                yield node, T.ckg("actor"), nodes[est.actor]
+            yield node, T.ckg("count"), integer(est.count)
             if est.place in nodes:
-                yield Quad(node, T.ckg("place"), nodes[est.place], g)
+                yield node, T.ckg("place"), nodes[est.place]
             if est.source in nodes:
-                yield Quad(node, T.ckg("accordingTo"), nodes[est.source], g)
-            yield Quad(node, T.ckg("evidence"), Literal(est.evidence[:1000]), g)
+                yield node, T.ckg("accordingTo"), nodes[est.source]
+            yield node, T.ckg("evidence"), Literal(est.evidence[:1000])
         for n, ctl in enumerate(ex.control, 1):
             node = self.iri.claim(ex.article.id, f"control-{n}")
-            yield Quad(node, T.TYPE, T.ckg("ControlClaim"), g)
+            yield node, T.TYPE, T.ckg("ControlClaim")
             if ctl.actor in nodes:
-                yield Quad(node, T.ckg("actor"), nodes[ctl.actor], g)
+                yield node, T.ckg("actor"), nodes[ctl.actor]
             if ctl.place in nodes:
-                yield Quad(node, T.ckg("place"), nodes[ctl.place], g)
+                yield node, T.ckg("place"), nodes[ctl.place]
             if ctl.source in nodes:
-                yield Quad(node, T.ckg("accordingTo"), nodes[ctl.source], g)
-            yield Quad(node, T.ckg("evidence"), Literal(ctl.evidence[:1000]), g)
+                yield node, T.ckg("accordingTo"), nodes[ctl.source]
+            yield node, T.ckg("evidence"), Literal(ctl.evidence[:1000])
 
-    def article_description_quads(self, article: Article, run: NamedNode | None) -> Iterator[Quad]:
+    def article_description_triples(self, article: Article, run: NamedNode | None) -> Iterator[Triple]:
         """The article, its graph and their provenance, in the default graph."""
-        d = DefaultGraph()
         a = self.iri.article(article.id)
         g = self.iri.article_graph(article.id)
-        yield Quad(a, T.TYPE, T.ckg("Article"), d)
-        yield Quad(a, T.TYPE, T.SCHEMA_NEWS_ARTICLE, d)
-        yield Quad(a, T.SCHEMA_URL, Literal(article.url), d)
+        yield a, T.TYPE, T.ckg("Article")
+        yield a, T.TYPE, T.SCHEMA_NEWS_ARTICLE
+        yield a, T.SCHEMA_URL, Literal(article.url)
         if article.title:
-            yield Quad(a, T.SCHEMA_HEADLINE, Literal(article.title), d)
+            yield a, T.SCHEMA_HEADLINE, Literal(article.title)
         if article.published:
-            yield Quad(a, T.SCHEMA_DATE_PUBLISHED, Literal(article.published.isoformat(), datatype=T.XSD_DATE), d)
+            yield a, T.SCHEMA_DATE_PUBLISHED, Literal(article.published.isoformat(), datatype=T.XSD_DATE)
         if article.language:
-            yield Quad(a, T.SCHEMA_IN_LANGUAGE, Literal(article.language), d)
-        yield Quad(a, T.ckg("contentHash"), Literal(content_hash(article)), d)
-        yield Quad(g, T.TYPE, T.ckg("ArticleGraph"), d)
-        yield Quad(g, T.TYPE, T.PROV_ENTITY, d)
-        yield Quad(g, T.PROV_DERIVED_FROM, a, d)
+            yield a, T.SCHEMA_IN_LANGUAGE, Literal(article.language)
+        yield a, T.ckg("contentHash"), Literal(content_hash(article))
+        yield g, T.TYPE, T.ckg("ArticleGraph")
+        yield g, T.TYPE, T.PROV_ENTITY
+        yield g, T.PROV_DERIVED_FROM, a
         if article.outlet:
             outlet = self.iri.outlet(slug(article.outlet))
-            yield Quad(a, T.SCHEMA_PUBLISHER, outlet, d)
-            yield Quad(outlet, T.TYPE, T.ckg("NewsOutlet"), d)
-            yield Quad(outlet, T.LABEL, Literal(article.outlet), d)
-            yield Quad(g, T.PROV_ATTRIBUTED_TO, outlet, d)
+            yield a, T.SCHEMA_PUBLISHER, outlet
+            yield outlet, T.TYPE, T.ckg("NewsOutlet")
+            yield outlet, T.LABEL, Literal(article.outlet)
+            yield g, T.PROV_ATTRIBUTED_TO, outlet
         if run is not None:
-            yield Quad(g, T.PROV_GENERATED_BY, run, d)
-            yield Quad(run, T.PROV_USED, a, d)
+            yield g, T.PROV_GENERATED_BY, run
+            yield run, T.PROV_USED, a
 
     def article_quads(self, ex: Extraction, run: NamedNode | None = None) -> list[Quad]:
-        quads = list(self.article_description_quads(ex.article, run))
-        quads.extend(self.article_graph_quads(ex))
+        return self.article_graphs(ex, run).quads()
+
+    def article_graphs(self, ex: Extraction, run: NamedNode | None = None) -> ArticleGraphs:
+        """The article's triples, graph by graph (`ArticleGraphs.quads` makes them quads)."""
+        description = list(self.article_description_triples(ex.article, run))
+        content = list(self.article_graph_triples(ex))
+        registry: list[Quad] = []
         # Each registry entry once, though every place in a province brings the province's.
         described: set[tuple] = set()
         for entity in ex.entities.values():
-            for description, entry in self._registry_entries(entity):
-                if description not in described:
-                    described.add(description)
-                    quads.extend(entry)
-        return quads
+            for entry_of, entry in self._registry_entries(entity):
+                if entry_of not in described:
+                    described.add(entry_of)
+                    registry.extend(entry)
+        return ArticleGraphs(self.iri.article_graph(ex.article.id), description, content, registry)
 
     def same_as_quads(self, article_id: str, links: dict[str, list[str]]) -> Iterator[Quad]:
         """The fusion links of an article mapped before fusion ran (on a Dask worker): the

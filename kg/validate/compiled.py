@@ -35,6 +35,7 @@ _SH = rdflib.Namespace(SH)
 _TYPE = ox.NamedNode(str(RDF.type))
 # pyoxigraph has no common base class for its terms.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[Term, ox.NamedNode, Term]
 _XSD_STRING = ox.NamedNode(str(XSD.string))
 _RDF_LANGSTRING = ox.NamedNode(str(RDF.langString))
 
@@ -196,8 +197,8 @@ class CompiledShapes:
     def check_quads(self, quads: Iterable[ox.Quad]) -> list[ShapeResult]:
         """Each named graph together with the default graph, as one article is validated."""
         read = self._read
-        default: list[tuple[Term, ox.NamedNode, Term]] = []
-        named: dict[Term, list[tuple[Term, ox.NamedNode, Term]]] = {}
+        default: list[Triple] = []
+        named: dict[Term, list[Triple]] = {}
         for q in quads:
             graph = q.graph_name
             if type(graph) is ox.DefaultGraph:
@@ -209,11 +210,17 @@ class CompiledShapes:
             p = q.predicate
             if p in read:                       # the others no check reads (see _Index)
                 triples.append((q.subject, p, q.object))
-        if not named:
+        return self.check_graphs(default, named.values())
+
+    def check_graphs(self, default: list[Triple], named: Iterable[list[Triple]]) -> list[ShapeResult]:
+        """Each named graph's triples together with the default graph's, as `check_quads` does
+        with quads: for a caller that has the triples of each graph apart (the build's mapping)."""
+        units = [default + triples for triples in named]
+        if not units:
             return self.check_triples(default)
         results: set[ShapeResult] = set()
-        for triples in named.values():
-            results.update(self.check_triples(default + triples))
+        for unit in units:
+            results.update(self.check_triples(unit))
         return sorted(results)
 
     def check_triples(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> list[ShapeResult]:

@@ -2,8 +2,9 @@
 
 Two engines, one set of shapes:
 
-- ``check_article_quads`` (the build): the compiled engine of ``kg.validate.compiled``, fast
-  enough to run on every article (see docs/trust.md for the measured costs).
+- ``check_article_quads`` / ``graphs_problems`` (the build): the compiled engine of
+  ``kg.validate.compiled``, fast enough to run on every article (see docs/trust.md for the
+  measured costs).
 - ``validate_units`` / ``validate_store`` (``kg validate``): pySHACL, the reference
   implementation, with no inference and the ontology's class tree as its ontology graph.
 
@@ -26,7 +27,7 @@ from rdflib.collection import Collection
 from kg.ingest import IngestError
 from kg.ontology import ONTOLOGY_DIR, class_hierarchy
 from kg.rdf import terms as T
-from kg.validate.compiled import CompiledShapes, Term
+from kg.validate.compiled import CompiledShapes, Term, Triple
 from kg.validate.results import SH, ShapeResult
 
 SHAPES_FILE: Path = ONTOLOGY_DIR / "shapes.ttl"
@@ -69,7 +70,17 @@ def article_problems(item: str, quads: Iterable[ox.Quad], *, limit: int = 5) -> 
     already in the store stays); warnings become notices (``skipped=False``) and the
     article is stored. At most ``limit`` results are spelled out per article.
     """
-    results = check_article_quads(quads)
+    return _problems(item, check_article_quads(quads), limit)
+
+
+def graphs_problems(item: str, default: list[Triple], named: Iterable[list[Triple]], *,
+                    limit: int = 5) -> list[IngestError]:
+    """`article_problems` of an article given as the triples of its default graph and of each
+    of its named graphs (`kg.rdf.mapping.ArticleGraphs`), before they become quads."""
+    return _problems(item, compiled_shapes().check_graphs(default, named), limit)
+
+
+def _problems(item: str, results: Sequence[ShapeResult], limit: int) -> list[IngestError]:
     severe = [r for r in results if r.severe]
     if severe:
         return [IngestError(item, "graph fails its shapes, not stored: " + _listed(severe, limit))]
