@@ -589,6 +589,29 @@ def test_invisible_character_table_matches_this_pythons_unicode_tables() -> None
     assert _text._invisible_pattern().sub("", "\x00\u00ad\U000e0041" + kept + "\ud800") == kept
 
 
+def test_ascii_text_is_cleaned_as_any_other_text() -> None:
+    # ASCII text (nearly every article) goes through str methods and screens instead of the
+    # Unicode-wide regexes: the result must be the same, controls and odd spacing included.
+    import random
+
+    from kg.ingest import _text
+
+    def reference(text: str) -> str:
+        spaced = _text._HORIZONTAL_SPACE.sub(" ", _text._normalise_unicode(text))
+        return _text._BLANK_LINES.sub("\n\n", "\n".join(line.strip() for line in spaced.split("\n"))).strip()
+
+    rng = random.Random(8)
+    alphabet = ["a", "b", " ", " ", "  ", "\n", "\n\n\n", "\r", "\r\n", "\t", "\x0b", "\x0c", "\x1c", "\x1f",
+                "\x00", "\x07", "\x7f", "\r\r\n", ".", "\n \n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        assert text.isascii()
+        assert _text._normalise_ascii(text) == _text._normalise_unicode(text), repr(text)
+        assert _text.clean_text(text) == reference(text), repr(text)
+    assert _text.clean_text("Two  spaces\tand a tab\r\n\x0cform feed\x07 bell\n\n\n\nend ") == \
+        "Two spaces and a tab\n\nform feed bell\n\nend"
+
+
 def test_joiners_inside_persian_words_are_kept(tmp_path: Path) -> None:
     persian = "نیروهای پیشمرگه می\u200cگویند"
     path = write_jsonl(tmp_path / "fa.jsonl", record(maintext=persian, language="fa"))

@@ -16,6 +16,10 @@ _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _JOINERS = "\u200c\u200d"
 _JOINER = re.compile(f"[{_JOINERS}]")
+# The same classes within ASCII (see _normalise_ascii); _INVISIBLE_RANGES starts with these.
+_ASCII_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
+_ASCII_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r" {2,}")
 
 
 # The code points _invisible_pattern removes, as inclusive ranges, for the Unicode version of
@@ -82,6 +86,10 @@ def _drop_joiners(text: str) -> str:
 
 
 def _normalise(text: str) -> str:
+    return _normalise_ascii(text) if text.isascii() else _normalise_unicode(text)
+
+
+def _normalise_unicode(text: str) -> str:
     text = _NEWLINES.sub("\n", text)
     text = text.replace("\t", " ")
     text = _invisible_pattern().sub("", text)
@@ -90,11 +98,27 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _normalise_ascii(text: str) -> str:
+    """`_normalise` of ASCII text (nearly every article), with str methods and the regexes run
+    only when a screen finds something for them: the same steps for the code points they can
+    touch. No joiner is ASCII and ASCII has nothing to compose."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")     # as _NEWLINES' "\r\n?"
+    text = text.replace("\t", " ")
+    if _ASCII_INVISIBLE.search(text):      # rare: form feeds, vertical tabs, other controls
+        text = _ASCII_INVISIBLE.sub("", _ASCII_BREAKS.sub("\n", text))
+    return text
+
+
 def clean_text(text: str) -> str:
     """Body text: paragraphs kept (one blank line between them), spacing made plain."""
-    text = _HORIZONTAL_SPACE.sub(" ", _normalise(text))
-    lines = [line.strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = _normalise(text)
+    if not text.isascii():
+        text = _HORIZONTAL_SPACE.sub(" ", text)
+    elif "  " in text:          # normalised ASCII has no horizontal space but " " left
+        text = _SPACES.sub(" ", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 def clean_line(text: str) -> str:
