@@ -655,3 +655,12 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
     assert next(articles).origin == f"{path}:1"
     assert errors == []
     assert list(articles) == [] and [error.item for error in errors] == [f"{path}:2"]
+
+
+def test_web_urls_with_spaces_or_unprintable_characters_are_refused() -> None:
+    from kg.ingest._ids import is_web_url
+
+    assert is_web_url("https://news.example/2021/03/strike")
+    for odd in (" ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x00", "\u200b"):
+        assert not is_web_url(f"https://news.example/a{odd}b"), repr(odd)
+    assert not is_web_url("") and not is_web_url("ftp://news.example/a") and not is_web_url("https:///a")

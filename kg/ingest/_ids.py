@@ -16,7 +16,8 @@ _SAFE_KEY = re.compile(r"^[A-Za-z0-9._~-]{1,64}$")
 
 def is_web_url(url: str) -> bool:
     """An absolute http(s) address with a host and nothing unprintable in it."""
-    if not url or any(char.isspace() or not char.isprintable() for char in url):
+    # str.isprintable is false for every whitespace character but the plain space
+    if not url or " " in url or not url.isprintable():
         return False
     try:
         parts = urlsplit(url)
