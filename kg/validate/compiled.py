@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
@@ -57,24 +58,30 @@ class UnsupportedShape(ValueError):
     """The shapes use a SHACL feature this engine does not evaluate; use pySHACL for them."""
 
 
+# What a predicate a check reads is to the index besides a property (bits of a role, 0: none).
+_IS_TYPE, _TARGETS_SUBJECTS, _TARGETS_OBJECTS = 1, 2, 4
+
+
 class _Index:
     """One validation unit's triples, looked up the ways the constraints need.
 
     Only what some check reads is kept: the predicates of property paths and rdf:type
     (targets, sh:class), and the subjects or objects of target predicates. An article's
-    evidence, alternative labels and provenance links cost one set look-up each.
+    evidence, alternative labels and provenance links cost one dictionary look-up each:
+    ``roles`` has every predicate a check reads, with what else it is (_IS_TYPE...).
     """
 
     __slots__ = ("out", "types", "subjects_of", "objects_of")
 
-    def __init__(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]], read: frozenset[ox.NamedNode],
-                 subject_targets: frozenset[ox.NamedNode], object_targets: frozenset[ox.NamedNode]):
+    def __init__(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]], roles: dict[ox.NamedNode, int]):
         out: dict[Term, dict[ox.NamedNode, set[Term]]] = {}
         types: dict[Term, set[Term]] = {}
         self.subjects_of: dict[ox.NamedNode, set[Term]] = {}
         self.objects_of: dict[ox.NamedNode, set[Term]] = {}
+        role_of = roles.get
         for s, p, o in triples:
-            if p not in read:
+            role = role_of(p)
+            if role is None:
                 continue
             by_predicate = out.get(s)
             if by_predicate is None:
@@ -83,15 +90,16 @@ class _Index:
                 by_predicate[p].add(o)
             else:
                 by_predicate[p] = {o}
-            if p == _TYPE:
-                if s in types:
-                    types[s].add(o)
-                else:
-                    types[s] = {o}
-            if p in subject_targets:
-                self.subjects_of.setdefault(p, set()).add(s)
-            if p in object_targets:
-                self.objects_of.setdefault(p, set()).add(o)
+            if role:
+                if role & _IS_TYPE:
+                    if s in types:
+                        types[s].add(o)
+                    else:
+                        types[s] = {o}
+                if role & _TARGETS_SUBJECTS:
+                    self.subjects_of.setdefault(p, set()).add(s)
+                if role & _TARGETS_OBJECTS:
+                    self.objects_of.setdefault(p, set()).add(o)
         self.out = out
         self.types = types
 
@@ -132,6 +140,21 @@ class _PropertyCheck:
     @functools.cached_property
     def value_constraints(self) -> tuple[_Constraint, ...]:
         return tuple(c for c in self.constraints if not c.reads_graph)
+
+    @functools.cached_property
+    def least(self) -> int:
+        """sh:minCount, 0 when none: fewer values never fail it."""
+        return self.min_count or 0
+
+    @functools.cached_property
+    def most(self) -> float:
+        """sh:maxCount, infinite when none."""
+        return math.inf if self.max_count is None else self.max_count
+
+    @functools.cached_property
+    def predicate(self) -> ox.NamedNode | None:
+        """The path's one predicate, or None for an alternative path."""
+        return self.path[0] if len(self.path) == 1 else None
 
     def failed_by(self, value: Term, index: _Index) -> tuple[_Constraint, ...]:
         """The constraints on the value alone (datatype, range, length...) that ``value``
@@ -188,6 +211,8 @@ class CompiledShapes:
         self._object_targets = frozenset(self._by_object_of)
         self._read = frozenset({_TYPE, *self._subject_targets, *self._object_targets,
                                 *(p for check in self._checks for prop in check.properties for p in prop.path)})
+        self._roles = {p: ((p == _TYPE) * _IS_TYPE | (p in self._subject_targets) * _TARGETS_SUBJECTS
+                           | (p in self._object_targets) * _TARGETS_OBJECTS) for p in self._read}
 
     @classmethod
     def compile(cls, shapes: rdflib.Graph, hierarchy: rdflib.Graph | None = None) -> "CompiledShapes":
@@ -224,7 +249,7 @@ class CompiledShapes:
         return sorted(results)
 
     def check_triples(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> list[ShapeResult]:
-        index = _Index(triples, self._read, self._subject_targets, self._object_targets)
+        index = _Index(triples, self._roles)
         results: list[ShapeResult] = []
         for number, nodes in self._focus_nodes(index).items():
             check = self._checks[number]
@@ -257,13 +282,17 @@ def _check_node(check: _NodeCheck, focus: Term, index: _Index, results: list[Sha
                                        None, str(focus), check.message))
     properties = index.out.get(focus, _NO_PROPERTIES)
     for prop in check.properties:
-        values = prop.values(properties)
-        if prop.min_count is not None and len(values) < prop.min_count:
+        predicate = prop.predicate
+        values = properties.get(predicate, _NO_VALUES) if predicate is not None else prop.values(properties)
+        count = len(values)
+        if count < prop.least:
             results.append(ShapeResult(str(focus), prop.shape, "MinCountConstraintComponent",
                                        prop.severity, prop.path_text, None, prop.message))
-        if prop.max_count is not None and len(values) > prop.max_count:
+        if count > prop.most:
             results.append(ShapeResult(str(focus), prop.shape, "MaxCountConstraintComponent",
                                        prop.severity, prop.path_text, None, prop.message))
+        if not count:               # most properties of most nodes: nothing more to check
+            continue
         if prop.value_constraints:
             for value in values:
                 for constraint in prop.failed_by(value, index):
