@@ -399,3 +399,14 @@ def test_the_events_of_an_article_are_looked_up_together_as_one_by_one():
     assert together == [[e.ref for e in fuser.index.nearby(v)] for v in mine]
     assert together == [["a1-e1", "b1-e1"], ["a1-e2"], []]
     assert [[e.ref for e in found] for found in fuser.index.candidates_each(mine)] == [["a1-e1", "b1-e1"], ["a1-e2"], []]
+
+
+def test_the_index_gives_back_each_view_as_it_was_filed():
+    views = [IndexedEvent(ref="a1-e1", article_id="a1", type="Airstrike", time=TimeValue(date(2021, 3, 9), "month"),
+                          places={"qandil", "x"}, points=[(36.4, 45.1, 5.0), (36.5, 45.2, 25.5)], parties={"pkk"},
+                          name="Operation Claw", regions={"duhok_governorate"}, enclosing={"kurdistan_region"},
+                          allies={"turkish_armed_forces"}, weekday=None),
+             IndexedEvent(ref="a1-e2", article_id="a1", type="Kidnapping", time=None, weekday=3)]
+    index = EventIndex()
+    index.replace_article("a1", views)
+    assert sorted(index.events(), key=lambda e: e.ref) == views
