@@ -73,8 +73,12 @@ _SPECIFIC = ("Facility", "TerrainFeature", "Settlement")
 PlaceAgreement = Literal["same", "near", "region"]
 
 
+# Every (a, b) of two types in one group: one set look-up a comparison.
+_COMPATIBLE_PAIRS = frozenset((a, b) for group in TYPE_GROUPS for a in group for b in group)
+
+
 def compatible_types(a: str, b: str) -> bool:
-    return a == b or any(a in g and b in g for g in TYPE_GROUPS)
+    return a == b or (a, b) in _COMPATIBLE_PAIRS
 
 
 @dataclass(slots=True)
