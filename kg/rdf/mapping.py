@@ -148,8 +148,7 @@ class ArticleMapper:
             classes.append(entity.source_kind or "OfficialSource")
         return classes
 
-    def _entity_triples(self, entity: Entity, quoted: bool) -> Iterator[Triple]:
-        node = self.entity_node(entity)
+    def _entity_triples(self, entity: Entity, node: NamedNode, quoted: bool) -> Iterator[Triple]:
         for cls in self.entity_classes(entity, quoted):
             yield node, T.TYPE, T.ckg(cls)
         yield node, T.LABEL, Literal(entity.label)
@@ -229,7 +228,7 @@ class ArticleMapper:
         return ", ".join(parts)
 
     def _event_triples(self, ex: Extraction, event: EventFrame, nodes: dict[str, NamedNode],
-                       local: dict[str, NamedNode]) -> Iterator[Triple]:
+                       local: dict[str, NamedNode], article: NamedNode) -> Iterator[Triple]:
         node = local[event.id]
         yield node, T.TYPE, T.ckg(event.type)
         yield node, T.LABEL, Literal(self.event_label(event, ex.entities))
@@ -251,7 +250,7 @@ class ArticleMapper:
         if event.name:
             yield node, T.ckg("name"), Literal(event.name)
         yield node, T.ckg("evidence"), Literal(event.evidence[:1000])
-        yield node, T.ckg("reportedIn"), self.iri.article(ex.article.id)
+        yield node, T.ckg("reportedIn"), article
         for ref in event.same_as:
             yield node, T.SAME_AS, self.iri.event(ref)
         for n, claim in enumerate(event.claims, 1):
@@ -273,10 +272,11 @@ class ArticleMapper:
         quoted |= {c.source for event in ex.events for c in event.claims if c.source}
         nodes = {key: self.entity_node(e) for key, e in ex.entities.items()}
         for key, entity in ex.entities.items():
-            yield from self._entity_triples(entity, key in quoted or entity.quoted)
+            yield from self._entity_triples(entity, nodes[key], key in quoted or entity.quoted)
         local = {event.id: self.event_node(ex.article, event) for event in ex.events}
+        article = self.iri.article(ex.article.id)
         for event in ex.events:
-            yield from self._event_triples(ex, event, nodes, local)
+            yield from self._event_triples(ex, event, nodes, local, article)
         for n, est in enumerate(ex.estimates, 1):
             node = self.iri.claim(ex.article.id, f"strength-{n}")
             yield node, T.TYPE, T.ckg("StrengthEstimate")
