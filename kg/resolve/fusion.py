@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 from typing import Literal
 
 from kg.data.gazetteer import Gazetteer, haversine_km
@@ -395,8 +396,9 @@ class EventIndex:
         """)
         self._size = 0
         self._db.execute("BEGIN")
-        for e in events:
-            self._file(e)
+        remaining = iter(events)
+        while chunk := list(islice(remaining, 1000)):
+            self._file(chunk)
         self._db.execute("COMMIT")
 
     def close(self) -> None:
@@ -434,18 +436,20 @@ class EventIndex:
             keys.update(f"w{e.time.value.weekday()}:{key}" for key in _place_keys(e))
         return keys
 
-    def _file(self, e: IndexedEvent) -> None:
-        self._db.execute("INSERT OR REPLACE INTO event VALUES (?, ?, ?)",
-                         (e.ref, e.article_id, _encode_view(e)))
-        self._db.executemany("INSERT OR IGNORE INTO bucket VALUES (?, ?)", ((k, e.ref) for k in self._bucket_keys(e)))
-        self._size += 1
+    def _file(self, events: Iterable[IndexedEvent]) -> None:
+        """File events (an article's: two statements for them all, not two an event)."""
+        events = list(events)
+        self._db.executemany("INSERT OR REPLACE INTO event VALUES (?, ?, ?)",
+                             [(e.ref, e.article_id, _encode_view(e)) for e in events])
+        self._db.executemany("INSERT OR IGNORE INTO bucket VALUES (?, ?)",
+                             [(k, e.ref) for e in events for k in self._bucket_keys(e)])
+        self._size += len(events)
 
     def replace_article(self, article_id: str, events: Iterable[IndexedEvent]) -> None:
         self._db.execute("BEGIN")
         try:
             self._remove(article_id)
-            for e in events:
-                self._file(e)
+            self._file(events)
         finally:
             self._db.execute("COMMIT")
 
