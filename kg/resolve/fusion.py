@@ -361,8 +361,11 @@ class EventIndex:
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             PRAGMA cache_size = -8192;
-            CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, view BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, day INTEGER, view BLOB NOT NULL)
+                WITHOUT ROWID;
             CREATE INDEX event_article ON event (article);
+            CREATE TABLE link (article TEXT NOT NULL, ref TEXT NOT NULL, other TEXT NOT NULL);
+            CREATE INDEX link_article ON link (article);
             CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
             CREATE INDEX bucket_ref ON bucket (ref);
         """)
@@ -407,19 +410,35 @@ class EventIndex:
         return keys
 
     def _file(self, e: IndexedEvent) -> None:
-        self._db.execute("INSERT OR REPLACE INTO event VALUES (?, ?, ?)",
-                         (e.ref, e.article_id, pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL)))
+        day = e.time.value.toordinal() if e.time is not None and e.time.precision == "day" else None
+        self._db.execute("INSERT OR REPLACE INTO event VALUES (?, ?, ?, ?)",
+                         (e.ref, e.article_id, day, pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL)))
         self._db.executemany("INSERT OR IGNORE INTO bucket VALUES (?, ?)", ((k, e.ref) for k in self._bucket_keys(e)))
         self._size += 1
 
-    def replace_article(self, article_id: str, events: Iterable[IndexedEvent]) -> None:
+    def replace_article(self, article_id: str, events: Iterable[IndexedEvent],
+                        links: dict[str, list[str]] | None = None) -> None:
+        """File an article's events, and the same-event links its graph states (its event's
+        ref -> the refs of other articles' reports)."""
         self._db.execute("BEGIN")
         try:
             self._remove(article_id)
             for e in events:
                 self._file(e)
+            if links:
+                self._db.executemany("INSERT INTO link VALUES (?, ?, ?)",
+                                     ((article_id, ref, other) for ref, others in links.items() for other in others))
         finally:
             self._db.execute("COMMIT")
+
+    def link_rows(self) -> Iterator[tuple[str, str, int | None, int | None]]:
+        """Every same-event link between two indexed reports, once, each end with its day
+        ordinal (None for a vaguer date): what the store's article graphs state, read from
+        disk instead of the store (see kg.resolve.clusters)."""
+        return self._db.execute("""
+            SELECT DISTINCT link.ref, link.other, a.day, b.day FROM link
+            JOIN event AS a ON a.ref = link.ref JOIN event AS b ON b.ref = link.other
+            WHERE link.ref != link.other""")
 
     def remove_article(self, article_id: str) -> None:
         self._db.execute("BEGIN")
@@ -432,6 +451,7 @@ class EventIndex:
         refs = [r for (r,) in self._db.execute("SELECT ref FROM event WHERE article = ?", (article_id,))]
         self._db.executemany("DELETE FROM bucket WHERE ref = ?", ((r,) for r in refs))
         self._db.execute("DELETE FROM event WHERE article = ?", (article_id,))
+        self._db.execute("DELETE FROM link WHERE article = ?", (article_id,))
         self._size -= len(refs)
 
     def _time_keys(self, t: TimeValue) -> list[str]:
@@ -549,8 +569,9 @@ class EventFuser:
             taken.add((ref, cand.article_id))
             taken.add((cand.ref, article_id))
             links[ref].append(cand.ref)
-        self.index.replace_article(article_id, mine)
-        return {ref: sorted(refs) for ref, refs in links.items()}
+        found = {ref: sorted(refs) for ref, refs in links.items()}
+        self.index.replace_article(article_id, mine, found)
+        return found
 
 
 def parse_date_literal(value: str) -> TimeValue | None:
