@@ -29,7 +29,7 @@ from kg.ontology import load_ontology_quads, ontology_digest
 from kg.parallel import Executor, MappedArticle, SerialExecutor
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
-from kg.rdf.readback import load_event_index
+from kg.rdf.readback import load_event_index, reload_article
 from kg.rdf.mapping import ArticleMapper, content_hash, gazetteer_places, run_quads
 from kg.resolve import EventFuser
 from kg.resolve.clusters import refresh_fused_events
@@ -133,7 +133,7 @@ class Builder:
                 problems = graphs_problems(article.origin or article.url, graphs.description, graphs.named_graphs())
             errors.extend(problems)
             if any(p.skipped for p in problems):
-                self.fuser.index.remove_article(article.id)
+                self._restore_index(article.id)
                 continue
             pending.append((article, item, types))
             size += len(item.quads)
@@ -141,11 +141,16 @@ class Builder:
                 self._write(pending, report, errors)
                 size = 0
         self._write(pending, report, errors)
-        refresh_fused_events(self.store, self.minter, run)
+        refresh_fused_events(self.store, self.minter, run, index=self.fuser.index)
         report.failed = errors
         self.store.add(run_quads(run, __version__, started, datetime.now(timezone.utc), [str(i) for i in inputs]))
         self.store.flush()
         return report
+
+    def _restore_index(self, article_id: str) -> None:
+        """A rejected article keeps its stored version: the fusion index goes back to it."""
+        reload_article(self.fuser.index, self.store, self.minter.article_graph(article_id).value,
+                       self.minter.prefix("event"), self.minter.prefix("place"), self.minter.prefix("actor"))
 
     def _mapped_quads(self, result: MappedArticle) -> ArticleQuads:
         """An article mapped on a Dask worker, with the fusion links only this process can find."""
@@ -239,5 +244,5 @@ class Builder:
             removed += self.store.remove_article(self.minter.article_graph(aid), self.minter.article(aid))
             self.fuser.index.remove_article(aid)
         if removed:
-            refresh_fused_events(self.store, self.minter)     # an event it bridged splits again
+            refresh_fused_events(self.store, self.minter, index=self.fuser.index)   # an event it bridged splits again
         return removed

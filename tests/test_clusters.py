@@ -7,6 +7,7 @@ import pyoxigraph as ox
 from kg.queries import load_query
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
+import kg.resolve.clusters as clusters
 from kg.resolve.clusters import FUSED_EVENT, cluster_heads, link_strength, refresh_fused_events
 from kg.store import open_store
 
@@ -112,3 +113,18 @@ def test_an_unchanged_store_keeps_its_fusion_graph_as_it_was():
     generated = store.query(f"SELECT ?run WHERE {{ <{MINTER.fusion_graph().value}> <{T.PROV_GENERATED_BY.value}> ?run }}").rows
     assert [r[0] for r in generated] == [second]
     assert _fused(store)["f-e1"] == "a-e1"
+
+
+def test_a_long_read_split_into_shares_gives_the_same_events(monkeypatch):
+    """Links and the fusion graph are read a share at a time (by the MD5 of an IRI) when there
+    are many: the same groups whatever the number of shares."""
+    whole = _chain_store()
+    refresh_fused_events(whole, MINTER)
+    monkeypatch.setattr(clusters, "_ROWS_PER_QUERY", 1)
+    assert len(clusters._shares(5, "?a")) == 8 and len(clusters._shares(300, "?a")) == 256
+    shared = _chain_store()
+    assert refresh_fused_events(shared, MINTER) == 3
+    assert _fused(shared) == _fused(whole) == {"b-e1": "b-e1", "c-e1": "b-e1", "d-e1": "b-e1"}
+    shared.remove_article(MINTER.article_graph("d"), MINTER.article("d"))     # the stored graph read in shares too
+    assert refresh_fused_events(shared, MINTER) == 2
+    assert _fused(shared) == {"a-e1": "a-e1", "b-e1": "a-e1"}

@@ -725,6 +725,20 @@ def test_capital_as_a_city_is_a_place(extractor):
     assert only(ex).places
 
 
+def test_a_capital_after_a_preposition_is_where_the_speakers_are(extractor):
+    ex = run(extractor, "Witnesses in Ankara said a car bomb exploded near a police station on Tuesday.",
+             outlet="Reuters")
+    assert "turkish_government" not in ex.entities
+    assert [ex.entities[k].label for k in only(ex).places] == ["Ankara"]
+
+
+def test_an_event_is_placed_only_at_places(extractor):
+    ex = run(extractor, "Ankara said its jets struck PKK positions near Sinjar on Monday.", outlet="Reuters")
+    assert "turkish_government" in ex.entities           # the capital speaking is its government ...
+    event = only(ex)
+    assert event.places and all(ex.entities[k].category == "place" for k in event.places)   # ... never a place
+
+
 def test_whoever_repels_an_attack_suffered_it(extractor):
     e = only(run(extractor, "The Iraqi army repelled an attack by Islamic State militants near Kirkuk on Sunday."))
     assert e.agents == ["islamic_state"] and e.targets == ["iraqi_army"]

@@ -624,8 +624,10 @@ class Extractor:
             # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
             if _between(doc, f):
                 continue
+            k = key_of[(f.start, f.end)]
+            if ex.entities[k].category != "place":
+                continue            # the span was read as something else ("Ankara said": the government)
             if not _dateline(doc, f) and not possessive:
-                k = key_of[(f.start, f.end)]
                 if k not in keys:
                     keys.append(k)
                 if _reference_point(doc, f):
@@ -640,7 +642,8 @@ class Extractor:
         """Strength estimates and control claims."""
         for s in sentences:
             actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
-            places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
+            places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"
+                      and ex.entities[key_of[(f.start, f.end)]].category == "place"]
             source = s.sources[0] if s.sources else None
             for est in find_strength(s.text, s.screen):
                 actor = _nearest_key(s, key_of, doc, est.start, "actor")

@@ -626,6 +626,8 @@ class MentionFinder:
             key = self.lex.government_of(country)
             if not key or end >= len(doc):
                 continue
+            if start > 0 and arrays.lower[start - 1] in _PLACE_PREPOSITIONS:
+                continue                       # "witnesses in Baghdad said": the speakers are in the city
             nxt = arrays.lower[end]
             stance = end + 1 < len(doc) and nxt in ("'s", "’s") and arrays.lower[end + 1] in _STANCE_NOUNS
             if stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and arrays.lower[end + 1] == "not"):
@@ -918,6 +920,9 @@ def _settle(found: list[Found]) -> list[Found]:
 _STANCE_NOUNS = frozenset({"objections", "objection", "decision", "position", "request", "demands", "demand",
                            "approval", "opposition", "policy", "refusal", "response", "accusations", "rejection",
                            "warning", "concerns", "insistence", "consent", "stance", "claims"})
+# Before a capital, these make it the place where something is, never the government speaking.
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "around", "from", "to", "into", "across",
+                                 "toward", "towards", "within", "throughout", "of"})
 _STANCE_VERBS = frozenset({"said", "says", "accused", "accuses", "denied", "denies", "warned", "warns", "rejected",
                            "rejects", "refused", "refuses", "condemned", "condemns", "demanded", "demands", "urged",
                            "urges", "insisted", "insists", "objected", "objects", "vowed", "vows", "threatened",

@@ -49,6 +49,12 @@ SELECT ?e ?party ?kind WHERE {{
   }}
   FILTER(STRSTARTS(STR(?kind), "{T.CKG}"))
 }}"""
+# the same-event links each article graph states (its event -> another article's report)
+_LINKS = _PREFIXES + f"""
+SELECT ?a ?b WHERE {{
+  {{GRAPHS}}
+  GRAPH ?g {{ ?a <{T.SAME_AS.value}> ?b . ?a ckg:reportedIn ?article }}
+}}"""
 # the graphs holding events, read in chunks so that memory does not grow with the store
 _EVENT_GRAPHS = _PREFIXES + """
 SELECT DISTINCT ?g WHERE { GRAPH ?g { ?e ckg:reportedIn ?article } }"""
@@ -75,6 +81,33 @@ def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_p
 
     Read a few hundred article graphs at a time (the graph bound by VALUES: index lookups,
     not scans), straight into the index, which keeps them on disk."""
+    precision, parent = _reference_facts(store, place_prefix, actor_prefix)
+
+    graphs = [row[0] for row in _values(store, _EVENT_GRAPHS) if row[0]]
+    index = EventIndex()
+    for i in range(0, len(graphs), chunk):
+        values = "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs[i:i + chunk]) + " }"
+        links = _chunk_links(store, values, event_prefix)
+        for article_id, views in _chunk_views(store, values, event_prefix, place_prefix, actor_prefix,
+                                              precision, parent).items():
+            index.replace_article(article_id, views, links.get(article_id))
+    return index
+
+
+def reload_article(index: EventIndex, store: Store, graph: str, event_prefix: str, place_prefix: str,
+                   actor_prefix: str) -> None:
+    """Put back in the index what the store holds of one article (its events and links, or
+    nothing): after a new version of the article was rejected, the stored one stays."""
+    values = f"VALUES ?g {{ <{graph}> }}"
+    precision, parent = _reference_facts(store, place_prefix, actor_prefix)
+    views = _chunk_views(store, values, event_prefix, place_prefix, actor_prefix, precision, parent)
+    links = _chunk_links(store, values, event_prefix)
+    article_id = graph.rsplit("/", 1)[1]
+    index.replace_article(article_id, views.get(article_id, []), links.get(article_id))
+
+
+def _reference_facts(store: Store, place_prefix: str, actor_prefix: str) -> tuple[dict[str, float], dict[str, str]]:
+    """Each place's coordinate precision and each actor's parent organisation."""
     # a minted place two articles locate differently has two figures: the wider one
     precision: dict[str, float] = {}
     for place, km in _values(store, _PRECISIONS):
@@ -82,15 +115,17 @@ def load_event_index(store: Store, event_prefix: str, place_prefix: str, actor_p
             precision[k] = max(precision.get(k, 0.0), float(km))
     parent = {k: p for actor, par in _values(store, _PARENTS)
               if (k := _local(actor, actor_prefix)) is not None and (p := _local(par, actor_prefix))}
+    return precision, parent
 
-    graphs = [row[0] for row in _values(store, _EVENT_GRAPHS) if row[0]]
-    index = EventIndex()
-    for i in range(0, len(graphs), chunk):
-        values = "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs[i:i + chunk]) + " }"
-        for article_id, views in _chunk_views(store, values, event_prefix, place_prefix, actor_prefix,
-                                              precision, parent).items():
-            index.replace_article(article_id, views)
-    return index
+
+def _chunk_links(store: Store, graphs: str, event_prefix: str) -> dict[str, dict[str, list[str]]]:
+    """Article id -> its event's ref -> the refs it is linked to, for some article graphs."""
+    links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for a, b in _values(store, _LINKS.replace("{GRAPHS}", graphs)):
+        ref, other = _local(a, event_prefix), _local(b, event_prefix)
+        if ref is not None and other is not None:
+            links[ref.rsplit("-", 1)[0]][ref].append(other)
+    return links
 
 
 def _chunk_views(store: Store, graphs: str, event_prefix: str, place_prefix: str, actor_prefix: str,

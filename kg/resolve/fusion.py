@@ -357,6 +357,11 @@ def _encode_view(e: IndexedEvent) -> bytes:
     return marshal.dumps(values)
 
 
+def _day_of(e: IndexedEvent) -> int | None:
+    """The day ordinal of an event dated to the day (None for a vaguer date or none)."""
+    return e.time.value.toordinal() if e.time is not None and e.time.precision == "day" else None
+
+
 def _decode_view(blob: bytes) -> IndexedEvent:
     values = marshal.loads(blob)
     t = values[_TIME_FIELD]
@@ -389,8 +394,11 @@ class EventIndex:
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             PRAGMA cache_size = -8192;
-            CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, view BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, day INTEGER, view BLOB NOT NULL)
+                WITHOUT ROWID;
             CREATE INDEX event_article ON event (article);
+            CREATE TABLE link (article TEXT NOT NULL, ref TEXT NOT NULL, other TEXT NOT NULL);
+            CREATE INDEX link_article ON link (article);
             CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
             CREATE INDEX bucket_ref ON bucket (ref);
         """)
@@ -439,19 +447,34 @@ class EventIndex:
     def _file(self, events: Iterable[IndexedEvent]) -> None:
         """File events (an article's: two statements for them all, not two an event)."""
         events = list(events)
-        self._db.executemany("INSERT OR REPLACE INTO event VALUES (?, ?, ?)",
-                             [(e.ref, e.article_id, _encode_view(e)) for e in events])
+        self._db.executemany("INSERT OR REPLACE INTO event VALUES (?, ?, ?, ?)",
+                             [(e.ref, e.article_id, _day_of(e), _encode_view(e)) for e in events])
         self._db.executemany("INSERT OR IGNORE INTO bucket VALUES (?, ?)",
                              [(k, e.ref) for e in events for k in self._bucket_keys(e)])
         self._size += len(events)
 
-    def replace_article(self, article_id: str, events: Iterable[IndexedEvent]) -> None:
+    def replace_article(self, article_id: str, events: Iterable[IndexedEvent],
+                        links: dict[str, list[str]] | None = None) -> None:
+        """File an article's events, and the same-event links its graph states (its event's
+        ref -> the refs of other articles' reports)."""
         self._db.execute("BEGIN")
         try:
             self._remove(article_id)
             self._file(events)
+            if links:
+                self._db.executemany("INSERT INTO link VALUES (?, ?, ?)",
+                                     ((article_id, ref, other) for ref, others in links.items() for other in others))
         finally:
             self._db.execute("COMMIT")
+
+    def link_rows(self) -> Iterator[tuple[str, str, int | None, int | None]]:
+        """Every same-event link between two indexed reports, once, each end with its day
+        ordinal (None for a vaguer date): what the store's article graphs state, read from
+        disk instead of the store (see kg.resolve.clusters)."""
+        return self._db.execute("""
+            SELECT DISTINCT link.ref, link.other, a.day, b.day FROM link
+            JOIN event AS a ON a.ref = link.ref JOIN event AS b ON b.ref = link.other
+            WHERE link.ref != link.other""")
 
     def remove_article(self, article_id: str) -> None:
         self._db.execute("BEGIN")
@@ -464,6 +487,7 @@ class EventIndex:
         refs = [r for (r,) in self._db.execute("SELECT ref FROM event WHERE article = ?", (article_id,))]
         self._db.executemany("DELETE FROM bucket WHERE ref = ?", ((r,) for r in refs))
         self._db.execute("DELETE FROM event WHERE article = ?", (article_id,))
+        self._db.execute("DELETE FROM link WHERE article = ?", (article_id,))
         self._size -= len(refs)
 
     def _time_keys(self, t: TimeValue) -> list[str]:
@@ -640,8 +664,9 @@ class EventFuser:
             taken.add((ref, cand.article_id))
             taken.add((cand.ref, article_id))
             links[ref].append(cand.ref)
-        self.index.replace_article(article_id, mine)
-        return {ref: sorted(refs) for ref, refs in links.items()}
+        found = {ref: sorted(refs) for ref, refs in links.items()}
+        self.index.replace_article(article_id, mine, found)
+        return found
 
 
 def parse_date_literal(value: str) -> TimeValue | None:
