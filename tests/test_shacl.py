@@ -387,6 +387,7 @@ def test_build_rejects_a_violating_graph_and_keeps_the_stored_version(tmp_path, 
     path = _article(tmp_path, "Turkish warplanes struck PKK positions in Qandil on Saturday.\n")
     assert builder.build([path]).stored == 1
     before = sorted(map(str, store.quads()))
+    indexed = sorted((e.ref, sorted(e.places), e.time) for e in builder.fuser.index.events())
 
     # The text changes, and (as a stand-in for a mapping bug) its graph gets a negative count.
     _article(tmp_path, "Turkish warplanes struck PKK positions in Sinjar on Sunday.\n")
@@ -404,8 +405,11 @@ def test_build_rejects_a_violating_graph_and_keeps_the_stored_version(tmp_path, 
     [rejection] = report.rejected
     assert rejection.item == str(path) and "ckg:killed must be one non-negative" in rejection.reason
     after = sorted(map(str, store.quads()))
-    # Only the run description was added; the stored article is the old one.
+    # Only the run description was added; the stored article is the old one ...
     assert [q for q in after if "/id/run/" not in q] == [q for q in before if "/id/run/" not in q]
+    # ... and the fusion index, which took the new version's events, holds the stored ones again
+    assert sorted((e.ref, sorted(e.places), e.time) for e in builder.fuser.index.events()) == indexed
+    assert indexed and all(not any("sinjar" in k for k in places) for _, places, _ in indexed)
 
 
 def test_build_stores_a_graph_with_warnings_and_names_them(tmp_path, builder_factory, monkeypatch) -> None:
