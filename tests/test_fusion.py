@@ -6,6 +6,7 @@ from kg.model import Article, Entity, EventFrame, Extraction, TimeValue
 from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import ArticleMapper
 from kg.rdf.readback import load_event_index
+from kg.resolve.clusters import read_index_links, read_stored_links
 from kg.resolve.fusion import EventFuser, EventIndex, IndexedEvent, days_apart, indexed, same_event
 from kg.store.oxigraph import OxigraphStore
 
@@ -272,6 +273,11 @@ def test_the_index_read_back_from_the_store_is_the_one_extraction_gave(tmp_path)
     assert read["d1-e1"].enclosing == {"amirli_town"}     # the hamlet's container, as stated
     assert read["f1-e1"].allies == {"iraqi_security_forces"}
     assert read["g1-e1"].weekday == 3
+    # the links each article graph states come back too: the fusion graph made from either
+    # index is the one made from the store's own owl:sameAs triples
+    assert sorted(index.link_rows()) == sorted(fuser.index.link_rows()) and list(index.link_rows())
+    from_store, from_index = read_stored_links(store, minter), read_index_links(index, minter)
+    assert from_index.iris == from_store.iris and sorted(from_index.links) == sorted(from_store.links)
 
 
 def test_the_town_a_village_is_said_to_be_in_is_not_the_scene():
