@@ -1,6 +1,6 @@
 """Article -> Extraction: the extraction stage's one public entry point.
 
-Runs spaCy's blank English pipeline (tokenizer, sentencizer, newline sentence breaks), finds
+Runs spaCy's blank English pipeline (tokenizer, then sentences.py's sentence breaks), finds
 mentions, triggers, roles, times, counts and sources sentence by sentence, then merges the
 repeated mentions of one event within the article.
 """
@@ -15,7 +15,6 @@ from datetime import date
 from functools import cache
 
 import spacy
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -27,6 +26,7 @@ from kg.extract.mentions import Found, MentionFinder
 from kg.extract.prefilter import Words
 from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
 from kg.extract.quantities import Screen, find_counts, find_strength
+from kg.extract.sentences import SENTENCES
 from kg.extract.timex import TimeMention, find_times
 from kg.extract.tokens import TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
@@ -45,23 +45,10 @@ _CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control 
 _CONTROL_WORDS = Words("control", "held by", "hold")     # what _CONTROL cannot match without
 
 
-@Language.component("newline_sentences")
-def newline_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, datelines and post lines have no full stop."""
-    # token texts by their ids, each looked at once: walking the Token objects cost more
-    orths = doc.to_array(ORTH).tolist()[:-1]
-    breaks = {h for h in set(orths) if "\n" in doc.vocab.strings[h]}
-    for i, h in enumerate(orths):
-        if h in breaks:
-            doc[i + 1].is_sent_start = True
-    return doc
-
-
 @cache
 def make_nlp() -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("newline_sentences")
+    nlp.add_pipe(SENTENCES)           # spaCy's sentencizer rule, and a line break ends a sentence
     nlp.max_length = MAX_CHARS + 1000
     return nlp
 
