@@ -76,6 +76,25 @@ def test_not_factual(extractor, text):
     assert run(extractor, text).events == []
 
 
+@pytest.mark.parametrize("text,factual", [
+    # a habit cue is its words in a row, whatever stands between them
+    ("The group continued -- to the dismay of villagers -- attacks on farms near Kirkuk.", True),
+    ("The group continued, to the dismay of villagers, to attack farms near Kirkuk.", False),
+    ("Militants, who usually hide in the hills, attacked a checkpoint near Kirkuk.", False),
+    # ... and whole words: "willingly" and "ifs" are no "will" or "if"
+    ("Villagers willingly said that militants attacked a checkpoint near Kirkuk on Monday.", True),
+    ("No ifs: militants attacked a checkpoint near Kirkuk on Monday.", True),
+    # a war told as years-long, spaced or not, is no event; a hyphen elsewhere changes nothing
+    ("The decades - long insurgency of the militants near Kirkuk goes on.", False),
+    ("Pro-government fighters attacked militants near Kirkuk on Monday.", True),
+    # a modal after the trigger, before any punctuation, makes it a plan
+    ("Attacks on the militants near Kirkuk will continue, the army said.", False),
+    ("Attacks on the militants near Kirkuk, which will be studied, began on Monday.", True),
+])
+def test_factuality_cues(extractor, text, factual):
+    assert bool(run(extractor, text).events) is factual, [(e.type, e.trigger) for e in run(extractor, text).events]
+
+
 def test_repeated_mentions_merge_and_distinct_dates_stay_apart(extractor):
     ex = run(extractor, "Peshmerga forces launched an operation against Islamic State militants near Makhmour on Tuesday. "
                         "The operation was supported by coalition aircraft, a military source said. "
