@@ -86,7 +86,7 @@ _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used 
 # " cue " in the text's runs joined by single spaces would, without making that text.
 _WORD_CHARS = r"[\w'-]"
 _SENTENCE_WIDE_CUE = re.compile(rf"(?<!{_WORD_CHARS})(?:" + "|".join(
-    rf"[^\w'-]+".join(re.escape(word) for word in cue.split()) for cue in _SENTENCE_WIDE) + rf")(?!{_WORD_CHARS})")
+    r"[^\w'-]+".join(re.escape(word) for word in cue.split()) for cue in _SENTENCE_WIDE) + rf")(?!{_WORD_CHARS})")
 # The factuality checks' other patterns, compiled once (they run for every trigger).
 _NOW = re.compile(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 _HAVE = Words("have", "has")       # what _RECORD cannot match without
@@ -682,6 +682,10 @@ def supporting_weapon(doc: Doc, prev: Trigger, t: Trigger) -> bool:
         lower[i] == "by" and lower[i - 1] in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
 
 
+_WAS_HARMED = re.compile(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b")
+_SAID = re.compile(r"\b(?:said|says|told)\b")
+
+
 def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
     """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
     arrays = TokenArrays.of(doc)
@@ -692,8 +696,9 @@ def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Tri
         if text[i] in (";", ".") or i in trigger_starts:
             hi = i
             break
-    m = re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b", span_text(p.end, hi))
-    return m is not None and not re.search(r"\b(?:said|says|told)\b", span_text(p.end, hi)[:m.start()])
+    after = span_text(p.end, hi)
+    m = _WAS_HARMED.search(after)
+    return m is not None and not _SAID.search(after, 0, m.start())
 
 
 def _repels(doc: Doc, lo: int, hi: int) -> bool:

@@ -188,6 +188,24 @@ class Screen:
         return pattern.finditer(text) if self._ids is None or id(pattern) in self._ids else iter(())
 
 
+# Small checks made on candidate matches, compiled once.
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_TENS_AND_UNITS = re.compile(r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](one|two|three|four|five|six|seven|eight|nine)")
+_ARTICLE = re.compile(r"(?i)an?\b")
+_A_OR_AN = re.compile(r"(?i)an?")
+_ARTICLE_OR_ONE = re.compile(r"(?i)an?|one|the")
+_ONE_PERSON = re.compile(r"(?i)(?:an?|one)\s")
+_CLAUSE_WORD = re.compile(r"(?i)\b(?:were|was|killed|wounded|said)\b")
+_AND_BEFORE = re.compile(r"(?:,\s*)?\band\s*$")
+_AND_END = re.compile(r"\band\s*$")
+_CLAUSE_BREAK = re.compile(r"[.;:!?]|\b(?:said|says|that|after|when|while|as|of the \w+)\b")
+_COMMA = re.compile(r"\s*,\s*")
+_OTHERS = re.compile(r"\s*(?:others?|more)\b")
+_HARMED_AND = re.compile(r"(?:killed|wounded|injured|dead|died|hurt)\s*,?\s*and\s*$", re.I)
+_HARMED_AFTER = re.compile(r"\s*(?:were|was|have been|had been|are)?\s*(?:killed|dead|wounded|injured|captured|arrested)")
+
+
 # One member of a list of victims: "two soldiers", "a shepherd", "the local commander", "Ali Hassan".
 _NUMBERED_CONJUNCT = re.compile(rf"(?:{_QUAL})?(?P<num>{_NUM})\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+$", re.I)
 _SINGLE_CONJUNCT = re.compile(rf"(?:an?|one|the|another)\s+(?:[\w'’\-]+\s+){{0,3}}?{_PERSON_NOUNS}$", re.I)
@@ -201,10 +219,10 @@ def _conjunct_value(phrase: str) -> int | None:
     if not phrase or _CONJUNCT_STOP.match(phrase):
         return None
     m = _NUMBERED_CONJUNCT.fullmatch(phrase)
-    if m and not re.fullmatch(r"(?i)an?|one|the", m.group("num")):
+    if m and not _ARTICLE_OR_ONE.fullmatch(m.group("num")):
         value = parse_number(m.group("num"))
         tail = phrase[m.end("num"):].strip()
-        if value is not None and not _NOT_PEOPLE.match(tail) and not re.search(r"(?i)\b(?:were|was|killed|wounded|said)\b", tail):
+        if value is not None and not _NOT_PEOPLE.match(tail) and not _CLAUSE_WORD.search(tail):
             return value[0]
     if _SINGLE_CONJUNCT.fullmatch(phrase):
         return 1
@@ -216,13 +234,13 @@ def _conjunct_value(phrase: str) -> int | None:
 def _conjuncts_before(text: str, start: int) -> int:
     """People listed before "and" ahead of the counted phrase ("a soldier, a farmer and <two
     militants> were killed" -> 2); 0 when the words before are no list of victims."""
-    m = re.search(r"(?:,\s*)?\band\s*$", text[:start])
+    m = _AND_BEFORE.search(text[:start])
     if not m:
         return 0
     # the list runs back to the clause's start: a comma-separated run of noun phrases
     head = text[:m.start()]
-    clause = re.split(r"[.;:!?]|\b(?:said|says|that|after|when|while|as|of the \w+)\b", head)[-1]
-    parts = list(reversed(re.split(r"\s*,\s*", clause)))
+    clause = _CLAUSE_BREAK.split(head)[-1]
+    parts = list(reversed(_COMMA.split(clause)))
     total = 0
     for i, part in enumerate(parts):
         value = _conjunct_value(part)
@@ -230,7 +248,7 @@ def _conjuncts_before(text: str, start: int) -> int:
             break
         before = parts[i + 1].strip() if i + 1 < len(parts) else ""
         # "Ali Hassan, a Kurdish farmer, and ...": the farmer is Ali Hassan
-        if re.match(r"(?i)an?\b", part.strip()) and before and _NAME_CONJUNCT.fullmatch(before):
+        if _ARTICLE.match(part.strip()) and before and _NAME_CONJUNCT.fullmatch(before):
             continue
         total += value
     return total
@@ -246,7 +264,7 @@ def _conjuncts_after(text: str, end: int) -> int:
     if not m:
         return 0
     phrase = m.group("phrase")
-    if re.match(r"(?i)(?:an?|one)\s", phrase):
+    if _ONE_PERSON.match(phrase):
         return 1
     n = _LEADING_NUMBER.match(phrase)
     value = parse_number(n.group("num")) if n else None
@@ -265,14 +283,14 @@ class Count:
 
 def parse_number(text: str) -> tuple[int, bool] | None:
     """(value, vague) for a number written in digits or words; None when it is not one."""
-    t = re.sub(r"\s+", " ", text.strip().lower())
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
+    t = _SPACES.sub(" ", text.strip().lower())
+    if _DIGITS.fullmatch(t):
         return int(t.replace(",", "")), False
     if t in VAGUE:
         return VAGUE[t], True
     if t in UNITS:
         return UNITS[t], False
-    m = re.fullmatch(r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](one|two|three|four|five|six|seven|eight|nine)", t)
+    m = _TENS_AND_UNITS.fullmatch(t)
     if m:
         return UNITS[m.group(1)] + UNITS[m.group(2)], False
     return None
@@ -319,7 +337,7 @@ def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
                 continue
             if kind == "killed" and _EITHER_OR.match(text[m.end():]):
                 continue
-            if re.match(r"(?i)an?\b", m.group("num")) and not m.group("qual"):
+            if _ARTICLE.match(m.group("num")) and not m.group("qual"):
                 # "a soldier was killed" counts one; "a car bomb killed" does not
                 if not _A_PERSON.match(m.group(0)):
                     continue
@@ -330,9 +348,9 @@ def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
                 if earlier:
                     v = (v[0] + earlier, v[1])
                 # "the governor and five others were killed": six
-                elif re.search(r"\band\s*$", text[max(0, m.start() - 5):m.start()]) and \
-                        re.match(r"\s*(?:others?|more)\b", text[m.end("num"):]) and \
-                        not re.search(r"(?:killed|wounded|injured|dead|died|hurt)\s*,?\s*and\s*$", text[max(0, m.start() - 30):m.start()], re.I):
+                elif _AND_END.search(text[max(0, m.start() - 5):m.start()]) and \
+                        _OTHERS.match(text[m.end("num"):]) and \
+                        not _HARMED_AND.search(text[max(0, m.start() - 30):m.start()]):
                     v = (v[0] + 1, v[1])
                 add(kind, m, *v)  # type: ignore[arg-type]
         if kind == "killed":
@@ -344,7 +362,7 @@ def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
             v = _value(m)
             if v is None:
                 continue
-            if v[0] == 1 and re.fullmatch(r"(?i)an?", m.group("num")) and not _PERSON_AHEAD.match(
+            if v[0] == 1 and _A_OR_AN.fullmatch(m.group("num")) and not _PERSON_AHEAD.match(
                     text[m.end():m.end() + 40]):
                 continue
             # "killed two policemen and a civilian": three
@@ -393,7 +411,7 @@ def find_strength(text: str, screen: Screen | None = None) -> list[Strength]:
         if v is None or v[0] < 2:
             continue
         tail = text[m.end():m.end() + 40].lower()
-        if re.match(r"\s*(?:were|was|have been|had been|are)?\s*(?:killed|dead|wounded|injured|captured|arrested)", tail):
+        if _HARMED_AFTER.match(tail):
             continue
         out.append(Strength(v[0], m.group("noun").lower(), m.start(), m.end(), m.group(0)))
     return out
