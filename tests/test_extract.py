@@ -782,6 +782,16 @@ def test_a_link_to_another_story_and_a_superlative_are_no_events(extractor):
     assert e.trigger == "attacked"
 
 
+def test_a_link_line_is_known_by_its_start_past_any_indent(extractor):
+    ex = run(extractor, "Gunmen attacked a police checkpoint near Kirkuk on Sunday.\n"
+                        " \u2003 Related stories: Militants kill 30 villagers in fresh attacks in Mali\n"
+                        "Police reinforcements arrived later.")
+    assert only(ex).trigger == "attacked"
+    # the cue opens the line, not the sentence: told after a story's own sentence, it is no link
+    ex = run(extractor, "Police reinforcements arrived later. Read also: gunmen attacked a checkpoint near Kirkuk on Sunday.")
+    assert [e.trigger for e in ex.events] == ["attacked"]
+
+
 def test_a_partner_named_after_the_event_is_an_agent(extractor):
     e = only(run(extractor, "Turkish troops captured three villages held by the YPG on Monday as part of an offensive "
                             "waged together with the Free Syrian Army."), "GroundOperation")

@@ -213,7 +213,10 @@ class Extractor:
         # events
         frames: list[EventFrame] = []
         for s in sentences:
-            if _CROSS_REFERENCE.match(text[_line_start(text, s.span.start_char):s.span.end_char].lstrip()):
+            # (matched in place, from the line's first non-space: slicing from the line's start
+            # copied most of the text for every sentence of a one-line article)
+            opening = _LEADING_SPACE.match(text, _line_start(text, s.span.start_char), s.span.end_char).end()
+            if _CROSS_REFERENCE.match(text, opening, s.span.end_char):
                 continue      # "Read also: ...": the headline of another story
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
@@ -766,6 +769,7 @@ _RETAKING = {"recaptured", "retook", "retaken", "regained", "took back", "recapt
 _ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
 # a link to another story inside the body: "Read also: ...", "Related: ...", "See also: ..."
+_LEADING_SPACE = re.compile(r"\s*")       # what str.lstrip() takes away (re's \s is str.isspace)
 _CROSS_REFERENCE = re.compile(r"(?i)(?:read (?:also|more)|also read|related(?: stories| articles?| news)?|see also|more on this|watch)\s*:")
 
 
