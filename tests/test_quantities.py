@@ -140,3 +140,25 @@ def test_alternation_by_first_letter_matches_as_the_flat_one(words):
 ])
 def test_toll_cues_and_qualifiers_after_grouping(text, expected):
     assert [(c.kind, c.value) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "At Least TWELVE Soldiers Were Killed And 3 Wounded In The Ambush.",
+    "The KELVIN sign: \u212a dead? No, but gunmen Killed Two Farmers.",
+    # a letter that lowercasing does not fold as re's IGNORECASE does: the patterns run on the text
+    "Gunmen killed three \u017foldiers and wounded five villagers in \u0130dlib.",
+])
+def test_counts_are_found_in_any_case_and_keep_the_printed_text(text):
+    counts = find_counts(text)
+    assert counts, text
+    (screen,) = Screen.of_spans("Calm. " + text, [(6, 6 + len(text))])
+    assert find_counts(text, screen) == counts
+    assert [(c.kind, c.value) for c in counts] == [(c.kind, c.value) for c in find_counts(text.lower())] \
+        or "\u017f" in text or "\u0130" in text
+    for c in counts:
+        assert c.text == text[c.start:c.end]       # as printed, not lowercased
+
+
+def test_strength_keeps_the_printed_text():
+    (s,) = find_strength("Roughly 200 Militants remain in the hills.")
+    assert (s.value, s.noun, s.text) == (200, "militants", "Roughly 200 Militants")

@@ -141,22 +141,38 @@ def _runnable_ids(present: frozenset[str]) -> frozenset[int]:
     return frozenset(id(pattern) for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups))
 
 
+def _lowercase_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The IGNORECASE pattern without the flag, to run on the lowercased text (see Screen.scan).
+    Sound only when the pattern names no uppercase letter: checked here."""
+    plain = re.sub(r"\\.|\(\?P<\w+>", "", pattern.pattern)       # escapes (\S, \b) and group names
+    assert pattern.flags & re.IGNORECASE and not re.search("[A-Z]", plain), pattern.pattern
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+_TWINS: dict[int, re.Pattern[str]] = {id(pattern): _lowercase_twin(pattern) for pattern in _NEEDS}
+
+
 class Screen:
-    """Which of the count patterns a text can match at all, from the words each one needs.
+    """Which of the count patterns a text can match at all, from the words each one needs; and
+    the text lowercased, that they run on.
 
     Patterns are known by id(): a compiled Pattern hashes its whole compiled code, and set
     look-ups of the large number patterns cost more than some of the scans they spare."""
 
-    __slots__ = ("_ids",)
+    __slots__ = ("_ids", "_lowered")
 
-    def __init__(self, present: set[str] | None):
-        """`present`: the needed words the text holds (lowercased); None: scan with every pattern."""
+    def __init__(self, present: set[str] | None, lowered: str | None = None):
+        """`present`: the needed words the text holds (lowercased); None: scan with every pattern.
+        `lowered`: `folded(text)` when it is as long as the text, else None."""
         self._ids: frozenset[int] | None = None if present is None else _runnable_ids(frozenset(present))
+        self._lowered = lowered
 
     @staticmethod
     def of(text: str) -> "Screen":
         lowered = folded(text)
-        return Screen(None if lowered is None else {w for w in _NEEDED_WORDS if w in lowered})
+        if lowered is None:
+            return Screen(None)
+        return Screen({w for w in _NEEDED_WORDS if w in lowered}, lowered if len(lowered) == len(text) else None)
 
     @staticmethod
     def of_spans(text: str, spans: list[tuple[int, int]]) -> list["Screen"]:
@@ -177,15 +193,28 @@ class Screen:
                         if at + len(word) <= end and lowered.startswith(word, at):
                             present[k].add(word)
                 at = lowered.find(stem, at + 1)
-        return [Screen(words) for words in present]
+        # (a slice of the lowercased text may differ from the lowercased slice only in a Greek
+        # sigma's final form, which no pattern names and both forms of which are letters)
+        return [Screen(words, lowered[start:end]) for words, (start, end) in zip(present, spans)]
 
     def nothing(self) -> bool:
         """True when no pattern can match."""
         return self._ids is not None and not self._ids
 
     def scan(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-        """pattern.finditer(text), or nothing when the text lacks the words the pattern needs."""
-        return pattern.finditer(text) if self._ids is None or id(pattern) in self._ids else iter(())
+        """The matches of pattern.finditer(text) (the same spans and groups, the groups'
+        text lowercased), or nothing when the text lacks the words the pattern needs.
+
+        Run without IGNORECASE on the lowercased text when there is one: re then can skip ahead
+        on literal letters, and the scans cost half. The matches are the same: `folded` text
+        (see prefilter) lowercases every letter the pattern matches case-insensitively, to the
+        letter it names, one for one, and \\w, \\s, \\d and \\b say the same of a letter in
+        either case."""
+        if self._ids is not None and id(pattern) not in self._ids:
+            return iter(())
+        if self._lowered is None:
+            return pattern.finditer(text)
+        return _TWINS[id(pattern)].finditer(self._lowered)
 
 
 # Small checks made on candidate matches, compiled once.
@@ -325,7 +354,7 @@ def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
         if any(m.start() < e and s < m.end() for s, e in taken):
             return
         taken.append((m.start(), m.end()))
-        out.append(Count(kind, value, m.start(), m.end(), m.group(0), vague))
+        out.append(Count(kind, value, m.start(), m.end(), text[m.start():m.end()], vague))
 
     screen = screen or Screen.of(text)
     if screen.nothing():
@@ -388,7 +417,7 @@ def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
             for m in screen.scan(_NONE[kind], text):
                 # one "neither fatalities nor injuries" answers both kinds: no overlap check
                 if not any(c.kind == kind for c in out):
-                    out.append(Count(kind, 0, m.start(), m.end(), m.group(0)))  # type: ignore[arg-type]
+                    out.append(Count(kind, 0, m.start(), m.end(), text[m.start():m.end()]))  # type: ignore[arg-type]
     out.sort(key=lambda c: c.start)
     return out
 
@@ -413,5 +442,5 @@ def find_strength(text: str, screen: Screen | None = None) -> list[Strength]:
         tail = text[m.end():m.end() + 40].lower()
         if _HARMED_AFTER.match(tail):
             continue
-        out.append(Strength(v[0], m.group("noun").lower(), m.start(), m.end(), m.group(0)))
+        out.append(Strength(v[0], m.group("noun").lower(), m.start(), m.end(), text[m.start():m.end()]))
     return out
