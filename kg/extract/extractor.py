@@ -27,7 +27,7 @@ from kg.extract.prefilter import Words
 from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
 from kg.extract.quantities import Screen, find_counts, find_strength
 from kg.extract.sentences import SENTENCES
-from kg.extract.timex import TimeMention, find_times
+from kg.extract.timex import TimeMention, document_features, find_times
 from kg.extract.tokens import TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
                       StrengthEstimate, TimeValue)
@@ -63,6 +63,7 @@ class _Sentence:
     text: str                                               # span.text, made once
     screen: Screen                                          # which count patterns can match in it
     published: date | None                                  # the article's date, that times resolve against
+    time_features: frozenset[str]                           # timex.document_features of the article's text
     mentions: list[Found] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
     places: list[str] = field(default_factory=list)        # where things in it happen, specific first
@@ -79,7 +80,7 @@ class _Sentence:
         """find_times of the sentence, made when first asked: only sentences with events, and
         those up to the first dated one, ever are."""
         if self._times is None:
-            self._times = find_times(self.text, self.published)
+            self._times = find_times(self.text, self.published, self.time_features)
         return self._times
 
 
@@ -142,10 +143,12 @@ class Extractor:
         char_spans = [(arrays.idx[start], arrays.idx[end - 1] + len(arrays.text[end - 1]))
                       for start, end in zip(arrays.sent_starts, arrays.sent_ends)]
         screens = Screen.of_spans(text, char_spans)
+        time_features = document_features(text)
         for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
             lo, hi = char_spans[n]
             paragraph = bisect.bisect_right(line_starts, lo)
-            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published))
+            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published,
+                                       time_features))
         sentence_of = arrays.sentence_of         # the index of the sentence holding a token
 
         for f in found:
