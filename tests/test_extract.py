@@ -1034,3 +1034,16 @@ def test_turkish_led_operation_coalition_is_a_party(extractor):
     assert {"turkish_armed_forces", "operation_peace_spring"} <= set(e.agents)
     ex = run(extractor, "Special ops units of the police raided a house in Kirkuk on Sunday.")
     assert all("operation_peace_spring" not in e.agents for e in ex.events)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the phrase ends the sentence: looked up by its first word, the longest that fits
+    ("Gunmen ambushed a patrol near Kirkuk, according to local media", {("NewsOutlet", "local media")}),
+    ("Gunmen ambushed a patrol near Kirkuk, according to a local resident",
+     {("Witness", "a local resident")}),
+    ("Gunmen ambushed a patrol near Kirkuk, a local journalist told local news media.",
+     {("Witness", "a local journalist"), ("NewsOutlet", "local news media")}),
+])
+def test_unnamed_source_phrases_longest_first(extractor, text, expected):
+    ex = run(extractor, text)
+    assert {(e.kind, e.label) for e in ex.entities.values() if e.category == "source"} == expected
