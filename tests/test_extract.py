@@ -1047,3 +1047,12 @@ def test_turkish_led_operation_coalition_is_a_party(extractor):
 def test_unnamed_source_phrases_longest_first(extractor, text, expected):
     ex = run(extractor, text)
     assert {(e.kind, e.label) for e in ex.entities.values() if e.category == "source"} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Raids by warplanes hit militant positions near Kirkuk on Monday.",      # the trigger opens the sentence
+    "Near Kirkuk on Monday, militant positions were hit in raids by warplanes",
+    "On Monday, coalition warplanes near Kirkuk carried out raids",          # ... or closes it
+])
+def test_weapon_words_around_the_trigger_type_it(extractor, text):
+    assert [e.type for e in run(extractor, text).events] == ["Airstrike"]

@@ -152,18 +152,23 @@ class TriggerFinder:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
         arrays = TokenArrays.of(sent.doc)
         lower, tokens = arrays.lower, arrays.text
-        words = [lower[i] for i in range(sent.start, sent.end) if i not in exclude]
-        text = " " + " ".join(words) + " "
+
+        def words_outside(lo: int, hi: int) -> str:
+            """The words of tokens lo..hi-1 not in the trigger, space-padded (two slices: the
+            trigger is one run of tokens)."""
+            return " " + " ".join(lower[lo:min(exclude.start, hi)] + lower[max(exclude.stop, lo):hi]) + " "
+
         # "attacked ..., supported by coalition warplanes": the support's weapons, not the attack's
-        text = _SUPPORT_PHRASE.sub(" ", text)
-        # artillery words after the trigger only type it within its clause: "the assault began
-        # at midnight, prompting fighting with heavy weapons" is not a shelling
-        hi = next((i for i in range(max(sent.start, exclude.stop), sent.end) if tokens[i] in (",", ";")
-                   and not (i + 1 < len(lower) and lower[i + 1] in ("using", "with", "by", "firing", "launching"))),
-                  sent.end)
-        clause = " " + " ".join(lower[i] for i in range(sent.start, hi) if i not in exclude) + " "
+        text = _SUPPORT_PHRASE.sub(" ", words_outside(sent.start, sent.end))
         for cue in ("drone", "air", "artillery", "bomb"):
-            where = clause if cue == "artillery" else text
+            where = text
+            if cue == "artillery":
+                # artillery words after the trigger only type it within its clause: "the assault began
+                # at midnight, prompting fighting with heavy weapons" is not a shelling
+                hi = next((i for i in range(max(sent.start, exclude.stop), sent.end) if tokens[i] in (",", ";")
+                           and not (i + 1 < len(lower) and lower[i + 1] in ("using", "with", "by", "firing", "launching"))),
+                          sent.end)
+                where = words_outside(sent.start, hi)
             if self._cue_patterns[cue].search(where):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
