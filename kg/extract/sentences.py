@@ -32,8 +32,8 @@ def _holding(orths: numpy.ndarray, ids) -> numpy.ndarray:
 
 def sentence_starts(texts: list[str], is_punct: list[bool]) -> list[bool]:
     """Whether each token opens a sentence, token by token: the rule spaCy's Sentencizer applies,
-    and newline_sentences applied after it. Kept as the plain statement of what `split_sentences`
-    computes with arrays (the tests hold the two to the same answers).
+    then the line-break rule. Kept as the plain statement of what `split_sentences` computes
+    with arrays (the tests hold the two, and spaCy's Sentencizer, to the same answers).
 
     The first token opens a sentence; after a sentence end, the first token that is neither
     punctuation nor an end opens the next ('He left." Then' breaks before "Then", not before the
