@@ -76,6 +76,25 @@ def test_not_factual(extractor, text):
     assert run(extractor, text).events == []
 
 
+@pytest.mark.parametrize("text,factual", [
+    # a habit cue is its words in a row, whatever stands between them
+    ("The group continued -- to the dismay of villagers -- attacks on farms near Kirkuk.", True),
+    ("The group continued, to the dismay of villagers, to attack farms near Kirkuk.", False),
+    ("Militants, who usually hide in the hills, attacked a checkpoint near Kirkuk.", False),
+    # ... and whole words: "willingly" and "ifs" are no "will" or "if"
+    ("Villagers willingly said that militants attacked a checkpoint near Kirkuk on Monday.", True),
+    ("No ifs: militants attacked a checkpoint near Kirkuk on Monday.", True),
+    # a war told as years-long, spaced or not, is no event; a hyphen elsewhere changes nothing
+    ("The decades - long insurgency of the militants near Kirkuk goes on.", False),
+    ("Pro-government fighters attacked militants near Kirkuk on Monday.", True),
+    # a modal after the trigger, before any punctuation, makes it a plan
+    ("Attacks on the militants near Kirkuk will continue, the army said.", False),
+    ("Attacks on the militants near Kirkuk, which will be studied, began on Monday.", True),
+])
+def test_factuality_cues(extractor, text, factual):
+    assert bool(run(extractor, text).events) is factual, [(e.type, e.trigger) for e in run(extractor, text).events]
+
+
 def test_repeated_mentions_merge_and_distinct_dates_stay_apart(extractor):
     ex = run(extractor, "Peshmerga forces launched an operation against Islamic State militants near Makhmour on Tuesday. "
                         "The operation was supported by coalition aircraft, a military source said. "
@@ -777,6 +796,16 @@ def test_a_link_to_another_story_and_a_superlative_are_no_events(extractor):
     assert e.trigger == "attacked"
 
 
+def test_a_link_line_is_known_by_its_start_past_any_indent(extractor):
+    ex = run(extractor, "Gunmen attacked a police checkpoint near Kirkuk on Sunday.\n"
+                        " \u2003 Related stories: Militants kill 30 villagers in fresh attacks in Mali\n"
+                        "Police reinforcements arrived later.")
+    assert only(ex).trigger == "attacked"
+    # the cue opens the line, not the sentence: told after a story's own sentence, it is no link
+    ex = run(extractor, "Police reinforcements arrived later. Read also: gunmen attacked a checkpoint near Kirkuk on Sunday.")
+    assert [e.trigger for e in ex.events] == ["attacked"]
+
+
 def test_a_partner_named_after_the_event_is_an_agent(extractor):
     e = only(run(extractor, "Turkish troops captured three villages held by the YPG on Monday as part of an offensive "
                             "waged together with the Free Syrian Army."), "GroundOperation")
@@ -1019,3 +1048,25 @@ def test_turkish_led_operation_coalition_is_a_party(extractor):
     assert {"turkish_armed_forces", "operation_peace_spring"} <= set(e.agents)
     ex = run(extractor, "Special ops units of the police raided a house in Kirkuk on Sunday.")
     assert all("operation_peace_spring" not in e.agents for e in ex.events)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the phrase ends the sentence: looked up by its first word, the longest that fits
+    ("Gunmen ambushed a patrol near Kirkuk, according to local media", {("NewsOutlet", "local media")}),
+    ("Gunmen ambushed a patrol near Kirkuk, according to a local resident",
+     {("Witness", "a local resident")}),
+    ("Gunmen ambushed a patrol near Kirkuk, a local journalist told local news media.",
+     {("Witness", "a local journalist"), ("NewsOutlet", "local news media")}),
+])
+def test_unnamed_source_phrases_longest_first(extractor, text, expected):
+    ex = run(extractor, text)
+    assert {(e.kind, e.label) for e in ex.entities.values() if e.category == "source"} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Raids by warplanes hit militant positions near Kirkuk on Monday.",      # the trigger opens the sentence
+    "Near Kirkuk on Monday, militant positions were hit in raids by warplanes",
+    "On Monday, coalition warplanes near Kirkuk carried out raids",          # ... or closes it
+])
+def test_weapon_words_around_the_trigger_type_it(extractor, text):
+    assert [e.type for e in run(extractor, text).events] == ["Airstrike"]

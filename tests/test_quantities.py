@@ -108,3 +108,57 @@ def test_letters_lowercasing_does_not_fold_still_get_scanned():
     assert [(c.kind, c.value) for c in find_counts(text)] == [("killed", 2)]
     (screen,) = Screen.of_spans("Calm day. " + text, [(10, 10 + len(text))])[-1:]
     assert [(c.kind, c.value) for c in find_counts(text, screen)] == [("killed", 2)]
+
+
+@pytest.mark.parametrize("words", [
+    ["a couple of", "a number of", "an", "a"],           # one word the start of another: order kept
+    ["at least", "about", "over", "other", "another"],
+    ["killing", "killed", "kill", r"killing\s+and\s+wounding", r"killed\s+at\s+least"],
+])
+def test_alternation_by_first_letter_matches_as_the_flat_one(words):
+    """Grouping an alternation by first letter (what makes the number patterns cheap) must leave
+    every match, its span and its backtracking order, as the flat alternation had it."""
+    import re
+
+    from kg.extract.quantities import _by_first_letter
+    texts = ["A couple of men, an officer and a boy", "a couple of 5 and an of", "an Another OVER other at least about",
+             "killing and wounding five, killed at least 3, Kill", "about killed a"]
+    for suffix in ("", r"\s+\w+", r"\s+(?:and|at|of|\d+)\b"):
+        flat = re.compile(rf"\b(?:{'|'.join(words)}){suffix}", re.I)
+        grouped = re.compile(rf"\b(?:{_by_first_letter(words)}){suffix}", re.I)
+        spans = [[m.span() for m in grouped.finditer(text)] for text in texts]
+        assert spans == [[m.span() for m in flat.finditer(text)] for text in texts]
+        assert any(spans)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The deaths of 4 guards were confirmed.", [("killed", 4)]),
+    ("the killing of two farmers", [("killed", 2)]),
+    ("Fatalities were estimated at 9.", [("killed", 9)]),
+    ("the attack killed at least seven people", [("killed", 7)]),
+    ("no fewer than 3 soldiers and about twenty civilians were wounded", [("wounded", 23)]),
+])
+def test_toll_cues_and_qualifiers_after_grouping(text, expected):
+    assert [(c.kind, c.value) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "At Least TWELVE Soldiers Were Killed And 3 Wounded In The Ambush.",
+    "The KELVIN sign: \u212a dead? No, but gunmen Killed Two Farmers.",
+    # a letter that lowercasing does not fold as re's IGNORECASE does: the patterns run on the text
+    "Gunmen killed three \u017foldiers and wounded five villagers in \u0130dlib.",
+])
+def test_counts_are_found_in_any_case_and_keep_the_printed_text(text):
+    counts = find_counts(text)
+    assert counts, text
+    (screen,) = Screen.of_spans("Calm. " + text, [(6, 6 + len(text))])
+    assert find_counts(text, screen) == counts
+    assert [(c.kind, c.value) for c in counts] == [(c.kind, c.value) for c in find_counts(text.lower())] \
+        or "\u017f" in text or "\u0130" in text
+    for c in counts:
+        assert c.text == text[c.start:c.end]       # as printed, not lowercased
+
+
+def test_strength_keeps_the_printed_text():
+    (s,) = find_strength("Roughly 200 Militants remain in the hills.")
+    assert (s.value, s.noun, s.text) == (200, "militants", "Roughly 200 Militants")

@@ -72,3 +72,15 @@ def test_forms_the_sentence_screen_must_let_through(text, iso):
 
 def test_sentence_without_any_date_word_finds_nothing():
     assert find_times("Fighters moved towards the ridge at 40 km an hour", PUB) == []
+
+
+def test_document_features_bound_what_a_sentence_is_searched_for():
+    from kg.extract.timex import document_features
+    doc = "Gunmen attacked a checkpoint yesterday. On 3 May 2020 the army said it had arrested two men."
+    features = document_features(doc)
+    assert {"day word", "month", "digit", "century"} <= features and "period word" not in features
+    for sentence in doc.split(". "):
+        assert find_times(sentence, PUB, features) == find_times(sentence, PUB)
+    assert [t.text for t in find_times("Gunmen attacked a checkpoint yesterday", PUB, features)] == ["yesterday"]
+    # a feature the document lacks is not looked for: the sentence must come from that document
+    assert find_times("Gunmen attacked a checkpoint yesterday", PUB, frozenset()) == []

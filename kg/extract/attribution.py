@@ -68,9 +68,10 @@ class Attributor:
         for phrase in self._according:
             if phrase[0] in ("according", "reported", "as", "quoted", "cited"):
                 self._according_by_first.setdefault(phrase[0], []).append(phrase)
-        # unnamed-source phrases, media before witnesses, each kind's lengths longest first: the
-        # phrase opening at a token is looked up by length, not tried one by one
-        self._phrase_groups = [(frozenset(phrases), sorted({len(p) for p in phrases}, reverse=True), kind)
+        # unnamed-source phrases, media before witnesses, and for each first word the lengths of
+        # the kind's phrases opening on it, longest first: the phrase opening at a token is
+        # looked up by length, not tried one by one
+        self._phrase_groups = [(frozenset(phrases), _lengths_by_first_word(phrases), kind)
                                for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness"))]
         phrase_firsts = frozenset(p[0] for p in self._media + self._witness)
         # the words an unnamed source can open on or end in: the only tokens unnamed_sources stops at
@@ -80,7 +81,7 @@ class Attributor:
         """(phrase, kind) of the unnamed-source phrase opening at lowers[i]: the longest media
         phrase, else the longest witness phrase."""
         for phrases, lengths, kind in self._phrase_groups:
-            for n in lengths:
+            for n in lengths.get(lowers[i], ()):
                 phrase = tuple(lowers[i:i + n])
                 if phrase in phrases:
                     return phrase, kind
@@ -288,6 +289,14 @@ class Attributor:
     def post_author(self, sent: Span) -> bool:
         """Is this sentence the author line of an embedded post ("— Name (@handle) date")?"""
         return bool(_POST_LINE.match(TokenArrays.of(sent.doc).span_text(sent.start, sent.end)))
+
+
+def _lengths_by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[int]]:
+    """The lengths of the phrases opening on each word, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
 
 
 def _inside_quote(sent: Span, i: int) -> bool:

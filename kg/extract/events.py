@@ -69,6 +69,7 @@ _REPEL_VERBS = {"repelled", "repulsed", "repel", "repels", "repelling", "foil", 
                 "fended", "fought", "beat", "pushed", "warded", "rebuffed", "thwarting", "foiling", "repulsing"}
 _REPEL_PARTICLES = {"fended": "off", "fought": "off", "warded": "off", "beat": "back", "pushed": "back"}
 _LONG_RUNNING = re.compile(r"(?i)\b(?:years?|decades?|months)\s*-\s*long\b|\blong\s*-\s*running\b|\bdecades\s*-\s*old\b")
+_LONG_RUNNING_PART = re.compile(r"(?i)-\s*(?:long|running|old)")      # what each form of it holds
 _NEW_CLAUSE = {"noting", "adding", "saying", "stressing", "explaining", "while", "but", "whereas", "although",
                "read", "said", "according"}
 _MODAL_AFTER = {"will", "would", "could", "might", "shall", "must", "should", "may"}
@@ -80,15 +81,19 @@ _SENTENCE_WIDE = ("continues to", "continue to", "continued to", "keeps", "used 
                   "stepped up", "step up", "in recent months", "in recent weeks", "in recent years", "over the past",
                   "over recent", "escalated", "has intensified", "have intensified", "a wave of", "a spate of",
                   "a series of attacks", "responsible for", "known for", "notorious for")
-# any of them as whole words in a space-padded text: one search instead of one `in` per cue
-_SENTENCE_WIDE_CUE = re.compile("|".join(re.escape(f" {cue} ") for cue in _SENTENCE_WIDE))
+# A cue is found where its words are whole words ([\w'-]+ runs) in a row, whatever stands between
+# them ("continued, to" has it too). One search of the lowercased text; it finds what searching
+# " cue " in the text's runs joined by single spaces would, without making that text.
+_WORD_CHARS = r"[\w'-]"
+_SENTENCE_WIDE_CUE = re.compile(rf"(?<!{_WORD_CHARS})(?:" + "|".join(
+    r"[^\w'-]+".join(re.escape(word) for word in cue.split()) for cue in _SENTENCE_WIDE) + rf")(?!{_WORD_CHARS})")
 # The factuality checks' other patterns, compiled once (they run for every trigger).
 _NOW = re.compile(r"(?i)\b(?:today|tonight|now|currently|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 _HAVE = Words("have", "has")       # what _RECORD cannot match without
+_HAVE_WORDS = frozenset({"have", "has"})
 _RECORD = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:carried out|launched|conducted|staged|mounted|waged|committed)\b", re.I)
 _DATED = re.compile(r"\b(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\b\d{1,2}\s+[A-Z][a-z]+|yesterday|overnight")
 _TALLY = re.compile(r"(?i)\b(?:a total of|so far|to date|in total|since the (?:beginning|start|launch)\b|since the \w+ (?:began|started))")
-_WORD_RUN = re.compile(r"[\w'-]+")      # a word as the sentence-wide cues are matched against
 
 
 @dataclass
@@ -147,18 +152,23 @@ class TriggerFinder:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
         arrays = TokenArrays.of(sent.doc)
         lower, tokens = arrays.lower, arrays.text
-        words = [lower[i] for i in range(sent.start, sent.end) if i not in exclude]
-        text = " " + " ".join(words) + " "
+
+        def words_outside(lo: int, hi: int) -> str:
+            """The words of tokens lo..hi-1 not in the trigger, space-padded (two slices: the
+            trigger is one run of tokens)."""
+            return " " + " ".join(lower[lo:min(exclude.start, hi)] + lower[max(exclude.stop, lo):hi]) + " "
+
         # "attacked ..., supported by coalition warplanes": the support's weapons, not the attack's
-        text = _SUPPORT_PHRASE.sub(" ", text)
-        # artillery words after the trigger only type it within its clause: "the assault began
-        # at midnight, prompting fighting with heavy weapons" is not a shelling
-        hi = next((i for i in range(max(sent.start, exclude.stop), sent.end) if tokens[i] in (",", ";")
-                   and not (i + 1 < len(lower) and lower[i + 1] in ("using", "with", "by", "firing", "launching"))),
-                  sent.end)
-        clause = " " + " ".join(lower[i] for i in range(sent.start, hi) if i not in exclude) + " "
+        text = _SUPPORT_PHRASE.sub(" ", words_outside(sent.start, sent.end))
         for cue in ("drone", "air", "artillery", "bomb"):
-            where = clause if cue == "artillery" else text
+            where = text
+            if cue == "artillery":
+                # artillery words after the trigger only type it within its clause: "the assault began
+                # at midnight, prompting fighting with heavy weapons" is not a shelling
+                hi = next((i for i in range(max(sent.start, exclude.stop), sent.end) if tokens[i] in (",", ";")
+                           and not (i + 1 < len(lower) and lower[i + 1] in ("using", "with", "by", "firing", "launching"))),
+                          sent.end)
+                where = words_outside(sent.start, hi)
             if self._cue_patterns[cue].search(where):
                 if cue == "drone" and any(f" {w} " in text for w in ("warplanes", "jets", "fighter jets", "airstrikes", "air strikes")):
                     return "air"
@@ -193,23 +203,28 @@ class TriggerFinder:
                 and not _NOW.search(span_text(sent.start, sent.end)):
             return False
         # "a years-long campaign", "the long-running insurgency": a whole war, not an event in it
-        clause_start = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] in (",", ";", ":")), sent.start)
-        clause = span_text(clause_start, trig.start)
-        if "-" in clause and _LONG_RUNNING.search(clause):     # (every form has its hyphen)
-            return False          # (and the strikes that "backed" it in the same clause)
+        # (the clause is looked for only when the sentence has, before the trigger, the hyphen and
+        # word each form has)
+        if _LONG_RUNNING_PART.search(arrays.doc_text, arrays.idx[sent.start], arrays.idx[trig.start]):
+            clause_start = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] in (",", ";", ":")),
+                                sent.start)
+            if _LONG_RUNNING.search(span_text(clause_start, trig.start)):
+                return False          # (and the strikes that "backed" it in the same clause)
         head = lower[trig.start]
         if trig.start - 1 >= sent.start and lower[trig.start - 1] == "to" and not head.endswith(("ed", "ing")) \
                 and not trig.generic and head not in ("clashes", "attacks", "raids", "airstrikes"):
             # "used by the group to attack", "aiming to clear": purpose, not fact
             return False
         # "operations against the group will go on": a plan stated after the trigger
-        after = []
-        for i in range(trig.end, min(sent.end, trig.end + 12)):
-            if arrays.is_punct[i] and text[i] not in ("'s", "’s", "-"):
-                break
-            after.append(lower[i])
-        if not _MODAL_AFTER.isdisjoint(after):
-            return False
+        # (the words up to the next punctuation are looked at only when a modal is among the twelve)
+        if not _MODAL_AFTER.isdisjoint(lower[trig.end:min(sent.end, trig.end + 12)]):
+            after = []
+            for i in range(trig.end, min(sent.end, trig.end + 12)):
+                if arrays.is_punct[i] and text[i] not in ("'s", "’s", "-"):
+                    break
+                after.append(lower[i])
+            if not _MODAL_AFTER.isdisjoint(after):
+                return False
         # "the cells have staged several deadly attacks on ...": a record, not an event, unless dated
         head = lower[trig.end - 1]
         if head.endswith("s"):
@@ -218,7 +233,7 @@ class TriggerFinder:
                 return False
         # "since the offensive started, troops have taken a total of 30 hamlets": a running
         # tally over a campaign, not one event
-        perfect = any(w in ("have", "has") for w in lower[max(sent.start, trig.start - 2):trig.start])
+        perfect = not _HAVE_WORDS.isdisjoint(lower[max(sent.start, trig.start - 2):trig.start])
         if perfect and _TALLY.search(span_text(sent.start, sent.end)):
             return False
         # habits and plans stated earlier in the sentence cover every trigger after them:
@@ -227,9 +242,7 @@ class TriggerFinder:
         # control the routes, noting it began with missile strikes"
         opening = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] == ";" or (
             text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE)), sent.start)
-        # the words before the trigger, anything else between them one space
-        before = " " + " ".join(_WORD_RUN.findall(span_text(opening, trig.start).lower())) + " "
-        return not _SENTENCE_WIDE_CUE.search(before)
+        return not _SENTENCE_WIDE_CUE.search(span_text(opening, trig.start).lower())
 
     def _matches_by_sentence(self, doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
         """The doc's trigger matches (start, end, label) by the first token of the sentence that
@@ -674,6 +687,10 @@ def supporting_weapon(doc: Doc, prev: Trigger, t: Trigger) -> bool:
         lower[i] == "by" and lower[i - 1] in _SUPPORT_PARTICIPLES for i in range(max(1, prev.start - 3), prev.start))
 
 
+_WAS_HARMED = re.compile(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b")
+_SAID = re.compile(r"\b(?:said|says|told)\b")
+
+
 def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
     """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
     arrays = TokenArrays.of(doc)
@@ -684,8 +701,9 @@ def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Tri
         if text[i] in (";", ".") or i in trigger_starts:
             hi = i
             break
-    m = re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted)\b", span_text(p.end, hi))
-    return m is not None and not re.search(r"\b(?:said|says|told)\b", span_text(p.end, hi)[:m.start()])
+    after = span_text(p.end, hi)
+    m = _WAS_HARMED.search(after)
+    return m is not None and not _SAID.search(after, 0, m.start())
 
 
 def _repels(doc: Doc, lo: int, hi: int) -> bool:

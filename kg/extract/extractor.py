@@ -1,6 +1,6 @@
 """Article -> Extraction: the extraction stage's one public entry point.
 
-Runs spaCy's blank English pipeline (tokenizer, sentencizer, newline sentence breaks), finds
+Runs spaCy's blank English pipeline (tokenizer, then sentences.py's sentence breaks), finds
 mentions, triggers, roles, times, counts and sources sentence by sentence, then merges the
 repeated mentions of one event within the article.
 """
@@ -15,7 +15,6 @@ from datetime import date
 from functools import cache
 
 import spacy
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -27,7 +26,8 @@ from kg.extract.mentions import Found, MentionFinder
 from kg.extract.prefilter import Words
 from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
 from kg.extract.quantities import Screen, find_counts, find_strength
-from kg.extract.timex import TimeMention, find_times
+from kg.extract.sentences import SENTENCES
+from kg.extract.timex import TimeMention, document_features, find_times
 from kg.extract.tokens import TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
                       StrengthEstimate, TimeValue)
@@ -43,25 +43,14 @@ _ACTORISH = ("actor", "unidentified", "group", "body", "person", "anaphor")
 _PLAIN_UNIDENTIFIED = {"gunmen", "a gunman", "gunman", "assailants", "attackers", "armed men", "kidnappers"}
 _CONTROL = re.compile(r"\b(?:control(?:s|led)?|held by|holds?|under the control of|seized control of|in control of)\b", re.I)
 _CONTROL_WORDS = Words("control", "held by", "hold")     # what _CONTROL cannot match without
-
-
-@Language.component("newline_sentences")
-def newline_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, datelines and post lines have no full stop."""
-    # token texts by their ids, each looked at once: walking the Token objects cost more
-    orths = doc.to_array(ORTH).tolist()[:-1]
-    breaks = {h for h in set(orths) if "\n" in doc.vocab.strings[h]}
-    for i, h in enumerate(orths):
-        if h in breaks:
-            doc[i + 1].is_sent_start = True
-    return doc
+_LINE_BREAKS = re.compile(r"\n+")
+_THE = re.compile(r"^(?i:the)\s+")       # "the" opening a name, dropped from its label
 
 
 @cache
 def make_nlp() -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("newline_sentences")
+    nlp.add_pipe(SENTENCES)           # spaCy's sentencizer rule, and a line break ends a sentence
     nlp.max_length = MAX_CHARS + 1000
     return nlp
 
@@ -74,6 +63,7 @@ class _Sentence:
     text: str                                               # span.text, made once
     screen: Screen                                          # which count patterns can match in it
     published: date | None                                  # the article's date, that times resolve against
+    time_features: frozenset[str]                           # timex.document_features of the article's text
     mentions: list[Found] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)       # entity keys
     places: list[str] = field(default_factory=list)        # where things in it happen, specific first
@@ -90,7 +80,7 @@ class _Sentence:
         """find_times of the sentence, made when first asked: only sentences with events, and
         those up to the first dated one, ever are."""
         if self._times is None:
-            self._times = find_times(self.text, self.published)
+            self._times = find_times(self.text, self.published, self.time_features)
         return self._times
 
 
@@ -149,14 +139,16 @@ class Extractor:
         sentences: list[_Sentence] = []
         # A line is a paragraph: news bodies put one paragraph per line; the headline is line 0.
         text = arrays.doc_text
-        line_starts = [m.end() for m in re.finditer(r"\n+", text)]
+        line_starts = [m.end() for m in _LINE_BREAKS.finditer(text)]
         char_spans = [(arrays.idx[start], arrays.idx[end - 1] + len(arrays.text[end - 1]))
                       for start, end in zip(arrays.sent_starts, arrays.sent_ends)]
         screens = Screen.of_spans(text, char_spans)
+        time_features = document_features(text)
         for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
             lo, hi = char_spans[n]
             paragraph = bisect.bisect_right(line_starts, lo)
-            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published))
+            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published,
+                                       time_features))
         sentence_of = arrays.sentence_of         # the index of the sentence holding a token
 
         for f in found:
@@ -224,7 +216,10 @@ class Extractor:
         # events
         frames: list[EventFrame] = []
         for s in sentences:
-            if _CROSS_REFERENCE.match(text[_line_start(text, s.span.start_char):s.span.end_char].lstrip()):
+            # (matched in place, from the line's first non-space: slicing from the line's start
+            # copied most of the text for every sentence of a one-line article)
+            opening = _LEADING_SPACE.match(text, _line_start(text, s.span.start_char), s.span.end_char).end()
+            if _CROSS_REFERENCE.match(text, opening, s.span.end_char):
                 continue      # "Read also: ...": the headline of another story
             new = self._sentence_events(ex, doc, s, sentences, key_of, len(frames))
             if len(new) == 1 and new[0].trigger.lower() in _KILL_VERBS and not new[0].agents and frames \
@@ -324,7 +319,7 @@ class Extractor:
                 lat=place.lat, lon=place.lon, precision_km=place.precision_km, within=place.within)
         elif f.category == "newplace":
             # a place the gazetteer lacks: placed at the known place next to it, if any
-            label = re.sub(r"^(?i:the)\s+", "", text)
+            label = _THE.sub("", text)
             near = _nearest_known_place(ex, doc, f, place_of_sentence=self._sentence_places.get(arrays.sent_bounds(f.start)[0], [])) \
                 or _latest_known_place(ex, doc, f, self._sentence_places, self._dateline_starts)
             # the key holds the known place it was placed by (and the direction it was moved in):
@@ -345,12 +340,12 @@ class Extractor:
             if f.end - f.start >= 2:
                 ent.surface_forms.add(arrays.text[f.end - 1])
         elif f.category == "body":
-            label = re.sub(r"^(?i:the)\s+", "", text)
+            label = _THE.sub("", text)
             key = "body_" + slug(label)
             ent = ex.entities.get(key) or Entity(key, "actor", "Organization", label)
         elif f.category == "group":
-            key = "group_" + slug(re.sub(r"^(?i:the)\s+", "", text))
-            ent = ex.entities.get(key) or Entity(key, "actor", "NonStateArmedGroup", re.sub(r"^(?i:the)\s+", "", text))
+            key = "group_" + slug(_THE.sub("", text))
+            ent = ex.entities.get(key) or Entity(key, "actor", "NonStateArmedGroup", _THE.sub("", text))
         elif f.category == "unidentified":
             suffix = country.lower() if country else "unknown"
             key = f"unidentified_armed_group_{suffix}"
@@ -780,6 +775,7 @@ _RETAKING = {"recaptured", "retook", "retaken", "regained", "took back", "recapt
 _ARRESTING_KINDS = ("StateForce", "RegionalForce", "ParamilitaryForce")
 _KILL_VERBS = {"killed", "killing", "kills", "kill", "murdered", "shot"}
 # a link to another story inside the body: "Read also: ...", "Related: ...", "See also: ..."
+_LEADING_SPACE = re.compile(r"\s*")       # what str.lstrip() takes away (re's \s is str.isspace)
 _CROSS_REFERENCE = re.compile(r"(?i)(?:read (?:also|more)|also read|related(?: stories| articles?| news)?|see also|more on this|watch)\s*:")
 
 
@@ -860,6 +856,9 @@ def _text_of(article: Article) -> str:
 _DIRECTIONS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west|northern|southern|eastern|western|outskirts|countryside|suburbs)"
 
 
+# "52 km southwest of", "north of the city of": the place after it is where distances are measured from
+_MEASURED_FROM = re.compile(rf"\b(?:km|kilometres|kilometers|miles)\b.*\bof\s*(?:the\s+)?$|\b{_DIRECTIONS}\s+of\s*(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$")
+
 _CREDIT_LINE = re.compile(r"^\s*(?:sources?(?:\(s\))?|photo|photograph|image|picture|credit)\s*:\s*$", re.I)
 _PHOTO_CREDIT = {"photo", "photos"}
 
@@ -905,7 +904,7 @@ def _dateline(doc: Doc, f: Found) -> bool:
 def _reference_point(doc: Doc, f: Found) -> bool:
     arrays = TokenArrays.of(doc)
     before = arrays.span_text(max(0, f.start - 4), f.start).lower()
-    return bool(re.search(rf"\b(?:km|kilometres|kilometers|miles)\b.*\bof\s*(?:the\s+)?$|\b{_DIRECTIONS}\s+of\s*(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$", before))
+    return bool(_MEASURED_FROM.search(before))
 
 
 # Nouns naming a part of a town: "the Antar neighbourhood" lies in the town, not in its countryside.
@@ -968,6 +967,12 @@ def _nearest_key(s: _Sentence, key_of: dict[tuple[int, int], str], doc: Doc, cha
 # the group attacked" dates the attack too.
 _SUBORDINATE = re.compile(r"\b(?:since|after|before|until|following|despite|as|ahead of|prior to)\b", re.I)
 # "ongoing clashes", "the fighting continues": still going on when the report was written
+# "the ministry said on Sunday": a date of the telling, not of the event
+_WHEN_SAID = re.compile(r"\b(?:said|says|told|added|reported|announced|stated|confirmed|claimed)\b(?:\s+\S+){0,3}\s*(?:on|late|early)?\s*$", re.I)
+_BOUND_BEFORE = re.compile(r"\b(?:since|until|after|before)\s*$", re.I)
+_BOUND = re.compile(r"(?i)(?:since|until|by)\b")
+# "On 28 April 2020, ...": a date opening the sentence
+_OPENING_DATE = re.compile(r"\W*(?:(?:as\s+reported\s+)?on|around|in|by|since|during|early|late)?\s*$", re.I)
 _ONGOING = re.compile(r"\b(?:ongoing|continuing|still\s+raging|continued)\s+(?:\w+\s+){0,2}$", re.I)
 
 
@@ -981,12 +986,12 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
         lo, hi = sorted((pos, tm.start))
         between = text[lo:hi]
         before = text[max(0, tm.start - 40):tm.start]
-        if re.search(r"\b(?:said|says|told|added|reported|announced|stated|confirmed|claimed)\b(?:\s+\S+){0,3}\s*(?:on|late|early)?\s*$", before, re.I):
+        if _WHEN_SAID.search(before):
             return False      # "the ministry said on Sunday": when it was said, not when it happened
-        return not _SUBORDINATE.search(between) and not re.search(r"\b(?:since|until|after|before)\s*$", before[-12:], re.I)
+        return not _SUBORDINATE.search(between) and not _BOUND_BEFORE.search(before[-12:])
 
     dated = [tm for tm in s.times() if tm.time is not None and own_clause(tm)
-             and not re.match(r"(?i)(?:since|until|by)\b", tm.text)]   # "since 2019" bounds, it doesn't date
+             and not _BOUND.match(tm.text)]   # "since 2019" bounds, it doesn't date
     # a date in the trigger's own clause wins; then the sentence's opening date ("On 28 April
     # 2020, ..."), which governs everything after it; then the closest
     lo = text.rfind(",", 0, pos) + 1
@@ -996,8 +1001,7 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
     if same_clause:
         dated = same_clause
     else:
-        opening = [tm for tm in dated if re.match(r"\W*(?:(?:as\s+reported\s+)?on|around|in|by|since|during|early|late)?\s*$",
-                                                  text[:tm.start], re.I)]
+        opening = [tm for tm in dated if _OPENING_DATE.match(text[:tm.start])]
         if opening:
             return opening[0].time
     if not dated:
@@ -1009,6 +1013,11 @@ def _nearest_time(s: _Sentence, t: Trigger, doc: Doc) -> TimeValue | None:
 
 _OPERATION_NAME = re.compile(r"\bOperation\s+((?:[A-Z][\w'’-]+\s?){1,4})")
 _OPEN_QUOTE = r"[\"“']?"
+# "as part of Operation X", "during Operation X": an action within the operation (the first
+# list also keeps "under" and "in" from naming it)
+_WITHIN_BEFORE_NAME = re.compile(r"(?i)(?:part of|under|within|framework of|scope of|during|in)\s+(?:the\s+)?(?:ongoing\s+)?" + _OPEN_QUOTE + "$")
+_PART_OF_BEFORE_NAME = re.compile(r"(?i)(?:part of|within|framework of|scope of|during)\s+(?:the\s+)?(?:ongoing\s+)?" + _OPEN_QUOTE + "$")
+_OPERATION_WORD = re.compile(r"(?i)operation|offensive|campaign")
 
 
 def _operation_name(text: str, trigger_at: int, trigger: str) -> str | None:
@@ -1016,16 +1025,16 @@ def _operation_name(text: str, trigger_at: int, trigger: str) -> str | None:
     m = _OPERATION_NAME.search(text)
     if not m:
         return None
-    if re.search(r"(?i)(?:part of|under|within|framework of|scope of|during|in)\s+(?:the\s+)?(?:ongoing\s+)?" + _OPEN_QUOTE + "$", text[:m.start()]):
+    if _WITHIN_BEFORE_NAME.search(text[:m.start()]):
         return None     # "... as part of Operation Olive Branch": an action within it
-    names_it = re.search(r"(?i)operation|offensive|campaign", trigger) or abs(m.start() - trigger_at) <= 40
+    names_it = _OPERATION_WORD.search(trigger) or abs(m.start() - trigger_at) <= 40
     return ("Operation " + m.group(1).strip()) if names_it else None
 
 
 def _within_operation(text: str) -> str | None:
     """"... as part of Operation Olive Branch": the named operation an action belongs to."""
     for m in _OPERATION_NAME.finditer(text):
-        if re.search(r"(?i)(?:part of|within|framework of|scope of|during)\s+(?:the\s+)?(?:ongoing\s+)?" + _OPEN_QUOTE + "$", text[:m.start()]):
+        if _PART_OF_BEFORE_NAME.search(text[:m.start()]):
             return "Operation " + m.group(1).strip()
     return None
 
@@ -1159,11 +1168,12 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
     if "similar" in before:
         return False
     # "another airstrike destroyed ...", "a second attack": a new event, not the one just told
-    if b.sentence != a.sentence and re.search(r"\b(?:another|a second|a third|a separate|a further|a fresh)\s+(?:\w+\s+){0,2}$", before):
+    if b.sentence != a.sentence and _ANOTHER.search(before):
         return False
     return True
 
 
+_ANOTHER = re.compile(r"\b(?:another|a second|a third|a separate|a further|a fresh)\s+(?:\w+\s+){0,2}$")
 _PLACE_OPENING = re.compile(r"^\W*(?:Near|In|Around|At|Outside|North of|South of|East of|West of)\s+[A-Z]")
 
 

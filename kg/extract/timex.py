@@ -56,14 +56,40 @@ _DAY_WORDS = Words("yesterday", "today", "tonight", "overnight", "last night", "
 _PERIOD_WORDS = Words("last week", "this week", "last month", "this month", "last year", "this year")
 
 
-def _features(text: str) -> set[str]:
-    """The things the patterns need (see _NEEDS) that `text` holds."""
-    lowered = folded(text)
-    found = {"digit": _DIGIT.search(text) is not None, "month": _MONTH_NAME.search(text) is not None,
-             "weekday": _WEEKDAY_NAME.search(text) is not None, "slash": "/" in text, "hyphen": "-" in text,
-             "century": "19" in text or "20" in text,       # a year's first digits, as _YEAR has them
-             "day word": _DAY_WORDS.in_folded(lowered), "period word": _PERIOD_WORDS.in_folded(lowered)}
-    return {name for name, present in found.items() if present}
+def _features(text: str, possible: frozenset[str] | None = None) -> set[str]:
+    """The things the patterns need (see _NEEDS) that `text` holds. `possible`: those a text
+    holding `text` holds (see document_features): the others are not looked for."""
+    possible = _ALL_FEATURES if possible is None else possible
+    found = set()
+    if "digit" in possible and _DIGIT.search(text) is not None:
+        found.add("digit")
+    if "month" in possible and _MONTH_NAME.search(text) is not None:
+        found.add("month")
+    if "weekday" in possible and _WEEKDAY_NAME.search(text) is not None:
+        found.add("weekday")
+    if "slash" in possible and "/" in text:
+        found.add("slash")
+    if "hyphen" in possible and "-" in text:
+        found.add("hyphen")
+    if "century" in possible and ("19" in text or "20" in text):      # a year's first digits, as _YEAR has them
+        found.add("century")
+    if "day word" in possible or "period word" in possible:
+        lowered = folded(text)
+        if "day word" in possible and _DAY_WORDS.in_folded(lowered):
+            found.add("day word")
+        if "period word" in possible and _PERIOD_WORDS.in_folded(lowered):
+            found.add("period word")
+    return found
+
+
+_ALL_FEATURES = frozenset({"digit", "month", "weekday", "slash", "hyphen", "century", "day word", "period word"})
+
+
+def document_features(text: str) -> frozenset[str]:
+    """What the patterns need that a whole document holds: each of its sentences holds no more
+    (every check is a search a part of the text can only fail more often), so find_times of a
+    sentence looks for these only. Most documents have no "yesterday" or "last week" at all."""
+    return frozenset(_features(text))
 
 
 _NEEDS: dict[str, frozenset[str]] = {kind: frozenset(needs) for kind, needs in {
@@ -178,11 +204,12 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> tuple[TimeV
     return None, False
 
 
-def find_times(text: str, published: date | None) -> list[TimeMention]:
-    """Every time expression in `text`, left to right, non-overlapping."""
+def find_times(text: str, published: date | None, possible: frozenset[str] | None = None) -> list[TimeMention]:
+    """Every time expression in `text`, left to right, non-overlapping. `possible`: the
+    document_features of a text holding `text`, when the caller has them."""
     taken: list[tuple[int, int]] = []
     found: list[TimeMention] = []
-    present = _features(text)
+    present = _features(text, possible)
     for kind, pattern in _PATTERNS:
         if not _NEEDS[kind] <= present:
             continue
