@@ -11,6 +11,8 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from itertools import compress
+from operator import and_, or_
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -78,6 +80,12 @@ _OUTSKIRT_NOUNS = frozenset({"outskirts", "outskirt", "vicinity", "edge", "edges
 _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "checkpoint", "refinery",
                    "oilfield", "crossing", "bridge", "mosque", "market", "school", "barracks", "garrison",
                    "outpost", "stadium", "port", "airfield"}
+# Prepositions before an unknown name that a known place after it locates: "in Zarzuna in Idleb".
+_LOCATING_PREPOSITIONS = frozenset({"in", "near", "at", "around", "outside"})
+# The words unknown_places' rules begin at (besides participles): the prepositions, the first
+# words of place-only compound names, and the nouns of settlements, outskirts and facilities.
+_UNKNOWN_PLACE_OPENERS = _LOCATING_PREPOSITIONS | _PLACE_ONLY_PREFIXES | set(_SETTLEMENT_NOUNS) \
+    | _OUTSKIRT_NOUNS | _FACILITY_NOUNS
 
 # Context forms that name "the national forces" without saying whose.
 _GENERIC_FORCE_ALIASES = {"security forces", "government forces", "troops", "the army", "army", "soldiers",
@@ -224,6 +232,13 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
 def _capitalised(token_text: str) -> bool:
     return bool(token_text) and token_text[0].isupper()
 
+# Speech verbs after ", Name Surname," and before "Name Surname" ("said Nur Ahmed").
+_SPEECH_AFTER_NAME = frozenset({"said", "says", "told", "warned", "added", "stated", "confirmed", "announced",
+                                "explained", "noted"})
+_SPEECH_BEFORE_NAME = frozenset({"said", "says", "told", "added", "according"})
+# What follows "Name Surname," when the words describe the person: "..., the spokesman".
+_DESCRIBED_PERSON = re.compile(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor|manager|owner|chairman|president|secretary|representative|adviser|advisor|coordinator|ambassador|envoy|lawmaker|mp|governor|mukhtar|qaimaqam|sheikh|imam|teacher|student|father|brother|mother|relative)")
+
 
 class MentionFinder:
     """Finds entity mentions in one Doc; settles overlaps; keeps no state between articles."""
@@ -367,19 +382,22 @@ class MentionFinder:
         """(start, end, normalised name) of capitalised spans the gazetteer knows."""
         out = []
         arrays = TokenArrays.of(doc)
-        texts, doc_text, idx = arrays.text, arrays.doc_text, arrays.idx
-        capitalised = arrays.capitalised
+        texts, lower, doc_text, idx = arrays.text, arrays.lower, arrays.doc_text, arrays.idx
+        capitalised, is_punct = arrays.capitalised, arrays.is_punct
         n_tok = len(texts)
         # (inlined look-ups: this loop runs over every capitalised word of every article)
         no_name = self._no_name_tokens
         in_no_name = self._in_no_name
-        i = 0
-        while i < n_tok:
-            text = texts[i]
-            starts_name = capitalised[i] or (text.lower() in _PARTICLES and i + 2 < n_tok
-                                             and texts[i + 1] in ("-", "'", "’") and capitalised[i + 2])
-            if not starts_name or arrays.is_punct[i]:
-                i += 1
+        has_name = self.gaz.has_name
+        i = 0       # where the next name may begin: a name found is not looked into again
+        # Only a capitalised word or an Arabic article may begin a name: the loop visits those
+        # alone, picked from the token columns without a Python step per token
+        for start in compress(range(n_tok), map(or_, capitalised, map(_PARTICLES.__contains__, lower))):
+            if start < i:
+                continue
+            i = start
+            if not (capitalised[i] or (i + 2 < n_tok and texts[i + 1] in ("-", "'", "’") and capitalised[i + 2])) \
+                    or is_punct[i]:
                 continue
             found = None
             longest = min(self.max_place_tokens + 1, n_tok - i)
@@ -396,18 +414,18 @@ class MentionFinder:
             for n in range(longest, 0, -1):
                 k = i + n - 1
                 last = texts[k]
-                if not (capitalised[k] or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
+                if not (capitalised[k] or last.isdigit() or (n > 1 and lower[k] in _PLACE_TAILS)):
                     continue
                 blocked = no_name.get(last)
                 if blocked is None:
                     blocked = in_no_name(last)
                 if blocked and (n == 1 or idx[k - 1] + len(texts[k - 1]) < idx[k]):
                     continue
-                span_text = doc_text[idx[i]:idx[i + n - 1]] + last       # arrays.span_text(i, i + n)
+                span_text = doc_text[idx[i]:idx[k]] + last       # arrays.span_text(i, i + n)
                 name = normalize_name(span_text)
                 if not name:
                     continue
-                if self.gaz.has_name(name):
+                if has_name(name):
                     found = (i, i + n, name)
                     break
                 if n == 1 or not (span_text[0] in _TERRAIN_FIRST or span_text[-1] in _TERRAIN_LAST):
@@ -415,17 +433,17 @@ class MentionFinder:
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
                 if stripped != span_text:
                     sname = normalize_name(stripped)
-                    if sname and self.gaz.has_name(sname) and any(
+                    if sname and has_name(sname) and any(
                             r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
                         found = (i, i + n, "terrain:" + sname)
                         break
-            if text.lower() in _NAME_PREFIXES and (found is None or found[1] == i + 1):
+            if lower[i] in _NAME_PREFIXES and (found is None or found[1] == i + 1):
                 # "Kafr Beirut" unknown as a whole: not "Beirut", nor "Tell" (Al-Tall) alone;
                 # the whole name is left to the unknown-place finder
                 k = i + 1
                 while k < n_tok and (capitalised[k] and arrays.is_alpha[k]
                                      or (texts[k] in ("-", "'", "’") and k + 1 < n_tok)
-                                     or (texts[k].lower() in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
+                                     or (lower[k] in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
                     k += 1
                 if k > i + 1:
                     i = k
@@ -504,96 +522,108 @@ class MentionFinder:
         """Every prefix of every person title: a token that is none of them starts no title."""
         return frozenset(t[:n] for t in self.lex.person_titles for n in range(1, len(t) + 1))
 
+    def _title_at(self, arrays: TokenArrays, i: int) -> int:
+        """The number of tokens (3, 2 or 1; 0 for none) of the person title beginning at token i:
+        the longest span whose lowercased text is a title."""
+        titles, n_tok = self.lex.person_titles, len(arrays.text)
+        lower = arrays.lower
+        if i + 1 < n_tok:
+            # A title of two or three tokens begins with the first two as lowercased ("prime
+            # minister", "lt." "-gen."): where they begin none, the longer spans are not made
+            gap = " " if arrays.idx[i] + len(arrays.text[i]) < arrays.idx[i + 1] else ""
+            if lower[i] + gap + lower[i + 1] in self._title_prefixes:
+                for k in (3, 2):
+                    if i + k <= n_tok and arrays.span_text(i, i + k).lower() in titles:
+                        return k
+        return 1 if lower[i] in titles else 0
+
     def people(self, doc: Doc, taken: set[int]) -> list[Found]:
-        """Named people: capitalised names after a title, or before ", spokesman" / "said"."""
+        """Named people: capitalised names after a title, or before ", spokesman" / "said".
+
+        Each rule begins at a token of one kind (a title's first word, a comma, a speech verb,
+        a capitalised word): its loop visits those tokens alone, picked from the token columns
+        by `compress` without a Python step per token."""
         out = []
         arrays = TokenArrays.of(doc)
-        n_tok = len(arrays.text)
-        i = 0
+        texts, lower, capitalised, is_alpha = arrays.text, arrays.lower, arrays.capitalised, arrays.is_alpha
+        n_tok = len(texts)
         titles = self.lex.person_titles
-        prefixes = self._title_prefixes
-        while i < n_tok:
-            # a title of one or two words, then 1-4 capitalised name tokens
-            title_len = 0
-            if arrays.lower[i] in prefixes:
-                for k in (3, 2, 1):
-                    if i + k <= n_tok and arrays.span_text(i, i + k).lower() in titles:
-                        title_len = k
-                        break
-            if title_len:
-                j = i + title_len
-                names = []
-                while j < n_tok and j - (i + title_len) < 4 and j not in taken and arrays.is_alpha[j] \
-                        and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
-                    names.append(j)
-                    j += 1
-                # "Abu Bakr al-Baghdadi": particles with a hyphen continue a name
-                while j + 2 < n_tok and arrays.lower[j] in _PARTICLES and arrays.text[j + 1] == "-" \
-                        and arrays.capitalised[j + 2] and names:
-                    names.extend([j, j + 1, j + 2])
-                    j += 3
-                if len(names) >= 2 or (len(names) == 1 and title_len and arrays.text[i][0].isupper()
-                                       and arrays.lower[i] not in ("head", "leader", "chief", "official")):
-                    if len(names) >= 2:
-                        out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
-                i = j if names else i + title_len
+        # a title of one or two words, then 1-4 capitalised name tokens
+        i = 0       # where the next title may begin: a name found is not read again
+        for start in compress(range(n_tok), map(self._title_prefixes.__contains__, lower)):
+            if start < i:
                 continue
-            i += 1
+            i = start
+            title_len = self._title_at(arrays, i)
+            if not title_len:
+                continue
+            j = i + title_len
+            names = []
+            while j < n_tok and j - (i + title_len) < 4 and j not in taken and is_alpha[j] \
+                    and capitalised[j] and texts[j] not in _NOT_NAMES:
+                names.append(j)
+                j += 1
+            # "Abu Bakr al-Baghdadi": particles with a hyphen continue a name
+            while j + 2 < n_tok and lower[j] in _PARTICLES and texts[j + 1] == "-" \
+                    and capitalised[j + 2] and names:
+                names.extend([j, j + 1, j + 2])
+                j += 3
+            if len(names) >= 2:
+                out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
+            i = j if names else i + title_len
         # "a district official, Musa Garba Bello, told": the name in apposition
-        for i in range(n_tok - 3):
-            if arrays.lower[i] not in titles or arrays.text[i + 1] != ",":
+        for i in compress(range(n_tok - 3), map(titles.__contains__, lower)):
+            if texts[i + 1] != ",":
                 continue
             j = i + 2
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
-                    and arrays.text[k] not in _NOT_NAMES:
+            while k < n_tok and k - j < 4 and k not in taken and is_alpha[k] and capitalised[k] \
+                    and texts[k] not in _NOT_NAMES:
                 k += 1
-            if k - j >= 2 and k < n_tok and arrays.text[k] == ",":
+            if k - j >= 2 and k < n_tok and texts[k] == ",":
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
-        for i in range(1, n_tok - 3):
-            if arrays.text[i - 1] != ",":
+        after_commas = [k + 1 for k in compress(range(n_tok), map(",".__eq__, texts))]
+        for i in after_commas:
+            if not 1 <= i < n_tok - 3:
                 continue
             k = i
-            while k < n_tok and k - i < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
-                    and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
+            while k < n_tok and k - i < 4 and k not in taken and is_alpha[k] and capitalised[k] \
+                    and texts[k] not in _NOT_NAMES and lower[k] not in titles:
                 k += 1
-            if k - i >= 2 and k + 1 < n_tok and arrays.text[k] == "," and arrays.lower[k + 1] in (
-                    "said", "says", "told", "warned", "added", "stated", "confirmed", "announced", "explained", "noted"):
+            if k - i >= 2 and k + 1 < n_tok and texts[k] == "," and lower[k + 1] in _SPEECH_AFTER_NAME:
                 if not any(f.start <= i < f.end for f in out):
                     out.append(Found(i, k, "person", "", "Person", 1))
         # "..., said Nur Ahmed, a police officer": the name after the verb
-        for i in range(n_tok - 2):
-            if arrays.lower[i] not in ("said", "says", "told", "added", "according") or i + 1 in taken:
+        for i in compress(range(n_tok - 2), map(_SPEECH_BEFORE_NAME.__contains__, lower)):
+            if i + 1 in taken:
                 continue
-            j = i + 1 + (1 if arrays.lower[i] == "according" else 0)
-            if arrays.lower[i] == "according" and (j - 1 >= n_tok or arrays.lower[j - 1] != "to"):
+            j = i + 1 + (1 if lower[i] == "according" else 0)
+            if lower[i] == "according" and (j - 1 >= n_tok or lower[j - 1] != "to"):
                 continue
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
-                    and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
+            while k < n_tok and k - j < 4 and k not in taken and is_alpha[k] and capitalised[k] \
+                    and texts[k] not in _NOT_NAMES and lower[k] not in titles:
                 k += 1
-            if k - j >= 2 and (k >= n_tok or arrays.text[k] in (",", ".", "'s", "’s", "\n") or arrays.is_space[k]):
+            if k - j >= 2 and (k >= n_tok or texts[k] in (",", ".", "'s", "’s", "\n") or arrays.is_space[k]):
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
-        for i in range(n_tok - 2):
-            if i in taken or not arrays.is_alpha[i] or not arrays.capitalised[i] \
-                    or arrays.text[i] in _NOT_NAMES or arrays.lower[i] in titles:
+        for i in compress(range(n_tok - 2), capitalised):
+            if i in taken or not is_alpha[i] or texts[i] in _NOT_NAMES or lower[i] in titles:
                 continue
-            if i > 0 and arrays.is_alpha[i - 1] and arrays.capitalised[i - 1] and not arrays.sent_start[i - 1]:
+            if i > 0 and is_alpha[i - 1] and capitalised[i - 1] and not arrays.sent_start[i - 1]:
                 continue
             j = i
-            while j < n_tok and j - i < 4 and j not in taken and arrays.is_alpha[j] \
-                    and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
+            while j < n_tok and j - i < 4 and j not in taken and is_alpha[j] \
+                    and capitalised[j] and texts[j] not in _NOT_NAMES:
                 j += 1
             if j - i < 2 or j >= n_tok:
                 continue
-            nxt = arrays.lower[j]
-            after = arrays.span_text(j + 1, j + 8).lower() if j + 1 < n_tok else ""
+            nxt = lower[j]
             if nxt in ("said", "told", "says", "added", "stated", "tweeted", "wrote") or (
-                    nxt == "," and re.match(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor|manager|owner|chairman|president|secretary|representative|adviser|advisor|coordinator|ambassador|envoy|lawmaker|mp|governor|mukhtar|qaimaqam|sheikh|imam|teacher|student|father|brother|mother|relative)", after)):
+                    nxt == "," and _DESCRIBED_PERSON.match(arrays.span_text(j + 1, j + 8).lower() if j + 1 < n_tok else "")):
                 if not any(f.start <= i < f.end for f in out):
                     out.append(Found(i, j, "person", "", "Person", 1))
         return out
@@ -602,8 +632,8 @@ class MentionFinder:
         """"The Hamza Division": capitalised names ending in a group noun, not in the registry."""
         out = []
         arrays = TokenArrays.of(doc)
-        for j, low in enumerate(arrays.lower):
-            if low not in _GROUP_NOUNS or not arrays.capitalised[j] or j in taken:
+        for j in compress(range(len(arrays.lower)), map(_GROUP_NOUNS.__contains__, arrays.lower)):
+            if not arrays.capitalised[j] or j in taken:
                 continue
             i = j
             while i - 1 >= 0 and (i - 1) not in taken and (
@@ -636,22 +666,25 @@ class MentionFinder:
         """"The Kirkuk province security committee", "Nineveh Provincial Council": a place's own
         council or committee, a body of its own that the registry cannot list one by one."""
         arrays = TokenArrays.of(doc)
+        lower = arrays.lower
         out = []
-        n_tok = len(doc)
-        for i, text in enumerate(arrays.text):
-            if not (arrays.is_alpha[i] and arrays.capitalised[i]) or text in _NOT_NAMES:
-                continue
-            name = normalize_name(text)
-            if not name or not self.gaz.has_name(name):
+        n_tok = len(lower)
+        # Only a capitalised word before a body's first word or a place noun can name one: the
+        # loop visits those alone (a capitalised word and the word after it, paired by `map`)
+        for i in compress(range(n_tok), map(and_, arrays.capitalised, map(_BODY_OPENERS.__contains__, lower[1:]))):
+            text = arrays.text[i]
+            if not arrays.is_alpha[i] or text in _NOT_NAMES:
                 continue
             j = i + 1
-            if j < n_tok and arrays.lower[j] in ("province", "provincial", "governorate", "district", "city"):
+            if lower[j] in _BODY_PLACE_NOUNS:
                 j += 1
-            for body in _LOCAL_BODIES:
-                k = j + len(body)
-                if k <= n_tok and tuple(arrays.lower[j:k]) == body:
-                    out.append(Found(i, k, "body", "", "Organization", 2))
-                    break
+            body = next((body for body in _LOCAL_BODIES
+                         if j + len(body) <= n_tok and tuple(lower[j:j + len(body)]) == body), None)
+            if body is None:
+                continue
+            name = normalize_name(text)
+            if name and self.gaz.has_name(name):
+                out.append(Found(i, j + len(body), "body", "", "Organization", 2))
         return out
 
     # ------------------------------------------------------------------ places nobody listed
@@ -687,10 +720,14 @@ class MentionFinder:
             return k
 
         place_starts = {f.start for f in known if f.category == "place"}
-        for i, low in enumerate(arrays.lower):
+        # Each rule begins at a word of its own list or at a participle ("-ed"): the loop visits
+        # those alone, picked from the token column without a Python step per token
+        openers = _UNKNOWN_PLACE_OPENERS.union([w for w in set(arrays.lower) if w.endswith("ed")])
+        for i in compress(range(n_tok), map(openers.__contains__, arrays.lower)):
+            low = arrays.lower[i]
             # "shelled Zarzuna in Idleb countryside", "in Ain Dalfa, Idlib": an unknown name placed
             # by the known place after it
-            if (low in ("in", "near", "at", "around", "outside") or (arrays.is_alpha[i] and low.endswith("ed")
+            if (low in _LOCATING_PREPOSITIONS or (arrays.is_alpha[i] and low.endswith("ed")
                                                                        and not arrays.capitalised[i])) \
                     and i + 1 < n_tok and (i + 1) not in taken:
                 end = name_after(i + 1)
@@ -729,14 +766,20 @@ class MentionFinder:
         return out
 
     # ------------------------------------------------------------------ demonym forces
+    @functools.cached_property
+    def _nationality_words(self) -> frozenset[str]:
+        """Demonyms of states and of peoples without one: the words a demonym force begins with."""
+        return frozenset(self.lex.demonyms) | frozenset(self.lex.stateless_demonyms)
+
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
         arrays = TokenArrays.of(doc)
         n_tok = len(arrays.text)
-        for i, text in enumerate(arrays.text):
+        for i in compress(range(n_tok), map(self._nationality_words.__contains__, arrays.text)):
             if i in taken:
                 continue
+            text = arrays.text[i]
             country = self.lex.demonyms.get(text)
             stateless = text in self.lex.stateless_demonyms
             if not country and not stateless:
@@ -926,6 +969,10 @@ _STANCE_VERBS = frozenset({"said", "says", "accused", "accuses", "denied", "deni
 # What a province or city has as its own deciding bodies ("Kirkuk Security Committee").
 _LOCAL_BODIES = (("security", "committee"), ("provincial", "council"), ("province", "council"),
                  ("security", "council"), ("council",), ("crisis", "cell"), ("local", "council"))
+# Words between the place's name and its body: "Kirkuk province security committee".
+_BODY_PLACE_NOUNS = frozenset({"province", "provincial", "governorate", "district", "city"})
+# The words that may follow the place's name in such a name.
+_BODY_OPENERS = _BODY_PLACE_NOUNS | {body[0] for body in _LOCAL_BODIES}
 
 _ARMED_KINDS = frozenset({"StateForce", "RegionalForce", "ParamilitaryForce", "NonStateArmedGroup", "Coalition"})
 
