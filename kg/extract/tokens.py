@@ -10,13 +10,15 @@ them in `doc.user_data`.
 from __future__ import annotations
 
 import bisect
+from operator import itemgetter
 
 import numpy
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 _KEY = "kg.arrays"
+_FIRST_CHARACTER = itemgetter(slice(0, 1))     # text[:1]
 
 
 class TokenArrays:
@@ -30,27 +32,28 @@ class TokenArrays:
 
     def __init__(self, doc: Doc):
         # Columns come from one to_array, the flags as bools straight from numpy, strings looked
-        # up once per distinct id: a Python-level loop per token made this a tenth of extraction.
+        # up once per distinct id, the rest made by str methods mapped over the texts in C: a
+        # Python-level loop per token made this a tenth of extraction.
         n = len(doc)
-        table = doc.to_array([IDX, ORTH, LOWER, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
-            else numpy.zeros((8, 0), dtype="uint64")
-        idx, orths, lower_ids = table[0].tolist(), table[1].tolist(), table[2].tolist()
-        spaces, alpha, punct, space = table[3:7].astype(bool).tolist()
+        table = doc.to_array([IDX, ORTH, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
+            else numpy.zeros((7, 0), dtype="uint64")
+        idx, orths = table[0].tolist(), table[1].tolist()
+        spaces, alpha, punct, space = table[2:6].astype(bool).tolist()
         strings = doc.vocab.strings
         texts = {h: strings[h] for h in set(orths)}
-        lowers = {h: strings[h] for h in set(lower_ids)}
         self.text: list[str] = list(map(texts.__getitem__, orths))
         self.doc_text = "".join([t + " " if s else t for t, s in zip(self.text, spaces)])     # Doc.text
         self.idx: list[int] = idx
-        self.lower: list[str] = list(map(lowers.__getitem__, lower_ids))
+        # A lexeme's LOWER is its text's str.lower() (spaCy's lex_attrs.lower): lowering the texts
+        # costs a third of looking the LOWER ids up in the string store
+        self.lower: list[str] = list(map(str.lower, self.text))
         self.is_alpha: list[bool] = alpha
         self.is_punct: list[bool] = punct
         self.is_space: list[bool] = space
-        self.sent_start: list[bool] = (table[7] == 1).tolist()
-        capitalised = {h: t[:1].isupper() for h, t in texts.items()}
-        self.capitalised: list[bool] = list(map(capitalised.__getitem__, orths))
+        self.sent_start: list[bool] = (table[6] == 1).tolist()
+        self.capitalised: list[bool] = list(map(str.isupper, map(_FIRST_CHARACTER, self.text)))
         # Doc.sents: token 0 opens the first sentence whatever its flag says
-        opens = [0] + (numpy.flatnonzero(table[7, 1:] == 1) + 1).tolist() if n else []
+        opens = [0] + (numpy.flatnonzero(table[6, 1:] == 1) + 1).tolist() if n else []
         self.sent_starts: list[int] = opens
         self.sent_ends: list[int] = opens[1:] + [n] if n else []
         self._sent_texts: dict[int, str] = {}
