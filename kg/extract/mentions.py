@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.data.gazetteer import Gazetteer, PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
@@ -229,9 +229,6 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
     return ci, cs
 
 
-def _capitalised(token_text: str) -> bool:
-    return bool(token_text) and token_text[0].isupper()
-
 # Speech verbs after ", Name Surname," and before "Name Surname" ("said Nur Ahmed").
 _SPEECH_AFTER_NAME = frozenset({"said", "says", "told", "warned", "added", "stated", "confirmed", "announced",
                                 "explained", "noted"})
@@ -267,13 +264,13 @@ class MentionFinder:
                 found = None
                 if tag == "A":
                     entry = self.lex.actors[value]
-                    if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end, self.gaz) or _addressed(doc, start)):
+                    if entry.kind == "CivilianGroup" and (_inside_a_name(arrays, start, end, self.gaz) or _addressed(arrays, start)):
                         continue
                     # "the foreign ministry spokesman Tom Reed": the body only says who the
                     # person is; it is a party only if it is named as one elsewhere
                     # "the U.N. Security Council's decisions": part of a longer name, another body
                     referenced = entry.kind == "Organization" and (
-                        self._titles_a_person(doc, end) or _name_continues(doc, end))
+                        self._titles_a_person(doc, end) or _name_continues(arrays, end))
                     elite = self._elite_unit(arrays, start, entry)
                     if elite:
                         # "elite Iraqi forces": the country's special forces, not all its forces
@@ -373,8 +370,8 @@ class MentionFinder:
         arrays = TokenArrays.of(doc)
         for k in (3, 2, 1):
             if end + k < len(doc) and arrays.span_text(end, end + k).lower() in self.lex.person_titles:
-                name = doc[end + k]
-                return name.is_alpha and _capitalised(name.text) and name.text not in _NOT_NAMES
+                name = end + k
+                return arrays.is_alpha[name] and arrays.capitalised[name] and arrays.text[name] not in _NOT_NAMES
         return False
 
     # ------------------------------------------------------------------ places
@@ -476,10 +473,9 @@ class MentionFinder:
         if start > 0 and arrays.text[start - 1] == "Operation":
             return False            # "Operation Olive Branch" names an operation, not a place
         if rec.kind == "Country" and end < len(doc):
-            nxt = doc[end]
             # "U.S. State Department", "U.S.-led", "Turkish army": the country as an adjective
-            if nxt.text in ("-", "'s", "’s") or (nxt.is_alpha and _capitalised(nxt.text)) \
-                    or nxt.lower_ in self.lex.force_nouns or nxt.lower_ in _COUNTRY_PARTICIPLES:
+            if arrays.text[end] in ("-", "'s", "’s") or (arrays.is_alpha[end] and arrays.capitalised[end]) \
+                    or arrays.lower[end] in self.lex.force_nouns or arrays.lower[end] in _COUNTRY_PARTICIPLES:
                 return False
         in_context = rec.country in countries[:2] if rec.country else True
         if rec.curated:
@@ -491,19 +487,19 @@ class MentionFinder:
                         return False
             return True
         if end - start == 1:
-            tok = doc[start]
+            text = arrays.text[start]
             # part of a longer name: "Nur Ahmed", "Tom Reed", "Shahid Khalid hospital"
             for k in (start - 1, end):
                 if 0 <= k < len(doc) and arrays.is_alpha[k] and arrays.capitalised[k] \
                         and not (k == start - 1 and arrays.sent_start[k]) and arrays.text[k] not in _NOT_NAMES:
                     return False
-            if tok.text.isupper() and len(tok.text) <= 4:
+            if text.isupper() and len(text) <= 4:
                 return False        # acronyms: NINA, SANA
             # an everyday English word is a town only when the town is big: "Minister", "West"
-            if self.gaz.is_common_word(tok.text.lower(), 4.0) and rec.population < 1_000_000:
+            if self.gaz.is_common_word(arrays.lower[start], 4.0) and rec.population < 1_000_000:
                 return False
             # a small town reached only through spelling folds ("Commando" -> Comandău)
-            if _plain(tok.text) != _plain(rec.label) and rec.population < 50_000:
+            if _plain(text) != _plain(rec.label) and rec.population < 50_000:
                 return False
         if not in_context and (rec.population < 1_000_000 or _plain(arrays.span_text(start, end)) != _plain(rec.label)):
             return False        # a small town abroad, or one reached only by an alternate name
@@ -859,15 +855,12 @@ class MentionFinder:
                 found.append(Found(start, end, "place", rec.key, rec.kind,
                                    (2 if rec.kind != "Country" else 1) + (1 if curated else -1)))
         chosen = _settle(found + self.local_bodies(doc))
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.demonym_forces(doc, taken, context))
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.named_groups(doc, taken))
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
-        chosen = self.spelling_variants(doc, chosen, place_of, context)
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.surnames(doc, taken, chosen))
+        taken = _tokens_of(chosen)
+        chosen, taken = _settle_in(chosen, taken, self.demonym_forces(doc, taken, context))
+        chosen, taken = _settle_in(chosen, taken, self.named_groups(doc, taken))
+        chosen, taken = _settle_in(chosen, taken, self.unknown_places(doc, taken, chosen))
+        chosen = self.spelling_variants(doc, chosen, place_of, context)      # (same spans)
+        chosen, _ = _settle_in(chosen, taken, self.surnames(doc, taken, chosen))
         chosen = _generic_heads_to_named(doc, chosen)
         # "Ankara said": the capital is both the place named and the government that speaks;
         # the government comes last, so it is the one a role or a claim resolves to
@@ -914,9 +907,10 @@ class MentionFinder:
                 shared.add(last)
             first_seen.setdefault(last, (f.end, full))
         out = []
-        for i, text in enumerate(arrays.text):
-            seen = first_seen.get(text)
-            if seen is None or text in shared or i in taken or i < seen[0] or text in _NOT_NAMES:
+        for i in compress(range(len(arrays.text)), map(first_seen.__contains__, arrays.text)):
+            text = arrays.text[i]
+            seen = first_seen[text]
+            if text in shared or i in taken or i < seen[0] or text in _NOT_NAMES:
                 continue
             # not inside a longer name: "Tamboura Street", "Ali Tamboura"
             if (i + 1 < len(doc) and arrays.capitalised[i + 1] and arrays.is_alpha[i + 1]) or (
@@ -955,6 +949,20 @@ def _settle(found: list[Found]) -> list[Found]:
             occupied.update(tokens)
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+def _tokens_of(found: list[Found]) -> set[int]:
+    return {t for f in found for t in range(f.start, f.end)}
+
+
+def _settle_in(chosen: list[Found], taken: set[int], new: list[Found]) -> tuple[list[Found], set[int]]:
+    """`chosen` (a list `_settle` made) with `new` settled in, and the tokens the result takes
+    (`taken`: those of `chosen`). A settled list settles to itself, in the same order, so with
+    nothing new (most articles, for most finders) neither is made again."""
+    if not new:
+        return chosen, taken
+    chosen = _settle(chosen + new)
+    return chosen, _tokens_of(chosen)
 
 
 # What a capital does when it stands for its government.
@@ -1003,9 +1011,9 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
 _ADDRESSING = frozenset({"told", "tell", "tells", "telling", "briefed", "briefing", "informed", "addressed"})
 
 
-def _addressed(doc: Doc, start: int) -> bool:
+def _addressed(arrays: TokenArrays, start: int) -> bool:
     """"told reporters", "said to local journalists": the people spoken to, no party."""
-    before = [t.lower_ for t in doc[max(0, start - 3):start]]
+    before = arrays.lower[max(0, start - 3):start]
     for n, word in enumerate(reversed(before)):
         if word in _ADDRESSING or (word == "to" and n + 1 < len(before)
                                    and before[-(n + 2)] in ("said", "says", "spoke", "speaking", "talking")):
@@ -1015,36 +1023,29 @@ def _addressed(doc: Doc, start: int) -> bool:
     return False
 
 
-def _name_continues(doc: Doc, end: int) -> bool:
+def _name_continues(arrays: TokenArrays, end: int) -> bool:
     """A capitalised word (not sentence-initial) follows: the match is the start of a longer name;
     or a document noun follows: the body's text is cited, the body does nothing."""
-    if end >= len(doc):
+    if end >= len(arrays.text):
         return False
-    nxt = doc[end]
-    if nxt.lower_ in _DOCUMENT_NOUNS:
+    if arrays.lower[end] in _DOCUMENT_NOUNS:
         return True         # "the U.N. charter", "UN resolutions": a text of the body, not the body acting
-    return nxt.is_alpha and _capitalised(nxt.text) and not nxt.is_sent_start and nxt.text not in _NOT_NAMES
+    return arrays.is_alpha[end] and arrays.capitalised[end] and not arrays.sent_start[end] \
+        and arrays.text[end] not in _NOT_NAMES
 
 
 _DOCUMENT_NOUNS = frozenset({"charter", "resolution", "resolutions", "convention", "conventions", "report",
                              "reports", "sanctions", "guidelines", "standards", "treaty", "law", "laws"})
 
 
-def _inside_a_name(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:
+def _inside_a_name(arrays: TokenArrays, start: int, end: int, gaz: Gazetteer) -> bool:
     """A common noun capitalised in mid-sentence between other capitalised words is part of a
     proper name: "Workers" in "the Democratic Workers Front" is no civilian group."""
-    first = doc[start]
-    if first.is_sent_start or not _capitalised(first.text) or not gaz.is_common_word(first.lower_, 3.5):
+    if arrays.sent_start[start] or not arrays.capitalised[start] or not gaz.is_common_word(arrays.lower[start], 3.5):
         return False
-    before = doc[start - 1] if start > 0 else None
-    after = doc[end] if end < len(doc) else None
-    return any(t is not None and t.is_alpha and _capitalised(t.text) and not t.is_sent_start
-               and t.text not in _NOT_NAMES for t in (before, after))
+    return any(0 <= k < len(arrays.text) and arrays.is_alpha[k] and arrays.capitalised[k] and not arrays.sent_start[k]
+               and arrays.text[k] not in _NOT_NAMES for k in (start - 1, end))
 
 
 def _plain(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def span_text(doc: Doc, f: Found) -> str:
-    return Span(doc, f.start, f.end).text
