@@ -37,11 +37,13 @@ class TokenArrays:
         n = len(doc)
         table = doc.to_array([IDX, ORTH, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
             else numpy.zeros((7, 0), dtype="uint64")
-        idx, orths = table[0].tolist(), table[1].tolist()
+        idx = table[0].tolist()
         spaces, alpha, punct, space = table[2:6].astype(bool).tolist()
+        # each distinct ORTH id looked up once, then spread over the tokens by numpy's indexing
+        distinct, where = numpy.unique(table[1], return_inverse=True)
         strings = doc.vocab.strings
-        texts = {h: strings[h] for h in set(orths)}
-        self.text: list[str] = list(map(texts.__getitem__, orths))
+        texts = numpy.array([strings[h] for h in distinct.tolist()], dtype=object)
+        self.text: list[str] = texts[where].tolist()
         self.doc_text = "".join([t + " " if s else t for t, s in zip(self.text, spaces)])     # Doc.text
         self.idx: list[int] = idx
         # A lexeme's LOWER is its text's str.lower() (spaCy's lex_attrs.lower): lowering the texts
