@@ -247,6 +247,8 @@ class MentionFinder:
         assert self.gaz is not None
         self.max_place_tokens = min(getattr(self.gaz, "max_name_tokens", 5), 6)
         self._no_name_tokens: dict[str, bool] = {}
+        # match id -> (tag, value) of its label "tag|value": no more entries than matcher labels
+        self._labels: dict[int, tuple[str, str]] = {}
 
     # ------------------------------------------------------------------ registry names
     def registry_matches(self, doc: Doc) -> list[RegistryMatch]:
@@ -256,10 +258,14 @@ class MentionFinder:
         the article's countries are known."""
         arrays = TokenArrays.of(doc)
         out = []
-        vocab = self.nlp.vocab.strings
+        labels = self._labels
         for matcher in (self.ci, self.cs):
             for match_id, start, end in matcher(doc):
-                tag, _, value = vocab[match_id].partition("|")
+                label = labels.get(match_id)
+                if label is None:
+                    tag, _, value = self.nlp.vocab.strings[match_id].partition("|")
+                    label = labels[match_id] = (tag, value)
+                tag, value = label
                 found = None
                 if tag == "A":
                     entry = self.lex.actors[value]
@@ -647,13 +653,14 @@ class MentionFinder:
         arrays = TokenArrays.of(doc)
         out = []
         for start, end, _ in place_spans:
-            country = self.lex.capitals.get(arrays.span_text(start, end))
-            key = self.lex.government_of(country)
-            if not key or end >= len(doc):
+            if end >= len(doc):
                 continue
             nxt = arrays.lower[end]
             stance = end + 1 < len(doc) and nxt in ("'s", "’s") and arrays.lower[end + 1] in _STANCE_NOUNS
-            if stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and arrays.lower[end + 1] == "not"):
+            if not (stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and arrays.lower[end + 1] == "not")):
+                continue
+            key = self.lex.government_of(self.lex.capitals.get(arrays.span_text(start, end)))
+            if key:
                 out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 5))
         return out
 
@@ -992,9 +999,8 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
     out: list[Found] = []
     named: list[tuple[str, str, str]] = []      # (lowercased name, key, kind), in text order
     for f in sorted(found, key=lambda f: f.start):
-        text = arrays.span_text(f.start, f.end).lower()
         if f.category == "actor" and f.generic:
-            phrase = text.removeprefix("the ")
+            phrase = arrays.span_text(f.start, f.end).lower().removeprefix("the ")
             ref = None
             if " " in phrase:
                 ref = next(((key, kind) for name, key, kind in reversed(named)
@@ -1002,7 +1008,7 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
             if ref is not None and ref[0] != f.key:
                 f = f._replace(key=ref[0], kind=ref[1])
         elif f.category == "actor" and f.kind in _ARMED_KINDS and not f.generic:
-            named.append((text, f.key, f.kind))
+            named.append((arrays.span_text(f.start, f.end).lower(), f.key, f.kind))
         out.append(f)
     return out
 
