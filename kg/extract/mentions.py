@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from itertools import compress
-from operator import and_, or_
+from operator import and_, not_, or_
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -228,6 +228,7 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
     return ci, cs
 
 
+_COMMA = frozenset({","})
 # Speech verbs after ", Name Surname," and before "Name Surname" ("said Nur Ahmed").
 _SPEECH_AFTER_NAME = frozenset({"said", "says", "told", "warned", "added", "stated", "confirmed", "announced",
                                 "explained", "noted"})
@@ -523,6 +524,16 @@ class MentionFinder:
         """Every prefix of every person title: a token that is none of them starts no title."""
         return frozenset(t[:n] for t in self.lex.person_titles for n in range(1, len(t) + 1))
 
+    @functools.cached_property
+    def _title_openers(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The lowercased tokens a title can begin with: (whole titles and the words before a
+        space in one, "prime" of "prime minister"; the other beginnings of titles, "lt" of
+        "lt.-gen.", "in" of "interior minister", which begin one only where no whitespace
+        follows the token). "in", "of", "a" begin titles so, and are a tenth of all tokens."""
+        titles = self.lex.person_titles
+        spaced = frozenset(t[:n] for t in titles for n in range(1, len(t)) if t[n] == " ")
+        return frozenset(titles) | spaced, frozenset(t[:n] for t in titles for n in range(1, len(t)))
+
     def _title_at(self, arrays: TokenArrays, i: int) -> int:
         """The number of tokens (3, 2 or 1; 0 for none) of the person title beginning at token i:
         the longest span whose lowercased text is a title."""
@@ -550,8 +561,13 @@ class MentionFinder:
         n_tok = len(texts)
         titles = self.lex.person_titles
         # a title of one or two words, then 1-4 capitalised name tokens
+        whole, glued = self._title_openers
+        openers = list(compress(range(n_tok), map(whole.__contains__, lower)))
+        glued_openers = [k for k in compress(range(n_tok), map(not_, arrays.space_after)) if lower[k] in glued]
+        if glued_openers:
+            openers = sorted(set(openers).union(glued_openers))
         i = 0       # where the next title may begin: a name found is not read again
-        for start in compress(range(n_tok), map(self._title_prefixes.__contains__, lower)):
+        for start in openers:
             if start < i:
                 continue
             i = start
@@ -584,10 +600,13 @@ class MentionFinder:
             if k - j >= 2 and k < n_tok and texts[k] == ",":
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
+        # The rules below read names of two words or more: they begin at a capitalised word
+        # followed by another
+        two_capitalised = list(map(and_, capitalised, capitalised[1:]))
         # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
-        after_commas = [k + 1 for k in compress(range(n_tok), map(",".__eq__, texts))]
+        after_commas = [k + 1 for k in compress(range(n_tok), map(_COMMA.__contains__, texts))]
         for i in after_commas:
-            if not 1 <= i < n_tok - 3:
+            if not 1 <= i < n_tok - 3 or not two_capitalised[i]:
                 continue
             k = i
             while k < n_tok and k - i < 4 and k not in taken and is_alpha[k] and capitalised[k] \
@@ -611,7 +630,7 @@ class MentionFinder:
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
-        for i in compress(range(n_tok - 2), capitalised):
+        for i in compress(range(n_tok - 2), two_capitalised):
             if i in taken or not is_alpha[i] or texts[i] in _NOT_NAMES or lower[i] in titles:
                 continue
             if i > 0 and is_alpha[i - 1] and capitalised[i - 1] and not arrays.sent_start[i - 1]:

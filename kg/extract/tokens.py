@@ -23,11 +23,13 @@ _FIRST_CHARACTER = itemgetter(slice(0, 1))     # text[:1]
 
 class TokenArrays:
     """Per-token lists: `text`, `lower` (Token.lower_), `idx` (char offset), `is_alpha`,
-    `is_punct`, `is_space`, `sent_start` (Token.is_sent_start as a bool), `capitalised` (the
-    text begins with an uppercase letter); the doc's sentences as
+    `is_punct`, `is_space`, `space_after` (Token.whitespace_ is a space), `sent_start`
+    (Token.is_sent_start as a bool), `capitalised` (the text begins with an uppercase letter);
+    the doc's sentences as
     `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives them); `doc_text`."""
 
-    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "sent_start", "capitalised",
+    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
+                 "capitalised",
                  "sent_starts", "sent_ends", "_sent_texts")
 
     def __init__(self, doc: Doc):
@@ -52,6 +54,7 @@ class TokenArrays:
         self.is_alpha: list[bool] = alpha
         self.is_punct: list[bool] = punct
         self.is_space: list[bool] = space
+        self.space_after: list[bool] = spaces
         self.sent_start: list[bool] = (table[6] == 1).tolist()
         self.capitalised: list[bool] = list(map(str.isupper, map(_FIRST_CHARACTER, self.text)))
         # Doc.sents: token 0 opens the first sentence whatever its flag says
