@@ -84,4 +84,5 @@ def test_token_arrays_agree_with_spacy_tokens_beyond_ascii(extractor):
     assert arrays.text == [t.text for t in tokens]
     assert arrays.lower == [t.lower_ for t in tokens]
     assert arrays.capitalised == [t.text[:1].isupper() for t in tokens]
+    assert arrays.space_after == [bool(t.whitespace_) for t in tokens]
     assert arrays.doc_text == doc.text

@@ -786,9 +786,10 @@ class Gazetteer:
             return ()
         return (hit,) if isinstance(hit, int) else hit
 
-    def lookup(self, name: str) -> list[PlaceRecord]:
-        """Every place called ``name``: curated entries first, then by population."""
-        return [self._record(i) for i in self._candidates(normalize_name(name))]
+    def lookup(self, name: str, limit: int | None = None) -> list[PlaceRecord]:
+        """Every place called ``name``: curated entries first, then by population; the first
+        ``limit`` of them only when given (a common name has dozens of towns)."""
+        return [self._record(i) for i in self._candidates(normalize_name(name))[:limit]]
 
     def resolve(
         self,

@@ -949,8 +949,8 @@ class MentionFinder:
         votes: Counter[str] = Counter()  # type: ignore[assignment]
         weak: Counter[str] = Counter()   # towns known only from GeoNames: a four-letter village name is a town abroad too
         for _, _, name in place_spans:
-            cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name)
-            countries = {c.country for c in cands[:3] if c.country}
+            cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name, limit=3)
+            countries = {c.country for c in cands if c.country}
             best = cands[0] if cands else None
             if best is not None and best.country:
                 weight = 3 if best.kind == "Country" else (2 if len(countries) == 1 else 1)
