@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from itertools import compress
-from operator import and_, not_, or_
+from operator import and_, itemgetter, not_, or_
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -386,12 +386,13 @@ class MentionFinder:
         out = []
         arrays = TokenArrays.of(doc)
         texts, lower, doc_text, idx = arrays.text, arrays.lower, arrays.doc_text, arrays.idx
-        capitalised, is_punct = arrays.capitalised, arrays.is_punct
+        capitalised, is_punct, space_after = arrays.capitalised, arrays.is_punct, arrays.space_after
         n_tok = len(texts)
         # (inlined look-ups: this loop runs over every capitalised word of every article)
         no_name = self._no_name_tokens
         in_no_name = self._in_no_name
         has_name = self.gaz.has_name
+        window = self.max_place_tokens + 1
         i = 0       # where the next name may begin: a name found is not looked into again
         # Only a capitalised word or an Arabic article may begin a name: the loop visits those
         # alone, picked from the token columns without a Python step per token
@@ -403,15 +404,15 @@ class MentionFinder:
                     or is_punct[i]:
                 continue
             found = None
-            longest = min(self.max_place_tokens + 1, n_tok - i)
+            longest = window if i + window <= n_tok else n_tok - i
             # No known name holds a token whose words are in no name, where spaces part it
             # from the tokens around it in the span: spans that go past it are not looked up
             for k in range(i, i + longest - 1):
-                blocked = no_name.get(texts[k])
+                text = texts[k]
+                blocked = no_name.get(text)
                 if blocked is None:
-                    blocked = in_no_name(texts[k])
-                # (whitespace after token k: its end is not where the next one starts)
-                if blocked and (k == i or idx[k - 1] + len(texts[k - 1]) < idx[k]) and idx[k] + len(texts[k]) < idx[k + 1]:
+                    blocked = in_no_name(text)
+                if blocked and space_after[k] and (k == i or space_after[k - 1]):
                     longest = k - i + 1
                     break
             for n in range(longest, 0, -1):
@@ -422,7 +423,7 @@ class MentionFinder:
                 blocked = no_name.get(last)
                 if blocked is None:
                     blocked = in_no_name(last)
-                if blocked and (n == 1 or idx[k - 1] + len(texts[k - 1]) < idx[k]):
+                if blocked and (n == 1 or space_after[k - 1]):
                     continue
                 span_text = doc_text[idx[i]:idx[k]] + last       # arrays.span_text(i, i + n)
                 name = normalize_name(span_text)
@@ -750,7 +751,8 @@ class MentionFinder:
             # by the known place after it
             if (low in _LOCATING_PREPOSITIONS or (arrays.is_alpha[i] and low.endswith("ed")
                                                                        and not arrays.capitalised[i])) \
-                    and i + 1 < n_tok and (i + 1) not in taken:
+                    and i + 1 < n_tok and (i + 1) not in taken \
+                    and (arrays.capitalised[i + 1] or arrays.lower[i + 1] in _PARTICLES):    # (a name may follow)
                 end = name_after(i + 1)
                 if end > i + 1 and end + 1 < n_tok and arrays.lower[end] in ("in", ",", "near", "and") \
                         and _placed_by_known_place(arrays, end, place_starts):
@@ -963,6 +965,9 @@ class MentionFinder:
         return [c for c, _ in votes.most_common()]
 
 
+_START = itemgetter(0)      # Found.start, read in C
+
+
 def _settle(found: list[Found]) -> list[Found]:
     """Longest spans first, then priority; drop anything overlapping a kept span."""
     kept: list[Found] = []
@@ -972,7 +977,7 @@ def _settle(found: list[Found]) -> list[Found]:
         if occupied.isdisjoint(tokens):
             kept.append(f)
             occupied.update(tokens)
-    kept.sort(key=lambda f: f.start)
+    kept.sort(key=_START)
     return kept
 
 
