@@ -425,7 +425,7 @@ class MentionFinder:
                     blocked = in_no_name(last)
                 if blocked and (n == 1 or space_after[k - 1]):
                     continue
-                span_text = doc_text[idx[i]:idx[k]] + last       # arrays.span_text(i, i + n)
+                span_text = doc_text[idx[i]:idx[k]] + last if n > 1 else last       # arrays.span_text(i, i + n)
                 name = normalize_name(span_text)
                 if not name:
                     continue
@@ -688,6 +688,8 @@ class MentionFinder:
         """"The Kirkuk province security committee", "Nineveh Provincial Council": a place's own
         council or committee, a body of its own that the registry cannot list one by one."""
         arrays = TokenArrays.of(doc)
+        if arrays.vocabulary.isdisjoint(_BODY_NOUNS):
+            return []
         lower = arrays.lower
         out = []
         n_tok = len(lower)
@@ -744,7 +746,7 @@ class MentionFinder:
         place_starts = {f.start for f in known if f.category == "place"}
         # Each rule begins at a word of its own list or at a participle ("-ed"): the loop visits
         # those alone, picked from the token column without a Python step per token
-        openers = _UNKNOWN_PLACE_OPENERS.union([w for w in set(arrays.lower) if w.endswith("ed")])
+        openers = _UNKNOWN_PLACE_OPENERS.union([w for w in arrays.vocabulary if w.endswith("ed")])
         for i in compress(range(n_tok), map(openers.__contains__, arrays.lower)):
             low = arrays.lower[i]
             # "shelled Zarzuna in Idleb countryside", "in Ain Dalfa, Idlib": an unknown name placed
@@ -864,7 +866,7 @@ class MentionFinder:
         taken = {t for f in plain_names for t in range(f.start, f.end)}
         people = [f for f in self.people(doc, taken) if not _CREDIT.match(arrays.sent_text(f.start))]
         taken |= {t for f in people for t in range(f.start, f.end)}
-        voters = [sp for sp in place_spans if not any(t in taken for t in range(sp[0], sp[1]))]
+        voters = [sp for sp in place_spans if taken.isdisjoint(range(sp[0], sp[1]))]
         countries = self.country_context(voters, hint_countries)
         context = countries[:2]
         state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
@@ -1009,8 +1011,9 @@ _LOCAL_BODIES = (("security", "committee"), ("provincial", "council"), ("provinc
                  ("security", "council"), ("council",), ("crisis", "cell"), ("local", "council"))
 # Words between the place's name and its body: "Kirkuk province security committee".
 _BODY_PLACE_NOUNS = frozenset({"province", "provincial", "governorate", "district", "city"})
-# The words that may follow the place's name in such a name.
+# The words that may follow the place's name in such a name, and the words the names end in.
 _BODY_OPENERS = _BODY_PLACE_NOUNS | {body[0] for body in _LOCAL_BODIES}
+_BODY_NOUNS = frozenset(body[-1] for body in _LOCAL_BODIES)
 
 _ARMED_KINDS = frozenset({"StateForce", "RegionalForce", "ParamilitaryForce", "NonStateArmedGroup", "Coalition"})
 

@@ -25,12 +25,11 @@ class TokenArrays:
     """Per-token lists: `text`, `lower` (Token.lower_), `idx` (char offset), `is_alpha`,
     `is_punct`, `is_space`, `space_after` (Token.whitespace_ is a space), `sent_start`
     (Token.is_sent_start as a bool), `capitalised` (the text begins with an uppercase letter);
-    the doc's sentences as
-    `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives them); `doc_text`."""
+    the doc's sentences as `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives
+    them); `doc_text`; `vocabulary`, the set of lowercased tokens."""
 
     __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
-                 "capitalised",
-                 "sent_starts", "sent_ends", "_sent_texts")
+                 "capitalised", "sent_starts", "sent_ends", "_sent_texts", "_vocabulary")
 
     def __init__(self, doc: Doc):
         # Columns come from one to_array, the flags as bools straight from numpy, strings looked
@@ -62,6 +61,7 @@ class TokenArrays:
         self.sent_starts: list[int] = opens
         self.sent_ends: list[int] = opens[1:] + [n] if n else []
         self._sent_texts: dict[int, str] = {}
+        self._vocabulary: frozenset[str] | None = None
 
     @staticmethod
     def of(doc: Doc) -> "TokenArrays":
@@ -69,6 +69,14 @@ class TokenArrays:
         if arrays is None:
             arrays = doc.user_data[_KEY] = TokenArrays(doc)
         return arrays
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The distinct lowercased tokens, made once: a rule whose words are none of them need
+        not look at the tokens one by one."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(self.lower)
+        return self._vocabulary
 
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text`: the characters from the first token to the end of the last."""
