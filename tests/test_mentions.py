@@ -60,6 +60,8 @@ def test_a_place_s_council_is_a_body(extractor):
                                 "closed the bridges.")
     assert found["Kirkuk Provincial Council"][0] == "body"
     assert found["Mosul security committee"][0] == "body"
+    doc = extractor.nlp("The Kirkuk Provincial Police met on Sunday in the Mosul security office.")
+    assert extractor.mentions.local_bodies(doc) == []
 
 
 def test_a_nationality_before_a_force_noun_is_that_country_s_force(extractor):
@@ -85,4 +87,5 @@ def test_token_arrays_agree_with_spacy_tokens_beyond_ascii(extractor):
     assert arrays.lower == [t.lower_ for t in tokens]
     assert arrays.capitalised == [t.text[:1].isupper() for t in tokens]
     assert arrays.space_after == [bool(t.whitespace_) for t in tokens]
+    assert arrays.vocabulary == {t.lower_ for t in tokens}
     assert arrays.doc_text == doc.text
