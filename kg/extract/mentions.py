@@ -305,10 +305,14 @@ class MentionFinder:
         def heads_a_source(end: int) -> bool:
             # "a police source", "security officials": a source's description, not a party
             return end < len(doc) and arrays.lower[end] in self.lex.source_heads
+
+        # a context form names a party of the article's countries, of the parties it names, or
+        # the state force it names most: with none of these known (the first reading) it names none
+        context_known = bool(countries or named or named_force)
         for tag, value, start, end, found in matches:
             if found is not None:
                 out.append(found)
-            elif tag == "C":
+            elif tag == "C" and context_known:
                 options = self.lex.context_aliases[value]
                 key = next((options[c] for c in countries if c in options and options[c] in named), None) \
                     or next((k for k in options.values() if k in named), None) \
