@@ -32,30 +32,31 @@ class TokenArrays:
                  "capitalised", "sent_starts", "sent_ends", "_sent_texts", "_vocabulary")
 
     def __init__(self, doc: Doc):
-        # Columns come from one to_array, the flags as bools straight from numpy, strings looked
-        # up once per distinct id, the rest made by str methods mapped over the texts in C: a
-        # Python-level loop per token made this a tenth of extraction.
+        # Columns come from one to_array, the flags as bools straight from numpy; strings are
+        # looked up, lowercased and tested once per distinct ORTH id (a token in two repeats
+        # one), and spread over the tokens by numpy's indexing: a Python-level loop per token
+        # made this a tenth of extraction.
         n = len(doc)
         table = doc.to_array([IDX, ORTH, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
             else numpy.zeros((7, 0), dtype="uint64")
         idx = table[0].tolist()
         spaces, alpha, punct, space = table[2:6].astype(bool).tolist()
-        # each distinct ORTH id looked up once, then spread over the tokens by numpy's indexing
         distinct, where = numpy.unique(table[1], return_inverse=True)
         strings = doc.vocab.strings
-        texts = numpy.array([strings[h] for h in distinct.tolist()], dtype=object)
-        self.text: list[str] = texts[where].tolist()
+        texts = [strings[h] for h in distinct.tolist()]
+        self.text: list[str] = numpy.array(texts, dtype=object)[where].tolist()
         self.doc_text = "".join([t + " " if s else t for t, s in zip(self.text, spaces)])     # Doc.text
         self.idx: list[int] = idx
         # A lexeme's LOWER is its text's str.lower() (spaCy's lex_attrs.lower): lowering the texts
         # costs a third of looking the LOWER ids up in the string store
-        self.lower: list[str] = list(map(str.lower, self.text))
+        self.lower: list[str] = numpy.array(list(map(str.lower, texts)), dtype=object)[where].tolist()
         self.is_alpha: list[bool] = alpha
         self.is_punct: list[bool] = punct
         self.is_space: list[bool] = space
         self.space_after: list[bool] = spaces
         self.sent_start: list[bool] = (table[6] == 1).tolist()
-        self.capitalised: list[bool] = list(map(str.isupper, map(_FIRST_CHARACTER, self.text)))
+        self.capitalised: list[bool] = numpy.fromiter(map(str.isupper, map(_FIRST_CHARACTER, texts)), dtype=bool,
+                                                      count=len(texts))[where].tolist()
         # Doc.sents: token 0 opens the first sentence whatever its flag says
         opens = [0] + (numpy.flatnonzero(table[6, 1:] == 1) + 1).tolist() if n else []
         self.sent_starts: list[int] = opens
