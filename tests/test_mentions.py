@@ -89,3 +89,18 @@ def test_token_arrays_agree_with_spacy_tokens_beyond_ascii(extractor):
     assert arrays.space_after == [bool(t.whitespace_) for t in tokens]
     assert arrays.vocabulary == {t.lower_ for t in tokens}
     assert arrays.doc_text == doc.text
+
+
+def test_a_place_name_may_begin_with_a_lowercase_article(extractor):
+    doc = extractor.nlp("Shells fell near al-Bab and ash-Shaddadi, not at the market - an old one.")
+    arrays = TokenArrays.of(doc)
+    found = {arrays.span_text(s, e) for s, e, _ in extractor.mentions.place_candidates(doc)}
+    assert {"al-Bab", "ash-Shaddadi"} <= found
+    assert not any(text.startswith(("at", "an")) for text in found)
+
+
+def test_token_positions_of_a_text(extractor):
+    arrays = TokenArrays.of(extractor.nlp("One, two, three - and four,"))
+    assert arrays.positions(",") == [1, 3, 8]
+    assert arrays.positions("-") == [5]
+    assert arrays.positions(";") == []

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from itertools import compress
-from operator import and_, itemgetter, not_, or_
+from operator import and_, itemgetter, not_
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -36,6 +36,8 @@ _TERRAIN_WORDS = frozenset({"mount", "mt", "mountain", "mountains", "jabal", "je
 # as it is by both, and is not stripped.
 _TERRAIN_FIRST = frozenset("mMjJdDwW")
 _TERRAIN_LAST = frozenset("nNsSſtTeElL\n")
+# What joins an article to the name after it: "al-Bab", "ad'Dana".
+_NAME_JOINERS = ("-", "'", "’")
 # First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Beirut", "Tell Hamdun",
 # "Khirbet Ghazaleh"): the words after them are part of the name, never a place alone.
 _NAME_PREFIXES = frozenset({
@@ -228,7 +230,6 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
     return ci, cs
 
 
-_COMMA = frozenset({","})
 # Speech verbs after ", Name Surname," and before "Name Surname" ("said Nur Ahmed").
 _SPEECH_AFTER_NAME = frozenset({"said", "says", "told", "warned", "added", "stated", "confirmed", "announced",
                                 "explained", "noted"})
@@ -398,14 +399,19 @@ class MentionFinder:
         has_name = self.gaz.has_name
         window = self.max_place_tokens + 1
         i = 0       # where the next name may begin: a name found is not looked into again
-        # Only a capitalised word or an Arabic article may begin a name: the loop visits those
-        # alone, picked from the token columns without a Python step per token
-        for start in compress(range(n_tok), map(or_, capitalised, map(_PARTICLES.__contains__, lower))):
+        # Only a capitalised word, or an Arabic article joined to one ("al-Bab", "ash-Shaddadi"),
+        # may begin a name: the loop visits those alone, picked from the token columns without a
+        # Python step per token
+        starts = list(compress(range(n_tok), capitalised))
+        articles = [k - 1 for joiner in _NAME_JOINERS for k in arrays.positions(joiner)
+                    if 1 <= k < n_tok - 1 and lower[k - 1] in _PARTICLES and capitalised[k + 1]]
+        if articles:
+            starts = sorted(set(starts).union(articles))
+        for start in starts:
             if start < i:
                 continue
             i = start
-            if not (capitalised[i] or (i + 2 < n_tok and texts[i + 1] in ("-", "'", "’") and capitalised[i + 2])) \
-                    or is_punct[i]:
+            if is_punct[i]:
                 continue
             found = None
             longest = window if i + window <= n_tok else n_tok - i
@@ -450,7 +456,7 @@ class MentionFinder:
                 # the whole name is left to the unknown-place finder
                 k = i + 1
                 while k < n_tok and (capitalised[k] and arrays.is_alpha[k]
-                                     or (texts[k] in ("-", "'", "’") and k + 1 < n_tok)
+                                     or (texts[k] in _NAME_JOINERS and k + 1 < n_tok)
                                      or (lower[k] in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
                     k += 1
                 if k > i + 1:
@@ -609,8 +615,7 @@ class MentionFinder:
         # followed by another
         two_capitalised = list(map(and_, capitalised, capitalised[1:]))
         # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
-        after_commas = [k + 1 for k in compress(range(n_tok), map(_COMMA.__contains__, texts))]
-        for i in after_commas:
+        for i in [k + 1 for k in arrays.positions(",")]:
             if not 1 <= i < n_tok - 3 or not two_capitalised[i]:
                 continue
             k = i
