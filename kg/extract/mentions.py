@@ -892,8 +892,7 @@ class MentionFinder:
                 curated = rec.curated
                 found.append(Found(start, end, "place", rec.key, rec.kind,
                                    (2 if rec.kind != "Country" else 1) + (1 if curated else -1)))
-        chosen = _settle(found + self.local_bodies(doc))
-        taken = _tokens_of(chosen)
+        chosen, taken = _settle(found + self.local_bodies(doc))
         chosen, taken = _settle_in(chosen, taken, self.demonym_forces(doc, taken, context))
         chosen, taken = _settle_in(chosen, taken, self.named_groups(doc, taken))
         chosen, taken = _settle_in(chosen, taken, self.unknown_places(doc, taken, chosen))
@@ -979,8 +978,9 @@ class MentionFinder:
 _START = itemgetter(0)      # Found.start, read in C
 
 
-def _settle(found: list[Found]) -> list[Found]:
-    """Longest spans first, then priority; drop anything overlapping a kept span."""
+def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
+    """Longest spans first, then priority; drop anything overlapping a kept span. The kept
+    spans in text order, and the tokens they take."""
     kept: list[Found] = []
     occupied: set[int] = set()
     for f in sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start)):
@@ -989,11 +989,7 @@ def _settle(found: list[Found]) -> list[Found]:
             kept.append(f)
             occupied.update(tokens)
     kept.sort(key=_START)
-    return kept
-
-
-def _tokens_of(found: list[Found]) -> set[int]:
-    return {t for f in found for t in range(f.start, f.end)}
+    return kept, occupied
 
 
 def _settle_in(chosen: list[Found], taken: set[int], new: list[Found]) -> tuple[list[Found], set[int]]:
@@ -1002,8 +998,7 @@ def _settle_in(chosen: list[Found], taken: set[int], new: list[Found]) -> tuple[
     nothing new (most articles, for most finders) neither is made again."""
     if not new:
         return chosen, taken
-    chosen = _settle(chosen + new)
-    return chosen, _tokens_of(chosen)
+    return _settle(chosen + new)
 
 
 # What a capital does when it stands for its government.
