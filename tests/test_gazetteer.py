@@ -192,6 +192,26 @@ def test_context_country_picks_between_homonyms(gazetteer: Gazetteer) -> None:
     assert gazetteer.resolve("Tripoli", countries=["IQ"], strict=True) is None
 
 
+def test_resolve_takes_the_first_candidate_of_the_first_context_country_that_has_one(gazetteer: Gazetteer) -> None:
+    candidates = gazetteer.lookup("Tripoli")
+    assert gazetteer.resolve("Tripoli") == candidates[0]
+    # a context country without a Tripoli is passed over; an empty code matches no place
+    assert gazetteer.resolve("Tripoli", countries=["IQ", "", "lb", "LY"]).country == "LB"
+    assert gazetteer.resolve("Tripoli", countries=["IQ", "LY", "LB"]).country == "LY"
+    assert gazetteer.resolve("Tripoli", countries=["IQ"]) == candidates[0]
+    assert gazetteer.resolve("Tripoli", countries=[""], strict=True) is None
+    assert gazetteer.resolve("Tripoli", kinds=["TerrainFeature"]) is None
+    in_lebanon = [c for c in candidates if c.country == "LB"]
+    assert gazetteer.resolve("Tripoli", countries=["LB"], kinds=[in_lebanon[0].kind]) == in_lebanon[0]
+
+
+def test_lookup_can_stop_after_the_first_candidates(gazetteer: Gazetteer) -> None:
+    candidates = gazetteer.lookup("Tripoli")
+    assert len(candidates) > 2
+    assert gazetteer.lookup("Tripoli", limit=2) == candidates[:2]
+    assert gazetteer.lookup("Qxzvbwq", limit=2) == []
+
+
 def test_countries_and_their_aliases(gazetteer: Gazetteer) -> None:
     for name, key in [("Türkiye", "turkey"), ("Turkiye", "turkey"), ("U.S.", "united_states"),
                       ("USA", "united_states"), ("Britain", "united_kingdom"),

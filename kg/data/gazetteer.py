@@ -786,9 +786,10 @@ class Gazetteer:
             return ()
         return (hit,) if isinstance(hit, int) else hit
 
-    def lookup(self, name: str) -> list[PlaceRecord]:
-        """Every place called ``name``: curated entries first, then by population."""
-        return [self._record(i) for i in self._candidates(normalize_name(name))]
+    def lookup(self, name: str, limit: int | None = None) -> list[PlaceRecord]:
+        """Every place called ``name``: curated entries first, then by population; the first
+        ``limit`` of them only when given (a common name has dozens of towns)."""
+        return [self._record(i) for i in self._candidates(normalize_name(name))[:limit]]
 
     def resolve(
         self,
@@ -806,15 +807,27 @@ class Gazetteer:
         population. ``kinds`` restricts the place kinds. With ``strict`` a candidate
         outside ``countries`` is never returned. None when no candidate remains.
         """
-        candidates = [self._record(i) for i in self._candidates(normalize_name(name))]
+        # Candidates are chosen on the table's columns and only the chosen one is made a record:
+        # a name often has dozens of towns (records are made at ~1 us each)
+        ids = self._candidates(normalize_name(name))
+        kind_of, country_of = self._t["kinds"], self._t["countries"]     # country "" for none
         if kinds is not None:
             allowed = set(kinds)
-            candidates = [c for c in candidates if c.kind in allowed]
+            ids = [i for i in ids if PLACE_KINDS[kind_of[i]] in allowed]
         context = [c.upper() for c in countries]
         if strict and context:
-            candidates = [c for c in candidates if c.country in context]
-        if not candidates:
+            ids = [i for i in ids if country_of[i] and country_of[i] in context]
+        if not ids:
             return None
+        if near is None:
+            # the scoring below without distances: the first candidate of the first country that
+            # has one, else the first candidate
+            for country in context:
+                for i in ids:
+                    if country_of[i] and country_of[i] == country:
+                        return self._record(i)
+            return self._record(ids[0])
+        candidates = [self._record(i) for i in ids]
 
         def score(pos_rec: tuple[int, PlaceRecord]) -> tuple:
             pos, rec = pos_rec

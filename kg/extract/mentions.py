@@ -11,12 +11,13 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from itertools import compress
+from operator import and_, itemgetter, not_
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.data.gazetteer import Gazetteer, PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
@@ -35,6 +36,8 @@ _TERRAIN_WORDS = frozenset({"mount", "mt", "mountain", "mountains", "jabal", "je
 # as it is by both, and is not stripped.
 _TERRAIN_FIRST = frozenset("mMjJdDwW")
 _TERRAIN_LAST = frozenset("nNsSſtTeElL\n")
+# What joins an article to the name after it: "al-Bab", "ad'Dana".
+_NAME_JOINERS = ("-", "'", "’")
 # First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Beirut", "Tell Hamdun",
 # "Khirbet Ghazaleh"): the words after them are part of the name, never a place alone.
 _NAME_PREFIXES = frozenset({
@@ -78,6 +81,12 @@ _OUTSKIRT_NOUNS = frozenset({"outskirts", "outskirt", "vicinity", "edge", "edges
 _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "checkpoint", "refinery",
                    "oilfield", "crossing", "bridge", "mosque", "market", "school", "barracks", "garrison",
                    "outpost", "stadium", "port", "airfield"}
+# Prepositions before an unknown name that a known place after it locates: "in Zarzuna in Idleb".
+_LOCATING_PREPOSITIONS = frozenset({"in", "near", "at", "around", "outside"})
+# The words unknown_places' rules begin at (besides participles): the prepositions, the first
+# words of place-only compound names, and the nouns of settlements, outskirts and facilities.
+_UNKNOWN_PLACE_OPENERS = _LOCATING_PREPOSITIONS | _PLACE_ONLY_PREFIXES | set(_SETTLEMENT_NOUNS) \
+    | _OUTSKIRT_NOUNS | _FACILITY_NOUNS
 
 # Context forms that name "the national forces" without saying whose.
 _GENERIC_FORCE_ALIASES = {"security forces", "government forces", "troops", "the army", "army", "soldiers",
@@ -159,9 +168,9 @@ def _placed_by_known_place(arrays: TokenArrays, end: int, place_starts: set[int]
     return False
 
 
-@dataclass(frozen=True)
-class Found:
-    """A candidate mention before overlaps are settled."""
+class Found(NamedTuple):
+    """A candidate mention before overlaps are settled. (A named tuple, not a frozen dataclass:
+    an article makes some fifty of them, and a frozen dataclass takes four times as long to make.)"""
 
     start: int          # token offsets
     end: int
@@ -221,8 +230,12 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
     return ci, cs
 
 
-def _capitalised(token_text: str) -> bool:
-    return bool(token_text) and token_text[0].isupper()
+# Speech verbs after ", Name Surname," and before "Name Surname" ("said Nur Ahmed").
+_SPEECH_AFTER_NAME = frozenset({"said", "says", "told", "warned", "added", "stated", "confirmed", "announced",
+                                "explained", "noted"})
+_SPEECH_BEFORE_NAME = frozenset({"said", "says", "told", "added", "according"})
+# What follows "Name Surname," when the words describe the person: "..., the spokesman".
+_DESCRIBED_PERSON = re.compile(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor|manager|owner|chairman|president|secretary|representative|adviser|advisor|coordinator|ambassador|envoy|lawmaker|mp|governor|mukhtar|qaimaqam|sheikh|imam|teacher|student|father|brother|mother|relative)")
 
 
 class MentionFinder:
@@ -236,6 +249,8 @@ class MentionFinder:
         assert self.gaz is not None
         self.max_place_tokens = min(getattr(self.gaz, "max_name_tokens", 5), 6)
         self._no_name_tokens: dict[str, bool] = {}
+        # match id -> (tag, value) of its label "tag|value": no more entries than matcher labels
+        self._labels: dict[int, tuple[str, str]] = {}
 
     # ------------------------------------------------------------------ registry names
     def registry_matches(self, doc: Doc) -> list[RegistryMatch]:
@@ -245,20 +260,24 @@ class MentionFinder:
         the article's countries are known."""
         arrays = TokenArrays.of(doc)
         out = []
-        vocab = self.nlp.vocab.strings
+        labels = self._labels
         for matcher in (self.ci, self.cs):
             for match_id, start, end in matcher(doc):
-                tag, _, value = vocab[match_id].partition("|")
+                label = labels.get(match_id)
+                if label is None:
+                    tag, _, value = self.nlp.vocab.strings[match_id].partition("|")
+                    label = labels[match_id] = (tag, value)
+                tag, value = label
                 found = None
                 if tag == "A":
                     entry = self.lex.actors[value]
-                    if entry.kind == "CivilianGroup" and (_inside_a_name(doc, start, end, self.gaz) or _addressed(doc, start)):
+                    if entry.kind == "CivilianGroup" and (_inside_a_name(arrays, start, end, self.gaz) or _addressed(arrays, start)):
                         continue
                     # "the foreign ministry spokesman Tom Reed": the body only says who the
                     # person is; it is a party only if it is named as one elsewhere
                     # "the U.N. Security Council's decisions": part of a longer name, another body
                     referenced = entry.kind == "Organization" and (
-                        self._titles_a_person(doc, end) or _name_continues(doc, end))
+                        self._titles_a_person(doc, end) or _name_continues(arrays, end))
                     elite = self._elite_unit(arrays, start, entry)
                     if elite:
                         # "elite Iraqi forces": the country's special forces, not all its forces
@@ -287,10 +306,14 @@ class MentionFinder:
         def heads_a_source(end: int) -> bool:
             # "a police source", "security officials": a source's description, not a party
             return end < len(doc) and arrays.lower[end] in self.lex.source_heads
+
+        # a context form names a party of the article's countries, of the parties it names, or
+        # the state force it names most: with none of these known (the first reading) it names none
+        context_known = bool(countries or named or named_force)
         for tag, value, start, end, found in matches:
             if found is not None:
                 out.append(found)
-            elif tag == "C":
+            elif tag == "C" and context_known:
                 options = self.lex.context_aliases[value]
                 key = next((options[c] for c in countries if c in options and options[c] in named), None) \
                     or next((k for k in options.values() if k in named), None) \
@@ -358,8 +381,8 @@ class MentionFinder:
         arrays = TokenArrays.of(doc)
         for k in (3, 2, 1):
             if end + k < len(doc) and arrays.span_text(end, end + k).lower() in self.lex.person_titles:
-                name = doc[end + k]
-                return name.is_alpha and _capitalised(name.text) and name.text not in _NOT_NAMES
+                name = end + k
+                return arrays.is_alpha[name] and arrays.capitalised[name] and arrays.text[name] not in _NOT_NAMES
         return False
 
     # ------------------------------------------------------------------ places
@@ -367,47 +390,56 @@ class MentionFinder:
         """(start, end, normalised name) of capitalised spans the gazetteer knows."""
         out = []
         arrays = TokenArrays.of(doc)
-        texts, doc_text, idx = arrays.text, arrays.doc_text, arrays.idx
-        capitalised = arrays.capitalised
+        texts, lower, doc_text, idx = arrays.text, arrays.lower, arrays.doc_text, arrays.idx
+        capitalised, is_punct, space_after = arrays.capitalised, arrays.is_punct, arrays.space_after
         n_tok = len(texts)
         # (inlined look-ups: this loop runs over every capitalised word of every article)
         no_name = self._no_name_tokens
         in_no_name = self._in_no_name
-        i = 0
-        while i < n_tok:
-            text = texts[i]
-            starts_name = capitalised[i] or (text.lower() in _PARTICLES and i + 2 < n_tok
-                                             and texts[i + 1] in ("-", "'", "’") and capitalised[i + 2])
-            if not starts_name or arrays.is_punct[i]:
-                i += 1
+        has_name = self.gaz.has_name
+        window = self.max_place_tokens + 1
+        i = 0       # where the next name may begin: a name found is not looked into again
+        # Only a capitalised word, or an Arabic article joined to one ("al-Bab", "ash-Shaddadi"),
+        # may begin a name: the loop visits those alone, picked from the token columns without a
+        # Python step per token
+        starts = list(compress(range(n_tok), capitalised))
+        articles = [k - 1 for joiner in _NAME_JOINERS for k in arrays.positions(joiner)
+                    if 1 <= k < n_tok - 1 and lower[k - 1] in _PARTICLES and capitalised[k + 1]]
+        if articles:
+            starts = sorted(set(starts).union(articles))
+        for start in starts:
+            if start < i:
+                continue
+            i = start
+            if is_punct[i]:
                 continue
             found = None
-            longest = min(self.max_place_tokens + 1, n_tok - i)
+            longest = window if i + window <= n_tok else n_tok - i
             # No known name holds a token whose words are in no name, where spaces part it
             # from the tokens around it in the span: spans that go past it are not looked up
             for k in range(i, i + longest - 1):
-                blocked = no_name.get(texts[k])
+                text = texts[k]
+                blocked = no_name.get(text)
                 if blocked is None:
-                    blocked = in_no_name(texts[k])
-                # (whitespace after token k: its end is not where the next one starts)
-                if blocked and (k == i or idx[k - 1] + len(texts[k - 1]) < idx[k]) and idx[k] + len(texts[k]) < idx[k + 1]:
+                    blocked = in_no_name(text)
+                if blocked and space_after[k] and (k == i or space_after[k - 1]):
                     longest = k - i + 1
                     break
             for n in range(longest, 0, -1):
                 k = i + n - 1
                 last = texts[k]
-                if not (capitalised[k] or last.isdigit() or (n > 1 and last.lower() in _PLACE_TAILS)):
+                if not (capitalised[k] or last.isdigit() or (n > 1 and lower[k] in _PLACE_TAILS)):
                     continue
                 blocked = no_name.get(last)
                 if blocked is None:
                     blocked = in_no_name(last)
-                if blocked and (n == 1 or idx[k - 1] + len(texts[k - 1]) < idx[k]):
+                if blocked and (n == 1 or space_after[k - 1]):
                     continue
-                span_text = doc_text[idx[i]:idx[i + n - 1]] + last       # arrays.span_text(i, i + n)
+                span_text = doc_text[idx[i]:idx[k]] + last if n > 1 else last       # arrays.span_text(i, i + n)
                 name = normalize_name(span_text)
                 if not name:
                     continue
-                if self.gaz.has_name(name):
+                if has_name(name):
                     found = (i, i + n, name)
                     break
                 if n == 1 or not (span_text[0] in _TERRAIN_FIRST or span_text[-1] in _TERRAIN_LAST):
@@ -415,17 +447,17 @@ class MentionFinder:
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
                 if stripped != span_text:
                     sname = normalize_name(stripped)
-                    if sname and self.gaz.has_name(sname) and any(
+                    if sname and has_name(sname) and any(
                             r.kind == "TerrainFeature" for r in self.gaz.lookup(sname)):
                         found = (i, i + n, "terrain:" + sname)
                         break
-            if text.lower() in _NAME_PREFIXES and (found is None or found[1] == i + 1):
+            if lower[i] in _NAME_PREFIXES and (found is None or found[1] == i + 1):
                 # "Kafr Beirut" unknown as a whole: not "Beirut", nor "Tell" (Al-Tall) alone;
                 # the whole name is left to the unknown-place finder
                 k = i + 1
                 while k < n_tok and (capitalised[k] and arrays.is_alpha[k]
-                                     or (texts[k] in ("-", "'", "’") and k + 1 < n_tok)
-                                     or (texts[k].lower() in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
+                                     or (texts[k] in _NAME_JOINERS and k + 1 < n_tok)
+                                     or (lower[k] in _PARTICLES and k + 1 < n_tok and texts[k + 1] == "-")):
                     k += 1
                 if k > i + 1:
                     i = k
@@ -458,10 +490,9 @@ class MentionFinder:
         if start > 0 and arrays.text[start - 1] == "Operation":
             return False            # "Operation Olive Branch" names an operation, not a place
         if rec.kind == "Country" and end < len(doc):
-            nxt = doc[end]
             # "U.S. State Department", "U.S.-led", "Turkish army": the country as an adjective
-            if nxt.text in ("-", "'s", "’s") or (nxt.is_alpha and _capitalised(nxt.text)) \
-                    or nxt.lower_ in self.lex.force_nouns or nxt.lower_ in _COUNTRY_PARTICIPLES:
+            if arrays.text[end] in ("-", "'s", "’s") or (arrays.is_alpha[end] and arrays.capitalised[end]) \
+                    or arrays.lower[end] in self.lex.force_nouns or arrays.lower[end] in _COUNTRY_PARTICIPLES:
                 return False
         in_context = rec.country in countries[:2] if rec.country else True
         if rec.curated:
@@ -473,19 +504,19 @@ class MentionFinder:
                         return False
             return True
         if end - start == 1:
-            tok = doc[start]
+            text = arrays.text[start]
             # part of a longer name: "Nur Ahmed", "Tom Reed", "Shahid Khalid hospital"
             for k in (start - 1, end):
                 if 0 <= k < len(doc) and arrays.is_alpha[k] and arrays.capitalised[k] \
                         and not (k == start - 1 and arrays.sent_start[k]) and arrays.text[k] not in _NOT_NAMES:
                     return False
-            if tok.text.isupper() and len(tok.text) <= 4:
+            if text.isupper() and len(text) <= 4:
                 return False        # acronyms: NINA, SANA
             # an everyday English word is a town only when the town is big: "Minister", "West"
-            if self.gaz.is_common_word(tok.text.lower(), 4.0) and rec.population < 1_000_000:
+            if self.gaz.is_common_word(arrays.lower[start], 4.0) and rec.population < 1_000_000:
                 return False
             # a small town reached only through spelling folds ("Commando" -> Comandău)
-            if _plain(tok.text) != _plain(rec.label) and rec.population < 50_000:
+            if _plain(text) != _plain(rec.label) and rec.population < 50_000:
                 return False
         if not in_context and (rec.population < 1_000_000 or _plain(arrays.span_text(start, end)) != _plain(rec.label)):
             return False        # a small town abroad, or one reached only by an alternate name
@@ -504,96 +535,125 @@ class MentionFinder:
         """Every prefix of every person title: a token that is none of them starts no title."""
         return frozenset(t[:n] for t in self.lex.person_titles for n in range(1, len(t) + 1))
 
+    @functools.cached_property
+    def _title_openers(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The lowercased tokens a title can begin with: (whole titles and the words before a
+        space in one, "prime" of "prime minister"; the other beginnings of titles, "lt" of
+        "lt.-gen.", "in" of "interior minister", which begin one only where no whitespace
+        follows the token). "in", "of", "a" begin titles so, and are a tenth of all tokens."""
+        titles = self.lex.person_titles
+        spaced = frozenset(t[:n] for t in titles for n in range(1, len(t)) if t[n] == " ")
+        return frozenset(titles) | spaced, frozenset(t[:n] for t in titles for n in range(1, len(t)))
+
+    def _title_at(self, arrays: TokenArrays, i: int) -> int:
+        """The number of tokens (3, 2 or 1; 0 for none) of the person title beginning at token i:
+        the longest span whose lowercased text is a title."""
+        titles, n_tok = self.lex.person_titles, len(arrays.text)
+        lower = arrays.lower
+        if i + 1 < n_tok:
+            # A title of two or three tokens begins with the first two as lowercased ("prime
+            # minister", "lt." "-gen."): where they begin none, the longer spans are not made
+            gap = " " if arrays.idx[i] + len(arrays.text[i]) < arrays.idx[i + 1] else ""
+            if lower[i] + gap + lower[i + 1] in self._title_prefixes:
+                for k in (3, 2):
+                    if i + k <= n_tok and arrays.span_text(i, i + k).lower() in titles:
+                        return k
+        return 1 if lower[i] in titles else 0
+
     def people(self, doc: Doc, taken: set[int]) -> list[Found]:
-        """Named people: capitalised names after a title, or before ", spokesman" / "said"."""
+        """Named people: capitalised names after a title, or before ", spokesman" / "said".
+
+        Each rule begins at a token of one kind (a title's first word, a comma, a speech verb,
+        a capitalised word): its loop visits those tokens alone, picked from the token columns
+        by `compress` without a Python step per token."""
         out = []
         arrays = TokenArrays.of(doc)
-        n_tok = len(arrays.text)
-        i = 0
+        texts, lower, capitalised, is_alpha = arrays.text, arrays.lower, arrays.capitalised, arrays.is_alpha
+        n_tok = len(texts)
         titles = self.lex.person_titles
-        prefixes = self._title_prefixes
-        while i < n_tok:
-            # a title of one or two words, then 1-4 capitalised name tokens
-            title_len = 0
-            if arrays.lower[i] in prefixes:
-                for k in (3, 2, 1):
-                    if i + k <= n_tok and arrays.span_text(i, i + k).lower() in titles:
-                        title_len = k
-                        break
-            if title_len:
-                j = i + title_len
-                names = []
-                while j < n_tok and j - (i + title_len) < 4 and j not in taken and arrays.is_alpha[j] \
-                        and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
-                    names.append(j)
-                    j += 1
-                # "Abu Bakr al-Baghdadi": particles with a hyphen continue a name
-                while j + 2 < n_tok and arrays.lower[j] in _PARTICLES and arrays.text[j + 1] == "-" \
-                        and arrays.capitalised[j + 2] and names:
-                    names.extend([j, j + 1, j + 2])
-                    j += 3
-                if len(names) >= 2 or (len(names) == 1 and title_len and arrays.text[i][0].isupper()
-                                       and arrays.lower[i] not in ("head", "leader", "chief", "official")):
-                    if len(names) >= 2:
-                        out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
-                i = j if names else i + title_len
+        # a title of one or two words, then 1-4 capitalised name tokens
+        whole, glued = self._title_openers
+        openers = list(compress(range(n_tok), map(whole.__contains__, lower)))
+        glued_openers = [k for k in compress(range(n_tok), map(not_, arrays.space_after)) if lower[k] in glued]
+        if glued_openers:
+            openers = sorted(set(openers).union(glued_openers))
+        i = 0       # where the next title may begin: a name found is not read again
+        for start in openers:
+            if start < i:
                 continue
-            i += 1
+            i = start
+            title_len = self._title_at(arrays, i)
+            if not title_len:
+                continue
+            j = i + title_len
+            names = []
+            while j < n_tok and j - (i + title_len) < 4 and j not in taken and is_alpha[j] \
+                    and capitalised[j] and texts[j] not in _NOT_NAMES:
+                names.append(j)
+                j += 1
+            # "Abu Bakr al-Baghdadi": particles with a hyphen continue a name
+            while j + 2 < n_tok and lower[j] in _PARTICLES and texts[j + 1] == "-" \
+                    and capitalised[j + 2] and names:
+                names.extend([j, j + 1, j + 2])
+                j += 3
+            if len(names) >= 2:
+                out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
+            i = j if names else i + title_len
         # "a district official, Musa Garba Bello, told": the name in apposition
-        for i in range(n_tok - 3):
-            if arrays.lower[i] not in titles or arrays.text[i + 1] != ",":
+        for i in compress(range(n_tok - 3), map(titles.__contains__, lower)):
+            if texts[i + 1] != ",":
                 continue
             j = i + 2
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
-                    and arrays.text[k] not in _NOT_NAMES:
+            while k < n_tok and k - j < 4 and k not in taken and is_alpha[k] and capitalised[k] \
+                    and texts[k] not in _NOT_NAMES:
                 k += 1
-            if k - j >= 2 and k < n_tok and arrays.text[k] == ",":
+            if k - j >= 2 and k < n_tok and texts[k] == ",":
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
+        # The rules below read names of two words or more: they begin at a capitalised word
+        # followed by another
+        two_capitalised = list(map(and_, capitalised, capitalised[1:]))
         # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
-        for i in range(1, n_tok - 3):
-            if arrays.text[i - 1] != ",":
+        for i in [k + 1 for k in arrays.positions(",")]:
+            if not 1 <= i < n_tok - 3 or not two_capitalised[i]:
                 continue
             k = i
-            while k < n_tok and k - i < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
-                    and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
+            while k < n_tok and k - i < 4 and k not in taken and is_alpha[k] and capitalised[k] \
+                    and texts[k] not in _NOT_NAMES and lower[k] not in titles:
                 k += 1
-            if k - i >= 2 and k + 1 < n_tok and arrays.text[k] == "," and arrays.lower[k + 1] in (
-                    "said", "says", "told", "warned", "added", "stated", "confirmed", "announced", "explained", "noted"):
+            if k - i >= 2 and k + 1 < n_tok and texts[k] == "," and lower[k + 1] in _SPEECH_AFTER_NAME:
                 if not any(f.start <= i < f.end for f in out):
                     out.append(Found(i, k, "person", "", "Person", 1))
         # "..., said Nur Ahmed, a police officer": the name after the verb
-        for i in range(n_tok - 2):
-            if arrays.lower[i] not in ("said", "says", "told", "added", "according") or i + 1 in taken:
+        for i in compress(range(n_tok - 2), map(_SPEECH_BEFORE_NAME.__contains__, lower)):
+            if i + 1 in taken:
                 continue
-            j = i + 1 + (1 if arrays.lower[i] == "according" else 0)
-            if arrays.lower[i] == "according" and (j - 1 >= n_tok or arrays.lower[j - 1] != "to"):
+            j = i + 1 + (1 if lower[i] == "according" else 0)
+            if lower[i] == "according" and (j - 1 >= n_tok or lower[j - 1] != "to"):
                 continue
             k = j
-            while k < n_tok and k - j < 4 and k not in taken and arrays.is_alpha[k] and arrays.capitalised[k] \
-                    and arrays.text[k] not in _NOT_NAMES and arrays.lower[k] not in titles:
+            while k < n_tok and k - j < 4 and k not in taken and is_alpha[k] and capitalised[k] \
+                    and texts[k] not in _NOT_NAMES and lower[k] not in titles:
                 k += 1
-            if k - j >= 2 and (k >= n_tok or arrays.text[k] in (",", ".", "'s", "’s", "\n") or arrays.is_space[k]):
+            if k - j >= 2 and (k >= n_tok or texts[k] in (",", ".", "'s", "’s", "\n") or arrays.is_space[k]):
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
-        for i in range(n_tok - 2):
-            if i in taken or not arrays.is_alpha[i] or not arrays.capitalised[i] \
-                    or arrays.text[i] in _NOT_NAMES or arrays.lower[i] in titles:
+        for i in compress(range(n_tok - 2), two_capitalised):
+            if i in taken or not is_alpha[i] or texts[i] in _NOT_NAMES or lower[i] in titles:
                 continue
-            if i > 0 and arrays.is_alpha[i - 1] and arrays.capitalised[i - 1] and not arrays.sent_start[i - 1]:
+            if i > 0 and is_alpha[i - 1] and capitalised[i - 1] and not arrays.sent_start[i - 1]:
                 continue
             j = i
-            while j < n_tok and j - i < 4 and j not in taken and arrays.is_alpha[j] \
-                    and arrays.capitalised[j] and arrays.text[j] not in _NOT_NAMES:
+            while j < n_tok and j - i < 4 and j not in taken and is_alpha[j] \
+                    and capitalised[j] and texts[j] not in _NOT_NAMES:
                 j += 1
             if j - i < 2 or j >= n_tok:
                 continue
-            nxt = arrays.lower[j]
-            after = arrays.span_text(j + 1, j + 8).lower() if j + 1 < n_tok else ""
+            nxt = lower[j]
             if nxt in ("said", "told", "says", "added", "stated", "tweeted", "wrote") or (
-                    nxt == "," and re.match(r"(?:the |a |an )?(?:[\w'’-]+ ){0,4}(?:spokes|command|governor|mayor|official|minister|head|chief|leader|director|general|colonel|member|deputy|analyst|researcher|officer|police|soldier|resident|witness|elder|activist|journalist|emir|founder|expert|doctor|farmer|shepherd|villager|survivor|manager|owner|chairman|president|secretary|representative|adviser|advisor|coordinator|ambassador|envoy|lawmaker|mp|governor|mukhtar|qaimaqam|sheikh|imam|teacher|student|father|brother|mother|relative)", after)):
+                    nxt == "," and _DESCRIBED_PERSON.match(arrays.span_text(j + 1, j + 8).lower() if j + 1 < n_tok else "")):
                 if not any(f.start <= i < f.end for f in out):
                     out.append(Found(i, j, "person", "", "Person", 1))
         return out
@@ -602,8 +662,8 @@ class MentionFinder:
         """"The Hamza Division": capitalised names ending in a group noun, not in the registry."""
         out = []
         arrays = TokenArrays.of(doc)
-        for j, low in enumerate(arrays.lower):
-            if low not in _GROUP_NOUNS or not arrays.capitalised[j] or j in taken:
+        for j in compress(range(len(arrays.lower)), map(_GROUP_NOUNS.__contains__, arrays.lower)):
+            if not arrays.capitalised[j] or j in taken:
                 continue
             i = j
             while i - 1 >= 0 and (i - 1) not in taken and (
@@ -622,15 +682,16 @@ class MentionFinder:
         arrays = TokenArrays.of(doc)
         out = []
         for start, end, _ in place_spans:
-            country = self.lex.capitals.get(arrays.span_text(start, end))
-            key = self.lex.government_of(country)
-            if not key or end >= len(doc):
+            if end >= len(doc):
                 continue
             if start > 0 and arrays.lower[start - 1] in _PLACE_PREPOSITIONS:
                 continue                       # "witnesses in Baghdad said": the speakers are in the city
             nxt = arrays.lower[end]
             stance = end + 1 < len(doc) and nxt in ("'s", "’s") and arrays.lower[end + 1] in _STANCE_NOUNS
-            if stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and arrays.lower[end + 1] == "not"):
+            if not (stance or nxt in _STANCE_VERBS or (nxt == "would" and end + 1 < len(doc) and arrays.lower[end + 1] == "not")):
+                continue
+            key = self.lex.government_of(self.lex.capitals.get(arrays.span_text(start, end)))
+            if key:
                 out.append(Found(start, end, "actor", key, self.lex.actors[key].kind, 5))
         return out
 
@@ -638,22 +699,27 @@ class MentionFinder:
         """"The Kirkuk province security committee", "Nineveh Provincial Council": a place's own
         council or committee, a body of its own that the registry cannot list one by one."""
         arrays = TokenArrays.of(doc)
+        if arrays.vocabulary.isdisjoint(_BODY_NOUNS):
+            return []
+        lower = arrays.lower
         out = []
-        n_tok = len(doc)
-        for i, text in enumerate(arrays.text):
-            if not (arrays.is_alpha[i] and arrays.capitalised[i]) or text in _NOT_NAMES:
-                continue
-            name = normalize_name(text)
-            if not name or not self.gaz.has_name(name):
+        n_tok = len(lower)
+        # Only a capitalised word before a body's first word or a place noun can name one: the
+        # loop visits those alone (a capitalised word and the word after it, paired by `map`)
+        for i in compress(range(n_tok), map(and_, arrays.capitalised, map(_BODY_OPENERS.__contains__, lower[1:]))):
+            text = arrays.text[i]
+            if not arrays.is_alpha[i] or text in _NOT_NAMES:
                 continue
             j = i + 1
-            if j < n_tok and arrays.lower[j] in ("province", "provincial", "governorate", "district", "city"):
+            if lower[j] in _BODY_PLACE_NOUNS:
                 j += 1
-            for body in _LOCAL_BODIES:
-                k = j + len(body)
-                if k <= n_tok and tuple(arrays.lower[j:k]) == body:
-                    out.append(Found(i, k, "body", "", "Organization", 2))
-                    break
+            body = next((body for body in _LOCAL_BODIES
+                         if j + len(body) <= n_tok and tuple(lower[j:j + len(body)]) == body), None)
+            if body is None:
+                continue
+            name = normalize_name(text)
+            if name and self.gaz.has_name(name):
+                out.append(Found(i, j + len(body), "body", "", "Organization", 2))
         return out
 
     # ------------------------------------------------------------------ places nobody listed
@@ -689,12 +755,17 @@ class MentionFinder:
             return k
 
         place_starts = {f.start for f in known if f.category == "place"}
-        for i, low in enumerate(arrays.lower):
+        # Each rule begins at a word of its own list or at a participle ("-ed"): the loop visits
+        # those alone, picked from the token column without a Python step per token
+        openers = _UNKNOWN_PLACE_OPENERS.union([w for w in arrays.vocabulary if w.endswith("ed")])
+        for i in compress(range(n_tok), map(openers.__contains__, arrays.lower)):
+            low = arrays.lower[i]
             # "shelled Zarzuna in Idleb countryside", "in Ain Dalfa, Idlib": an unknown name placed
             # by the known place after it
-            if (low in ("in", "near", "at", "around", "outside") or (arrays.is_alpha[i] and low.endswith("ed")
+            if (low in _LOCATING_PREPOSITIONS or (arrays.is_alpha[i] and low.endswith("ed")
                                                                        and not arrays.capitalised[i])) \
-                    and i + 1 < n_tok and (i + 1) not in taken:
+                    and i + 1 < n_tok and (i + 1) not in taken \
+                    and (arrays.capitalised[i + 1] or arrays.lower[i + 1] in _PARTICLES):    # (a name may follow)
                 end = name_after(i + 1)
                 if end > i + 1 and end + 1 < n_tok and arrays.lower[end] in ("in", ",", "near", "and") \
                         and _placed_by_known_place(arrays, end, place_starts):
@@ -731,14 +802,20 @@ class MentionFinder:
         return out
 
     # ------------------------------------------------------------------ demonym forces
+    @functools.cached_property
+    def _nationality_words(self) -> frozenset[str]:
+        """Demonyms of states and of peoples without one: the words a demonym force begins with."""
+        return frozenset(self.lex.demonyms) | frozenset(self.lex.stateless_demonyms)
+
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
         arrays = TokenArrays.of(doc)
         n_tok = len(arrays.text)
-        for i, text in enumerate(arrays.text):
+        for i in compress(range(n_tok), map(self._nationality_words.__contains__, arrays.text)):
             if i in taken:
                 continue
+            text = arrays.text[i]
             country = self.lex.demonyms.get(text)
             stateless = text in self.lex.stateless_demonyms
             if not country and not stateless:
@@ -800,7 +877,7 @@ class MentionFinder:
         taken = {t for f in plain_names for t in range(f.start, f.end)}
         people = [f for f in self.people(doc, taken) if not _CREDIT.match(arrays.sent_text(f.start))]
         taken |= {t for f in people for t in range(f.start, f.end)}
-        voters = [sp for sp in place_spans if not any(t in taken for t in range(sp[0], sp[1]))]
+        voters = [sp for sp in place_spans if taken.isdisjoint(range(sp[0], sp[1]))]
         countries = self.country_context(voters, hint_countries)
         context = countries[:2]
         state = Counter(f.key for f in plain_names if f.kind == "StateForce" and f.category == "actor")
@@ -817,16 +894,12 @@ class MentionFinder:
                 curated = rec.curated
                 found.append(Found(start, end, "place", rec.key, rec.kind,
                                    (2 if rec.kind != "Country" else 1) + (1 if curated else -1)))
-        chosen = _settle(found + self.local_bodies(doc))
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.demonym_forces(doc, taken, context))
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.named_groups(doc, taken))
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.unknown_places(doc, taken, chosen))
-        chosen = self.spelling_variants(doc, chosen, place_of, context)
-        taken = {t for f in chosen for t in range(f.start, f.end)}
-        chosen = _settle(chosen + self.surnames(doc, taken, chosen))
+        chosen, taken = _settle(found + self.local_bodies(doc))
+        chosen, taken = _settle_in(chosen, taken, self.demonym_forces(doc, taken, context))
+        chosen, taken = _settle_in(chosen, taken, self.named_groups(doc, taken))
+        chosen, taken = _settle_in(chosen, taken, self.unknown_places(doc, taken, chosen))
+        chosen = self.spelling_variants(doc, chosen, place_of, context)      # (same spans)
+        chosen, _ = _settle_in(chosen, taken, self.surnames(doc, taken, chosen))
         chosen = _generic_heads_to_named(doc, chosen)
         # "Ankara said": the capital is both the place named and the government that speaks;
         # the government comes last, so it is the one a role or a claim resolves to
@@ -873,9 +946,10 @@ class MentionFinder:
                 shared.add(last)
             first_seen.setdefault(last, (f.end, full))
         out = []
-        for i, text in enumerate(arrays.text):
-            seen = first_seen.get(text)
-            if seen is None or text in shared or i in taken or i < seen[0] or text in _NOT_NAMES:
+        for i in compress(range(len(arrays.text)), map(first_seen.__contains__, arrays.text)):
+            text = arrays.text[i]
+            seen = first_seen[text]
+            if text in shared or i in taken or i < seen[0] or text in _NOT_NAMES:
                 continue
             # not inside a longer name: "Tamboura Street", "Ali Tamboura"
             if (i + 1 < len(doc) and arrays.capitalised[i + 1] and arrays.is_alpha[i + 1]) or (
@@ -889,8 +963,8 @@ class MentionFinder:
         votes: Counter[str] = Counter()  # type: ignore[assignment]
         weak: Counter[str] = Counter()   # towns known only from GeoNames: a four-letter village name is a town abroad too
         for _, _, name in place_spans:
-            cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name)
-            countries = {c.country for c in cands[:3] if c.country}
+            cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name, limit=3)
+            countries = {c.country for c in cands if c.country}
             best = cands[0] if cands else None
             if best is not None and best.country:
                 weight = 3 if best.kind == "Country" else (2 if len(countries) == 1 else 1)
@@ -903,8 +977,12 @@ class MentionFinder:
         return [c for c, _ in votes.most_common()]
 
 
-def _settle(found: list[Found]) -> list[Found]:
-    """Longest spans first, then priority; drop anything overlapping a kept span."""
+_START = itemgetter(0)      # Found.start, read in C
+
+
+def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
+    """Longest spans first, then priority; drop anything overlapping a kept span. The kept
+    spans in text order, and the tokens they take."""
     kept: list[Found] = []
     occupied: set[int] = set()
     for f in sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start)):
@@ -912,8 +990,17 @@ def _settle(found: list[Found]) -> list[Found]:
         if occupied.isdisjoint(tokens):
             kept.append(f)
             occupied.update(tokens)
-    kept.sort(key=lambda f: f.start)
-    return kept
+    kept.sort(key=_START)
+    return kept, occupied
+
+
+def _settle_in(chosen: list[Found], taken: set[int], new: list[Found]) -> tuple[list[Found], set[int]]:
+    """`chosen` (a list `_settle` made) with `new` settled in, and the tokens the result takes
+    (`taken`: those of `chosen`). A settled list settles to itself, in the same order, so with
+    nothing new (most articles, for most finders) neither is made again."""
+    if not new:
+        return chosen, taken
+    return _settle(chosen + new)
 
 
 # What a capital does when it stands for its government.
@@ -931,6 +1018,11 @@ _STANCE_VERBS = frozenset({"said", "says", "accused", "accuses", "denied", "deni
 # What a province or city has as its own deciding bodies ("Kirkuk Security Committee").
 _LOCAL_BODIES = (("security", "committee"), ("provincial", "council"), ("province", "council"),
                  ("security", "council"), ("council",), ("crisis", "cell"), ("local", "council"))
+# Words between the place's name and its body: "Kirkuk province security committee".
+_BODY_PLACE_NOUNS = frozenset({"province", "provincial", "governorate", "district", "city"})
+# The words that may follow the place's name in such a name, and the words the names end in.
+_BODY_OPENERS = _BODY_PLACE_NOUNS | {body[0] for body in _LOCAL_BODIES}
+_BODY_NOUNS = frozenset(body[-1] for body in _LOCAL_BODIES)
 
 _ARMED_KINDS = frozenset({"StateForce", "RegionalForce", "ParamilitaryForce", "NonStateArmedGroup", "Coalition"})
 
@@ -943,17 +1035,16 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
     out: list[Found] = []
     named: list[tuple[str, str, str]] = []      # (lowercased name, key, kind), in text order
     for f in sorted(found, key=lambda f: f.start):
-        text = arrays.span_text(f.start, f.end).lower()
         if f.category == "actor" and f.generic:
-            phrase = text.removeprefix("the ")
+            phrase = arrays.span_text(f.start, f.end).lower().removeprefix("the ")
             ref = None
             if " " in phrase:
                 ref = next(((key, kind) for name, key, kind in reversed(named)
                             if name != phrase and name.endswith(" " + phrase)), None)
             if ref is not None and ref[0] != f.key:
-                f = replace(f, key=ref[0], kind=ref[1])
+                f = f._replace(key=ref[0], kind=ref[1])
         elif f.category == "actor" and f.kind in _ARMED_KINDS and not f.generic:
-            named.append((text, f.key, f.kind))
+            named.append((arrays.span_text(f.start, f.end).lower(), f.key, f.kind))
         out.append(f)
     return out
 
@@ -961,9 +1052,9 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
 _ADDRESSING = frozenset({"told", "tell", "tells", "telling", "briefed", "briefing", "informed", "addressed"})
 
 
-def _addressed(doc: Doc, start: int) -> bool:
+def _addressed(arrays: TokenArrays, start: int) -> bool:
     """"told reporters", "said to local journalists": the people spoken to, no party."""
-    before = [t.lower_ for t in doc[max(0, start - 3):start]]
+    before = arrays.lower[max(0, start - 3):start]
     for n, word in enumerate(reversed(before)):
         if word in _ADDRESSING or (word == "to" and n + 1 < len(before)
                                    and before[-(n + 2)] in ("said", "says", "spoke", "speaking", "talking")):
@@ -973,36 +1064,29 @@ def _addressed(doc: Doc, start: int) -> bool:
     return False
 
 
-def _name_continues(doc: Doc, end: int) -> bool:
+def _name_continues(arrays: TokenArrays, end: int) -> bool:
     """A capitalised word (not sentence-initial) follows: the match is the start of a longer name;
     or a document noun follows: the body's text is cited, the body does nothing."""
-    if end >= len(doc):
+    if end >= len(arrays.text):
         return False
-    nxt = doc[end]
-    if nxt.lower_ in _DOCUMENT_NOUNS:
+    if arrays.lower[end] in _DOCUMENT_NOUNS:
         return True         # "the U.N. charter", "UN resolutions": a text of the body, not the body acting
-    return nxt.is_alpha and _capitalised(nxt.text) and not nxt.is_sent_start and nxt.text not in _NOT_NAMES
+    return arrays.is_alpha[end] and arrays.capitalised[end] and not arrays.sent_start[end] \
+        and arrays.text[end] not in _NOT_NAMES
 
 
 _DOCUMENT_NOUNS = frozenset({"charter", "resolution", "resolutions", "convention", "conventions", "report",
                              "reports", "sanctions", "guidelines", "standards", "treaty", "law", "laws"})
 
 
-def _inside_a_name(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:
+def _inside_a_name(arrays: TokenArrays, start: int, end: int, gaz: Gazetteer) -> bool:
     """A common noun capitalised in mid-sentence between other capitalised words is part of a
     proper name: "Workers" in "the Democratic Workers Front" is no civilian group."""
-    first = doc[start]
-    if first.is_sent_start or not _capitalised(first.text) or not gaz.is_common_word(first.lower_, 3.5):
+    if arrays.sent_start[start] or not arrays.capitalised[start] or not gaz.is_common_word(arrays.lower[start], 3.5):
         return False
-    before = doc[start - 1] if start > 0 else None
-    after = doc[end] if end < len(doc) else None
-    return any(t is not None and t.is_alpha and _capitalised(t.text) and not t.is_sent_start
-               and t.text not in _NOT_NAMES for t in (before, after))
+    return any(0 <= k < len(arrays.text) and arrays.is_alpha[k] and arrays.capitalised[k] and not arrays.sent_start[k]
+               and arrays.text[k] not in _NOT_NAMES for k in (start - 1, end))
 
 
 def _plain(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def span_text(doc: Doc, f: Found) -> str:
-    return Span(doc, f.start, f.end).text

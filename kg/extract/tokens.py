@@ -10,50 +10,59 @@ them in `doc.user_data`.
 from __future__ import annotations
 
 import bisect
+from operator import itemgetter
 
 import numpy
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 _KEY = "kg.arrays"
+_FIRST_CHARACTER = itemgetter(slice(0, 1))     # text[:1]
 
 
 class TokenArrays:
     """Per-token lists: `text`, `lower` (Token.lower_), `idx` (char offset), `is_alpha`,
-    `is_punct`, `is_space`, `sent_start` (Token.is_sent_start as a bool), `capitalised` (the
-    text begins with an uppercase letter); the doc's sentences as
-    `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives them); `doc_text`."""
+    `is_punct`, `is_space`, `space_after` (Token.whitespace_ is a space), `sent_start`
+    (Token.is_sent_start as a bool), `capitalised` (the text begins with an uppercase letter);
+    the doc's sentences as `sent_starts` / `sent_ends` (token offsets, as Doc.sents gives
+    them); `doc_text`; `vocabulary`, the set of lowercased tokens."""
 
-    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "sent_start", "capitalised",
-                 "sent_starts", "sent_ends", "_sent_texts")
+    __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
+                 "capitalised", "sent_starts", "sent_ends", "_sent_texts", "_vocabulary")
 
     def __init__(self, doc: Doc):
-        # Columns come from one to_array, the flags as bools straight from numpy, strings looked
-        # up once per distinct id: a Python-level loop per token made this a tenth of extraction.
+        # Columns come from one to_array, the flags as bools straight from numpy; strings are
+        # looked up, lowercased and tested once per distinct ORTH id (a token in two repeats
+        # one), and spread over the tokens by numpy's indexing: a Python-level loop per token
+        # made this a tenth of extraction.
         n = len(doc)
-        table = doc.to_array([IDX, ORTH, LOWER, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
-            else numpy.zeros((8, 0), dtype="uint64")
-        idx, orths, lower_ids = table[0].tolist(), table[1].tolist(), table[2].tolist()
-        spaces, alpha, punct, space = table[3:7].astype(bool).tolist()
+        table = doc.to_array([IDX, ORTH, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
+            else numpy.zeros((7, 0), dtype="uint64")
+        idx = table[0].tolist()
+        spaces, alpha, punct, space = table[2:6].astype(bool).tolist()
+        distinct, where = numpy.unique(table[1], return_inverse=True)
         strings = doc.vocab.strings
-        texts = {h: strings[h] for h in set(orths)}
-        lowers = {h: strings[h] for h in set(lower_ids)}
-        self.text: list[str] = list(map(texts.__getitem__, orths))
+        texts = [strings[h] for h in distinct.tolist()]
+        self.text: list[str] = numpy.array(texts, dtype=object)[where].tolist()
         self.doc_text = "".join([t + " " if s else t for t, s in zip(self.text, spaces)])     # Doc.text
         self.idx: list[int] = idx
-        self.lower: list[str] = list(map(lowers.__getitem__, lower_ids))
+        # A lexeme's LOWER is its text's str.lower() (spaCy's lex_attrs.lower): lowering the texts
+        # costs a third of looking the LOWER ids up in the string store
+        self.lower: list[str] = numpy.array(list(map(str.lower, texts)), dtype=object)[where].tolist()
         self.is_alpha: list[bool] = alpha
         self.is_punct: list[bool] = punct
         self.is_space: list[bool] = space
-        self.sent_start: list[bool] = (table[7] == 1).tolist()
-        capitalised = {h: t[:1].isupper() for h, t in texts.items()}
-        self.capitalised: list[bool] = list(map(capitalised.__getitem__, orths))
+        self.space_after: list[bool] = spaces
+        self.sent_start: list[bool] = (table[6] == 1).tolist()
+        self.capitalised: list[bool] = numpy.fromiter(map(str.isupper, map(_FIRST_CHARACTER, texts)), dtype=bool,
+                                                      count=len(texts))[where].tolist()
         # Doc.sents: token 0 opens the first sentence whatever its flag says
-        opens = [0] + (numpy.flatnonzero(table[7, 1:] == 1) + 1).tolist() if n else []
+        opens = [0] + (numpy.flatnonzero(table[6, 1:] == 1) + 1).tolist() if n else []
         self.sent_starts: list[int] = opens
         self.sent_ends: list[int] = opens[1:] + [n] if n else []
         self._sent_texts: dict[int, str] = {}
+        self._vocabulary: frozenset[str] | None = None
 
     @staticmethod
     def of(doc: Doc) -> "TokenArrays":
@@ -61,6 +70,27 @@ class TokenArrays:
         if arrays is None:
             arrays = doc.user_data[_KEY] = TokenArrays(doc)
         return arrays
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The distinct lowercased tokens, made once: a rule whose words are none of them need
+        not look at the tokens one by one."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(self.lower)
+        return self._vocabulary
+
+    def positions(self, text: str) -> list[int]:
+        """The indices of the tokens whose text is `text`, in order: list.index scans in C, where
+        a test per token would be a step of Python each (for words a text holds a few times)."""
+        out: list[int] = []
+        column = self.text
+        k = -1
+        try:
+            while True:
+                k = column.index(text, k + 1)
+                out.append(k)
+        except ValueError:
+            return out
 
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text`: the characters from the first token to the end of the last."""

@@ -1,0 +1,106 @@
+"""Mention finding on sentences written for these tests: each rule visits only the tokens it can
+begin at (titles, commas, speech verbs, nationalities, place nouns, participles), so each
+kind of opening token is tried here, with words around it that must not open anything."""
+import pytest
+
+from kg.extract import Extractor
+from kg.extract.tokens import TokenArrays
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def texts(extractor: Extractor, text: str, found) -> dict[str, tuple[str, str]]:
+    """span text -> (category, key) of found mentions."""
+    doc = extractor.nlp(text)
+    arrays = TokenArrays.of(doc)
+    return {arrays.span_text(f.start, f.end): (f.category, f.key) for f in found(doc)}
+
+
+def people(extractor: Extractor, text: str) -> set[str]:
+    return set(texts(extractor, text, lambda doc: extractor.mentions.people(doc, set())))
+
+
+def mentions(extractor: Extractor, text: str) -> dict[str, tuple[str, str]]:
+    return texts(extractor, text, lambda doc: extractor.mentions.find(doc, [])[0])
+
+
+def test_titles_of_one_two_and_three_tokens_open_names(extractor):
+    found = people(extractor, "Prime Minister Karim Haddad met Maj. Gen. Omar Salem and spokesman Tarek Nouri "
+                              "in a hall of the old fort.")
+    assert found == {"Karim Haddad", "Omar Salem", "Tarek Nouri"}
+
+
+def test_words_that_only_begin_a_title_open_no_name(extractor):
+    # "a", "in", "of", "co" begin titles ("army commander", "co-founder") but are none
+    assert people(extractor, "a Haddad Nouri convoy passed in Salem Aziz country of Tarek Jaber.") == set()
+
+
+def test_names_in_apposition_between_commas_and_after_speech_verbs(extractor):
+    assert "Daoud Hamza Karimi" in people(
+        extractor, "A provincial official, Daoud Hamza Karimi, told a radio station the road was shut.")
+    assert "Farid Mansour Aziz" in people(
+        extractor, "Shelling went on overnight, Farid Mansour Aziz, noted in a statement.")
+    assert "Nadia Karim" in people(extractor, "The clinic was full, said Nadia Karim, a nurse there.")
+    assert "Nadia Karim" in people(extractor, "The clinic was full, according to Nadia Karim, a nurse there.")
+    assert "Yusuf Demir" in people(extractor, "Yusuf Demir said the bridge was closed.")
+    assert "Yusuf Demir" in people(extractor, "Yusuf Demir, a farmer from the valley, saw the smoke.")
+
+
+def test_a_surname_alone_after_the_full_name_is_the_same_person(extractor):
+    found = mentions(extractor, "Yusuf Demir said the bridge was closed. It reopened later, Demir added.")
+    assert found["Yusuf Demir"] == ("person", "")
+    assert found["Demir"] == ("person", "Yusuf Demir")
+
+
+def test_a_place_s_council_is_a_body(extractor):
+    found = mentions(extractor, "The Kirkuk Provincial Council met on Sunday, and the Mosul security committee "
+                                "closed the bridges.")
+    assert found["Kirkuk Provincial Council"][0] == "body"
+    assert found["Mosul security committee"][0] == "body"
+    doc = extractor.nlp("The Kirkuk Provincial Police met on Sunday in the Mosul security office.")
+    assert extractor.mentions.local_bodies(doc) == []
+
+
+def test_a_nationality_before_a_force_noun_is_that_country_s_force(extractor):
+    found = mentions(extractor, "Iraqi troops entered the village after Turkish warplanes struck the hills.")
+    assert found["Iraqi troops"][0] == "actor"
+    assert found["Turkish warplanes"][0] == "actor"
+    assert found["Iraqi troops"][1] != found["Turkish warplanes"][1]
+
+
+def test_unknown_places_after_a_participle_a_place_noun_or_a_compound_prefix(extractor):
+    found = mentions(extractor, "Artillery shelled Zarbuneh in the southern countryside of Idlib. Later "
+                                "the village of Dounkaro and Kafr Tumeish were hit.")
+    assert found["Zarbuneh"][0] in ("newplace", "place")
+    assert found["Dounkaro"][0] in ("newplace", "place")
+    assert found["Kafr Tumeish"][0] in ("newplace", "place")
+
+
+def test_token_arrays_agree_with_spacy_tokens_beyond_ascii(extractor):
+    doc = extractor.nlp("İdlib and ÉCOLE Öztürk saw a \u212aelvin-sized ΣΟΦΙΑ ςigma in ﬁeld 3.")
+    arrays = TokenArrays.of(doc)
+    tokens = list(doc)
+    assert arrays.text == [t.text for t in tokens]
+    assert arrays.lower == [t.lower_ for t in tokens]
+    assert arrays.capitalised == [t.text[:1].isupper() for t in tokens]
+    assert arrays.space_after == [bool(t.whitespace_) for t in tokens]
+    assert arrays.vocabulary == {t.lower_ for t in tokens}
+    assert arrays.doc_text == doc.text
+
+
+def test_a_place_name_may_begin_with_a_lowercase_article(extractor):
+    doc = extractor.nlp("Shells fell near al-Bab and ash-Shaddadi, not at the market - an old one.")
+    arrays = TokenArrays.of(doc)
+    found = {arrays.span_text(s, e) for s, e, _ in extractor.mentions.place_candidates(doc)}
+    assert {"al-Bab", "ash-Shaddadi"} <= found
+    assert not any(text.startswith(("at", "an")) for text in found)
+
+
+def test_token_positions_of_a_text(extractor):
+    arrays = TokenArrays.of(extractor.nlp("One, two, three - and four,"))
+    assert arrays.positions(",") == [1, 3, 8]
+    assert arrays.positions("-") == [5]
+    assert arrays.positions(";") == []
