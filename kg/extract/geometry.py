@@ -5,6 +5,7 @@ precision such an estimate deserves.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -43,13 +44,13 @@ def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
     alt = "|".join(re.escape(n) for n in names if n)
     if not alt:
         return None
-    m = re.search(rf"(\d+(?:\.\d+)?)\s*(?:km|kilomet(?:er|re)s?|miles?)\s+(?:to\s+the\s+)?{_DIR}\s+of\s+(?:the\s+(?:city|town)\s+of\s+)?(?:{alt})",
-                  text, re.I)
+    distance_pattern, side_pattern = _anchor_patterns(alt)
+    m = distance_pattern.search(text)
     if m:
         km = float(m.group(1)) * (1.609 if "mile" in m.group(0).lower() else 1.0)
         bearing = BEARINGS[m.group(2).lower().replace("-", "")] if m.group(2).lower().replace("-", "") in BEARINGS else BEARINGS[m.group(2).lower()]
         return (*offset(anchor, bearing, km), max(2.0, km * 0.15))
-    m = re.search(rf"{_DIR}\s+(countryside|outskirts|suburbs|part|side)?\s*(?:of\s+)?(?:the\s+)?(?:{alt})", text, re.I)
+    m = side_pattern.search(text)
     if m:
         key = m.group(1).lower().replace("-", "")
         bearing = BEARINGS.get(key, BEARINGS.get(m.group(1).lower()))
@@ -58,6 +59,16 @@ def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
         km = max(_AREA_KM[(m.group(2) or "").lower()], spread_km / 2)
         return (*offset(anchor, bearing, km), km)
     return None
+
+
+@functools.lru_cache(maxsize=512)      # a few KB each
+def _anchor_patterns(alt: str) -> tuple[re.Pattern, re.Pattern]:
+    """"40 km north of X" and "the northern countryside of X" for one anchor's names (an
+    alternation): compiled once per anchor, as the same towns anchor place after place and
+    re's own cache of 512 patterns, shared with every other module, kept losing them."""
+    return (re.compile(rf"(\d+(?:\.\d+)?)\s*(?:km|kilomet(?:er|re)s?|miles?)\s+(?:to\s+the\s+)?{_DIR}\s+of\s+"
+                       rf"(?:the\s+(?:city|town)\s+of\s+)?(?:{alt})", re.I),
+            re.compile(rf"{_DIR}\s+(countryside|outskirts|suburbs|part|side)?\s*(?:of\s+)?(?:the\s+)?(?:{alt})", re.I))
 
 
 # A region at most this wide (its coordinate precision) has its villages around its centre; a
