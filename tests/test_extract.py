@@ -1003,6 +1003,9 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     doc = extractor.nlp(text)
     arrays = TokenArrays.of(doc)
     assert TokenArrays.of(doc) is arrays                      # made once per doc
+    other = extractor.nlp("Another report.")
+    assert TokenArrays.of(other).text == ["Another", "report", "."]
+    assert TokenArrays.of(doc) is arrays                      # the last doc asked is no shortcut for another
     tokens = list(doc)
     assert arrays.doc_text == doc.text == text
     assert arrays.text == [t.text for t in tokens]
