@@ -148,7 +148,11 @@ class Builder:
         return report
 
     def _restore_index(self, article_id: str) -> None:
-        """A rejected article keeps its stored version: the fusion index goes back to it."""
+        """A rejected article keeps its stored version: the fusion index goes back to it (read
+        from the store, which takes two scans of its reference facts: only when there is one)."""
+        if self.store.article_hash(self.minter.article(article_id)) is None:
+            self.fuser.index.remove_article(article_id)
+            return
         reload_article(self.fuser.index, self.store, self.minter.article_graph(article_id).value,
                        self.minter.prefix("event"), self.minter.prefix("place"), self.minter.prefix("actor"))
 

@@ -176,6 +176,12 @@ class Extractor:
                                            arrays.idx[f.end - 1] + len(arrays.text[f.end - 1]),
                                            sentence_of(f.start), ex.entities[key].category, key, ex.entities[key].kind))
 
+        # A span read two ways ("Ankara said": the city and the government speaking) means what
+        # key_of kept; the place reading it shadows is no place mention of its sentence.
+        for s in sentences:
+            s.mentions = [f for f in s.mentions if f.category not in ("place", "newplace")
+                          or (f.start, f.end) not in key_of or ex.entities[key_of[(f.start, f.end)]].category == "place"]
+
         # sources sentence by sentence
         publisher_key = publisher.key if publisher else None
         wire = _wire_service(doc, text, found, publisher_key, key_of)
@@ -619,10 +625,8 @@ class Extractor:
             # "routes between Syria and Iraq", "the border between X and Y": a span, not where it happened
             if _between(doc, f):
                 continue
-            k = key_of[(f.start, f.end)]
-            if ex.entities[k].category != "place":
-                continue            # the span was read as something else ("Ankara said": the government)
             if not _dateline(doc, f) and not possessive:
+                k = key_of[(f.start, f.end)]
                 if k not in keys:
                     keys.append(k)
                 if _reference_point(doc, f):
@@ -637,8 +641,7 @@ class Extractor:
         """Strength estimates and control claims."""
         for s in sentences:
             actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
-            places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"
-                      and ex.entities[key_of[(f.start, f.end)]].category == "place"]
+            places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
             source = s.sources[0] if s.sources else None
             for est in find_strength(s.text, s.screen):
                 actor = _nearest_key(s, key_of, doc, est.start, "actor")

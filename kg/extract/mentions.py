@@ -83,6 +83,9 @@ _FACILITY_NOUNS = {"base", "airbase", "prison", "airport", "dam", "hospital", "c
                    "outpost", "stadium", "port", "airfield"}
 # Prepositions before an unknown name that a known place after it locates: "in Zarzuna in Idleb".
 _LOCATING_PREPOSITIONS = frozenset({"in", "near", "at", "around", "outside"})
+# Before a capital, these make it the place where something is, never the government speaking.
+_PLACE_PREPOSITIONS = _LOCATING_PREPOSITIONS | {"inside", "from", "to", "into", "across", "toward", "towards",
+                                                "within", "throughout", "of"}
 # The words unknown_places' rules begin at (besides participles): the prepositions, the first
 # words of place-only compound names, and the nouns of settlements, outskirts and facilities.
 _UNKNOWN_PLACE_OPENERS = _LOCATING_PREPOSITIONS | _PLACE_ONLY_PREFIXES | set(_SETTLEMENT_NOUNS) \
@@ -1007,9 +1010,6 @@ def _settle_in(chosen: list[Found], taken: set[int], new: list[Found]) -> tuple[
 _STANCE_NOUNS = frozenset({"objections", "objection", "decision", "position", "request", "demands", "demand",
                            "approval", "opposition", "policy", "refusal", "response", "accusations", "rejection",
                            "warning", "concerns", "insistence", "consent", "stance", "claims"})
-# Before a capital, these make it the place where something is, never the government speaking.
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "around", "from", "to", "into", "across",
-                                 "toward", "towards", "within", "throughout", "of"})
 _STANCE_VERBS = frozenset({"said", "says", "accused", "accuses", "denied", "denies", "warned", "warns", "rejected",
                            "rejects", "refused", "refuses", "condemned", "condemns", "demanded", "demands", "urged",
                            "urges", "insisted", "insists", "objected", "objects", "vowed", "vows", "threatened",

@@ -109,14 +109,11 @@ def _reports_query(iris: Sequence[str]) -> str:
 class StoredLinks:
     """The links between stored reports, compactly: every report IRI once, in IRI order (so
     comparing two indexes compares their IRIs), and each link as (strength, a, b), a and b
-    indexes into ``iris``, the strength an int ordered as `link_strength`'s key."""
+    indexes into ``iris``, the strength `days_strength`'s."""
 
     def __init__(self, iris: list[str], links: list[tuple[int, int, int]]):
         self.iris = iris
         self.links = links
-
-    def index(self) -> dict[str, int]:
-        return {iri: i for i, iri in enumerate(self.iris)}
 
 
 class _Interned:
@@ -137,7 +134,7 @@ class _Interned:
     def link(self, a: str, b: str) -> None:
         self.pairs.add((self.id(a), self.id(b)))
 
-    def sorted(self, day: Callable[[int], int | None], stored: Callable[[int], bool]) -> StoredLinks:
+    def in_iri_order(self, day: Callable[[int], int | None], stored: Callable[[int], bool]) -> StoredLinks:
         """The links between stored reports with their strengths, reports renumbered in IRI
         order; ``day`` and ``stored`` are asked with the numbers given so far."""
         self.ids.clear()
@@ -148,9 +145,7 @@ class _Interned:
         links = []
         for a, b in self.pairs:
             if stored(a) and stored(b):
-                da, db = day(a), day(b)
-                strength = (1 << 32) if da is None or db is None else abs(da - db)   # link_strength's order
-                links.append((strength, rank[a], rank[b]))
+                links.append((days_strength(day(a), day(b)), rank[a], rank[b]))
         return StoredLinks([self.iris[old] for old in order], links)
 
 
@@ -167,7 +162,7 @@ def read_stored_links(store: Store, minter: IriMinter) -> StoredLinks:
     for i in range(0, len(seen.iris), _REPORTS_PER_QUERY):
         for e, d in store.query(_reports_query(seen.iris[i:i + _REPORTS_PER_QUERY])).rows:
             dates[seen.ids[e.value]] = _day(d.value if d is not None else None)
-    return seen.sorted(dates.get, dates.__contains__)
+    return seen.in_iri_order(dates.get, dates.__contains__)
 
 
 def read_index_links(index: EventIndex, minter: IriMinter) -> StoredLinks:
@@ -181,7 +176,7 @@ def read_index_links(index: EventIndex, minter: IriMinter) -> StoredLinks:
         seen.link(events + a, events + b)
         dates[seen.ids[events + a]] = day_a
         dates[seen.ids[events + b]] = day_b
-    return seen.sorted(dates.get, lambda _i: True)        # the rows join stored reports only
+    return seen.in_iri_order(dates.get, lambda _i: True)        # the rows join stored reports only
 
 
 _REPORTS_PER_QUERY = 400
@@ -197,13 +192,20 @@ def _day(value: str | None) -> int | None:
         return None
 
 
-def link_strength(date_a: str | None, date_b: str | None) -> tuple[int, int]:
-    """Sort key of a link, strongest first: two days before anything vaguer, then the fewest
-    days apart."""
-    da, db = _day(date_a), _day(date_b)
-    if da is None or db is None:
-        return (1, 0)
-    return (0, abs(da - db))
+def link_strength(date_a: str | None, date_b: str | None) -> int:
+    """Sort key of a link between reports of these dates (see days_strength)."""
+    return days_strength(_day(date_a), _day(date_b))
+
+
+_VAGUE = 1 << 32        # beyond any number of days apart
+
+
+def days_strength(day_a: int | None, day_b: int | None) -> int:
+    """Sort key of a link between reports of these day ordinals (None: a vaguer date),
+    strongest first: two days before anything vaguer, then the fewest days apart."""
+    if day_a is None or day_b is None:
+        return _VAGUE
+    return abs(day_a - day_b)
 
 
 def cluster_heads(links: Iterable[tuple[Hashable, Hashable, Any]]) -> dict:
