@@ -27,6 +27,13 @@ PLACE_KINDS: tuple[str, ...] = ("Country", "AdminRegion", "Settlement", "Terrain
 SOURCE_KINDS: tuple[str, ...] = (
     "NewsOutlet", "OfficialSource", "AnonymousSource", "Witness", "Monitor", "SocialMediaPost",
 )
+# The name an offensive on a city goes by when it has no official one ("Mosul offensive"; see
+# kg/extract/campaigns.py); official names are "Operation ...".
+CAMPAIGN_SUFFIX = " offensive"
+
+
+def is_campaign_name(name: str) -> bool:
+    return name.endswith(CAMPAIGN_SUFFIX)
 
 
 @dataclass(frozen=True)

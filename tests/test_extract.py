@@ -1073,3 +1073,10 @@ def test_unnamed_source_phrases_longest_first(extractor, text, expected):
 ])
 def test_weapon_words_around_the_trigger_type_it(extractor, text):
     assert [e.type for e in run(extractor, text).events] == ["Airstrike"]
+
+
+def test_an_unplaced_event_does_not_take_a_region_as_wide_as_part_of_a_country(extractor):
+    ex = run(extractor, "Kurdish-led forces hold much of northern Syria and a strip near Manbij. "
+                        "On Monday gunmen ambushed one of their patrols, killing two fighters.")
+    e = only(ex)
+    assert e.places == ["manbij"]

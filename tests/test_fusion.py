@@ -33,6 +33,9 @@ ENTITIES = {
     "iraqi_security_forces": Entity("iraqi_security_forces", "actor", "StateForce", "Iraqi Security Forces"),
     "iraqi_army": Entity("iraqi_army", "actor", "StateForce", "Iraqi Army", parent="iraqi_security_forces"),
     "shepherds": Entity("shepherds", "actor", "CivilianGroup", "shepherds"),
+    "counter_terrorism_unit": Entity("counter_terrorism_unit", "actor", "StateForce", "Counter-Terrorism Unit",
+                                     parent="iraqi_security_forces"),
+    "big_city": Entity("big_city", "place", "Settlement", "Big City", lat=36.3, lon=43.1, precision_km=5.0),
 }
 
 
@@ -140,6 +143,38 @@ def test_a_named_operation_is_one_event_across_weeks():
     b = ev("e1", "GroundOperation", date(2018, 2, 9), [], [])
     b.name = "Operation Olive Branch"
     assert fuser.fuse(article("b1", b)).events[0].same_as == ["a1-e1"]
+
+
+def campaign(eid: str, day: date | None, agents: list[str], targets: list[str] = ("islamic_state",),
+             precision: str = "day") -> EventFrame:
+    e = ev(eid, "GroundOperation", day, ["big_city"], agents, targets, precision)
+    e.name = "Big City offensive"
+    return e
+
+
+def test_reports_of_one_campaign_for_a_city_are_one_event_across_months():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", campaign("e1", date(2016, 10, 17), ["iraqi_army"])))
+    # told three months on, by its spearhead (of the same security forces), dated by its age
+    later = campaign("e2", date(2016, 10, 1), ["counter_terrorism_unit"], precision="month")
+    assert fuser.fuse(article("b1", later)).events[0].same_as == ["a1-e1"]
+    # an undated report of it too
+    undated = campaign("e1", None, ["iraqi_security_forces"], [])
+    assert fuser.fuse(article("c1", undated)).events[0].same_as == ["a1-e1", "b1-e2"]
+
+
+def test_campaigns_for_one_city_by_other_sides_or_far_apart_stay_apart():
+    fuser = EventFuser()
+    fuser.fuse(article("a1", campaign("e1", date(2016, 10, 17), ["iraqi_army"])))
+    # the other side's offensive on the city, the same month
+    theirs = campaign("e1", date(2016, 10, 20), ["islamic_state"], ["iraqi_army"])
+    assert fuser.fuse(article("b1", theirs)).events[0].same_as == []
+    # the same forces' offensive on the city a year later
+    next_year = campaign("e1", date(2017, 11, 1), ["iraqi_army"])
+    assert fuser.fuse(article("c1", next_year)).events[0].same_as == []
+    # an operation in the city with no campaign name is fused by date, place and party only
+    raid = ev("e1", "GroundOperation", date(2016, 12, 20), ["big_city"], ["iraqi_army"])
+    assert fuser.fuse(article("d1", raid)).events[0].same_as == []
 
 
 def test_a_place_inside_the_other_is_the_same_scene():
@@ -272,6 +307,7 @@ def test_the_index_read_back_from_the_store_is_the_one_extraction_gave(tmp_path)
     assert read == views
     assert read["d1-e1"].enclosing == {"amirli_town"}     # the hamlet's container, as stated
     assert read["f1-e1"].allies == {"iraqi_security_forces"}
+    assert read["f1-e1"].side == {"iraqi_army", "iraqi_security_forces"}     # its agent, with its parent
     assert read["g1-e1"].weekday == 3
     # the links each article graph states come back too: the fusion graph made from either
     # index is the one made from the store's own owl:sameAs triples

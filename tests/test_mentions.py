@@ -104,3 +104,11 @@ def test_token_positions_of_a_text(extractor):
     assert arrays.positions(",") == [1, 3, 8]
     assert arrays.positions("-") == [5]
     assert arrays.positions(";") == []
+
+
+def test_a_lowercase_compass_word_begins_the_names_that_hold_it(extractor):
+    found = mentions(extractor, "Troops entered eastern Mosul while jets struck northern Syria and western Aleppo.")
+    assert found["eastern Mosul"] == ("place", "east_mosul")
+    assert found["northern Syria"] == ("place", "northern_syria")
+    # no place is called "western Aleppo": the city alone, as before
+    assert found["Aleppo"][1] == "aleppo" and "western Aleppo" not in found

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.data.gazetteer import PlaceRecord, haversine_km, normalize_name
+from kg.extract.campaigns import CITY_POPULATION, campaign_city, campaign_name, campaign_start
 from kg.extract.attribution import Attributor, MentionSpan, SourceRef, unnamed_key
 from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign_roles, supporting_weapon
 from kg.extract.lexicon import Lexicon, get_lexicon
@@ -30,7 +31,7 @@ from kg.extract.sentences import SENTENCES
 from kg.extract.timex import TimeMention, document_features, find_times
 from kg.extract.tokens import TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
-                      StrengthEstimate, TimeValue)
+                      StrengthEstimate, TimeValue, is_campaign_name)
 from kg.rdf.iris import slug
 from kg.resolve.fusion import compatible_types
 
@@ -268,7 +269,7 @@ class Extractor:
         _opponents_from_context(frames)
         for n, fr in enumerate(frames, 1):
             fr.id = f"e{n}"
-        _link_parts(frames)
+        _link_parts(frames, ex)
         ex.events = frames
         self._claims(ex, doc, sentences, key_of)
         quoted = {k for sent in sentences for k in sent.sources}
@@ -320,9 +321,7 @@ class Extractor:
         elif f.category == "place":
             if place is None:
                 return None
-            ent = ex.entities.get(place.key) or Entity(
-                place.key, "place", place.kind, place.label, wikidata=place.wikidata, geonames=place.geonames,
-                lat=place.lat, lon=place.lon, precision_km=place.precision_km, within=place.within)
+            ent = ex.entities.get(place.key) or _place_entity(place)
         elif f.category == "newplace":
             # a place the gazetteer lacks: placed at the known place next to it, if any
             label = _THE.sub("", text)
@@ -525,6 +524,13 @@ class Extractor:
                             time=time,
                             sources=list(s.sources))
             fr.name = _operation_name(s.text, arrays.idx[t.start] - s.span.start_char, t.text)
+            if fr.name is None and etype == "GroundOperation":
+                city = self._campaign_city(ex, doc, s, t, key_of)
+                if city is not None:
+                    # the campaign takes place in the city it is for
+                    fr.name = campaign_name(ex.entities[city].label)
+                    fr.places = [city] + [k for k in fr.places if k != city]
+                    fr.time = fr.time or campaign_start(s.text[:arrays.idx[t.start] - s.span.start_char], s.published)
             if fr.name is None:
                 setattr(fr, "_within_operation", _within_operation(s.text))
             frames.append(fr)
@@ -537,6 +543,42 @@ class Extractor:
         if frames:
             _attach_counts(frames, s.counts(), s, ex)
         return frames
+
+    def _campaign_city(self, ex: Extraction, doc: Doc, s: _Sentence, t: Trigger,
+                       key_of: dict[tuple[int, int], str]) -> str | None:
+        """The city the trigger names an offensive on, if any (kg/extract/campaigns.py)."""
+        gazetteer = self.lex.gazetteer
+        if gazetteer is None:
+            return None
+        arrays = TokenArrays.of(doc)
+        base = s.span.start_char
+
+        def end_char(end: int) -> int:
+            return arrays.idx[end - 1] + len(arrays.text[end - 1]) - base
+
+        def is_city(key: str) -> bool:
+            rec = gazetteer.get(key)
+            return rec is not None and rec.kind == "Settlement" and rec.population >= CITY_POPULATION
+
+        def city_of(key: str) -> str | None:
+            """The city a place is, or is a part of ("eastern Mosul")."""
+            if is_city(key):
+                return key
+            rec = gazetteer.get(key)
+            return rec.within if rec is not None and rec.kind == "Settlement" and rec.within and is_city(rec.within) else None
+
+        def focal_city() -> str | None:
+            """The city the article is about: the one it names most (its parts counting)."""
+            cities = Counter(city_of(m.key) for m in ex.mentions if m.category == "place")
+            cities.pop(None, None)
+            return cities.most_common(1)[0][0] if cities else None
+
+        places = [(arrays.idx[f.start] - base, end_char(f.end), key_of[(f.start, f.end)])
+                  for f in s.mentions if f.category == "place" and (f.start, f.end) in key_of]
+        city = campaign_city(s.text, arrays.idx[t.start] - base, end_char(t.end), t.text, places, is_city, focal_city)
+        if city is not None and city not in ex.entities:
+            ex.entities[city] = _place_entity(gazetteer.get(city))      # the city of "eastern Mosul"
+        return city
 
     def _pronoun_victims(self, ex: Extraction, doc: Doc, s: _Sentence, sentences: list[_Sentence], t: Trigger,
                          r: Roles, key_of: dict[tuple[int, int], str]) -> list[str]:
@@ -1167,6 +1209,15 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
             _own_place_opening(b.evidence) and a.type == b.type
         if not close or listed:
             return False
+    # "... ousted the group from the east of the city ... the three-month-old offensive on it": the
+    # campaign told after one of its actions is the campaign, not another report of the action
+    # and an action told after the campaign is one of its actions, unless it only looks back ("the
+    # offensive")
+    if b.name and is_campaign_name(b.name) and not a.name and b.sentence != a.sentence:
+        return False
+    if a.name and is_campaign_name(a.name) and not b.name and b.sentence != a.sentence \
+            and not getattr(b, "_generic", False):
+        return False
     before = b.evidence.lower()[max(0, getattr(b, "_trigger_char", 0) - 30):getattr(b, "_trigger_char", 0)]
     if "similar" in before:
         return False
@@ -1256,11 +1307,25 @@ def _merge(frames: list[EventFrame], ex: Extraction) -> list[EventFrame]:
     return kept
 
 
+def _place_entity(place: PlaceRecord) -> Entity:
+    return Entity(place.key, "place", place.kind, place.label, wikidata=place.wikidata, geonames=place.geonames,
+                  lat=place.lat, lon=place.lon, precision_km=place.precision_km, within=place.within)
+
+
+WIDE_REGION_KM = 150.0      # a region wider than this ("northern Syria") says which part of a country
+
+
+def _too_wide_to_place(place: Entity) -> bool:
+    """A country, or a region as wide as a part of one: it tells which part of the country an
+    article is about, not where an event it does not place happened."""
+    return place.kind == "Country" or (place.kind == "AdminRegion" and (place.precision_km or 0) > WIDE_REGION_KM)
+
+
 def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Extraction, published: date | None) -> None:
     """Events with no place or date take the nearest earlier ones of the same paragraph, then the article's."""
     article_places: Counter[str] = Counter()
     for m in ex.mentions:
-        if m.category == "place" and ex.entities[m.key].kind != "Country":
+        if m.category == "place" and not _too_wide_to_place(ex.entities[m.key]):
             article_places[m.key] += 1
     first_day = next((tm.time for s in sentences for tm in s.times()
                       if tm.time and tm.time.precision == "day" and (published is None or tm.time.value <= published)), None)
@@ -1275,7 +1340,7 @@ def _fill_defaults(frames: list[EventFrame], sentences: list[_Sentence], ex: Ext
             for s in reversed(sentences[:fr.sentence]):
                 if s.paragraph < sentences[fr.sentence].paragraph - 1:
                     break
-                ps = [k for k in s.places if ex.entities[k].kind != "Country"]
+                ps = [k for k in s.places if not _too_wide_to_place(ex.entities[k])]
                 if ps:
                     fr.places = ps[:2]
                     break
@@ -1348,13 +1413,23 @@ def _blame_dominant_group(frames: list[EventFrame], dominant: str | None) -> Non
             fr.agents = [dominant]
 
 
-def _link_parts(frames: list[EventFrame]) -> None:
+def _link_parts(frames: list[EventFrame], ex: Extraction) -> None:
     """Strikes on the day of a ground operation, on its target or place, are part of it; so are
-    the actions told as part of a named operation."""
+    the actions told as part of a named operation, and those in a campaign's city, by its parties."""
     for fr in frames:
         op = getattr(fr, "_part_of_frame", None)
         if op is not None and op in frames:
             fr.part_of = op.id
+    campaigns = [f for f in frames if f.name and is_campaign_name(f.name)]
+    for fr in frames:
+        if fr.part_of or fr.name:
+            continue
+        for op in campaigns:
+            city = op.places[0]
+            in_city = any(k == city or (k in ex.entities and ex.entities[k].within == city) for k in fr.places)
+            if in_city and set(fr.agents + fr.targets) & set(op.agents + op.targets + op.supporters):
+                fr.part_of = op.id
+                break
     for fr in frames:
         if fr.part_of:
             continue

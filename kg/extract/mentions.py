@@ -141,6 +141,12 @@ _LOCATING_WORDS = frozenset({
 })
 
 
+# Lowercase compass words that begin some place names ("eastern Mosul", "northern Syria").
+_COMPASS_WORDS = ("east", "west", "north", "south", "eastern", "western", "northern", "southern",
+                  "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+                  "southeastern", "southwestern")
+
+
 # Words that make a town's name stand for the region named after it: "Idlib countryside",
 # "the countryside of Aleppo", "rural Damascus", "Hama province".
 _REGION_AFTER = frozenset({"countryside", "province", "governorate", "region"})
@@ -408,8 +414,12 @@ class MentionFinder:
         starts = list(compress(range(n_tok), capitalised))
         articles = [k - 1 for joiner in _NAME_JOINERS for k in arrays.positions(joiner)
                     if 1 <= k < n_tok - 1 and lower[k - 1] in _PARTICLES and capitalised[k + 1]]
-        if articles:
-            starts = sorted(set(starts).union(articles))
+        # ... or a compass word before one, for the names that hold it ("eastern Mosul", "northern
+        # Syria", "south Lebanon"; when no such name is known the capitalised word is looked up alone)
+        compass = [k for word in _COMPASS_WORDS for k in arrays.positions(word)
+                   if k < n_tok - 1 and capitalised[k + 1]]
+        if articles or compass:
+            starts = sorted(set(starts).union(articles, compass))
         for start in starts:
             if start < i:
                 continue

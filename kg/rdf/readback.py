@@ -41,10 +41,11 @@ SELECT ?e ?place ?kind ?lat ?long ?within WHERE {{
   FILTER(STRSTARTS(STR(?kind), "{T.CKG}"))
 }}"""
 _PARTIES = _PREFIXES + f"""
-SELECT ?e ?party ?kind WHERE {{
+SELECT ?e ?party ?kind ?role WHERE {{
   {{GRAPHS}}
+  VALUES ?role {{ ckg:agent ckg:target ckg:supporter }}
   GRAPH ?g {{
-    ?e ckg:reportedIn ?article ; ckg:agent|ckg:target|ckg:supporter ?party .
+    ?e ckg:reportedIn ?article ; ?role ?party .
     ?party a ?kind .
   }}
   FILTER(STRSTARTS(STR(?kind), "{T.CKG}"))
@@ -161,10 +162,14 @@ def _chunk_views(store: Store, graphs: str, event_prefix: str, place_prefix: str
         places[ref].append(PlaceFacts(key, kind, f.get("lat"), f.get("lon"), precision.get(key), f.get("within")))
 
     party_kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for e, party, kind in _values(store, _PARTIES.replace("{GRAPHS}", graphs)):
+    agents: dict[str, set[str]] = defaultdict(set)
+    agent_role = T.ckg("agent").value
+    for e, party, kind, role in _values(store, _PARTIES.replace("{GRAPHS}", graphs)):
         ref, key = _local(e, event_prefix), _local(party, actor_prefix)
         if ref in heads and key is not None and kind is not None:
             party_kinds[ref, key].add(kind[len(T.CKG):])
+            if role == agent_role:
+                agents[ref].add(key)
     parties: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     for (ref, key), ks in party_kinds.items():
         if "CivilianGroup" not in ks:
@@ -174,7 +179,8 @@ def _chunk_views(store: Store, graphs: str, event_prefix: str, place_prefix: str
     for ref, (typ, dat, name, evidence) in heads.items():
         article_id = ref.rsplit("-", 1)[0]
         view = make_view(ref, article_id, typ, parse_date_literal(dat) if dat else None, name,
-                         sorted(places[ref], key=lambda p: p.key), sorted(parties[ref]), evidence or "")
+                         sorted(places[ref], key=lambda p: p.key), sorted(parties[ref]), evidence or "",
+                         agents[ref])
         by_article[article_id].append(view)
     for views in by_article.values():
         mark_operations(views)

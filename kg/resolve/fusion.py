@@ -19,7 +19,9 @@ agree and they share a party (or its parent organisation):
   names is the other report's (or neither names one and both are undated). Otherwise place,
   type and party alone would decide, and those recur: strikes on one mountain range every
   season, shepherds kidnapped near one town every few months;
-- a named operation is one event however many weeks its reports are apart.
+- a named operation is one event however many weeks its reports are apart; so is a campaign for
+  a city ("the offensive to retake Mosul", named "Mosul offensive" by extraction), within half
+  a year and with an agent in common.
 
 Distinct events that merely look alike (two strikes on the same mountain a week apart) stay
 apart. Everything here is symmetric in the two reports, so the links between two articles
@@ -41,7 +43,7 @@ from itertools import islice
 from typing import Literal
 
 from kg.data.gazetteer import Gazetteer, haversine_km
-from kg.model import Entity, EventFrame, Extraction, TimeValue
+from kg.model import Entity, EventFrame, Extraction, TimeValue, is_campaign_name
 
 # Types that may describe one event from different angles (an "attack" one outlet calls an
 # "ambush", a "raid" another calls "clashes", a "drone attack" a "drone strike", "strikes"
@@ -69,6 +71,7 @@ SLACK_DAYS = {"same": 2, "near": 1, "region": 1}
 STRIKE_SLACK_DAYS = 1
 STRIKES = frozenset({"Airstrike", "DroneStrike", "AerialStrike", "Shelling", "Bombing", "SuicideBombing"})
 MAX_SLACK_DAYS = max(SLACK_DAYS.values())
+CAMPAIGN_DAYS = 180         # a city's campaign: reports of it at most this far apart
 _SPECIFIC = ("Facility", "TerrainFeature", "Settlement")
 
 PlaceAgreement = Literal["same", "near", "region"]
@@ -98,6 +101,7 @@ class IndexedEvent:
     enclosing: set[str] = field(default_factory=set)   # every place its places lie within
     allies: set[str] = field(default_factory=set)      # parent organisations of its parties
     weekday: int | None = None                # undated: the weekday its sentence names (Monday 0)
+    side: set[str] = field(default_factory=set)        # its agents and their parent organisations
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +178,7 @@ def named_weekday(evidence: str) -> int | None:
 
 def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, name: str | None,
               places: Iterable[PlaceFacts], parties: Iterable[tuple[str, str | None]],
-              evidence: str = "") -> IndexedEvent:
+              evidence: str = "", agents: Iterable[str] = ()) -> IndexedEvent:
     """The fusion view of one event, from its places and its (party, parent) pairs. One
     function for both the extraction and the store, so an event read back at the start of a
     build fuses exactly as it did when it was extracted."""
@@ -196,10 +200,15 @@ def make_view(ref: str, article_id: str, type_: str, time: TimeValue | None, nam
         if p.lat is not None and p.lon is not None:
             points.add((p.lat, p.lon, p.precision_km if p.precision_km is not None else DEFAULT_PRECISION_KM))
     view.points = sorted(points)
+    agents = set(agents)
     for key, parent in parties:
         view.parties.add(key)
         if parent:
             view.allies.add(parent)
+        if key in agents:
+            view.side.add(key)
+            if parent:
+                view.side.add(parent)
     return view
 
 
@@ -273,7 +282,17 @@ def share_party(a: IndexedEvent, b: IndexedEvent) -> bool:
 
 
 def _same_operation(a: IndexedEvent, b: IndexedEvent) -> bool:
-    return bool(a.name and b.name and a.name.lower() == b.name.lower())
+    """Reports of one named operation, or of one campaign for a city (kg/extract/campaigns.py):
+    a campaign's reports are within CAMPAIGN_DAYS of each other (the offensive on the city a
+    year later is another) and name an agent in common (or of one organisation)."""
+    if not (a.name and b.name and a.name.lower() == b.name.lower()):
+        return False
+    if not is_campaign_name(a.name):
+        return True
+    if a.time is not None and b.time is not None and days_apart(a.time, b.time) > CAMPAIGN_DAYS:
+        return False
+    # the same side attacks: the rebels' offensive on a city is not the army's
+    return bool(a.side & b.side)
 
 
 def same_event(a: IndexedEvent, b: IndexedEvent) -> bool:
@@ -339,7 +358,8 @@ def _indexed_event(article_id: str, ev: EventFrame, entities: dict[str, Entity])
         e = entities.get(k)
         if e is not None and e.category == "actor" and not e.article_local and e.kind != "CivilianGroup":
             parties.append((k, e.parent))
-    return make_view(f"{article_id}-{ev.id}", article_id, ev.type, ev.time, ev.name, places, parties, ev.evidence)
+    return make_view(f"{article_id}-{ev.id}", article_id, ev.type, ev.time, ev.name, places, parties, ev.evidence,
+                     ev.agents)
 
 
 _VIEW_FIELDS = tuple(f.name for f in fields(IndexedEvent))
