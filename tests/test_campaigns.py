@@ -21,7 +21,7 @@ def city_of(text: str, trigger: str, places: dict[str, str], focal: str | None =
     ("Kurdish-led fighters pressed on with the offensive on Raqqa.", "offensive", {"Raqqa": "raqqa"}, "raqqa"),
     ("The battle for Raqqa entered its third week.", "battle", {"Raqqa": "raqqa"}, "raqqa"),
     ("Supplies ran short as the Mosul offensive dragged on.", "offensive", {"Mosul": "mosul"}, "mosul"),
-    ("Troops began an operation to retake Mosul from the militants.", "began an operation",
+    ("Troops started a new operation aimed at recapturing Mosul.", "started a new operation",
      {"Mosul": "mosul"}, "mosul"),
     ("Army units launched an operation aimed at driving the group out of the northern city.",
      "launched an operation", {}, "mosul"),
@@ -44,7 +44,7 @@ def test_the_city_of_the_article_stands_for_the_city_only_when_the_article_has_o
 
 
 @pytest.mark.parametrize("before, published, start", [
-    ("spearheaded the three-month-old ", date(2017, 1, 18), TimeValue(date(2016, 10, 1), "month")),
+    ("has led the three-month-old ground ", date(2017, 1, 18), TimeValue(date(2016, 10, 1), "month")),
     ("the 10-day-old ", date(2017, 1, 18), TimeValue(date(2017, 1, 8), "day")),
     ("a two-week-old ground ", date(2017, 1, 18), TimeValue(date(2017, 1, 4), "day")),
     ("the year-old ", date(2017, 1, 18), None),          # no number: no age

@@ -1,7 +1,7 @@
 """Campaigns: a ground offensive whose objective is a city.
 
-"Iraqi forces launched an operation to drive the group from Mosul", "the battle for Raqqa",
-"the three-month-old offensive in the northern Iraqi city": a months-long offensive is told in
+"troops began a push to recapture Mosul", "the battle for Raqqa", "the
+five-week-old offensive on the city": a months-long offensive is told in
 passing by nearly every report of its battles, each outlet wording it and dating it its own way
 (the day it began, the month, or the day of the report). Such a mention gets the campaign's
 conventional name, "<City> offensive", and fusion treats the reports that carry it like the
@@ -19,9 +19,9 @@ The objective is read in the trigger's own clause:
   for Raqqa", "the offensive on Mosul", "the offensive against the group in Mosul";
 - after an operation word (operation, assault, push), only with a capture purpose: "an operation
   to retake Mosul" (an "operation in Mosul" may be one raid);
-- "the city", "the northern Iraqi city" in place of the name: the city the article is about.
+- "the city", "the besieged northern city" in place of the name: the city the article is about.
 
-A campaign's age ("the three-month-old offensive", "the 10-day-old battle") dates its start from
+A campaign's age ("the two-month-old assault", "the 10-day-old battle") dates its start from
 the publication date, to the precision of the unit: a month-old offensive began in the month
 before, not on a given day.
 """
@@ -97,8 +97,8 @@ _AGE = re.compile(r"(?i)\b(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")[\s-]+(?P<un
 
 
 def campaign_start(before_trigger: str, published: date | None) -> TimeValue | None:
-    """When a campaign began, from its age just before the trigger ("the three-month-old
-    offensive") and the publication date."""
+    """When a campaign began, from its age just before the trigger ("the six-week-old
+    battle") and the publication date."""
     m = _AGE.search(before_trigger[-60:])
     if m is None or published is None:
         return None

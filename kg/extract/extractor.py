@@ -1209,7 +1209,7 @@ def _compatible(a: EventFrame, b: EventFrame, ex: Extraction) -> bool:
             _own_place_opening(b.evidence) and a.type == b.type
         if not close or listed:
             return False
-    # "... ousted the group from the east of the city ... the three-month-old offensive on it": the
+    # "... troops took the last quarter of the old town ... the five-week-old battle for it": the
     # campaign told after one of its actions is the campaign, not another report of the action
     # and an action told after the campaign is one of its actions, unless it only looks back ("the
     # offensive")

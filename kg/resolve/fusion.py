@@ -283,8 +283,8 @@ def share_party(a: IndexedEvent, b: IndexedEvent) -> bool:
 
 def _same_operation(a: IndexedEvent, b: IndexedEvent) -> bool:
     """Reports of one named operation, or of one campaign for a city (kg/extract/campaigns.py):
-    a campaign's reports are within CAMPAIGN_DAYS of each other (the offensive on the city a
-    year later is another) and name an agent in common (or of one organisation)."""
+    a campaign's reports are within CAMPAIGN_DAYS of each other (a new offensive on that city
+    a year later is another) and name an agent in common (or of one organisation)."""
     if not (a.name and b.name and a.name.lower() == b.name.lower()):
         return False
     if not is_campaign_name(a.name):
