@@ -452,3 +452,18 @@ def test_the_index_gives_back_each_view_as_it_was_filed():
     index = EventIndex()
     index.replace_article("a1", views)
     assert sorted(index.events(), key=lambda e: e.ref) == views
+
+
+def test_a_campaigns_reports_are_looked_up_in_the_months_around_it_not_in_every_year():
+    index = EventIndex()
+    dated = campaign("e1", date(2016, 10, 17), ["iraqi_army"])
+    years_before = campaign("e1", date(2012, 3, 2), ["iraqi_army"])
+    undated = campaign("e1", None, ["iraqi_army"])
+    for aid, e in (("a1", dated), ("b1", years_before), ("c1", undated)):
+        index.replace_article(aid, indexed(article(aid, e)), [])
+    months_later = indexed(article("d1", campaign("e1", date(2017, 2, 1), ["iraqi_army"])))[0]
+    # the offensive of years before is not even read
+    assert [v.ref for v in index.nearby(months_later)] == ["a1-e1", "c1-e1"]
+    assert [v.ref for v in index.candidates(months_later)] == ["a1-e1", "c1-e1"]
+    undated_lookup = indexed(article("e1", campaign("e1", None, ["iraqi_army"])))[0]
+    assert [v.ref for v in index.nearby(undated_lookup)] == ["a1-e1", "b1-e1", "c1-e1"]

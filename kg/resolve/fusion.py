@@ -457,7 +457,7 @@ class EventIndex:
             # year) in the corpus, so each look-up would grow with the corpus
             keys.update(f"{when}@{key}" for key in _scene_keys(e, neighbours=False) for when in whens)
         if e.name:
-            keys.add("n" + e.name.lower())
+            keys.update(_name_keys(e, lookup=False))
         if e.time is None:
             keys.update("u" + key for key in _place_keys(e))
         elif e.time.precision == "day":
@@ -600,8 +600,33 @@ class EventIndex:
             keys.update(f"w{event.weekday}:{key}" for key in places)
         keys.update("u" + key for key in places)
         if event.name:
-            keys.add("n" + event.name.lower())
+            keys.update(_name_keys(event, lookup=True))
         return keys
+
+
+def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
+    """The buckets of an operation's name.
+
+    A named operation is one event: all its reports share one bucket. A campaign's name
+    ("Aleppo offensive") comes back with every offensive on its city, so a dated report of one is
+    filed under each month of its date and looked up in the months within CAMPAIGN_DAYS: a
+    look-up does not grow with the years a corpus spans. Undated reports go in buckets of their
+    own ("nu"), which every look-up asks, and an undated look-up also asks the bare name, where
+    every dated report is filed too (undated articles are rare)."""
+    name = e.name.lower()
+    if not is_campaign_name(e.name):
+        return {"n" + name}
+    if e.time is None:
+        return {"nu" + name, "n" + name} if lookup else {"nu" + name}
+    first, last = _span(e.time)
+    if lookup:
+        first, last = first - CAMPAIGN_DAYS, last + CAMPAIGN_DAYS
+    keys = {"nu" + name} if lookup else {"n" + name}
+    month = date.fromordinal(first).replace(day=1)
+    while month.toordinal() <= last:
+        keys.add(f"n{name}@{month.year}-{month.month}")
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return keys
 
 
 _SQL_PARAMETERS = 500       # bound parameters per statement (SQLite's limit is 999 in old builds)
