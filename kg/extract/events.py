@@ -9,6 +9,7 @@ airstrikes). Actors get roles from their position and the words that introduce t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
@@ -147,11 +148,17 @@ class TriggerFinder:
         # text, one search per weapon class (a class with no words never matches)
         self._cue_patterns = {cue: re.compile("|".join(re.escape(f" {w} ") for w in sorted(words)) or r"(?!)")
                               for cue, words in lex.cues.items()}
+        # a cue's words are tokens of the sentence in a row: none can match where no cue's first
+        # word is a token (the support phrases cut out of the text first only take words away)
+        self._cue_first_words = frozenset(w.split()[0] for words in lex.cues.values() for w in words)
 
     def cue_type(self, sent: Span, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
         arrays = TokenArrays.of(sent.doc)
         lower, tokens = arrays.lower, arrays.text
+        if self._cue_first_words.isdisjoint(lower[sent.start:exclude.start]) \
+                and self._cue_first_words.isdisjoint(lower[exclude.stop:sent.end]):
+            return None
 
         def words_outside(lo: int, hi: int) -> str:
             """The words of tokens lo..hi-1 not in the trigger, space-padded (two slices: the
@@ -240,8 +247,11 @@ class TriggerFinder:
         # "the group continues to launch attacks, kidnappings, and ambushes"
         # ... but not across a clause that reports something else: "the operation aims to
         # control the routes, noting it began with missile strikes"
-        opening = next((i + 1 for i in range(trig.start - 1, sent.start - 1, -1) if text[i] == ";" or (
-            text[i] == "," and i + 1 < trig.start and lower[i + 1] in _NEW_CLAUSE)), sent.start)
+        marks = _clause_marks(doc, arrays)
+        k = bisect_left(marks, trig.start) - 1
+        if k >= 0 and marks[k] == trig.start - 1 and text[marks[k]] == ",":
+            k -= 1            # a comma right before the trigger opens no clause of its own
+        opening = marks[k] + 1 if k >= 0 and marks[k] >= sent.start else sent.start
         return not _SENTENCE_WIDE_CUE.search(span_text(opening, trig.start).lower())
 
     def _matches_by_sentence(self, doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
@@ -321,6 +331,20 @@ _CUE_FILLERS = frozenset({"the", "a", "an", "its", "their", "local", "allied", "
 _BY_LAST_WORD: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[tuple[str, ...]]]]] = {}
 
 
+def _clause_marks(doc: Doc, arrays: TokenArrays) -> list[int]:
+    """The tokens of the doc that open a new clause after them: a semicolon, or a comma before a
+    word that begins a clause of its own ("noting", "while", "said"). Made once a doc (every
+    trigger asks where its clause begins)."""
+    marks = doc.user_data.get("kg.clause_marks")
+    if marks is None:
+        text, lower = arrays.text, arrays.lower
+        last = len(text) - 1
+        marks = doc.user_data["kg.clause_marks"] = sorted(
+            [i for i in arrays.positions(";")]
+            + [i for i in arrays.positions(",") if i < last and lower[i + 1] in _NEW_CLAUSE])
+    return marks
+
+
 def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
     entry = _BY_LAST_WORD.get(id(cues))
     if entry is not None and entry[0] is cues:
@@ -337,6 +361,8 @@ def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str,
     words), and start at `lo` or after?"""
     lower, text = arrays.lower, arrays.text
     by_last = _cues_by_last_word(cues)
+    if by_last.keys().isdisjoint(lower[max(lo, start - 3):start]):
+        return False          # no cue can end in the three words before (most calls: one C-level test)
     for skip in (0, 1, 2):
         end = start - skip            # the cue ends right before token `end`
         if end - 1 < lo:
@@ -429,8 +455,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
             _add(r.agents, p.key)
             continue
         prev_words = lower[max(lo, p.start - 4):p.start]
-        boundary = any(w in _BOUNDARIES for w in lower[min(p.end, t.start):max(p.start, t.end)])
-        if boundary:
+        if not _BOUNDARIES.isdisjoint(lower[min(p.end, t.start):max(p.start, t.end)]):
             continue
         backs = [i for i in range(p.end, min(p.end + 3, t.start))
                  if lower[i] in ("backed", "supported", "assisted", "aided", "covered", "backing", "supporting")]
@@ -564,15 +589,14 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
     named as the subject of a speech verb tells about the event; it does not take part."""
     arrays = TokenArrays.of(doc)
     lower, text = arrays.lower, arrays.text
-    starts = {t.start for t in triggers}
     i, seen = p.end, 0
     while i < sent.end and seen <= 4:
         word, low = text[i], lower[i]
-        name = next((q for q in persons if q.start == i), None)
+        name = next((q for q in persons if q.start == i), None) if persons else None
         if name is not None and i > p.end and text[i - 1] == ",":
             i = name.end          # "the police chief, Ahmed Ali, said": an apposition
             continue
-        if word == "," and i + 1 < sent.end and any(q.start == i + 1 for q in persons):
+        if word == "," and i + 1 < sent.end and persons and any(q.start == i + 1 for q in persons):
             i += 1
             continue
         if word == ",":
@@ -590,7 +614,7 @@ def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex:
             continue
         if low in lex.speech_verbs or low in _SPEAKING_PARTICIPLES:
             return True       # (", with the authorities reporting casualties": telling, too)
-        if i in starts or low not in _SPEAKER_NOUNS:
+        if low not in _SPEAKER_NOUNS or any(t.start == i for t in triggers):
             return False
         i += 1
         seen += 1
