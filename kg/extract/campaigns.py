@@ -16,7 +16,8 @@ any other event.
 The objective is read in the trigger's own clause:
 - right before the trigger: "the Mosul offensive", "the Raqqa campaign";
 - after a campaign noun (offensive, campaign, battle), the first city of the clause: "the battle
-  for Raqqa", "the offensive on Mosul", "the offensive against the group in Mosul";
+  for Raqqa", "the offensive on Mosul", "the offensive against the group in Mosul" (not a city
+  the objective is only near: "an offensive on the suburbs of X", "south of X");
 - after an operation word (operation, assault, push), only with a capture purpose: "an operation
   to retake Mosul" (an "operation in Mosul" may be one raid);
 - "the city", "the besieged northern city" in place of the name: the city the article is about.
@@ -45,6 +46,12 @@ _PURPOSE = re.compile(
     r"(?i)\b(?:(?:to|aimed at|aiming to|aims to|in a bid to|seeking to|meant to)\s+(?:re-?tak|re-?captur|"
     r"liberat|free|captur|seiz|tak|regain|recover|driv|oust|expel|push|clear|flush|rid|dislodg|evict|storm|"
     r"encircl|besieg)\w*|for (?:the )?(?:(?:re)?capture|liberation|control) of)\b")
+# words that place the objective around a city rather than at it ("near", "the outskirts of",
+# "south of", "the countryside of", "the eastern bank of")
+_AROUND_THE_CITY = re.compile(
+    r"(?i)\b(?:near|nearby|around|outside|outskirts|suburbs?|countryside|vicinity|edges?|periphery|fringes|"
+    r"environs|banks?|(?:north|south|east|west)(?:east|west)?(?:ern)?\s+(?:of|side of)|"
+    r"(?:north|south|east|west)(?:east|west)?\s+(?:bank|part)\s+of)\b")
 _CITY_DESCRIPTION = re.compile(r"(?i)\bthe\s+(?:[\w-]+\s+){0,3}?city\b")
 _BETWEEN_NAME_AND_NOUN = re.compile(r"[\s-]*(?:(?:ground|military|army|main|major|final|long-awaited)\s+)*$", re.I)
 
@@ -83,9 +90,13 @@ def campaign_city(text: str, trigger_start: int, trigger_end: int, trigger: str,
             return None
         objective_from = purpose.end()
     for start, end, key in places:
-        if objective_from <= start and end <= window_end and is_city(key):
-            return key
-    if _CITY_DESCRIPTION.search(text, objective_from, window_end):
+        if objective_from <= start and end <= window_end:
+            if _AROUND_THE_CITY.search(text, objective_from, start):
+                return None       # "an offensive in the suburbs of X", "south of X": not X itself
+            if is_city(key):
+                return key
+    description = _CITY_DESCRIPTION.search(text, objective_from, window_end)
+    if description and not _AROUND_THE_CITY.search(text, objective_from, description.end()):
         return focal_city()
     return None
 

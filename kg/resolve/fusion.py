@@ -20,8 +20,9 @@ agree and they share a party (or its parent organisation):
   type and party alone would decide, and those recur: strikes on one mountain range every
   season, shepherds kidnapped near one town every few months;
 - a named operation is one event however many weeks its reports are apart; so is a campaign for
-  a city ("the offensive to retake Mosul", named "Mosul offensive" by extraction), within half
-  a year and with an agent in common.
+  a city ("the offensive to retake Mosul", named "Mosul offensive" by extraction), within two
+  months and with an agent in common (a siege has phases: the offensive on a city's south in July
+  and the one on its east in September are two).
 
 Distinct events that merely look alike (two strikes on the same mountain a week apart) stay
 apart. Everything here is symmetric in the two reports, so the links between two articles
@@ -71,7 +72,7 @@ SLACK_DAYS = {"same": 2, "near": 1, "region": 1}
 STRIKE_SLACK_DAYS = 1
 STRIKES = frozenset({"Airstrike", "DroneStrike", "AerialStrike", "Shelling", "Bombing", "SuicideBombing"})
 MAX_SLACK_DAYS = max(SLACK_DAYS.values())
-CAMPAIGN_DAYS = 180         # a city's campaign: reports of it at most this far apart
+CAMPAIGN_DAYS = 60          # a city's campaign: reports of it at most this far apart
 _SPECIFIC = ("Facility", "TerrainFeature", "Settlement")
 
 PlaceAgreement = Literal["same", "near", "region"]
