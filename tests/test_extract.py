@@ -1080,3 +1080,11 @@ def test_an_unplaced_event_does_not_take_a_region_as_wide_as_part_of_a_country(e
                         "On Monday gunmen ambushed one of their patrols, killing two fighters.")
     e = only(ex)
     assert e.places == ["manbij"]
+
+
+def test_the_arab_coalition_of_yemen_is_not_the_syrian_arab_coalition(extractor):
+    syria = run(extractor, "Fighters of the Syrian Arab Coalition advanced on Raqqa on Monday.")
+    assert "syrian_arab_coalition" in syria.entities and "saudi_led_coalition" not in syria.entities
+    assert syria.entities["syrian_arab_coalition"].parent == "sdf"
+    yemen = run(extractor, "Warplanes of the Arab coalition struck Houthi positions in Saada, Yemen, on Monday.")
+    assert "saudi_led_coalition" in yemen.entities
