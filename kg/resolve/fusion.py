@@ -80,6 +80,9 @@ PlaceAgreement = Literal["same", "near", "region"]
 
 # Every (a, b) of two types in one group: one set look-up a comparison.
 _COMPATIBLE_PAIRS = frozenset((a, b) for group in TYPE_GROUPS for a in group for b in group)
+_COMPATIBLE_WITH: dict[str, set[str]] = {}
+for _a, _b in _COMPATIBLE_PAIRS:
+    _COMPATIBLE_WITH.setdefault(_a, {_a}).add(_b)
 
 
 def compatible_types(a: str, b: str) -> bool:
@@ -415,8 +418,8 @@ class EventIndex:
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             PRAGMA cache_size = -8192;
-            CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, day INTEGER, view BLOB NOT NULL)
-                WITHOUT ROWID;
+            CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, day INTEGER, type TEXT NOT NULL,
+                view BLOB NOT NULL) WITHOUT ROWID;
             CREATE INDEX event_article ON event (article);
             CREATE TABLE link (article TEXT NOT NULL, ref TEXT NOT NULL, other TEXT NOT NULL);
             CREATE INDEX link_article ON link (article);
@@ -468,8 +471,8 @@ class EventIndex:
     def _file(self, events: Iterable[IndexedEvent]) -> None:
         """File events (an article's: two statements for them all, not two an event)."""
         events = list(events)
-        self._db.executemany("INSERT OR REPLACE INTO event VALUES (?, ?, ?, ?)",
-                             [(e.ref, e.article_id, _day_of(e), _encode_view(e)) for e in events])
+        self._db.executemany("INSERT OR REPLACE INTO event VALUES (?, ?, ?, ?, ?)",
+                             [(e.ref, e.article_id, _day_of(e), e.type, _encode_view(e)) for e in events])
         self._db.executemany("INSERT OR IGNORE INTO bucket VALUES (?, ?)",
                              [(k, e.ref) for e in events for k in self._bucket_keys(e)])
         self._size += len(events)
@@ -547,8 +550,9 @@ class EventIndex:
                 for event, near in zip(events, self.nearby_each(events))]
 
     def nearby(self, event: IndexedEvent) -> list[IndexedEvent]:
-        """The stored events of other articles that share a bucket with ``event``: a superset
-        of its candidates, as small as the date and scene make it, however large the corpus."""
+        """The stored events of other articles, of a type compatible with ``event``'s, that
+        share a bucket with it: a superset of its candidates, as small as the date and scene
+        make it, however large the corpus."""
         return self.nearby_each([event])[0]
 
     def nearby_each(self, events: Sequence[IndexedEvent]) -> list[list[IndexedEvent]]:
@@ -560,15 +564,21 @@ class EventIndex:
         queries an article instead of one an event."""
         wanted = [self._lookup_keys(event) for event in events]
         refs_by_key: dict[str, list[str]] = {}
+        # only the reports of other articles, of a type one of these events may be: SQLite joins
+        # each bucket row to its event, where Python would step through every row
+        types = sorted(set().union(*(_COMPATIBLE_WITH.get(e.type, {e.type}) for e in events)))
+        articles = sorted({e.article_id for e in events})
+        kept = f"AND e.type IN ({','.join('?' * len(types))}) AND e.article NOT IN ({','.join('?' * len(articles))})"
         for part in _chunks(list(set().union(*wanted))):
             for key, ref in self._db.execute(
-                    f"SELECT key, ref FROM bucket WHERE key IN ({','.join('?' * len(part))})", part):
+                    f"SELECT b.key, b.ref FROM bucket AS b JOIN event AS e ON e.ref = b.ref "
+                    f"WHERE b.key IN ({','.join('?' * len(part))}) {kept}", part + types + articles):
                 refs_by_key.setdefault(key, []).append(ref)
-        stored: dict[str, tuple[str, bytes]] = {}
+        stored: dict[str, tuple[str, str, bytes]] = {}
         for part in _chunks(list({ref for refs in refs_by_key.values() for ref in refs})):
-            for ref, article, blob in self._db.execute(
-                    f"SELECT ref, article, view FROM event WHERE ref IN ({','.join('?' * len(part))})", part):
-                stored[ref] = (article, blob)
+            for ref, article, type_, blob in self._db.execute(
+                    f"SELECT ref, article, type, view FROM event WHERE ref IN ({','.join('?' * len(part))})", part):
+                stored[ref] = (article, type_, blob)
         # few buckets hold anything: go through those, not through every key each event wants
         near_refs: list[set[str]] = [set() for _ in events]
         for key, refs in refs_by_key.items():
@@ -581,11 +591,13 @@ class EventIndex:
             near = []
             for ref in sorted(refs):
                 row = stored.get(ref)
-                if row is None or row[0] == event.article_id:
+                # (most events near one are of another kind: a strike and the clashes that day;
+                # they are not even decoded)
+                if row is None or row[0] == event.article_id or not compatible_types(event.type, row[1]):
                     continue
                 view = views.get(ref)
                 if view is None:
-                    view = views[ref] = _decode_view(row[1])
+                    view = views[ref] = _decode_view(row[2])
                 near.append(view)
             found.append(near)
         return found
@@ -630,7 +642,8 @@ def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
     return keys
 
 
-_SQL_PARAMETERS = 500       # bound parameters per statement (SQLite's limit is 999 in old builds)
+_SQL_PARAMETERS = 400       # bound keys per statement, with the types and articles beside them (SQLite's
+                            # limit is 999 in old builds)
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:
