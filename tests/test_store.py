@@ -23,6 +23,20 @@ def test_replace_article_swaps_graph_and_description(tmp_path):
         assert [r[0].value for r in rows] == ["second \"quoted\"\nline"]
 
 
+def test_replace_article_of_a_new_graph_stores_its_quads_with_blank_nodes(tmp_path):
+    # Nothing stored yet: the quads go in as they are (one transaction), blank nodes kept apart.
+    b1, b2 = ox.BlankNode(), ox.BlankNode()
+    quads = [ox.Quad(A, P, b1, G), ox.Quad(b1, P, ox.Literal("one"), G), ox.Quad(b2, P, ox.Literal("two"), G),
+             ox.Quad(A, H, ox.Literal("h"), ox.DefaultGraph())]
+    with open_store(tmp_path / "s") as store:
+        store.replace_article(G, A, quads)
+        assert store.count() == 4
+        rows = store.query("SELECT ?o WHERE { GRAPH ?g { ?a ?p ?b . ?b ?p ?o } }", union_default_graph=False).rows
+        assert [r[0].value for r in rows] == ["one"]
+        store.replace_article(G, A, _quads("x", "h2"))
+        assert store.count() == 2 and store.article_hash(A) == "h2"
+
+
 def test_store_persists_and_reopens_read_only(tmp_path):
     with open_store(tmp_path / "s") as store:
         store.replace_article(G, A, _quads("x", "h"))

@@ -70,6 +70,16 @@ class OxigraphStore:
         # Oxigraph's SPARQL UPDATE runs as one transaction: the old graph and description go and
         # the new ones come in together, so a crash leaves either the old or the new version.
         old = self._description(graph, article)
+        if not old and not self._store.contains_named_graph(graph):
+            # Nothing to replace (a new article, the ontology of a new store): `extend` is one
+            # transaction as well, and spares writing every term out as SPARQL and parsing it
+            # back (half the cost).
+            try:
+                self._store.extend(quads)
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"could not store graph {graph.value}: {exc}") from exc
+            self._written(len(quads))
+            return
         update = [f"DROP SILENT GRAPH {graph}"]
         if old:
             update.append("DELETE DATA { " + " ".join(_triple(q) for q in old) + " }")
