@@ -95,6 +95,7 @@ def test_memtables_are_flushed_as_descriptions_accumulate(tmp_path, monkeypatch)
     from kg.store import ArticleQuads
 
     monkeypatch.setattr(oxstore, "FLUSH_EVERY_QUADS", 10)
+    monkeypatch.setattr(oxstore, "BULK_LOAD_QUADS", 0)     # every batch bulk-loaded
     with open_store(tmp_path / "s") as store:
         spy = store._store = _FlushCounter(store._store)
         for batch in range(4):
@@ -110,3 +111,50 @@ def test_memtables_are_flushed_as_descriptions_accumulate(tmp_path, monkeypatch)
         store.replace_article(G, A, _quads("x", "h"))
         assert store.count() == 4 * 2 * 6 + 2
         assert store.article_hash(ox.NamedNode("https://example.org/id/article/b3-5")) == "h5"
+
+
+class _LoadSpy(_FlushCounter):
+    """Stands in for the pyoxigraph store, recording how quads were written."""
+
+    def __init__(self, real):
+        super().__init__(real)
+        self.calls: list[tuple[str, int]] = []
+
+    def bulk_extend(self, quads):
+        quads = list(quads)
+        self.calls.append(("bulk_extend", len(quads)))
+        self.real.bulk_extend(quads)
+
+    def extend(self, quads):
+        quads = list(quads)
+        self.calls.append(("extend", len(quads)))
+        self.real.extend(quads)
+
+
+def _articles(n: int, prefix: str):
+    from kg.store import ArticleQuads
+
+    items = []
+    for i in range(n):
+        a = ox.NamedNode(f"https://example.org/id/article/{prefix}{i}")
+        g = ox.NamedNode(f"https://example.org/graph/article/{prefix}{i}")
+        items.append(ArticleQuads(g, a, [ox.Quad(a, P, ox.Literal(f"text {i}"), g),
+                                         ox.Quad(a, H, ox.Literal(f"h{i}"), ox.DefaultGraph())]))
+    return items
+
+
+def test_a_small_batch_of_new_articles_is_one_transaction_a_large_one_a_bulk_load(tmp_path, monkeypatch):
+    import kg.store.oxigraph as oxstore
+
+    monkeypatch.setattr(oxstore, "BULK_LOAD_QUADS", 20)
+    with open_store(tmp_path / "s") as store:
+        spy = store._store = _LoadSpy(store._store)
+        store.replace_articles(_articles(9, "small"))         # 18 quads: one transaction
+        assert spy.calls == [("extend", 18)]
+        spy.calls.clear()
+        store.replace_articles(_articles(10, "large"))        # 20: graphs in bulk, then descriptions
+        assert spy.calls == [("bulk_extend", 10), ("extend", 10)]
+        store._store = spy.real
+        assert store.count() == 38
+        assert store.article_hash(ox.NamedNode("https://example.org/id/article/small8")) == "h8"
+        assert store.article_hash(ox.NamedNode("https://example.org/id/article/large9")) == "h9"
