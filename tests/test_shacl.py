@@ -247,14 +247,20 @@ def test_compiled_shapes_are_cached_on_disk_and_give_the_same_results(tmp_path, 
     ("decimal", ["0", "3.25", "-0.5", "+1.", ".5", "1e3", "12.5.1"]),
     ("date", ["2022-05-01", "2024-02-29", "2023-02-29", "2022-02-30", "0000-01-01", "0001-01-01",
               "2022-13-01", "2022-5-01", "2022-05-01Z", "2022-05-01+03:00", "+2022-05-01", "20220501"]),
-    ("gYearMonth", ["2022-05", "2022-12", "2022-13", "2022-00", "0000-01", "2022-5", "2022-05Z"]),
-    ("gYear", ["2022", "0000", "22", "-0044", "99999", "2022Z"]),
+    ("gYearMonth", ["2022-05", "0001-12", "2022-13", "2022-00", "0000-01", "2022-5", "2022-05Z"]),
+    ("gYear", ["2022", "0001", "0000", "22", "-0044", "99999", "2022Z"]),
 ])
 def test_literal_values_read_without_rdflib_are_those_rdflib_reads(datatype: str, forms: list[str]) -> None:
     from kg.validate.compiled import XSD, _python_value, _rdflib_value
 
     for form in forms:
-        assert _python_value(form, XSD + datatype) == _rdflib_value(form, XSD + datatype), form
+        ours, rdflibs = _python_value(form, XSD + datatype), _rdflib_value(form, XSD + datatype)
+        if datatype.startswith("gYear"):
+            # only well-formedness is read; rdflib's value is None, or the form itself once
+            # owlrl has run in the process (as in this test suite)
+            assert ours[0] == rdflibs[0], form
+        else:
+            assert ours == rdflibs, form
 
 
 @pytest.mark.parametrize("path", ["[ sh:inversePath ckg:x ]", "( ckg:x ckg:y )", "[ sh:zeroOrMorePath ckg:x ]"])

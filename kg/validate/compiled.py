@@ -319,17 +319,20 @@ def _no_value(lexical: str) -> None:
     return None
 
 
-# Lexical forms whose value Python reads directly, exactly as rdflib does: int(), Decimal(),
-# datetime.date, and no value at all for xsd:gYear and xsd:gYearMonth (rdflib has no converter
-# for them, so any form passes). Anything else (exponents, spaces, other digits, a stray dot,
-# time zones, a day the calendar lacks) goes through rdflib itself: what the build writes is
-# all in these forms, so a build need not import rdflib.
+# Lexical forms whose value Python reads directly, as rdflib does: int(), Decimal(),
+# datetime.date. For xsd:gYear and xsd:gYearMonth only well-formedness is ever read (no
+# value class is expected of them, and they are not numbers): rdflib has no converter for
+# them, so any form passes -- unless owlrl has installed its own in the process (pySHACL with
+# inference, `kg reason`), which rejects year 0 and months outside 1-12: the forms below pass
+# either way. Anything else (exponents, spaces, other digits, a stray dot, time zones, a day
+# the calendar lacks) goes through rdflib itself. What the build writes is all in these
+# forms, so a build need not import rdflib.
 _PLAIN_FORMS: dict[str, tuple[re.Pattern[str], Callable[[str], object]]] = {
     XSD + "integer": (re.compile(r"[+-]?[0-9]{1,18}"), int),
     XSD + "decimal": (re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?"), Decimal),
     XSD + "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), _calendar_date),
-    XSD + "gYearMonth": (re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])"), _no_value),
-    XSD + "gYear": (re.compile(r"[0-9]{4}"), _no_value),
+    XSD + "gYearMonth": (re.compile(r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])"), _no_value),
+    XSD + "gYear": (re.compile(r"(?!0000)[0-9]{4}"), _no_value),
 }
 
 
