@@ -111,7 +111,8 @@ def _read_compiled_shapes(path: Path, signature: bytes) -> CompiledShapes | None
 
 def _write_compiled_shapes(path: Path, signature: bytes, shapes: CompiledShapes) -> None:
     """Written to a temporary file and renamed, so a concurrent build never reads half a file;
-    an unwritable cache folder only means compiling again next time."""
+    an unwritable cache folder only means compiling again next time. (A pickle runs code when
+    read: the cache folder is the user's own, as for the gazetteer's.)"""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".shapes-", dir=path.parent)
@@ -122,7 +123,8 @@ def _write_compiled_shapes(path: Path, signature: bytes, shapes: CompiledShapes)
             handle.write(signature + b"\n")
             pickle.dump(shapes, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, pickle.PicklingError, AttributeError, TypeError):
+        # unwritable, or shapes that no longer pickle (a test would say so): compiled each run
         Path(tmp).unlink(missing_ok=True)
 
 
