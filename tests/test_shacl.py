@@ -222,6 +222,47 @@ def test_features_outside_the_subset_are_refused_not_skipped(feature: str) -> No
         CompiledShapes.compile(shapes, class_hierarchy())
 
 
+def test_compiled_shapes_are_cached_on_disk_and_give_the_same_results(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    broken = trig(GOOD_GRAPH.replace("ckg:killed 3", "ckg:killed -3").replace("geo:lat 36.5", "geo:lat 136.5"))
+    fresh = compiled_shapes.__wrapped__()               # compiled, and written to the cache
+    assert (tmp_path / "shapes.pickle").exists()
+    expected = fresh.check_quads(broken)
+    assert {r.component for r in expected} >= {"MinInclusiveConstraintComponent", "MaxInclusiveConstraintComponent"}
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again although the cache is current")
+    monkeypatch.setattr(CompiledShapes, "compile", no_compiling)
+    cached = compiled_shapes.__wrapped__()
+    assert cached is not fresh and cached.check_quads(broken) == expected
+    assert cached.check_quads(trig()) == []
+    # A cache written for other shapes (another signature) is not unpickled: compiled again.
+    (tmp_path / "shapes.pickle").write_bytes(b"0" * 64 + b"\nnot a pickle")
+    with pytest.raises(AssertionError, match="compiled again"):
+        compiled_shapes.__wrapped__()
+
+
+@pytest.mark.parametrize("datatype, forms", [
+    ("integer", ["0", "-7", "+12", "007", "123456789012345678", "1e3", " 1", "1.0", "١٢"]),
+    ("decimal", ["0", "3.25", "-0.5", "+1.", ".5", "1e3", "12.5.1"]),
+    ("date", ["2022-05-01", "2024-02-29", "2023-02-29", "2022-02-30", "0000-01-01", "0001-01-01",
+              "2022-13-01", "2022-5-01", "2022-05-01Z", "2022-05-01+03:00", "+2022-05-01", "20220501"]),
+    ("gYearMonth", ["2022-05", "0001-12", "2022-13", "2022-00", "0000-01", "2022-5", "2022-05Z"]),
+    ("gYear", ["2022", "0001", "0000", "22", "-0044", "99999", "2022Z"]),
+])
+def test_literal_values_read_without_rdflib_are_those_rdflib_reads(datatype: str, forms: list[str]) -> None:
+    from kg.validate.compiled import XSD, _python_value, _rdflib_value
+
+    for form in forms:
+        ours, rdflibs = _python_value(form, XSD + datatype), _rdflib_value(form, XSD + datatype)
+        if datatype.startswith("gYear"):
+            # only well-formedness is read; rdflib's value is None, or the form itself once
+            # owlrl has run in the process (as in this test suite)
+            assert ours[0] == rdflibs[0], form
+        else:
+            assert ours == rdflibs, form
+
+
 @pytest.mark.parametrize("path", ["[ sh:inversePath ckg:x ]", "( ckg:x ckg:y )", "[ sh:zeroOrMorePath ckg:x ]"])
 def test_complex_paths_are_refused(path: str) -> None:
     shapes = rdflib.Graph().parse(data=f"""

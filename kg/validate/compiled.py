@@ -23,35 +23,26 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.validate.results import SH, ShapeResult
+from kg.validate.results import ShapeResult
 
-_SH = rdflib.Namespace(SH)
-_TYPE = ox.NamedNode(str(RDF.type))
+if TYPE_CHECKING:
+    import rdflib
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_TYPE = ox.NamedNode(RDF + "type")
 # pyoxigraph has no common base class for its terms.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Triple = tuple[Term, ox.NamedNode, Term]
-_XSD_STRING = ox.NamedNode(str(XSD.string))
-_RDF_LANGSTRING = ox.NamedNode(str(RDF.langString))
-
-# Terms of the sh: namespace a shape may use, by where they may appear.
-_SHAPE_TERMS = {
-    "targetClass", "targetSubjectsOf", "targetObjectsOf", "property", "path", "severity",
-    "message", "deactivated", "name", "description", "order", "group",
-    "minCount", "maxCount", "datatype", "nodeKind", "class", "in", "minInclusive",
-    "maxInclusive", "minLength", "or",
-}
-_NODE_KINDS = {
-    "IRI": (ox.NamedNode,), "BlankNode": (ox.BlankNode,), "Literal": (ox.Literal,),
-    "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode), "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
-    "IRIOrLiteral": (ox.NamedNode, ox.Literal),
-}
+_XSD_STRING = ox.NamedNode(XSD + "string")
+_RDF_LANGSTRING = ox.NamedNode(RDF + "langString")
 
 
 class UnsupportedShape(ValueError):
@@ -186,6 +177,13 @@ class _NodeCheck:
     constraints: tuple[_Constraint, ...]
     properties: tuple[_PropertyCheck, ...]
 
+    @functools.cached_property
+    def plan(self) -> tuple[tuple[_PropertyCheck, ox.NamedNode | None, int, float, bool,
+                                  tuple[_Constraint, ...]], ...]:
+        """What checking a node reads of each property check, unpacked once."""
+        return tuple((prop, prop.predicate, prop.least, prop.most, bool(prop.value_constraints),
+                      prop.graph_constraints) for prop in self.properties)
+
 
 class CompiledShapes:
     """Shapes ready to check graphs given as pyoxigraph quads or triples.
@@ -217,7 +215,9 @@ class CompiledShapes:
     @classmethod
     def compile(cls, shapes: rdflib.Graph, hierarchy: rdflib.Graph | None = None) -> "CompiledShapes":
         """Compile ``shapes``; ``hierarchy`` gives the rdfs:subClassOf triples for targets and sh:class."""
-        return cls(_Compiler(shapes, hierarchy or rdflib.Graph()).node_checks())
+        from kg.validate.compiler import node_checks   # rdflib: only when compiling
+
+        return cls(node_checks(shapes, hierarchy))
 
     def check_quads(self, quads: Iterable[ox.Quad]) -> list[ShapeResult]:
         """Each named graph together with the default graph, as one article is validated."""
@@ -252,9 +252,7 @@ class CompiledShapes:
         index = _Index(triples, self._roles)
         results: list[ShapeResult] = []
         for number, nodes in self._focus_nodes(index).items():
-            check = self._checks[number]
-            for focus in nodes:
-                _check_node(check, focus, index, results)
+            _check_nodes(self._checks[number], nodes, index, results)
         return sorted(set(results))
 
     def _focus_nodes(self, index: _Index) -> dict[int, set[Term]]:
@@ -274,58 +272,85 @@ class CompiledShapes:
         return found
 
 
-def _check_node(check: _NodeCheck, focus: Term, index: _Index, results: list[ShapeResult]) -> None:
-    """Append to ``results`` what ``focus`` fails of ``check``: nothing is built for a pass."""
-    for constraint in check.constraints:
-        if not constraint.test(focus, index):
-            results.append(ShapeResult(str(focus), check.shape, constraint.component, check.severity,
-                                       None, str(focus), check.message))
-    properties = index.out.get(focus, _NO_PROPERTIES)
-    for prop in check.properties:
-        predicate = prop.predicate
-        values = properties.get(predicate, _NO_VALUES) if predicate is not None else prop.values(properties)
-        count = len(values)
-        if count < prop.least:
-            results.append(ShapeResult(str(focus), prop.shape, "MinCountConstraintComponent",
-                                       prop.severity, prop.path_text, None, prop.message))
-        if count > prop.most:
-            results.append(ShapeResult(str(focus), prop.shape, "MaxCountConstraintComponent",
-                                       prop.severity, prop.path_text, None, prop.message))
-        if not count:               # most properties of most nodes: nothing more to check
-            continue
-        if prop.value_constraints:
-            for value in values:
-                for constraint in prop.failed_by(value, index):
-                    results.append(ShapeResult(str(focus), prop.shape, constraint.component,
-                                               prop.severity, prop.path_text, str(value), prop.message))
-        for constraint in prop.graph_constraints:
-            test = constraint.test
-            for value in values:
-                if not test(value, index):
-                    results.append(ShapeResult(str(focus), prop.shape, constraint.component,
-                                               prop.severity, prop.path_text, str(value), prop.message))
+def _check_nodes(check: _NodeCheck, nodes: Iterable[Term], index: _Index, results: list[ShapeResult]) -> None:
+    """Append to ``results`` what each of ``nodes`` fails of ``check``: nothing is built for a
+    pass. One call per check, not per node (a unit has ~40 focus nodes, most with one or two
+    properties to check), with what the check reads looked up once."""
+    constraints = check.constraints
+    plan = check.plan
+    out = index.out
+    for focus in nodes:
+        for constraint in constraints:
+            if not constraint.test(focus, index):
+                results.append(ShapeResult(str(focus), check.shape, constraint.component, check.severity,
+                                           None, str(focus), check.message))
+        properties = out.get(focus, _NO_PROPERTIES)
+        for prop, predicate, least, most, value_checked, graph_constraints in plan:
+            values = properties.get(predicate, _NO_VALUES) if predicate is not None else prop.values(properties)
+            count = len(values)
+            if count < least:
+                results.append(ShapeResult(str(focus), prop.shape, "MinCountConstraintComponent",
+                                           prop.severity, prop.path_text, None, prop.message))
+            if count > most:
+                results.append(ShapeResult(str(focus), prop.shape, "MaxCountConstraintComponent",
+                                           prop.severity, prop.path_text, None, prop.message))
+            if not count:               # most properties of most nodes: nothing more to check
+                continue
+            if value_checked:
+                for value in values:
+                    for constraint in prop.failed_by(value, index):
+                        results.append(ShapeResult(str(focus), prop.shape, constraint.component,
+                                                   prop.severity, prop.path_text, str(value), prop.message))
+            for constraint in graph_constraints:
+                test = constraint.test
+                for value in values:
+                    if not test(value, index):
+                        results.append(ShapeResult(str(focus), prop.shape, constraint.component,
+                                                   prop.severity, prop.path_text, str(value), prop.message))
 
 
 # ---------------------------------------------------------------------------- literals
 
-# Lexical forms whose value Python reads directly, exactly as rdflib does (int(), Decimal());
-# anything else (exponents, spaces, other digits, a stray dot) goes through rdflib itself.
-_PLAIN_NUMBERS: dict[str, tuple[re.Pattern[str], Callable[[str], object]]] = {
-    str(XSD.integer): (re.compile(r"[+-]?[0-9]{1,18}"), int),
-    str(XSD.decimal): (re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?"), Decimal),
+def _calendar_date(lexical: str) -> date:
+    return date(int(lexical[:4]), int(lexical[5:7]), int(lexical[8:]))     # ValueError: no such day
+
+
+def _no_value(lexical: str) -> None:
+    return None
+
+
+# Lexical forms whose value Python reads directly, as rdflib does: int(), Decimal(),
+# datetime.date. For xsd:gYear and xsd:gYearMonth only well-formedness is ever read (no
+# value class is expected of them, and they are not numbers): rdflib has no converter for
+# them, so any form passes -- unless owlrl has installed its own in the process (pySHACL with
+# inference, `kg reason`), which rejects year 0 and months outside 1-12: the forms below pass
+# either way. Anything else (exponents, spaces, other digits, a stray dot, time zones, a day
+# the calendar lacks) goes through rdflib itself. What the build writes is all in these
+# forms, so a build need not import rdflib.
+_PLAIN_FORMS: dict[str, tuple[re.Pattern[str], Callable[[str], object]]] = {
+    XSD + "integer": (re.compile(r"[+-]?[0-9]{1,18}"), int),
+    XSD + "decimal": (re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?"), Decimal),
+    XSD + "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), _calendar_date),
+    XSD + "gYearMonth": (re.compile(r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])"), _no_value),
+    XSD + "gYear": (re.compile(r"(?!0000)[0-9]{4}"), _no_value),
 }
 
 
 def _python_value(lexical: str, datatype: str) -> tuple[bool, object]:
     """(well-formed, value) of a typed literal, as rdflib (and so pySHACL) reads it."""
-    plain = _PLAIN_NUMBERS.get(datatype)
+    plain = _PLAIN_FORMS.get(datatype)
     if plain is not None and plain[0].fullmatch(lexical):
-        return True, plain[1](lexical)
+        try:
+            return True, plain[1](lexical)
+        except ValueError:
+            pass
     return _rdflib_value(lexical, datatype)
 
 
 @functools.lru_cache(maxsize=4096)
 def _rdflib_value(lexical: str, datatype: str) -> tuple[bool, object]:
+    import rdflib   # deferred: the plain forms above are all a build normally meets
+
     logger = logging.getLogger("rdflib.term")
     level = logger.level
     logger.setLevel(logging.ERROR)      # rdflib logs a traceback for every ill-typed literal
@@ -336,28 +361,39 @@ def _rdflib_value(lexical: str, datatype: str) -> tuple[bool, object]:
     return literal.ill_typed is not True, literal.value
 
 
-def _datatype_test(datatype: ox.NamedNode) -> ValueTest:
-    # The value-class checks mirror pySHACL's, so both engines agree on edge cases.
-    expected: dict[str, type | tuple[type, ...]] = {
-        str(XSD.integer): int, str(XSD.decimal): Decimal, str(XSD.float): float,
-        str(XSD.double): float, str(XSD.boolean): bool,
-    }
-    wanted = expected.get(datatype.value)
-    datatype_iri = datatype.value
+# The value tests. Each is a module-level function bound to its parameters with
+# functools.partial, not a closure, so compiled shapes can be pickled (the on-disk cache
+# of kg.validate.shacl.compiled_shapes) and a build need not read the shapes with rdflib.
 
+_VALUE_CLASSES: dict[str, type | tuple[type, ...]] = {
+    XSD + "integer": int, XSD + "decimal": Decimal, XSD + "float": float,
+    XSD + "double": float, XSD + "boolean": bool,
+}
+
+
+def datatype_test(datatype: ox.NamedNode) -> ValueTest:
+    # The value-class checks mirror pySHACL's, so both engines agree on edge cases.
     if datatype == _XSD_STRING:
-        def test(value: Term, _index: _Index) -> bool:
-            return type(value) is ox.Literal and value.language is None and value.datatype == _XSD_STRING
-    elif datatype == _RDF_LANGSTRING:
-        def test(value: Term, _index: _Index) -> bool:
-            return type(value) is ox.Literal and value.language is not None
-    else:
-        def test(value: Term, _index: _Index) -> bool:
-            if type(value) is not ox.Literal or value.datatype != datatype:
-                return False
-            ok, python = _python_value(value.value, datatype_iri)
-            return ok and (wanted is None or isinstance(python, wanted))
-    return test
+        return _is_string
+    if datatype == _RDF_LANGSTRING:
+        return _is_language_string
+    return partial(_has_datatype, datatype, _VALUE_CLASSES.get(datatype.value))
+
+
+def _is_string(value: Term, _index: _Index) -> bool:
+    return type(value) is ox.Literal and value.language is None and value.datatype == _XSD_STRING
+
+
+def _is_language_string(value: Term, _index: _Index) -> bool:
+    return type(value) is ox.Literal and value.language is not None
+
+
+def _has_datatype(datatype: ox.NamedNode, wanted: type | tuple[type, ...] | None, value: Term,
+                  _index: _Index) -> bool:
+    if type(value) is not ox.Literal or value.datatype != datatype:
+        return False
+    ok, python = _python_value(value.value, datatype.value)
+    return ok and (wanted is None or isinstance(python, wanted))
 
 
 def _numeric(value: Term) -> object | None:
@@ -372,167 +408,52 @@ def _numeric(value: Term) -> object | None:
     return python
 
 
-def _bound_test(bound: object, inclusive_min: bool) -> ValueTest:
-    def test(value: Term, _index: _Index) -> bool:
-        number = _numeric(value)
-        if number is None:
-            return False
-        return number >= bound if inclusive_min else number <= bound  # type: ignore[operator]
-    return test
+def bound_test(bound: object, inclusive_min: bool) -> ValueTest:
+    return partial(_within_bound, bound, inclusive_min)
 
 
-# ---------------------------------------------------------------------------- compiling
-
-class _Compiler:
-    def __init__(self, shapes: rdflib.Graph, hierarchy: rdflib.Graph):
-        self.g = shapes
-        self.hierarchy = hierarchy
-
-    def node_checks(self) -> list[_NodeCheck]:
-        targets = (_SH.targetClass, _SH.targetSubjectsOf, _SH.targetObjectsOf)
-        shapes = {s for p in targets for s in self.g.subjects(p, None)}
-        for implicit in self.g.subjects(RDF.type, _SH.NodeShape):
-            if (implicit, RDF.type, RDFS.Class) in self.g:
-                raise UnsupportedShape(f"implicit class target on {implicit}")
-        for unsupported in (_SH.targetNode, _SH.target):
-            for shape in self.g.subjects(unsupported, None):
-                raise UnsupportedShape(f"{_local(unsupported)} on {shape}")
-        return [self._node_check(s) for s in sorted(shapes) if not self._deactivated(s)]
-
-    def _deactivated(self, shape: rdflib.term.Node) -> bool:
-        return bool(self.g.value(shape, _SH.deactivated, default=rdflib.Literal(False)).toPython())
-
-    def _sh_terms(self, node: rdflib.term.Node) -> set[str]:
-        used = {str(p)[len(SH):] for p in self.g.predicates(node, None) if str(p).startswith(SH)}
-        unknown = used - _SHAPE_TERMS
-        if unknown:
-            raise UnsupportedShape(f"shape {node} uses sh:{', sh:'.join(sorted(unknown))}, which "
-                                   "kg.validate.compiled does not evaluate")
-        return used
-
-    def _node_check(self, shape: rdflib.term.Node) -> _NodeCheck:
-        used = self._sh_terms(shape)
-        if "path" in used:
-            raise UnsupportedShape(f"{shape} has both targets and sh:path; give the property shape "
-                                   "a node shape that targets the nodes")
-        properties = tuple(self._property_check(p) for p in self.g.objects(shape, _SH.property)
-                           if not self._deactivated(p))
-        return _NodeCheck(
-            shape=_name(shape),
-            severity=self._severity(shape),
-            message=self._message(shape),
-            target_classes=frozenset(c for cls in self.g.objects(shape, _SH.targetClass)
-                                     for c in self._subclasses(cls)),
-            subjects_of=tuple(ox.NamedNode(str(p)) for p in self.g.objects(shape, _SH.targetSubjectsOf)),
-            objects_of=tuple(ox.NamedNode(str(p)) for p in self.g.objects(shape, _SH.targetObjectsOf)),
-            constraints=self._constraints(shape, used),
-            properties=properties,
-        )
-
-    def _property_check(self, shape: rdflib.term.Node) -> _PropertyCheck:
-        used = self._sh_terms(shape)
-        if used & {"targetClass", "targetSubjectsOf", "targetObjectsOf", "property"}:
-            raise UnsupportedShape(f"property shape {shape} has targets or nested sh:property")
-        path, path_text = self._path(shape)
-        return _PropertyCheck(
-            shape=_name(shape), path=path, path_text=path_text,
-            severity=self._severity(shape), message=self._message(shape),
-            min_count=self._int(shape, _SH.minCount), max_count=self._int(shape, _SH.maxCount),
-            constraints=self._constraints(shape, used),
-        )
-
-    def _path(self, shape: rdflib.term.Node) -> tuple[tuple[ox.NamedNode, ...], str]:
-        path = self.g.value(shape, _SH.path)
-        if isinstance(path, rdflib.URIRef):
-            return (ox.NamedNode(str(path)),), f"<{path}>"
-        alternatives = self.g.value(path, _SH.alternativePath) if path is not None else None
-        if alternatives is not None and len(list(self.g.predicate_objects(path))) == 1:
-            members = list(Collection(self.g, alternatives))
-            if members and all(isinstance(m, rdflib.URIRef) for m in members):
-                return (tuple(ox.NamedNode(str(m)) for m in members),
-                        "|".join(f"<{m}>" for m in members))
-        raise UnsupportedShape(f"property shape {shape}: only predicate paths and sh:alternativePath "
-                               "of predicates are supported")
-
-    def _constraints(self, shape: rdflib.term.Node, used: set[str]) -> tuple[_Constraint, ...]:
-        out: list[_Constraint] = []
-        for datatype in self.g.objects(shape, _SH.datatype):
-            out.append(_Constraint("DatatypeConstraintComponent", _datatype_test(ox.NamedNode(str(datatype)))))
-        for kind in self.g.objects(shape, _SH.nodeKind):
-            classes = _NODE_KINDS[str(kind)[len(SH):]]
-            out.append(_Constraint("NodeKindConstraintComponent",
-                                   lambda v, _i, classes=classes: isinstance(v, classes)))
-        for cls in self.g.objects(shape, _SH["class"]):
-            members = frozenset(self._subclasses(cls))
-            out.append(_Constraint("ClassConstraintComponent",
-                                   lambda v, i, members=members: not isinstance(v, ox.Literal)
-                                   and not members.isdisjoint(i.types.get(v, ())), reads_graph=True))
-        for listed in self.g.objects(shape, _SH["in"]):
-            allowed = frozenset(_to_ox(m) for m in Collection(self.g, listed))
-            out.append(_Constraint("InConstraintComponent", lambda v, _i, allowed=allowed: v in allowed))
-        for bound in self.g.objects(shape, _SH.minInclusive):
-            out.append(_Constraint("MinInclusiveConstraintComponent", _bound_test(_bound(bound), True)))
-        for bound in self.g.objects(shape, _SH.maxInclusive):
-            out.append(_Constraint("MaxInclusiveConstraintComponent", _bound_test(_bound(bound), False)))
-        for length in self.g.objects(shape, _SH.minLength):
-            n = int(length)
-            out.append(_Constraint("MinLengthConstraintComponent",
-                                   lambda v, _i, n=n: not isinstance(v, ox.BlankNode) and len(v.value) >= n))
-        for members in self.g.objects(shape, _SH["or"]):
-            alternatives = []
-            for member in Collection(self.g, members):
-                member_used = self._sh_terms(member)
-                if member_used - {"datatype", "nodeKind", "class", "in", "minInclusive",
-                                  "maxInclusive", "minLength"}:
-                    raise UnsupportedShape(f"sh:or member {member} of {shape} may only hold value constraints")
-                alternatives.append(self._constraints(member, member_used))
-            out.append(_Constraint("OrConstraintComponent", _any_of(tuple(alternatives)),
-                                   reads_graph=any(c.reads_graph for member in alternatives for c in member)))
-        return tuple(out)
-
-    def _subclasses(self, cls: rdflib.term.Node) -> set[ox.NamedNode]:
-        found = {cls} | set(self.hierarchy.transitive_subjects(RDFS.subClassOf, cls))
-        return {ox.NamedNode(str(c)) for c in found if isinstance(c, rdflib.URIRef)}
-
-    def _severity(self, shape: rdflib.term.Node) -> str:
-        severity = self.g.value(shape, _SH.severity)
-        return str(severity)[len(SH):] if severity is not None else "Violation"
-
-    def _message(self, shape: rdflib.term.Node) -> str:
-        message = self.g.value(shape, _SH.message)
-        return str(message) if message is not None else ""
-
-    def _int(self, shape: rdflib.term.Node, predicate: rdflib.URIRef) -> int | None:
-        value = self.g.value(shape, predicate)
-        return int(value) if value is not None else None
+def _within_bound(bound: object, inclusive_min: bool, value: Term, _index: _Index) -> bool:
+    number = _numeric(value)
+    if number is None:
+        return False
+    return number >= bound if inclusive_min else number <= bound  # type: ignore[operator]
 
 
-def _any_of(alternatives: tuple[tuple[_Constraint, ...], ...]) -> ValueTest:
-    def test(value: Term, index: _Index) -> bool:
-        return any(all(c.test(value, index) for c in member) for member in alternatives)
-    return test
+def node_kind_test(classes: tuple[type, ...]) -> ValueTest:
+    return partial(_is_instance, classes)
 
 
-def _bound(literal: rdflib.term.Node) -> object:
-    value = literal.toPython() if isinstance(literal, rdflib.Literal) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise UnsupportedShape(f"only numeric bounds are supported, got {literal!r}")
-    return value
+def _is_instance(classes: tuple[type, ...], value: Term, _index: _Index) -> bool:
+    return isinstance(value, classes)
 
 
-def _to_ox(term: rdflib.term.Node) -> Term:
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    raise UnsupportedShape(f"sh:in may list IRIs and literals only, got {term!r}")
+def class_test(members: frozenset[ox.NamedNode]) -> ValueTest:
+    return partial(_has_class, members)
 
 
-def _name(node: rdflib.term.Node) -> str:
-    return f"<{node}>" if isinstance(node, rdflib.URIRef) else f"_:{node}"
+def _has_class(members: frozenset[ox.NamedNode], value: Term, index: _Index) -> bool:
+    return not isinstance(value, ox.Literal) and not members.isdisjoint(index.types.get(value, ()))
 
 
-def _local(iri: rdflib.term.Node) -> str:
-    return "sh:" + str(iri)[len(SH):]
+def in_test(allowed: frozenset[Term]) -> ValueTest:
+    return partial(_is_in, allowed)
+
+
+def _is_in(allowed: frozenset[Term], value: Term, _index: _Index) -> bool:
+    return value in allowed
+
+
+def min_length_test(n: int) -> ValueTest:
+    return partial(_has_min_length, n)
+
+
+def _has_min_length(n: int, value: Term, _index: _Index) -> bool:
+    return not isinstance(value, ox.BlankNode) and len(value.value) >= n
+
+
+def any_of_test(alternatives: tuple[tuple[_Constraint, ...], ...]) -> ValueTest:
+    return partial(_any_of, alternatives)
+
+
+def _any_of(alternatives: tuple[tuple[_Constraint, ...], ...], value: Term, index: _Index) -> bool:
+    return any(all(c.test(value, index) for c in member) for member in alternatives)

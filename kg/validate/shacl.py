@@ -15,34 +15,49 @@ This module is also the one place where pyoxigraph terms become rdflib terms.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import os
+import pickle
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.collection import Collection
 
+from kg.config import cache_dir
 from kg.ingest import IngestError
-from kg.ontology import ONTOLOGY_DIR, class_hierarchy
+from kg.ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, class_hierarchy
 from kg.rdf import terms as T
+from kg.validate import compiled
 from kg.validate.compiled import CompiledShapes, Term, Triple
 from kg.validate.results import SH, ShapeResult
 
+if TYPE_CHECKING:
+    import rdflib
+
+# rdflib is imported where it is used: a build checks its articles with the compiled shapes
+# from the cache and needs neither rdflib nor pySHACL.
+
 SHAPES_FILE: Path = ONTOLOGY_DIR / "shapes.ttl"
-_SH = rdflib.Namespace(SH)
 
 
 @functools.cache
 def load_shapes() -> rdflib.Graph:
     """ontology/shapes.ttl (parsed once per process; treat it as read-only)."""
+    import rdflib
+
     return rdflib.Graph().parse(SHAPES_FILE, format="turtle")
 
 
 @functools.cache
 def _shapes_for_pyshacl() -> rdflib.Graph:
     # A graph of its own: pySHACL adds a few RDFS axioms to the shapes graph it is given.
+    import rdflib
+
     return rdflib.Graph().parse(SHAPES_FILE, format="turtle")
 
 
@@ -53,7 +68,64 @@ def _hierarchy() -> rdflib.Graph:
 
 @functools.cache
 def compiled_shapes() -> CompiledShapes:
-    return CompiledShapes.compile(load_shapes(), _hierarchy())
+    """The shapes the build checks articles with, compiled once per version of the shapes,
+    the ontology's class tree and the engine, and kept pickled in the cache folder: reading
+    them back takes a millisecond, parsing and compiling them (with rdflib) ~15."""
+    signature = _compiled_shapes_signature()
+    path = cache_dir() / "shapes.pickle"
+    shapes = _read_compiled_shapes(path, signature)
+    if shapes is None:
+        shapes = CompiledShapes.compile(load_shapes(), _hierarchy())
+        _write_compiled_shapes(path, signature, shapes)
+    return shapes
+
+
+def _compiled_shapes_signature() -> bytes:
+    """What the compiled shapes depend on: the shapes, the ontology (its class tree), the
+    engine's and the compiler's code, and the versions of Python and pyoxigraph (pickles)."""
+    h = hashlib.sha256()
+    engine = Path(compiled.__file__)
+    for path in (SHAPES_FILE, ONTOLOGY_FILE, engine, engine.with_name("compiler.py")):
+        h.update(path.read_bytes())
+        h.update(b"\x00")
+    h.update(f"{sys.version}|{ox.__version__}".encode())
+    return h.hexdigest().encode("ascii")
+
+
+def _read_compiled_shapes(path: Path, signature: bytes) -> CompiledShapes | None:
+    """The cached shapes, or None when missing, stale or unreadable. The signature comes first
+    in the file, so a stale pickle is never unpickled."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    stored, _, payload = data.partition(b"\n")
+    if stored != signature:
+        return None
+    try:
+        shapes = pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+    return shapes if isinstance(shapes, CompiledShapes) else None
+
+
+def _write_compiled_shapes(path: Path, signature: bytes, shapes: CompiledShapes) -> None:
+    """Written to a temporary file and renamed, so a concurrent build never reads half a file;
+    an unwritable cache folder only means compiling again next time. (A pickle runs code when
+    read: the cache folder is the user's own, as for the gazetteer's.)"""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".shapes-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(signature + b"\n")
+            pickle.dump(shapes, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, AttributeError, TypeError):
+        # unwritable, or shapes that no longer pickle (a test would say so): compiled each run
+        Path(tmp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------- the build
@@ -183,6 +255,9 @@ def _with_graph(result: ShapeResult, graph: str) -> ShapeResult:
 
 
 def _results_of(report: rdflib.Graph) -> Iterator[ShapeResult]:
+    import rdflib
+
+    _SH = rdflib.Namespace(SH)
     for r in report.subjects(rdflib.RDF.type, _SH.ValidationResult):
         value = report.value(r, _SH.value)
         path = report.value(r, _SH.resultPath)
@@ -200,11 +275,14 @@ def _results_of(report: rdflib.Graph) -> Iterator[ShapeResult]:
 
 
 def _path_text(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+    import rdflib
+    from rdflib.collection import Collection
+
     if path is None:
         return None
     if isinstance(path, rdflib.URIRef):
         return f"<{path}>"
-    alternatives = report.value(path, _SH.alternativePath)
+    alternatives = report.value(path, rdflib.URIRef(SH + "alternativePath"))
     if alternatives is not None:
         return "|".join(f"<{m}>" for m in Collection(report, alternatives))
     return str(path)
@@ -214,6 +292,8 @@ def _path_text(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | Non
 
 def to_rdflib(term: Term) -> rdflib.term.Node:
     """A pyoxigraph term as rdflib's; plain literals lose xsd:string, as rdflib writes them."""
+    import rdflib
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -229,6 +309,8 @@ def to_rdflib(term: Term) -> rdflib.term.Node:
 
 
 def to_rdflib_graph(triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> rdflib.Graph:
+    import rdflib
+
     graph = rdflib.Graph()
     with _quiet_rdflib():
         for s, p, o in triples:
@@ -238,6 +320,8 @@ def to_rdflib_graph(triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> rdfli
 
 def _nt(term: rdflib.term.Node) -> str:
     """An rdflib term in N-Triples syntax, written the way pyoxigraph writes it."""
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return str(ox.NamedNode(str(term)))
     if isinstance(term, rdflib.BNode):
