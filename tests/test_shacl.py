@@ -222,26 +222,6 @@ def test_features_outside_the_subset_are_refused_not_skipped(feature: str) -> No
         CompiledShapes.compile(shapes, class_hierarchy())
 
 
-def test_compiled_shapes_are_cached_on_disk_and_give_the_same_results(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
-    broken = trig(GOOD_GRAPH.replace("ckg:killed 3", "ckg:killed -3").replace("geo:lat 36.5", "geo:lat 136.5"))
-    fresh = compiled_shapes.__wrapped__()               # compiled, and written to the cache
-    assert (tmp_path / "shapes.pickle").exists()
-    expected = fresh.check_quads(broken)
-    assert {r.component for r in expected} >= {"MinInclusiveConstraintComponent", "MaxInclusiveConstraintComponent"}
-
-    def no_compiling(*args, **kwargs):
-        raise AssertionError("compiled again although the cache is current")
-    monkeypatch.setattr(CompiledShapes, "compile", no_compiling)
-    cached = compiled_shapes.__wrapped__()
-    assert cached is not fresh and cached.check_quads(broken) == expected
-    assert cached.check_quads(trig()) == []
-    # A cache written for other shapes (another signature) is not unpickled: compiled again.
-    (tmp_path / "shapes.pickle").write_bytes(b"0" * 64 + b"\nnot a pickle")
-    with pytest.raises(AssertionError, match="compiled again"):
-        compiled_shapes.__wrapped__()
-
-
 @pytest.mark.parametrize("datatype, forms", [
     ("integer", ["0", "-7", "+12", "007", "123456789012345678", "1e3", " 1", "1.0", "١٢"]),
     ("decimal", ["0", "3.25", "-0.5", "+1.", ".5", "1e3", "12.5.1"]),

@@ -362,8 +362,8 @@ def _rdflib_value(lexical: str, datatype: str) -> tuple[bool, object]:
 
 
 # The value tests. Each is a module-level function bound to its parameters with
-# functools.partial, not a closure, so compiled shapes can be pickled (the on-disk cache
-# of kg.validate.shacl.compiled_shapes) and a build need not read the shapes with rdflib.
+# functools.partial, not a closure: compiled shapes are plain data that can be compared and
+# inspected, and a build need not read the shapes with rdflib.
 
 _VALUE_CLASSES: dict[str, type | tuple[type, ...]] = {
     XSD + "integer": int, XSD + "decimal": Decimal, XSD + "float": float,

@@ -15,12 +15,7 @@ This module is also the one place where pyoxigraph terms become rdflib terms.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
-import os
-import pickle
-import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +23,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.config import cache_dir
 from kg.ingest import IngestError
-from kg.ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, class_hierarchy
+from kg.ontology import ONTOLOGY_DIR, class_hierarchy
 from kg.rdf import terms as T
-from kg.validate import compiled
 from kg.validate.compiled import CompiledShapes, Term, Triple
 from kg.validate.results import SH, ShapeResult
 
@@ -68,64 +61,10 @@ def _hierarchy() -> rdflib.Graph:
 
 @functools.cache
 def compiled_shapes() -> CompiledShapes:
-    """The shapes the build checks articles with, compiled once per version of the shapes,
-    the ontology's class tree and the engine, and kept pickled in the cache folder: reading
-    them back takes a millisecond, parsing and compiling them (with rdflib) ~15."""
-    signature = _compiled_shapes_signature()
-    path = cache_dir() / "shapes.pickle"
-    shapes = _read_compiled_shapes(path, signature)
-    if shapes is None:
-        shapes = CompiledShapes.compile(load_shapes(), _hierarchy())
-        _write_compiled_shapes(path, signature, shapes)
-    return shapes
-
-
-def _compiled_shapes_signature() -> bytes:
-    """What the compiled shapes depend on: the shapes, the ontology (its class tree), the
-    engine's and the compiler's code, and the versions of Python and pyoxigraph (pickles)."""
-    h = hashlib.sha256()
-    engine = Path(compiled.__file__)
-    for path in (SHAPES_FILE, ONTOLOGY_FILE, engine, engine.with_name("compiler.py")):
-        h.update(path.read_bytes())
-        h.update(b"\x00")
-    h.update(f"{sys.version}|{ox.__version__}".encode())
-    return h.hexdigest().encode("ascii")
-
-
-def _read_compiled_shapes(path: Path, signature: bytes) -> CompiledShapes | None:
-    """The cached shapes, or None when missing, stale or unreadable. The signature comes first
-    in the file, so a stale pickle is never unpickled."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    stored, _, payload = data.partition(b"\n")
-    if stored != signature:
-        return None
-    try:
-        shapes = pickle.loads(payload)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
-        return None
-    return shapes if isinstance(shapes, CompiledShapes) else None
-
-
-def _write_compiled_shapes(path: Path, signature: bytes, shapes: CompiledShapes) -> None:
-    """Written to a temporary file and renamed, so a concurrent build never reads half a file;
-    an unwritable cache folder only means compiling again next time. (A pickle runs code when
-    read: the cache folder is the user's own, as for the gazetteer's.)"""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".shapes-", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(signature + b"\n")
-            pickle.dump(shapes, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, AttributeError, TypeError):
-        # unwritable, or shapes that no longer pickle (a test would say so): compiled each run
-        Path(tmp).unlink(missing_ok=True)
+    """The shapes the build checks articles with, compiled once a process (~15 ms). They are
+    not cached on disk: a pickle runs code when read, and KG_CACHE_DIR may be a folder others
+    can write to (a team's shared cache), where the gazetteer's marshal file is only data."""
+    return CompiledShapes.compile(load_shapes(), _hierarchy())
 
 
 # ---------------------------------------------------------------------------- the build
