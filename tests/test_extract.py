@@ -1073,3 +1073,19 @@ def test_unnamed_source_phrases_longest_first(extractor, text, expected):
 ])
 def test_weapon_words_around_the_trigger_type_it(extractor, text):
     assert [e.type for e in run(extractor, text).events] == ["Airstrike"]
+
+
+def test_new_words_get_the_attributes_extraction_reads_and_no_others():
+    import spacy
+
+    from kg.extract import make_nlp
+
+    words = ["Qorvathabad", "xylomertz", "4,517", "seventeen", "?!", "\u00a0", "ZARQUN"]
+    doc = make_nlp()(" ".join(words))
+    reference = spacy.blank("en")(" ".join(words))
+    for tok, ref in zip(doc, reference):
+        assert (tok.lower_, tok.is_alpha, tok.is_digit, tok.is_lower, tok.is_punct, tok.is_space, tok.like_num) \
+            == (ref.lower_, ref.is_alpha, ref.is_digit, ref.is_lower, ref.is_punct, ref.is_space, ref.like_num)
+    # the attributes no rule reads are not computed for words met first after start-up
+    assert doc[0].shape_ == "" and reference[0].shape_ == "Xxxxx"
+    assert doc[0].suffix_ == "" and reference[0].suffix_ == "bad"
