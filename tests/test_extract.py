@@ -1025,6 +1025,10 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     for start in range(-3, len(doc) + 2):
         for end in range(-3, len(doc) + 2):
             assert arrays.span_text(start, end) == doc[start:end].text
+    # given the text the doc was made from, the arrays take it as the doc's text: the same
+    given = TokenArrays(doc, text)
+    assert given.doc_text == arrays.doc_text
+    assert given.text == arrays.text and given.idx == arrays.idx
 
 
 def test_place_spans_around_words_in_no_name_are_still_found(extractor):

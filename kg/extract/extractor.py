@@ -112,7 +112,8 @@ class Extractor:
 
     # ------------------------------------------------------------------ public
     def extract(self, article: Article) -> Extraction:
-        return self._extract(article, self.nlp(_text_of(article)))
+        text = _text_of(article)
+        return self._extract(article, self.nlp(text), text)
 
     def extract_many(self, articles: Iterable[Article], batch_size: int = 32,
                      on_error: Callable[[Article, Exception], None] | None = None) -> Iterator[Extraction]:
@@ -121,10 +122,11 @@ class Extractor:
         pending: list[Article] = []
 
         def flush() -> Iterator[Extraction]:
-            docs = self.nlp.pipe((_text_of(a) for a in pending), batch_size=batch_size)
-            for art, doc in zip(pending, docs):
+            texts = [_text_of(a) for a in pending]
+            docs = self.nlp.pipe(texts, batch_size=batch_size)
+            for art, text, doc in zip(pending, texts, docs):
                 try:
-                    result = self._extract(art, doc)
+                    result = self._extract(art, doc, text)
                 except Exception as exc:  # one bad article must not stop a build of thousands
                     if on_error is None:
                         raise
@@ -141,8 +143,8 @@ class Extractor:
             yield from flush()
 
     # ------------------------------------------------------------------ steps
-    def _extract(self, article: Article, doc: Doc) -> Extraction:
-        arrays = TokenArrays.of(doc)
+    def _extract(self, article: Article, doc: Doc, text: str | None = None) -> Extraction:
+        arrays = TokenArrays.of(doc, text)     # (`text`: what the doc was made from)
         ex = Extraction(article=article)
         if len(article.full_text) > MAX_CHARS:
             ex.warnings.append(f"text cut to {MAX_CHARS} characters")
