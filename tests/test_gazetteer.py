@@ -134,6 +134,16 @@ def test_normalize_name_folds_articles_punctuation_and_diacritics() -> None:
     assert normalize_name("As Mosul") != normalize_name("Mosul")
 
 
+def test_name_words_drop_every_apostrophe_and_dot_and_spell_out_special_letters() -> None:
+    from kg.data.gazetteer import _raw_words
+    # one translation table does what a letter table, an apostrophe pattern and a dot removal did
+    for mark in "'`‘’‛ʻʼʾʿ′":
+        assert _raw_words(f"Qa{mark}rat Z.Dor") == ["qarat", "zdor"], mark
+    assert _raw_words("Qa´rat") == ["qa", "rat"]      # (an acute accent decomposes to a space)
+    assert _raw_words("Łódź-Ħøþæ Straße") == ["lodz", "hothae", "strasse"]
+    assert _raw_words("  --  ") == []
+
+
 def test_blocklist_holds_words_not_place_names() -> None:
     for word in ("March", "Monday", "Police", "Of", "Hassan"):
         assert is_blocked(normalize_name(word)), word
