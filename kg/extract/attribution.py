@@ -160,8 +160,9 @@ class Attributor:
         lowers = lower[first:sent.end]
         # "according to X", "as reported by X": (where the phrase starts, its length)
         firsts = self._according_by_first
+        # (the words are looked at one by one only in a sentence holding a phrase's first word)
         according = [(i, len(phrase)) for i, w in enumerate(lowers) if w in firsts for phrase in firsts[w]
-                     if tuple(lowers[i:i + len(phrase)]) == phrase]
+                     if tuple(lowers[i:i + len(phrase)]) == phrase] if not firsts.keys().isdisjoint(lowers) else []
         speaks = not self.lex.speech_verbs.isdisjoint(lowers)
         if not according and not speaks:
             return []       # every rule below hangs on one or the other: most sentences quote nobody
