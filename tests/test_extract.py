@@ -1093,3 +1093,13 @@ def test_new_words_get_the_attributes_extraction_reads_and_no_others():
     # the attributes no rule reads are not computed for words met first after start-up
     assert doc[0].shape_ == "" and reference[0].shape_ == "Xxxxx"
     assert doc[0].suffix_ == "" and reference[0].suffix_ == "bad"
+
+
+def test_a_place_distances_are_measured_from_comes_after_the_place_of_the_event(extractor):
+    # "30 km south of Kirkuk", "south of Kirkuk": Kirkuk locates the event at Daquq
+    for text in ("Islamic State militants attacked an army checkpoint 30 km south of Kirkuk in Daquq on Monday.",
+                 "Islamic State militants attacked an army checkpoint south of Kirkuk in Daquq on Monday."):
+        assert only(run(extractor, text)).places == ["daquq", "kirkuk"], text
+    # with no "of" before it, a place keeps its place in the text
+    ex = run(extractor, "Islamic State militants attacked an army checkpoint in Kirkuk and Daquq on Monday.")
+    assert only(ex).places == ["kirkuk", "daquq"]
