@@ -1103,3 +1103,12 @@ def test_a_place_distances_are_measured_from_comes_after_the_place_of_the_event(
     # with no "of" before it, a place keeps its place in the text
     ex = run(extractor, "Islamic State militants attacked an army checkpoint in Kirkuk and Daquq on Monday.")
     assert only(ex).places == ["kirkuk", "daquq"]
+
+
+def test_a_mention_source_and_an_unnamed_source_on_one_span_stay_two():
+    # sources_of keeps each source once by equality: a mention and an unnamed phrase over the
+    # same tokens are two sources, two readings of one span one
+    from kg.extract.attribution import MentionSpan, SourceRef
+    assert MentionSpan(3, 5, "actor", "k") != SourceRef(3, 5, "actor", "k")
+    assert MentionSpan(3, 5, "actor", "k") == MentionSpan(3, 5, "actor", "k")
+    assert SourceRef(3, 5, "a source", "AnonymousSource").head == ""
