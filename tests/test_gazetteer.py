@@ -372,3 +372,17 @@ def test_words_in_no_name_leave_place_words_and_articles_alone():
     for name in list(gaz._index)[:2000]:
         assert gaz.words_in_no_name(name) == []
     assert gaz.words_in_no_name("Qxzvbwq") == ["qxzvbwq"]
+
+
+def test_every_key_finds_its_own_place_and_nothing_else_finds_one(gazetteer: Gazetteer) -> None:
+    # curated keys through their dict, GeoNames keys ("<name>_<id>") through the sorted ids
+    keys = gazetteer._keys
+    assert all(gazetteer._row_of(key) == row for row, key in enumerate(keys))
+    assert gazetteer.get("iraq").kind == "Country"
+    geonames_key = keys[-1]
+    assert gazetteer.get(geonames_key).key == geonames_key and geonames_key.rpartition("_")[2].isdigit()
+    name, _, gid = geonames_key.rpartition("_")
+    for missing in ("", "_", "nowhere", f"{name}_{int(gid) + 10**12}", f"other{name}_{gid}", f"{name}_0{gid}",
+                    "town_\u00b2", "town_\u0661\u0662"):
+        assert gazetteer.get(missing) is None, missing
+    assert gazetteer.ancestors("mosul")[-1] == "iraq"

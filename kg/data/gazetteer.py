@@ -17,6 +17,7 @@ GeoNames data (https://www.geonames.org/) is licensed CC BY 4.0.
 from __future__ import annotations
 
 import argparse
+import bisect
 import functools
 import hashlib
 import json
@@ -30,6 +31,7 @@ import threading
 import time
 import unicodedata
 import zlib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +49,7 @@ BLOCKLIST_FILE = DATA_DIR / "place_name_blocklist.txt"
 ADMIN1_FILE = DATA_DIR / "geonames_admin1.tsv"
 
 # Bump when the cache layout or the name folding changes.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 # Order of curated candidates sharing a name: a bare name is first a country, then a town.
 _KIND_RANK = {"Country": 0, "Settlement": 1, "AdminRegion": 2, "TerrainFeature": 3, "Facility": 4}
@@ -474,8 +476,16 @@ def _build_tables() -> dict:
         "lats": tuple(lats), "lons": tuple(lons), "precisions": tuple(precisions), "withins": tuple(withins),
         "geonames": tuple(geonames_ids), "wikidata": tuple(wikidata_ids), "populations": tuple(populations),
         "n_curated": n_curated, "index": compact, "max_tokens": max_tokens,
+        "geonames_order": _geonames_order(geonames_ids, n_curated),
         "country_keys": country_key_of,
     }
+
+
+def _geonames_order(geonames_ids: list[str], n_curated: int) -> tuple[bytes, bytes]:
+    """The GeoNames rows (those after the curated ones) sorted by GeoNames id: the ids and the
+    row numbers, as two packed columns (see Gazetteer._row_of)."""
+    rows = sorted(range(n_curated, len(geonames_ids)), key=lambda i: int(geonames_ids[i]))
+    return array("q", [int(geonames_ids[i]) for i in rows]).tobytes(), array("i", rows).tobytes()
 
 
 # Bits of the filter of indexed words (1 MiB): with ~350k words, about one word in 25 that is in
@@ -601,7 +611,11 @@ class Gazetteer:
         self._index: dict[str, int | tuple[int, ...]] = tables["index"]
         self._n_curated: int = tables["n_curated"]
         self._country_keys: dict[str, str] = tables["country_keys"]
-        self._by_key: dict[str, int] | None = None
+        # Rows by key (see _row_of): a dict of the curated keys, the GeoNames ids sorted
+        self._curated_rows: dict[str, int] = dict(zip(self._keys[:self._n_curated], range(self._n_curated)))
+        ids, rows = tables["geonames_order"]
+        self._geonames_ids = memoryview(ids).cast("q")
+        self._geonames_rows = memoryview(rows).cast("i")
         self._records: dict[int, PlaceRecord] = {}
         self._word_filter: bytes = tables["word_filter"]
         self._common_words: dict[str, float] = tables["common_words"]
@@ -657,25 +671,34 @@ class Gazetteer:
             self._records[i] = rec
         return rec
 
-    def _key_index(self) -> dict[str, int]:
-        if self._by_key is None:
-            self._by_key = dict(zip(self._keys, range(len(self._keys))))     # (twice as fast as a comprehension)
-        return self._by_key
+    def _row_of(self, key: str) -> int | None:
+        """The row holding `key`. A GeoNames place's key ends in its GeoNames id ("<name>_<id>"),
+        found by bisection in the sorted ids; a curated one is looked up in a dict of the curated
+        keys. (A dict of all 236k keys, made in every process at the first look-up, took 50 ms;
+        the packed id columns load as they are stored.) Were a key both, the GeoNames row would
+        win, as it did in that dict, made in row order."""
+        _, _, suffix = key.rpartition("_")
+        if suffix.isdigit() and suffix.isascii():
+            gid, ids = int(suffix), self._geonames_ids
+            k = bisect.bisect_left(ids, gid)
+            if k < len(ids) and ids[k] == gid:
+                i = self._geonames_rows[k]
+                if self._keys[i] == key:
+                    return i
+        return self._curated_rows.get(key)
 
     def get(self, key: str) -> PlaceRecord | None:
         """The place with this registry key, or None."""
-        i = self._key_index().get(key)
+        i = self._row_of(key)
         return None if i is None else self._record(i)
 
     def ancestors(self, key: str) -> list[str]:
         """Keys of the enclosing places, innermost first, up to the country."""
         chain: list[str] = []
-        by_key = self._key_index()
         current = self.get(key)
         while current is not None and current.within and current.within not in chain:
             chain.append(current.within)
-            i = by_key.get(current.within)
-            current = None if i is None else self._record(i)
+            current = self.get(current.within)
         return chain
 
     def namesake_region(self, key: str) -> PlaceRecord | None:
