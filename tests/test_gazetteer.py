@@ -386,3 +386,15 @@ def test_every_key_finds_its_own_place_and_nothing_else_finds_one(gazetteer: Gaz
                     "town_\u00b2", "town_\u0661\u0662"):
         assert gazetteer.get(missing) is None, missing
     assert gazetteer.ancestors("mosul")[-1] == "iraq"
+
+
+def test_packed_number_columns_give_plain_numbers(gazetteer: Gazetteer) -> None:
+    # coordinates, precisions and populations are stored packed; records hold plain floats and
+    # ints, and a missing coordinate (NaN in the column) is None
+    mosul = gazetteer.get("mosul")
+    assert type(mosul.lat) is float and type(mosul.lon) is float and type(mosul.population) is int
+    assert 36 < mosul.lat < 37 and 42 < mosul.lon < 44 and mosul.population > 100_000
+    lats = gazetteer._t["lats"]
+    missing = next((i for i in range(len(gazetteer)) if lats[i] != lats[i]), None)
+    if missing is not None:
+        assert gazetteer._record(missing).lat is None

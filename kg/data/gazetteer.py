@@ -472,9 +472,12 @@ def _build_tables() -> dict:
         "common_words": _common_words(),
         # Columns as tuples: the garbage collector stops scanning a tuple of strings and
         # numbers once it has seen it, but walks a list's 236k items on every full collection.
+        # The numbers are packed (see _PACKED): loading makes no object for them.
         "keys": tuple(keys), "labels": tuple(labels), "kinds": bytes(kinds), "countries": tuple(country_codes),
-        "lats": tuple(lats), "lons": tuple(lons), "precisions": tuple(precisions), "withins": tuple(withins),
-        "geonames": tuple(geonames_ids), "wikidata": tuple(wikidata_ids), "populations": tuple(populations),
+        "lats": array("d", lats).tobytes(), "lons": array("d", lons).tobytes(),
+        "precisions": array("d", precisions).tobytes(), "withins": tuple(withins),
+        "geonames": tuple(geonames_ids), "wikidata": tuple(wikidata_ids),
+        "populations": array("q", populations).tobytes(),
         "n_curated": n_curated, "index": compact, "max_tokens": max_tokens,
         "geonames_order": _geonames_order(geonames_ids, n_curated),
         "country_keys": country_key_of,
@@ -599,6 +602,17 @@ def _load_tables(path: Path) -> dict | None:
 RECORD_CACHE = 16_384      # records kept materialised between look-ups
 
 
+# Numeric columns stored packed (array typecodes), read through memoryviews: a view gives the
+# same float or int a tuple held, and loading the cache made 0.9 million number objects
+# (15 ms of its 240 ms, and ~20 MB) for them.
+_PACKED = {"lats": "d", "lons": "d", "precisions": "d", "populations": "q"}
+
+
+def _column_view(column: bytes | memoryview, code: str) -> memoryview:
+    """A packed column read as numbers (a view already so read is kept as it is)."""
+    return column if isinstance(column, memoryview) and column.format == code else memoryview(column).cast(code)
+
+
 class Gazetteer:
     """Name -> place candidates over the compiled curated + GeoNames tables."""
 
@@ -606,7 +620,7 @@ class Gazetteer:
     _lock = threading.Lock()
 
     def __init__(self, tables: dict) -> None:
-        self._t = tables
+        self._t = {**tables, **{name: _column_view(tables[name], code) for name, code in _PACKED.items()}}
         self._keys: tuple[str, ...] = tables["keys"]
         self._index: dict[str, int | tuple[int, ...]] = tables["index"]
         self._n_curated: int = tables["n_curated"]
