@@ -398,3 +398,8 @@ def test_packed_number_columns_give_plain_numbers(gazetteer: Gazetteer) -> None:
     missing = next((i for i in range(len(gazetteer)) if lats[i] != lats[i]), None)
     if missing is not None:
         assert gazetteer._record(missing).lat is None
+
+
+def test_country_codes_load_as_one_object_per_code(gazetteer: Gazetteer) -> None:
+    countries = gazetteer._t["countries"]
+    assert len({id(code) for code in countries}) == len(set(countries)) < 300
