@@ -1029,6 +1029,17 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     given = TokenArrays(doc, text)
     assert given.doc_text == arrays.doc_text
     assert given.text == arrays.text and given.idx == arrays.idx
+    # the columns the sentence splitter read, left for the first arrays made, and the doc's own
+    # columns read again give the same arrays
+    from kg.extract.sentences import COLUMNS_KEY
+    fresh = extractor.nlp(text)
+    assert COLUMNS_KEY in fresh.user_data
+    from_splitter = TokenArrays(fresh)
+    assert COLUMNS_KEY not in fresh.user_data
+    from_doc = TokenArrays(fresh)
+    for name in ("text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
+                 "capitalised", "sent_starts", "sent_ends", "doc_text"):
+        assert getattr(from_splitter, name) == getattr(from_doc, name) == getattr(arrays, name), name
 
 
 def test_place_spans_around_words_in_no_name_are_still_found(extractor):

@@ -14,8 +14,10 @@ from operator import itemgetter
 
 import numpy
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
+
+from kg.extract.sentences import COLUMNS, stored_columns
 
 _KEY = "kg.arrays"
 _FIRST_CHARACTER = itemgetter(slice(0, 1))     # text[:1]
@@ -41,8 +43,12 @@ class TokenArrays:
         # one), and spread over the tokens by numpy's indexing: a Python-level loop per token
         # made this a tenth of extraction.
         n = len(doc)
-        table = doc.to_array([IDX, ORTH, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
-            else numpy.zeros((7, 0), dtype="uint64")
+        stored = stored_columns(doc)      # (the sentence splitter's to_array, when it ran on the doc)
+        if stored is not None:
+            table, opening = stored[0].T.copy(), stored[1]
+        else:
+            table = doc.to_array(COLUMNS + [SENT_START]).T.copy() if n else numpy.zeros((7, 0), dtype="uint64")
+            opening = table[6] == 1
         idx = table[0].tolist()
         spaces, alpha, punct, space = table[2:6].astype(bool).tolist()
         distinct, where = numpy.unique(table[1], return_inverse=True)
@@ -58,11 +64,11 @@ class TokenArrays:
         self.is_punct: list[bool] = punct
         self.is_space: list[bool] = space
         self.space_after: list[bool] = spaces
-        self.sent_start: list[bool] = (table[6] == 1).tolist()
+        self.sent_start: list[bool] = opening.tolist()
         self.capitalised: list[bool] = numpy.fromiter(map(str.isupper, map(_FIRST_CHARACTER, texts)), dtype=bool,
                                                       count=len(texts))[where].tolist()
         # Doc.sents: token 0 opens the first sentence whatever its flag says
-        opens = [0] + (numpy.flatnonzero(table[6, 1:] == 1) + 1).tolist() if n else []
+        opens = [0] + (numpy.flatnonzero(opening[1:]) + 1).tolist() if n else []
         self.sent_starts: list[int] = opens
         self.sent_ends: list[int] = opens[1:] + [n] if n else []
         self._sent_texts: dict[int, str] = {}
