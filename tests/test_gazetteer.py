@@ -142,6 +142,9 @@ def test_name_words_drop_every_apostrophe_and_dot_and_spell_out_special_letters(
     assert _raw_words("Qa´rat") == ["qa", "rat"]      # (an acute accent decomposes to a space)
     assert _raw_words("Łódź-Ħøþæ Straße") == ["lodz", "hothae", "strasse"]
     assert _raw_words("  --  ") == []
+    # ASCII text takes a shorter path to the same words
+    assert _raw_words("St. John's Wood-Hill 2") == ["st", "johns", "wood", "hill", "2"]
+    assert _raw_words("AL-`Amarah") == _raw_words("al-ʿAmarah") == ["al", "amarah"]
 
 
 def test_blocklist_holds_words_not_place_names() -> None:

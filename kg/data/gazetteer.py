@@ -76,6 +76,10 @@ _APOSTROPHES = re.compile(f"[{_APOSTROPHE_CHARACTERS}]")
 _WORD_CHARACTERS = str.maketrans({**{chr(k): v for k, v in _SPECIAL_LETTERS.items()},
                                   **dict.fromkeys(_APOSTROPHE_CHARACTERS + ".")})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_WORD_RUN = re.compile(r"[0-9a-z]+")       # what _NON_WORD parts
+# What _WORD_CHARACTERS does to ASCII text: drop the ASCII apostrophes and dots.
+_ASCII_DROPPED = "".join(c for c in _APOSTROPHE_CHARACTERS + "." if c.isascii())
+_ASCII_CHARACTERS = str.maketrans("", "", _ASCII_DROPPED)
 _DOUBLED = re.compile(r"([a-z])\1+")
 # The Arabic definite article: "al"/"el" always, the assimilated forms (ash-Shaddadi,
 # ar-Rutba, az-Zubayr) only before their own consonant, so "As Mosul" stays two words.
@@ -106,10 +110,16 @@ def _raw_words(text: str) -> list[str]:
     without diacritics, apostrophes nor dots, split at every other separator. Each step works
     character by character, so the words of a text are those of its parts where whitespace
     parts them."""
-    if not text.isascii():      # (ASCII has no decompositions nor combining marks)
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", text.casefold().translate(_WORD_CHARACTERS)).split()
+    if text.isascii():
+        # (ASCII has no decompositions, combining marks nor special letters; casefold is
+        # lower; the dropped characters are rare: a third of the time of the general path)
+        text = text.lower()
+        if any(c in text for c in _ASCII_DROPPED):
+            text = text.translate(_ASCII_CHARACTERS)
+        return _WORD_RUN.findall(text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _WORD_RUN.findall(text.casefold().translate(_WORD_CHARACTERS))
 
 
 @functools.lru_cache(maxsize=1 << 16)      # the same names recur in every article: fold each once
