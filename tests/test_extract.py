@@ -1025,6 +1025,21 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     for start in range(-3, len(doc) + 2):
         for end in range(-3, len(doc) + 2):
             assert arrays.span_text(start, end) == doc[start:end].text
+    # given the text the doc was made from, the arrays take it as the doc's text: the same
+    given = TokenArrays(doc, text)
+    assert given.doc_text == arrays.doc_text
+    assert given.text == arrays.text and given.idx == arrays.idx
+    # the columns the sentence splitter read, left for the first arrays made, and the doc's own
+    # columns read again give the same arrays
+    from kg.extract.sentences import COLUMNS_KEY
+    fresh = extractor.nlp(text)
+    assert COLUMNS_KEY in fresh.user_data
+    from_splitter = TokenArrays(fresh)
+    assert COLUMNS_KEY not in fresh.user_data
+    from_doc = TokenArrays(fresh)
+    for name in ("text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
+                 "capitalised", "sent_starts", "sent_ends", "doc_text"):
+        assert getattr(from_splitter, name) == getattr(from_doc, name) == getattr(arrays, name), name
 
 
 def test_place_spans_around_words_in_no_name_are_still_found(extractor):
@@ -1088,3 +1103,38 @@ def test_the_arab_coalition_of_yemen_is_not_the_syrian_arab_coalition(extractor)
     assert syria.entities["syrian_arab_coalition"].parent == "sdf"
     yemen = run(extractor, "Warplanes of the Arab coalition struck Houthi positions in Saada, Yemen, on Monday.")
     assert "saudi_led_coalition" in yemen.entities
+
+
+def test_new_words_get_the_attributes_extraction_reads_and_no_others():
+    import spacy
+
+    from kg.extract import make_nlp
+
+    words = ["Qorvathabad", "xylomertz", "4,517", "seventeen", "?!", "\u00a0", "ZARQUN"]
+    doc = make_nlp()(" ".join(words))
+    reference = spacy.blank("en")(" ".join(words))
+    for tok, ref in zip(doc, reference):
+        assert (tok.lower_, tok.is_alpha, tok.is_digit, tok.is_lower, tok.is_punct, tok.is_space, tok.like_num) \
+            == (ref.lower_, ref.is_alpha, ref.is_digit, ref.is_lower, ref.is_punct, ref.is_space, ref.like_num)
+    # the attributes no rule reads are not computed for words met first after start-up
+    assert doc[0].shape_ == "" and reference[0].shape_ == "Xxxxx"
+    assert doc[0].suffix_ == "" and reference[0].suffix_ == "bad"
+
+
+def test_a_place_distances_are_measured_from_comes_after_the_place_of_the_event(extractor):
+    # "30 km south of Kirkuk", "south of Kirkuk": Kirkuk locates the event at Daquq
+    for text in ("Islamic State militants attacked an army checkpoint 30 km south of Kirkuk in Daquq on Monday.",
+                 "Islamic State militants attacked an army checkpoint south of Kirkuk in Daquq on Monday."):
+        assert only(run(extractor, text)).places == ["daquq", "kirkuk"], text
+    # with no "of" before it, a place keeps its place in the text
+    ex = run(extractor, "Islamic State militants attacked an army checkpoint in Kirkuk and Daquq on Monday.")
+    assert only(ex).places == ["kirkuk", "daquq"]
+
+
+def test_a_mention_source_and_an_unnamed_source_on_one_span_stay_two():
+    # sources_of keeps each source once by equality: a mention and an unnamed phrase over the
+    # same tokens are two sources, two readings of one span one
+    from kg.extract.attribution import MentionSpan, SourceRef
+    assert MentionSpan(3, 5, "actor", "k") != SourceRef(3, 5, "actor", "k")
+    assert MentionSpan(3, 5, "actor", "k") == MentionSpan(3, 5, "actor", "k")
+    assert SourceRef(3, 5, "a source", "AnonymousSource").head == ""

@@ -134,6 +134,19 @@ def test_normalize_name_folds_articles_punctuation_and_diacritics() -> None:
     assert normalize_name("As Mosul") != normalize_name("Mosul")
 
 
+def test_name_words_drop_every_apostrophe_and_dot_and_spell_out_special_letters() -> None:
+    from kg.data.gazetteer import _raw_words
+    # one translation table does what a letter table, an apostrophe pattern and a dot removal did
+    for mark in "'`‘’‛ʻʼʾʿ′":
+        assert _raw_words(f"Qa{mark}rat Z.Dor") == ["qarat", "zdor"], mark
+    assert _raw_words("Qa´rat") == ["qa", "rat"]      # (an acute accent decomposes to a space)
+    assert _raw_words("Łódź-Ħøþæ Straße") == ["lodz", "hothae", "strasse"]
+    assert _raw_words("  --  ") == []
+    # ASCII text takes a shorter path to the same words
+    assert _raw_words("St. John's Wood-Hill 2") == ["st", "johns", "wood", "hill", "2"]
+    assert _raw_words("AL-`Amarah") == _raw_words("al-ʿAmarah") == ["al", "amarah"]
+
+
 def test_blocklist_holds_words_not_place_names() -> None:
     for word in ("March", "Monday", "Police", "Of", "Hassan"):
         assert is_blocked(normalize_name(word)), word
@@ -362,3 +375,34 @@ def test_words_in_no_name_leave_place_words_and_articles_alone():
     for name in list(gaz._index)[:2000]:
         assert gaz.words_in_no_name(name) == []
     assert gaz.words_in_no_name("Qxzvbwq") == ["qxzvbwq"]
+
+
+def test_every_key_finds_its_own_place_and_nothing_else_finds_one(gazetteer: Gazetteer) -> None:
+    # curated keys through their dict, GeoNames keys ("<name>_<id>") through the sorted ids
+    keys = gazetteer._keys
+    assert all(gazetteer._row_of(key) == row for row, key in enumerate(keys))
+    assert gazetteer.get("iraq").kind == "Country"
+    geonames_key = keys[-1]
+    assert gazetteer.get(geonames_key).key == geonames_key and geonames_key.rpartition("_")[2].isdigit()
+    name, _, gid = geonames_key.rpartition("_")
+    for missing in ("", "_", "nowhere", f"{name}_{int(gid) + 10**12}", f"other{name}_{gid}", f"{name}_0{gid}",
+                    "town_\u00b2", "town_\u0661\u0662"):
+        assert gazetteer.get(missing) is None, missing
+    assert gazetteer.ancestors("mosul")[-1] == "iraq"
+
+
+def test_packed_number_columns_give_plain_numbers(gazetteer: Gazetteer) -> None:
+    # coordinates, precisions and populations are stored packed; records hold plain floats and
+    # ints, and a missing coordinate (NaN in the column) is None
+    mosul = gazetteer.get("mosul")
+    assert type(mosul.lat) is float and type(mosul.lon) is float and type(mosul.population) is int
+    assert 36 < mosul.lat < 37 and 42 < mosul.lon < 44 and mosul.population > 100_000
+    lats = gazetteer._t["lats"]
+    missing = next((i for i in range(len(gazetteer)) if lats[i] != lats[i]), None)
+    if missing is not None:
+        assert gazetteer._record(missing).lat is None
+
+
+def test_country_codes_load_as_one_object_per_code(gazetteer: Gazetteer) -> None:
+    countries = gazetteer._t["countries"]
+    assert len({id(code) for code in countries}) == len(set(countries)) < 300

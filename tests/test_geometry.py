@@ -85,3 +85,18 @@ def test_direction_in_capitals_still_places_it():
     """The direction-word screen looks at the lowercased text: capitals pass it."""
     lat, lon, _ = relative_position("30 KM NORTH OF Erbil", "Erbil", ["Erbil"], (36.19, 44.01))
     assert lat > 36.19 and abs(km((36.19, 44.01), (lat, lon)) - 30) < 0.5
+
+
+def test_an_anchor_distance_pattern_is_compiled_only_where_a_distance_is_given():
+    from kg.extract.geometry import _distance_pattern, _side_pattern
+    _distance_pattern.cache_clear()
+    _side_pattern.cache_clear()
+    # "the northern outskirts of": a side, no distance; the anchor's distance pattern is not made
+    lat, lon, precision = relative_position("clashes on the northern outskirts of Tel Qorva", "Tel Qorva", [],
+                                            (36.0, 41.0))
+    assert lat > 36.0 and precision == 4.0
+    assert _distance_pattern.cache_info().currsize == 0 and _side_pattern.cache_info().currsize == 1
+    # "12 km east of": the distance is read with the anchor's own pattern
+    lat, lon, precision = relative_position("a village 12 km east of Tel Qorva", "Tel Qorva", [], (36.0, 41.0))
+    assert abs(km((36.0, 41.0), (lat, lon)) - 12) < 0.5 and lon > 41.0
+    assert _distance_pattern.cache_info().currsize == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.tokens import Span
 
@@ -38,9 +38,11 @@ _WITNESS_HEADS = {"witness", "witnesses", "eyewitness", "eyewitnesses", "corresp
 _POST_LINE = re.compile(r"^\s*[—–-]+\s*(?P<name>[^()@\n]{2,80}?)\s*\(@(?P<handle>\w{2,30})\)")
 
 
-@dataclass(frozen=True)
-class SourceRef:
-    """A source found in a sentence: an existing mention, or an unnamed source phrase."""
+class SourceRef(NamedTuple):
+    """A source found in a sentence: an existing mention, or an unnamed source phrase. (Named
+    tuples, this and MentionSpan, as Found is: a frozen dataclass takes twice as long to make,
+    and an article makes some twenty MentionSpans. The two never compare equal: their lengths
+    differ.)"""
 
     start: int                 # token offsets in the doc
     end: int
@@ -49,8 +51,7 @@ class SourceRef:
     head: str = ""             # for unnamed sources: the head word ("source", "official")
 
 
-@dataclass(frozen=True)
-class MentionSpan:
+class MentionSpan(NamedTuple):
     start: int
     end: int
     category: str
@@ -160,8 +161,9 @@ class Attributor:
         lowers = lower[first:sent.end]
         # "according to X", "as reported by X": (where the phrase starts, its length)
         firsts = self._according_by_first
+        # (the words are looked at one by one only in a sentence holding a phrase's first word)
         according = [(i, len(phrase)) for i, w in enumerate(lowers) if w in firsts for phrase in firsts[w]
-                     if tuple(lowers[i:i + len(phrase)]) == phrase]
+                     if tuple(lowers[i:i + len(phrase)]) == phrase] if not firsts.keys().isdisjoint(lowers) else []
         speaks = not self.lex.speech_verbs.isdisjoint(lowers)
         if not according and not speaks:
             return []       # every rule below hangs on one or the other: most sentences quote nobody

@@ -9,7 +9,7 @@ line breaks, which also walked the tokens.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
@@ -56,6 +56,19 @@ def sentence_starts(texts: list[str], is_punct: list[bool]) -> list[bool]:
 
 SENTENCES = "sentences"       # the component's name in a pipeline
 
+# The token columns the splitter reads, and TokenArrays after it: one to_array gives both. The
+# splitter leaves them, with the sentence starts it found, in the doc's user_data under
+# COLUMNS_KEY (a second to_array of the doc cost three times the splitting itself).
+COLUMNS = [IDX, ORTH, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE]
+COLUMNS_KEY = "kg.columns"
+
+
+def stored_columns(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray] | None:
+    """(the COLUMNS table, a token by column array; each token's sentence start as a bool) as
+    the splitter left them, taken out of the doc; None if it did not run on this doc as it is."""
+    stored = doc.user_data.pop(COLUMNS_KEY, None)
+    return stored if stored is not None and len(stored[0]) == len(doc) else None
+
 
 @Language.component(SENTENCES)
 def split_sentences(doc: Doc) -> Doc:
@@ -69,10 +82,10 @@ def split_sentences(doc: Doc) -> Doc:
     n = len(doc)
     if n == 0:
         return doc
-    table = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
-    orths = table[:, 0]
+    table = doc.to_array(COLUMNS)
+    orths, punct, space = table[:, 1], table[:, 4], table[:, 5]
     ends = _holding(orths, _SENTENCE_END_IDS.intersection(orths.tolist()))
-    plain = numpy.flatnonzero(~(ends | (table[:, 1] != 0)))
+    plain = numpy.flatnonzero(~(ends | (punct != 0)))
     ends_so_far = numpy.cumsum(ends)
     # ends before each plain token, and before the plain token ahead of it (none ahead of the first)
     before = numpy.where(plain > 0, ends_so_far[plain - 1], 0)
@@ -83,8 +96,9 @@ def split_sentences(doc: Doc) -> Doc:
     # A token holding a line break is all whitespace (the tokenizer cuts the text into runs of
     # whitespace and of other characters): only the whitespace tokens' texts are looked at.
     strings = doc.vocab.strings
-    spaces = set(orths[:-1][table[:-1, 2] != 0].tolist())
+    spaces = set(orths[:-1][space[:-1] != 0].tolist())
     starts[1:] |= _holding(orths[:-1], [h for h in spaces if "\n" in strings[h]])
     flags = numpy.where(starts, 1, -1).astype("int64").astype("uint64").reshape(n, 1)
     doc.from_array([SENT_START], flags)
+    doc.user_data[COLUMNS_KEY] = (table, starts)
     return doc

@@ -14,8 +14,10 @@ from operator import itemgetter
 
 import numpy
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
+
+from kg.extract.sentences import COLUMNS, stored_columns
 
 _KEY = "kg.arrays"
 _FIRST_CHARACTER = itemgetter(slice(0, 1))     # text[:1]
@@ -32,21 +34,28 @@ class TokenArrays:
     __slots__ = ("doc_text", "text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
                  "capitalised", "sent_starts", "sent_ends", "_sent_texts", "_vocabulary")
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, text: str | None = None):
+        """`text`: the string `doc` was made from, when the caller has it. spaCy's tokenizer
+        keeps every character (Doc.text is the input), so the tokens need not be joined again
+        (a sixth of making the arrays)."""
         # Columns come from one to_array, the flags as bools straight from numpy; strings are
         # looked up, lowercased and tested once per distinct ORTH id (a token in two repeats
         # one), and spread over the tokens by numpy's indexing: a Python-level loop per token
         # made this a tenth of extraction.
         n = len(doc)
-        table = doc.to_array([IDX, ORTH, SPACY, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START]).T.copy() if n \
-            else numpy.zeros((7, 0), dtype="uint64")
+        stored = stored_columns(doc)      # (the sentence splitter's to_array, when it ran on the doc)
+        if stored is not None:
+            table, opening = stored[0].T.copy(), stored[1]
+        else:
+            table = doc.to_array(COLUMNS + [SENT_START]).T.copy() if n else numpy.zeros((7, 0), dtype="uint64")
+            opening = table[6] == 1
         idx = table[0].tolist()
         spaces, alpha, punct, space = table[2:6].astype(bool).tolist()
         distinct, where = numpy.unique(table[1], return_inverse=True)
         strings = doc.vocab.strings
         texts = [strings[h] for h in distinct.tolist()]
         self.text: list[str] = numpy.array(texts, dtype=object)[where].tolist()
-        self.doc_text = "".join([t + " " if s else t for t, s in zip(self.text, spaces)])     # Doc.text
+        self.doc_text = text if text is not None else "".join([t + " " if s else t for t, s in zip(self.text, spaces)])
         self.idx: list[int] = idx
         # A lexeme's LOWER is its text's str.lower() (spaCy's lex_attrs.lower): lowering the texts
         # costs a third of looking the LOWER ids up in the string store
@@ -55,25 +64,26 @@ class TokenArrays:
         self.is_punct: list[bool] = punct
         self.is_space: list[bool] = space
         self.space_after: list[bool] = spaces
-        self.sent_start: list[bool] = (table[6] == 1).tolist()
+        self.sent_start: list[bool] = opening.tolist()
         self.capitalised: list[bool] = numpy.fromiter(map(str.isupper, map(_FIRST_CHARACTER, texts)), dtype=bool,
                                                       count=len(texts))[where].tolist()
         # Doc.sents: token 0 opens the first sentence whatever its flag says
-        opens = [0] + (numpy.flatnonzero(table[6, 1:] == 1) + 1).tolist() if n else []
+        opens = [0] + (numpy.flatnonzero(opening[1:]) + 1).tolist() if n else []
         self.sent_starts: list[int] = opens
         self.sent_ends: list[int] = opens[1:] + [n] if n else []
         self._sent_texts: dict[int, str] = {}
         self._vocabulary: frozenset[str] | None = None
 
     @staticmethod
-    def of(doc: Doc) -> "TokenArrays":
+    def of(doc: Doc, text: str | None = None) -> "TokenArrays":
+        """The doc's arrays, made on the first call (`text` as for the constructor)."""
         global _last
         last = _last
         if last[0] is doc:          # the rules of one article ask ~400 times in a row
             return last[1]
         arrays = doc.user_data.get(_KEY)
         if arrays is None:
-            arrays = doc.user_data[_KEY] = TokenArrays(doc)
+            arrays = doc.user_data[_KEY] = TokenArrays(doc, text)
         _last = (doc, arrays)       # one assignment: a reader on another thread sees a matching pair
         return arrays
 
