@@ -32,7 +32,7 @@ def city_of(text: str, trigger: str, places: dict[str, str], focal: str | None =
     # a city the objective is only near, or around
     ("The army pressed its offensive in the area near Raqqa.", "offensive", {"Raqqa": "raqqa"}, None),
     ("Troops waged an offensive south of the city of Raqqa.", "offensive", {"Raqqa": "raqqa"}, None),
-    ("Jets backed the offensive on the outskirts of the city.", "offensive", {}, None),
+    ("Jets backed the offensive on the edges of the city.", "offensive", {}, None),
     # the objective is in the trigger's clause, not in the next one
     ("The offensive stalled, and aid reached Raqqa.", "offensive", {"Raqqa": "raqqa"}, None),
     # not a campaign word
