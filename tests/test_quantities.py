@@ -162,3 +162,11 @@ def test_counts_are_found_in_any_case_and_keep_the_printed_text(text):
 def test_strength_keeps_the_printed_text():
     (s,) = find_strength("Roughly 200 Militants remain in the hills.")
     assert (s.value, s.noun, s.text) == (200, "militants", "Roughly 200 Militants")
+
+
+def test_a_number_right_after_a_months_name_is_a_date_not_a_count():
+    # day and year run together by a careless feed: not 142019 dead
+    counts = find_counts("Updated Mar 142019 Gunmen stormed the post on Monday and killed at least 9 guards.")
+    assert [(c.kind, c.value) for c in counts] == [("killed", 9)]
+    assert find_counts("Filed Oct 3 The attack killed 14 people.")[0].value == 14
+    assert find_counts("In May, 40 people were killed.")[0].value == 40

@@ -344,6 +344,10 @@ _PERSON_AHEAD = re.compile(rf"(?i)\s*(?:\w+\s+){{0,2}}?{_PERSON_NOUNS}\b")
 _LEADING_NUMBER = re.compile(rf"(?i)(?:{_QUAL})?(?P<num>{_NUM})")
 
 
+# A month's name right before a number makes the number a day (or a day and year run together)
+_MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$")
+
+
 def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
     """Casualty and capture counts in one sentence, left to right, one per span. `screen`:
     the sentence's Screen when the caller made it already (see Screen.of_spans)."""
@@ -353,6 +357,9 @@ def find_counts(text: str, screen: Screen | None = None) -> list[Count]:
     def add(kind: CountKind, m: re.Match[str], value: int, vague: bool) -> None:
         if any(m.start() < e and s < m.end() for s, e in taken):
             return
+        at = m.start("num") if "num" in m.re.groupindex and m.group("num") is not None else m.start()
+        if _MONTH_BEFORE.search(text, max(0, at - 12), at):
+            return        # "updated Jan 202015": a date run together, not a count
         taken.append((m.start(), m.end()))
         out.append(Count(kind, value, m.start(), m.end(), text[m.start():m.end()], vague))
 
