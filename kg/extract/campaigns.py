@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+from kg.extract.quantities import UNITS, parse_number
 from kg.model import CAMPAIGN_SUFFIX, TimeValue
 
 CITY_POPULATION = 50_000
@@ -39,6 +40,7 @@ CLAUSE_WORDS = 14                 # how far after the trigger its objective may 
 
 _CAMPAIGN_NOUNS = frozenset({"offensive", "offensives", "campaign", "battle"})
 _OPERATION_NOUNS = frozenset({"operation", "operations", "assault", "push"})
+_WORD = re.compile(r"\S+")
 # the clause ends at these (a parenthesis, "Islamic State (IS)", does not end it)
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s[-–—]\s")
 # "to retake", "aimed at driving ... out of", "for the recapture of" (verb stems: every form)
@@ -76,10 +78,10 @@ def campaign_city(text: str, trigger_start: int, trigger_end: int, trigger: str,
         if end <= trigger_start and _BETWEEN_NAME_AND_NOUN.fullmatch(text[end:trigger_start]) and is_city(key):
             return key
     window_end = trigger_end
-    for n, m in enumerate(re.finditer(r"\S+", text[trigger_end:])):
+    for n, m in enumerate(_WORD.finditer(text, trigger_end)):
         if n == CLAUSE_WORDS:
             break
-        window_end = trigger_end + m.end()
+        window_end = m.end()
     clause_end = _CLAUSE_END.search(text, trigger_end, window_end)
     if clause_end is not None:
         window_end = clause_end.start()
@@ -101,9 +103,8 @@ def campaign_city(text: str, trigger_start: int, trigger_end: int, trigger: str,
     return None
 
 
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_AGE = re.compile(r"(?i)\b(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")[\s-]+(?P<unit>day|week|month|year)s?[\s-]+old"
+# the number words of the counts ("three", "a"), one word each
+_AGE = re.compile(r"(?i)\b(?P<n>\d{1,2}|" + "|".join(w for w in UNITS if " " not in w) + r")[\s-]+(?P<unit>day|week|month|year)s?[\s-]+old"
                   r"(?:\s+[a-z-]+){0,2}\s*$")
 
 
@@ -113,7 +114,7 @@ def campaign_start(before_trigger: str, published: date | None) -> TimeValue | N
     m = _AGE.search(before_trigger[-60:])
     if m is None or published is None:
         return None
-    n = int(m.group("n")) if m.group("n").isdigit() else _NUMBERS[m.group("n").lower()]
+    n = parse_number(m.group("n"))[0]
     unit = m.group("unit").lower()
     if unit in ("day", "week"):
         return TimeValue(published - timedelta(days=n * (7 if unit == "week" else 1)), "day")

@@ -340,8 +340,7 @@ def _clause_marks(doc: Doc, arrays: TokenArrays) -> list[int]:
         text, lower = arrays.text, arrays.lower
         last = len(text) - 1
         marks = doc.user_data["kg.clause_marks"] = sorted(
-            [i for i in arrays.positions(";")]
-            + [i for i in arrays.positions(",") if i < last and lower[i + 1] in _NEW_CLAUSE])
+            arrays.positions(";") + [i for i in arrays.positions(",") if i < last and lower[i + 1] in _NEW_CLAUSE])
     return marks
 
 

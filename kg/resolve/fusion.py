@@ -80,9 +80,9 @@ PlaceAgreement = Literal["same", "near", "region"]
 
 # Every (a, b) of two types in one group: one set look-up a comparison.
 _COMPATIBLE_PAIRS = frozenset((a, b) for group in TYPE_GROUPS for a in group for b in group)
-_COMPATIBLE_WITH: dict[str, set[str]] = {}
-for _a, _b in _COMPATIBLE_PAIRS:
-    _COMPATIBLE_WITH.setdefault(_a, {_a}).add(_b)
+# each grouped type with every type it may be (itself included): what a look-up asks SQLite for
+_COMPATIBLE_WITH: dict[str, frozenset[str]] = {
+    a: frozenset().union(*(group for group in TYPE_GROUPS if a in group)) for group in TYPE_GROUPS for a in group}
 
 
 def compatible_types(a: str, b: str) -> bool:

@@ -73,19 +73,27 @@ class OxigraphStore:
         return quads
 
     def replace_article(self, graph: ox.NamedNode, article: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
-        # Oxigraph's SPARQL UPDATE runs as one transaction: the old graph and description go and
-        # the new ones come in together, so a crash leaves either the old or the new version.
         old = self._description(graph, article)
         if not old and not self._store.contains_named_graph(graph):
             # Nothing to replace (a new article, the ontology of a new store): `extend` is one
             # transaction as well, and spares writing every term out as SPARQL and parsing it
             # back (half the cost).
-            try:
-                self._store.extend(quads)
-            except (OSError, ValueError) as exc:
-                raise StoreError(f"could not store graph {graph.value}: {exc}") from exc
-            self._written(len(quads))
-            return
+            self._extend(quads, f"graph {graph.value}")
+        else:
+            self._replace(graph, quads, old)
+
+    def _extend(self, quads: Sequence[ox.Quad], what: str) -> None:
+        """Quads added in one transaction."""
+        try:
+            self._store.extend(quads)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"could not store {what}: {exc}") from exc
+        self._written(len(quads))
+
+    def _replace(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], old: list[ox.Quad]) -> None:
+        """A stored graph and its description (`old`) replaced. Oxigraph's SPARQL UPDATE runs as
+        one transaction: the old graph and description go and the new ones come in together, so
+        a crash leaves either the old or the new version."""
         update = [f"DROP SILENT GRAPH {graph}"]
         if old:
             update.append("DELETE DATA { " + " ".join(_triple(q) for q in old) + " }")
@@ -108,19 +116,15 @@ class OxigraphStore:
         """
         fresh: list[ArticleQuads] = []
         for item in items:
-            if self._description(item.graph, item.article) or self._store.contains_named_graph(item.graph):
-                self.replace_article(item.graph, item.article, item.quads)
+            old = self._description(item.graph, item.article)
+            if old or self._store.contains_named_graph(item.graph):
+                self._replace(item.graph, item.quads, old)
             else:
                 fresh.append(item)
         if not fresh:
             return
         if sum(len(item.quads) for item in fresh) < BULK_LOAD_QUADS:
-            quads = [q for item in fresh for q in item.quads]
-            try:
-                self._store.extend(quads)
-            except (OSError, ValueError) as exc:
-                raise StoreError(f"could not store {len(fresh)} articles: {exc}") from exc
-            self._written(len(quads))
+            self._extend([q for item in fresh for q in item.quads], f"{len(fresh)} articles")
             return
         # A dict as an ordered set: the articles of a batch share most of their registry
         # entries (a province, a well-known force), and a bulk load pays for every copy.
