@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, DefaultGraph
 
@@ -51,25 +51,52 @@ PlaceLookup = Callable[[str], "Entity | None"]     # a place key -> its registry
 Triple = tuple[NamedNode | BlankNode, NamedNode, NamedNode | BlankNode | Literal]
 
 
-@dataclass
+class RegistryEntry(NamedTuple):
+    """One entity's registry facts, as the quads the store gets and the triples validation reads."""
+
+    quads: tuple[Quad, ...]
+    triples: tuple[Triple, ...]
+
+
 class ArticleGraphs:
     """One article's RDF, graph by graph: the triples of its default graph and its own named
     graph as they were made, and its registry entries (quads already, made once per entity).
 
     Validation reads the graphs apart (each named graph with the default graph is one unit,
     see kg.validate), so handing them over as they were made spares it sorting the quads back
-    into graphs and reading each quad's terms out of pyoxigraph again.
+    into graphs and reading each quad's terms out of pyoxigraph again. The registry's triples
+    come with its quads, made together once per entity: reading a Quad's terms makes new
+    objects each time (a quarter of what validating an article cost).
     """
 
-    graph: NamedNode                # the article's named graph
-    description: list[Triple]       # the default graph: the article, its graph, provenance
-    content: list[Triple]           # the article's named graph
-    registry: list[Quad]            # the registry graph: reference facts of its entities
+    __slots__ = ("graph", "description", "content", "_registry", "_registry_triples")
+
+    def __init__(self, graph: NamedNode, description: list[Triple], content: list[Triple],
+                 registry: list[Quad], registry_triples: list[Triple] | None = None):
+        self.graph = graph                  # the article's named graph
+        self.description = description     # the default graph: the article, its graph, provenance
+        self.content = content              # the article's named graph
+        self._registry = registry           # the registry graph: reference facts of its entities
+        self._registry_triples = registry_triples   # the same facts as triples (None: not made yet)
+
+    @property
+    def registry(self) -> list[Quad]:
+        return self._registry
+
+    @registry.setter
+    def registry(self, quads: list[Quad]) -> None:
+        """Other registry quads (a test taking a fact out): their triples are read from them."""
+        self._registry = quads
+        self._registry_triples = None
+
+    def registry_triples(self) -> list[Triple]:
+        if self._registry_triples is None:
+            self._registry_triples = [(q.subject, q.predicate, q.object) for q in self._registry]
+        return self._registry_triples
 
     def named_graphs(self) -> list[list[Triple]]:
         """The triples of each named graph that has any (an empty one is no validation unit)."""
-        registry = [(q.subject, q.predicate, q.object) for q in self.registry]
-        return [triples for triples in (self.content, registry) if triples]
+        return [triples for triples in (self.content, self.registry_triples()) if triples]
 
     def quads(self) -> list[Quad]:
         # Quad(s, p, o) is the default graph: pyoxigraph takes twice as long to make a quad
@@ -77,7 +104,7 @@ class ArticleGraphs:
         quads = [Quad(s, p, o) for s, p, o in self.description]
         g = self.graph
         quads += [Quad(s, p, o, g) for s, p, o in self.content]
-        quads += self.registry
+        quads += self._registry
         return quads
 
 
@@ -111,7 +138,7 @@ class ArticleMapper:
         self.iri = minter
         self.places = places
         self._chains: dict[str, list[Entity]] = {}
-        self._registry: dict[tuple, tuple[Quad, ...]] = {}
+        self._registry: dict[tuple, RegistryEntry] = {}
 
     def enclosing(self, entity: Entity) -> list[Entity]:
         """The places enclosing a place, innermost first (its `within` chain)."""
@@ -165,10 +192,10 @@ class ArticleMapper:
     def registry_quads(self, entity: Entity) -> list[Quad]:
         """Reference facts: the same for every article that mentions the entity (its registry
         entry and, with ``places``, those of the places enclosing it)."""
-        return [q for _, entry in self._registry_entries(entity) for q in entry]
+        return [q for _, entry in self._registry_entries(entity) for q in entry.quads]
 
-    def _registry_entries(self, entity: Entity) -> Iterator[tuple[tuple, tuple[Quad, ...]]]:
-        """(description, quads) of each registry entry `registry_quads` writes for ``entity``."""
+    def _registry_entries(self, entity: Entity) -> Iterator[tuple[tuple, RegistryEntry]]:
+        """(description, entry) of each registry entry `registry_quads` writes for ``entity``."""
         if entity.article_local:
             return
         yield self._cached_entry(entity)
@@ -177,19 +204,20 @@ class ArticleMapper:
                 if outer.kind:
                     yield self._cached_entry(outer)
 
-    def _cached_entry(self, entity: Entity) -> tuple[tuple, tuple[Quad, ...]]:
+    def _cached_entry(self, entity: Entity) -> tuple[tuple, RegistryEntry]:
         """`_registry_entry`, made once per entity description: the places of a region come
         up in article after article, each with the same chain of enclosing places."""
         described = (entity.key, entity.category, entity.kind, entity.label, entity.quoted_only,
                      entity.wikidata, entity.geonames, entity.lat, entity.lon, entity.precision_km,
                      entity.within, entity.parent)           # all that _registry_entry reads
-        quads = self._registry.get(described)
-        if quads is None:
+        entry = self._registry.get(described)
+        if entry is None:
             if len(self._registry) >= _CACHED_ENTITIES:
                 self._registry.clear()
             g = self.iri.registry_graph()
-            quads = self._registry[described] = tuple(Quad(s, p, o, g) for s, p, o in self._registry_entry(entity))
-        return described, quads
+            triples = tuple(self._registry_entry(entity))
+            entry = self._registry[described] = RegistryEntry(tuple(Quad(s, p, o, g) for s, p, o in triples), triples)
+        return described, entry
 
     def _registry_entry(self, entity: Entity) -> Iterator[Triple]:
         node = self.entity_node(entity)
@@ -334,14 +362,16 @@ class ArticleMapper:
         description = list(self.article_description_triples(ex.article, run))
         content = list(self.article_graph_triples(ex))
         registry: list[Quad] = []
+        registry_triples: list[Triple] = []
         # Each registry entry once, though every place in a province brings the province's.
         described: set[tuple] = set()
         for entity in ex.entities.values():
             for entry_of, entry in self._registry_entries(entity):
                 if entry_of not in described:
                     described.add(entry_of)
-                    registry.extend(entry)
-        return ArticleGraphs(self.iri.article_graph(ex.article.id), description, content, registry)
+                    registry.extend(entry.quads)
+                    registry_triples.extend(entry.triples)
+        return ArticleGraphs(self.iri.article_graph(ex.article.id), description, content, registry, registry_triples)
 
     def same_as_quads(self, article_id: str, links: dict[str, list[str]]) -> Iterator[Quad]:
         """The fusion links of an article mapped before fusion ran (on a Dask worker): the
