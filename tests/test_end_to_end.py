@@ -118,3 +118,32 @@ def test_query_and_stats(built):
     malformed = tmp = ROOT / "tests" / "fixtures" / "malformed.rq"
     res = kg("query", str(malformed), "--store", str(store), check=False)
     assert res.returncode == 2 and "malformed SPARQL" in res.stderr
+
+
+def test_build_collects_cycles_less_often_and_restores_the_collector(tmp_path):
+    """A build raises the young generation's threshold (fewer collector passes over its
+    short-lived objects) and puts the caller's setting back, even when the build fails."""
+    import gc
+
+    from kg.pipeline import BUILD_GC_THRESHOLD, Builder
+    from kg.store import open_store
+
+    art = tmp_path / "a.txt"
+    art.write_text("Title: t\nDate: 2022-05-01\nURL: https://example.invalid/gc\n\n"
+                   "Iraqi forces arrested three suspects in Kirkuk on Monday.\n", encoding="utf-8")
+    before = gc.get_threshold()
+    seen = []
+    builder = Builder(open_store(tmp_path / "store"))
+    try:
+        gc.set_threshold(555, *before[1:])
+        builder.build([art], progress=lambda n, a: seen.append(gc.get_threshold()[0]))
+        assert seen == [BUILD_GC_THRESHOLD]
+        assert gc.get_threshold()[0] == 555
+
+        def fail(n, a):
+            raise RuntimeError("interrupted")
+        with pytest.raises(RuntimeError):
+            builder.build([art], progress=fail, force=True)
+        assert gc.get_threshold()[0] == 555
+    finally:
+        gc.set_threshold(*before)
