@@ -49,7 +49,7 @@ BLOCKLIST_FILE = DATA_DIR / "place_name_blocklist.txt"
 ADMIN1_FILE = DATA_DIR / "geonames_admin1.tsv"
 
 # Bump when the cache layout or the name folding changes.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 # Order of curated candidates sharing a name: a bare name is first a country, then a town.
 _KIND_RANK = {"Country": 0, "Settlement": 1, "AdminRegion": 2, "TerrainFeature": 3, "Facility": 4}
@@ -484,17 +484,61 @@ def _build_tables() -> dict:
         # numbers once it has seen it, but walks a list's 236k items on every full collection.
         # The numbers are packed (see _PACKED): loading makes no object for them. The country
         # codes are made one object per code, which marshal writes once and refers back to:
-        # loading 236k strings parsed one by one took 11 ms, 1 ms so.
-        "keys": tuple(keys), "labels": tuple(labels), "kinds": bytes(kinds),
+        # loading 236k strings parsed one by one took 11 ms, 1 ms so. The columns of distinct
+        # strings (keys, labels, GeoNames ids) are packed too (see PackedStrings): loading them
+        # as tuples made 700k strings (45 ms) for the few records a build reads.
+        "keys": _pack_strings(keys), "labels": _pack_strings(labels), "kinds": bytes(kinds),
         "countries": tuple(map(sys.intern, country_codes)),
         "lats": array("d", lats).tobytes(), "lons": array("d", lons).tobytes(),
         "precisions": array("d", precisions).tobytes(), "withins": tuple(withins),
-        "geonames": tuple(geonames_ids), "wikidata": tuple(wikidata_ids),
+        "geonames": _pack_strings(geonames_ids), "wikidata": tuple(wikidata_ids),
         "populations": array("q", populations).tobytes(),
-        "n_curated": n_curated, "index": compact, "max_tokens": max_tokens,
+        "n_curated": n_curated, "index": _pack_index(compact), "max_tokens": max_tokens,
         "geonames_order": _geonames_order(geonames_ids, n_curated),
         "country_keys": country_key_of,
     }
+
+
+def _pack_strings(strings: Sequence[str]) -> tuple[bytes, bytes]:
+    """Strings as one UTF-8 blob and the offsets where each ends (read by PackedStrings)."""
+    ends = array("I", [0])
+    parts = []
+    end = 0
+    for text in strings:
+        data = text.encode()
+        parts.append(data)
+        end += len(data)
+        ends.append(end)
+    return b"".join(parts), ends.tobytes()
+
+
+# Where a name's search begins in the name index's slots: its encoded name's CRC (stable across
+# runs, unlike ``hash``), masked to the table's size.
+_name_slot_hash = zlib.crc32
+
+
+def _pack_index(index: dict[str, int | tuple[int, ...]]) -> dict:
+    """The name index as an open-addressing hash table in packed columns (read by NameIndex):
+    the names (a PackedStrings), each name's rows (the row numbers, in the order of the
+    index, and where each name's end), and the slots: a name's number at the first free slot
+    from its hash on (linear probing), -1 in a free one; twice as many slots as names."""
+    names = list(index)
+    row_ends = array("I", [0])
+    rows = array("i")
+    for name in names:
+        hit = index[name]
+        rows.extend((hit,) if isinstance(hit, int) else hit)
+        row_ends.append(len(rows))
+    size = 1 << (2 * len(names)).bit_length()
+    mask = size - 1
+    slots = array("i", [-1]) * size
+    for number, name in enumerate(names):
+        slot = _name_slot_hash(name.encode()) & mask
+        while slots[slot] >= 0:
+            slot = (slot + 1) & mask
+        slots[slot] = number
+    return {"names": _pack_strings(names), "row_ends": row_ends.tobytes(), "rows": rows.tobytes(),
+            "slots": slots.tobytes()}
 
 
 def _geonames_order(geonames_ids: list[str], n_curated: int) -> tuple[bytes, bytes]:
@@ -613,6 +657,7 @@ def _load_tables(path: Path) -> dict | None:
 # --------------------------------------------------------------------------- lookup
 
 RECORD_CACHE = 16_384      # records kept materialised between look-ups
+NAME_CACHE = 1 << 16       # names whose rows are kept between look-ups
 
 
 # Numeric columns stored packed (array typecodes), read through memoryviews: a view gives the
@@ -626,6 +671,64 @@ def _column_view(column: bytes | memoryview, code: str) -> memoryview:
     return column if isinstance(column, memoryview) and column.format == code else memoryview(column).cast(code)
 
 
+class PackedStrings(Sequence[str]):
+    """A column of strings stored as one UTF-8 blob and the offsets where each ends (see
+    _pack_strings): loading it makes two bytes objects, not one string per row, and a row is
+    decoded when read (~0.2 us)."""
+
+    __slots__ = ("_blob", "_ends")
+
+    def __init__(self, packed: tuple[bytes, bytes]) -> None:
+        self._blob, ends = packed
+        self._ends = memoryview(ends).cast("I")
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1
+
+    def __getitem__(self, i: int) -> str:          # type: ignore[override]   (no slices)
+        if i < 0:
+            i += len(self._ends) - 1
+        ends = self._ends
+        return self._blob[ends[i]:ends[i + 1]].decode()
+
+
+class NameIndex:
+    """Normalized name -> the rows of the places so called, looked up in the packed hash table
+    _pack_index made. A dict of the 460k names took 180 ms to load, every process; this loads
+    as a few bytes objects, and a look-up costs ~1 us instead of ~0.05 (the gazetteer keeps
+    the answers for recent names, which recur)."""
+
+    def __init__(self, packed: dict) -> None:
+        self._names = PackedStrings(packed["names"])
+        self._blob, self._ends = self._names._blob, self._names._ends
+        self._row_ends = memoryview(packed["row_ends"]).cast("I")
+        self._rows = memoryview(packed["rows"]).cast("i")
+        self._slots = memoryview(packed["slots"]).cast("i")
+        self._mask = len(self._slots) - 1
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def rows(self, name: str) -> tuple[int, ...]:
+        """The rows of the places called ``name`` (normalized), () when none is."""
+        try:
+            data = name.encode("ascii")
+        except UnicodeEncodeError:
+            return ()                    # normalized names are ASCII: no such name is indexed
+        slots, ends, blob, mask = self._slots, self._ends, self._blob, self._mask
+        slot = _name_slot_hash(data) & mask
+        while True:
+            number = slots[slot]
+            if number < 0:
+                return ()
+            if blob[ends[number]:ends[number + 1]] == data:
+                return tuple(self._rows[self._row_ends[number]:self._row_ends[number + 1]])
+            slot = (slot + 1) & mask
+
+
 class Gazetteer:
     """Name -> place candidates over the compiled curated + GeoNames tables."""
 
@@ -634,12 +737,16 @@ class Gazetteer:
 
     def __init__(self, tables: dict) -> None:
         self._t = {**tables, **{name: _column_view(tables[name], code) for name, code in _PACKED.items()}}
-        self._keys: tuple[str, ...] = tables["keys"]
-        self._index: dict[str, int | tuple[int, ...]] = tables["index"]
+        self._keys = PackedStrings(tables["keys"])
+        self._labels = PackedStrings(tables["labels"])
+        self._geonames = PackedStrings(tables["geonames"])
+        self._index = NameIndex(tables["index"])
+        # normalized name -> its rows, for the names looked up lately (see _candidates)
+        self._rows_of_name: dict[str, tuple[int, ...]] = {}
         self._n_curated: int = tables["n_curated"]
         self._country_keys: dict[str, str] = tables["country_keys"]
         # Rows by key (see _row_of): a dict of the curated keys, the GeoNames ids sorted
-        self._curated_rows: dict[str, int] = dict(zip(self._keys[:self._n_curated], range(self._n_curated)))
+        self._curated_rows: dict[str, int] = {self._keys[i]: i for i in range(self._n_curated)}
         ids, rows = tables["geonames_order"]
         self._geonames_ids = memoryview(ids).cast("q")
         self._geonames_rows = memoryview(rows).cast("i")
@@ -685,11 +792,11 @@ class Gazetteer:
             t = self._t
             lat, lon, prec = t["lats"][i], t["lons"][i], t["precisions"][i]
             rec = PlaceRecord(
-                key=self._keys[i], label=t["labels"][i], kind=PLACE_KINDS[t["kinds"][i]],
+                key=self._keys[i], label=self._labels[i], kind=PLACE_KINDS[t["kinds"][i]],
                 country=t["countries"][i] or None,
                 lat=None if math.isnan(lat) else lat, lon=None if math.isnan(lon) else lon,
                 precision_km=None if math.isnan(prec) else prec,
-                within=t["withins"][i] or None, geonames=t["geonames"][i] or None,
+                within=t["withins"][i] or None, geonames=self._geonames[i] or None,
                 wikidata=t["wikidata"][i] or None, population=t["populations"][i],
                 curated=i < self._n_curated,
             )
@@ -830,13 +937,20 @@ class Gazetteer:
 
     def has_name(self, normalized: str) -> bool:
         """True when a name already passed through :func:`normalize_name` is indexed."""
-        return normalized in self._index
+        rows = self._rows_of_name.get(normalized)         # (_candidates' first step, inlined)
+        return bool(rows if rows is not None else self._candidates(normalized))
 
     def _candidates(self, normalized: str) -> tuple[int, ...]:
-        hit = self._index.get(normalized)
-        if hit is None:
-            return ()
-        return (hit,) if isinstance(hit, int) else hit
+        """The rows of the places called ``normalized``. The names of an article's places recur
+        in every article: the answers for the last NAME_CACHE names asked are kept, so that
+        most look-ups are one dict's, not the packed table's (~1 us)."""
+        rows = self._rows_of_name.get(normalized)
+        if rows is None:
+            rows = self._index.rows(normalized)
+            if len(self._rows_of_name) >= NAME_CACHE:
+                self._rows_of_name.clear()          # bounded: a long build meets many names
+            self._rows_of_name[normalized] = rows
+        return rows
 
     def lookup(self, name: str, limit: int | None = None) -> list[PlaceRecord]:
         """Every place called ``name``: curated entries first, then by population; the first
