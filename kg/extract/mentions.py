@@ -15,12 +15,14 @@ from itertools import compress
 from operator import and_, itemgetter, not_
 from typing import NamedTuple
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.data.gazetteer import Gazetteer, PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
+from kg.extract.phrase_codes import phrase_codes
 from kg.extract.tokens import TokenArrays
 
 # Place names may start with these lowercase particles ("al-Bab", "ash-Shaddadi").
@@ -204,14 +206,8 @@ class RegistryMatch(NamedTuple):
 
 
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
-    """Phrase matchers for names (case-insensitive and exact-case). Built once per process."""
-    ci = PhraseMatcher(nlp.vocab, attr="LOWER")
-    cs = PhraseMatcher(nlp.vocab, attr="ORTH")
-
-    def add(matcher: PhraseMatcher, label: str, phrases: list[str]) -> None:
-        if phrases:
-            matcher.add(label, list(nlp.tokenizer.pipe(phrases)))
-
+    """Phrase matchers for names (case-insensitive and exact-case). Built once per process,
+    from the phrases' token codes (see phrase_codes: no tokenizing at start-up)."""
     by_key: dict[str, list[str]] = {}
     for alias, key in lex.actor_aliases.items():
         by_key.setdefault("A|" + key, []).append(alias)
@@ -227,16 +223,21 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
         by_key.setdefault("F|army", []).append(alias)
     for alias in _POLICE_NOUNS:
         by_key.setdefault("F|police", []).append(alias)
-    for label, phrases in by_key.items():
-        add(ci, label, phrases)
     by_key_cs: dict[str, list[str]] = {}
     for alias, key in lex.actor_aliases_cs.items():
         by_key_cs.setdefault("A|" + key, []).append(alias)
     for alias, key in lex.outlet_aliases_cs.items():
         by_key_cs.setdefault("O|" + key, []).append(alias)
-    for label, phrases in by_key_cs.items():
-        add(cs, label, phrases)
-    return ci, cs
+    tables = ((PhraseMatcher(nlp.vocab, attr="LOWER"), LOWER, by_key),
+              (PhraseMatcher(nlp.vocab, attr="ORTH"), ORTH, by_key_cs))
+    codes = phrase_codes(nlp, "registry", [(attr, [p for phrases in labels.values() for p in phrases])
+                                           for _, attr, labels in tables])
+    for (matcher, _, labels), table_codes in zip(tables, codes):
+        next_code = iter(table_codes)
+        for label, phrases in labels.items():
+            if phrases:
+                matcher.add(label, [next(next_code) for _ in phrases])
+    return tables[0][0], tables[1][0]
 
 
 # Speech verbs after ", Name Surname," and before "Name Surname" ("said Nur Ahmed").
