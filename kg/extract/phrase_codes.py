@@ -93,10 +93,17 @@ def phrase_codes(nlp: Language, name: str, lists: Sequence[tuple[int, Sequence[s
     """For each (attribute, phrases) of ``lists``, each phrase's token codes of that attribute
     (what ``PhraseMatcher(attr=...)`` reads from a Doc of the phrase), read from the cache file
     ``phrases-<name>.marshal`` beside the gazetteer's, or tokenized and written there."""
+    # The cache holds each list's distinct phrases sorted: callers may make their lists from sets,
+    # whose order changes from one process to the next
+    distinct = [(attr, sorted(set(phrases))) for attr, phrases in lists]
     path = default_cache_path().parent / f"phrases-{name}.marshal"
-    signature = _signature(nlp, lists)
-    codes = _read(path, signature, lists)
+    signature = _signature(nlp, distinct)
+    codes = _read(path, signature, distinct)
     if codes is None:
-        codes = _tokenized(nlp, lists)
+        codes = _tokenized(nlp, distinct)
         _write(path, {"signature": signature, "codes": codes})
-    return codes
+    out = []
+    for (_, phrases), (_, known), known_codes in zip(lists, distinct, codes):
+        code_of = dict(zip(known, known_codes))
+        out.append([code_of[phrase] for phrase in phrases])
+    return out
