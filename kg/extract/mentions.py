@@ -413,11 +413,14 @@ class MentionFinder:
         # may begin a name: the loop visits those alone, picked from the token columns without a
         # Python step per token
         starts = list(compress(range(n_tok), capitalised))
-        articles = [k - 1 for joiner in _NAME_JOINERS for k in arrays.positions(joiner)
+        # (the joiners and compass words are looked for only where the doc's lowercased words
+        # hold them: a token whose text is one of these lowercase words is lowercased to it)
+        vocabulary = arrays.vocabulary
+        articles = [k - 1 for joiner in vocabulary.intersection(_NAME_JOINERS) for k in arrays.positions(joiner)
                     if 1 <= k < n_tok - 1 and lower[k - 1] in _PARTICLES and capitalised[k + 1]]
         # ... or a compass word before one, for the names that hold it ("eastern Mosul", "northern
         # Syria", "south Lebanon"; when no such name is known the capitalised word is looked up alone)
-        compass = [k for word in _COMPASS_WORDS for k in arrays.positions(word)
+        compass = [k for word in vocabulary.intersection(_COMPASS_WORDS) for k in arrays.positions(word)
                    if k < n_tok - 1 and capitalised[k + 1]]
         if articles or compass:
             starts = sorted(set(starts).union(articles, compass))
