@@ -436,3 +436,20 @@ def test_name_lookups_keep_recent_answers_within_a_bound(monkeypatch: pytest.Mon
         assert fresh.has_name(name) == (name != "qxzvbwq")
         assert len(fresh._rows_of_name) <= 3
     assert fresh.lookup("Mosul")[0].key == "mosul"
+
+
+def test_cache_file_maps_its_large_columns_and_rejects_a_cut_file(tmp_path: Path) -> None:
+    big = bytes(range(256)) * 1024                       # past the size that goes to the data section
+    tables = {"column": big, "packed": (big[:-3], b"\x01\x02"), "names": ("a", "b", "c", "d"),
+              "nested": {"inner": big[::-1]}, "count": 7}
+    path = tmp_path / "cache.marshal"
+    gz._write_tables(path, tables)
+    loaded = gz._load_tables(path)
+    assert isinstance(loaded["column"], memoryview) and isinstance(loaded["nested"]["inner"], memoryview)
+    assert bytes(loaded["column"]) == big and bytes(loaded["nested"]["inner"]) == big[::-1]
+    assert bytes(loaded["packed"][0]) == big[:-3] and loaded["packed"][1] == b"\x01\x02"
+    assert loaded["names"] == ("a", "b", "c", "d") and loaded["count"] == 7
+    path.write_bytes(path.read_bytes()[:-1000])         # the data section cut short
+    assert gz._load_tables(path) is None
+    path.write_bytes(b"")
+    assert gz._load_tables(path) is None

