@@ -146,3 +146,14 @@ def test_registry_phrases_are_matched_from_cached_token_codes(extractor, tmp_pat
     from_docs.add("X", list(nlp.tokenizer.pipe(lists[0][1])))
     doc = nlp("Fighters of the Free Hawran brigade and THE U.S.-LED COALITION met the al-Zarqa front.")
     assert from_codes(doc) == from_docs(doc) and len(from_codes(doc)) == 3
+
+
+def test_the_article_country_counts_each_naming_and_ties_go_to_the_first_named(extractor):
+    """country_context looks each name up once but counts it as often as it is named; two
+    countries named equally often come in the order the article first names them."""
+    context = extractor.mentions.country_context
+    raqqa, mosul = (0, 1, "raqa"), (2, 3, "mosul")
+    assert context([raqqa, mosul], []) == ["SY", "IQ"]
+    assert context([mosul, raqqa], []) == ["IQ", "SY"]
+    assert context([raqqa, mosul, (4, 5, "mosul")], []) == ["IQ", "SY"]
+    assert context([raqqa, raqqa, mosul], []) == ["SY", "IQ"]

@@ -902,8 +902,10 @@ class MentionFinder:
         named = frozenset(f.key for f in plain_names if f.category == "actor" and not f.generic)
         found: list[Found] = self.registry_names(doc, matches, context, named_force, named) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
+        # a place an article names once it names again and again: each name is resolved once
+        resolved = {name: self.resolve_place(name, countries) for name in dict.fromkeys(name for _, _, name in place_spans)}
         for start, end, name in place_spans:
-            rec = self.resolve_place(name, countries)
+            rec = resolved[name]
             if rec is not None and rec.kind == "Settlement" and _names_the_region(doc, start, end):
                 rec = self.gaz.namesake_region(rec.key) or rec
             if rec is not None and self.plausible(doc, start, end, rec, countries):
@@ -979,13 +981,16 @@ class MentionFinder:
         """The article's countries, most mentioned first, from places whose name is unambiguous."""
         votes: Counter[str] = Counter()  # type: ignore[assignment]
         weak: Counter[str] = Counter()   # towns known only from GeoNames: a four-letter village name is a town abroad too
-        for _, _, name in place_spans:
+        # Each name is looked up once and votes as often as it is named. (The names in the order
+        # they are first named: a country enters the tallies where it did span by span, and
+        # most_common breaks ties by that order.)
+        for name, times in Counter(name for _, _, name in place_spans).items():
             cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name, limit=3)
             countries = {c.country for c in cands if c.country}
             best = cands[0] if cands else None
             if best is not None and best.country:
                 weight = 3 if best.kind == "Country" else (2 if len(countries) == 1 else 1)
-                (votes if best.curated else weak)[best.country] += weight
+                (votes if best.curated else weak)[best.country] += weight * times
         if not votes:
             votes = weak
         # The publisher's country only breaks ties: Reuters (GB) writes about Iraq.
