@@ -813,6 +813,7 @@ class Gazetteer:
     def __init__(self, tables: dict) -> None:
         self._t = {**tables, **{name: _column_view(tables[name], code) for name, code in _PACKED.items()}}
         self._keys = PackedStrings(tables["keys"])
+        self._n_rows = len(self._keys)
         self._labels = PackedStrings(tables["labels"])
         self._geonames = PackedStrings(tables["geonames"])
         self._withins = PackedStrings(tables["withins"])
@@ -861,7 +862,7 @@ class Gazetteer:
     # -- records
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return self._n_rows          # (also its truth value, which callers ask often)
 
     def _record(self, i: int) -> PlaceRecord:
         rec = self._records.get(i)
