@@ -406,3 +406,50 @@ def test_packed_number_columns_give_plain_numbers(gazetteer: Gazetteer) -> None:
 def test_country_codes_load_as_one_object_per_code(gazetteer: Gazetteer) -> None:
     countries = gazetteer._t["countries"]
     assert len({id(code) for code in countries}) == len(set(countries)) < 300
+
+
+def test_packed_strings_decode_each_row_on_demand() -> None:
+    column = gz.PackedStrings(gz._pack_strings(["Mosul", "", "Ḩalab", "Kafr Nubl"]))
+    assert len(column) == 4
+    assert [column[i] for i in range(4)] == ["Mosul", "", "Ḩalab", "Kafr Nubl"]
+    assert column[-1] == "Kafr Nubl" and list(column) == ["Mosul", "", "Ḩalab", "Kafr Nubl"]
+    with pytest.raises(IndexError):
+        column[4]
+
+
+def test_packed_name_index_answers_as_the_dict_it_was_made_from() -> None:
+    # enough names that many share a first slot and are found further on
+    names = {f"town {n}": (n if n % 3 else (n, n + 1, n + 2)) for n in range(3000)}
+    index = gz.NameIndex(gz._pack_index(names))
+    assert len(index) == 3000 and list(index)[:2] == ["town 0", "town 1"]
+    for name, hit in names.items():
+        assert index.rows(name) == ((hit,) if isinstance(hit, int) else hit)
+    for missing in ("", "town", "town 3000", "own 1", "town 1 ", "tōwn 1"):
+        assert index.rows(missing) == ()
+
+
+def test_name_lookups_keep_recent_answers_within_a_bound(monkeypatch: pytest.MonkeyPatch,
+                                                          gazetteer: Gazetteer) -> None:
+    fresh = Gazetteer(gazetteer._t)
+    monkeypatch.setattr(gz, "NAME_CACHE", 3)
+    for name in ("mosul", "qxzvbwq", "raqa", "kirkuk", "idlib"):
+        assert fresh.has_name(name) == (name != "qxzvbwq")
+        assert len(fresh._rows_of_name) <= 3
+    assert fresh.lookup("Mosul")[0].key == "mosul"
+
+
+def test_cache_file_maps_its_large_columns_and_rejects_a_cut_file(tmp_path: Path) -> None:
+    big = bytes(range(256)) * 1024                       # past the size that goes to the data section
+    tables = {"column": big, "packed": (big[:-3], b"\x01\x02"), "names": ("a", "b", "c", "d"),
+              "nested": {"inner": big[::-1]}, "count": 7}
+    path = tmp_path / "cache.marshal"
+    gz._write_tables(path, tables)
+    loaded = gz._load_tables(path)
+    assert isinstance(loaded["column"], memoryview) and isinstance(loaded["nested"]["inner"], memoryview)
+    assert bytes(loaded["column"]) == big and bytes(loaded["nested"]["inner"]) == big[::-1]
+    assert bytes(loaded["packed"][0]) == big[:-3] and loaded["packed"][1] == b"\x01\x02"
+    assert loaded["names"] == ("a", "b", "c", "d") and loaded["count"] == 7
+    path.write_bytes(path.read_bytes()[:-1000])         # the data section cut short
+    assert gz._load_tables(path) is None
+    path.write_bytes(b"")
+    assert gz._load_tables(path) is None

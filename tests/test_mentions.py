@@ -112,3 +112,48 @@ def test_a_lowercase_compass_word_begins_the_names_that_hold_it(extractor):
     assert found["northern Syria"] == ("place", "northern_syria")
     # no place is called "western Aleppo": the city alone, as before
     assert found["Aleppo"][1] == "aleppo" and "western Aleppo" not in found
+
+
+def test_registry_phrases_are_matched_from_cached_token_codes(extractor, tmp_path, monkeypatch):
+    """The phrase matchers take the phrases' token codes from a cache file: a matcher so built
+    finds what one built from tokenized Docs finds, and a phrase list that changes (or a file
+    that is not a cache) is tokenized anew."""
+    from spacy.attrs import LOWER, ORTH
+    from spacy.matcher import PhraseMatcher
+
+    from kg.extract import phrase_codes as pc
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    nlp = extractor.nlp
+    lists = [(LOWER, ["Free Hawran Brigade", "the U.S.-led coalition", "al-Zarqa Front"]), (ORTH, ["FHB", "Z.F."])]
+    tokenized = [[[t.lower if attr == LOWER else t.orth for t in nlp.tokenizer(p)] for p in phrases]
+                 for attr, phrases in lists]
+    assert pc.phrase_codes(nlp, "test", lists) == tokenized          # compiled and written
+    assert (tmp_path / "phrases-test.marshal").exists()
+    calls = []
+    monkeypatch.setattr(pc, "_tokenized", lambda nlp, lists: calls.append(lists) or [])
+    assert pc.phrase_codes(nlp, "test", lists) == tokenized          # read back, not tokenized
+    assert calls == []
+    monkeypatch.undo()
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    changed = [(LOWER, ["Free Hawran Brigades"]), (ORTH, [])]
+    assert pc.phrase_codes(nlp, "test", changed) == [[[t.lower for t in nlp.tokenizer("Free Hawran Brigades")]], []]
+    (tmp_path / "phrases-test.marshal").write_bytes(b"not a cache")
+    assert pc.phrase_codes(nlp, "test", lists) == tokenized
+
+    from_codes, from_docs = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="LOWER")
+    from_codes.add("X", tokenized[0])
+    from_docs.add("X", list(nlp.tokenizer.pipe(lists[0][1])))
+    doc = nlp("Fighters of the Free Hawran brigade and THE U.S.-LED COALITION met the al-Zarqa front.")
+    assert from_codes(doc) == from_docs(doc) and len(from_codes(doc)) == 3
+
+
+def test_the_article_country_counts_each_naming_and_ties_go_to_the_first_named(extractor):
+    """country_context looks each name up once but counts it as often as it is named; two
+    countries named equally often come in the order the article first names them."""
+    context = extractor.mentions.country_context
+    raqqa, mosul = (0, 1, "raqa"), (2, 3, "mosul")
+    assert context([raqqa, mosul], []) == ["SY", "IQ"]
+    assert context([mosul, raqqa], []) == ["IQ", "SY"]
+    assert context([raqqa, mosul, (4, 5, "mosul")], []) == ["IQ", "SY"]
+    assert context([raqqa, raqqa, mosul], []) == ["SY", "IQ"]

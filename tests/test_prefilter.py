@@ -14,3 +14,11 @@ def test_letters_that_do_not_fold_make_every_check_pass():
     assert folded("Dıyala") is None
     assert Words("north").may_be_in("Dıyala")
     assert folded("Diyala") == "diyala"
+
+
+def test_only_the_letters_that_do_not_fold_stop_folding_a_non_ascii_text():
+    # each of them, alone or among other non-ASCII letters; other non-ASCII text folds
+    for letter in ("İ", "ı", "ſ"):
+        assert folded(f"Ḩalab {letter}") is None
+    assert folded("Ḩalab, Dēr ez-Zōr") == "ḩalab, dēr ez-zōr"
+    assert folded("KIRKUK") == "kirkuk"

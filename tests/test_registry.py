@@ -244,3 +244,15 @@ def test_no_alias_shared_between_outlets():
     shared = {a: ks for a, ks in owners.items() if len(ks) > 1}
     assert not shared, "aliases naming more than one outlet:\n" + "\n".join(
         f"{a[1]!r}: {sorted(ks)}" for a, ks in sorted(shared.items()))
+
+
+def test_lexicon_reads_acronyms_as_the_registry_checks_do():
+    """kg.extract.lexicon's quick test (a lowercase ASCII letter rules an alias out at once) agrees
+    with the definition above on every registry alias and on invented edge cases."""
+    from kg.extract.lexicon import is_case_sensitive
+
+    aliases = [name for path in ACTOR_FILES for entry in _load(path) for name in _names(entry)]
+    aliases += [name for entry in _load(OUTLETS) for name in _names(entry)]
+    aliases += ["ISF", "Pkk", "is", "U.S.", "ÉTAT", "ÉTATx", "AQAPSX", "AQAPSXY", "123", "", "Ÿ-FRONT", "AL-QS"]
+    for alias in aliases:
+        assert is_case_sensitive(alias) == _is_case_sensitive(alias), alias

@@ -19,9 +19,15 @@ def load_data(name: str) -> Any:
     return json.loads(resources.files("kg.data").joinpath(name).read_text(encoding="utf-8"))
 
 
+_NOT_ASCII_LETTERS = re.compile(r"[^A-Za-z]")
+_ASCII_LOWERCASE = re.compile(r"[a-z]")
+
+
 def is_case_sensitive(alias: str) -> bool:
     """Short all-capital aliases (IS, ISF, PKK) are acronyms: "is" and "Pkk" are not them."""
-    letters = re.sub(r"[^A-Za-z]", "", alias)
+    if _ASCII_LOWERCASE.search(alias):
+        return False            # (most aliases: one of their letters is lowercase)
+    letters = _NOT_ASCII_LETTERS.sub("", alias)
     return bool(letters) and letters.isupper() and len(letters) <= 6
 
 

@@ -15,12 +15,14 @@ from itertools import compress
 from operator import and_, itemgetter, not_
 from typing import NamedTuple
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.data.gazetteer import Gazetteer, PlaceRecord, normalize_name
 from kg.extract.lexicon import Lexicon
+from kg.extract.phrase_codes import phrase_codes
 from kg.extract.tokens import TokenArrays
 
 # Place names may start with these lowercase particles ("al-Bab", "ash-Shaddadi").
@@ -204,14 +206,8 @@ class RegistryMatch(NamedTuple):
 
 
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
-    """Phrase matchers for names (case-insensitive and exact-case). Built once per process."""
-    ci = PhraseMatcher(nlp.vocab, attr="LOWER")
-    cs = PhraseMatcher(nlp.vocab, attr="ORTH")
-
-    def add(matcher: PhraseMatcher, label: str, phrases: list[str]) -> None:
-        if phrases:
-            matcher.add(label, list(nlp.tokenizer.pipe(phrases)))
-
+    """Phrase matchers for names (case-insensitive and exact-case). Built once per process,
+    from the phrases' token codes (see phrase_codes: no tokenizing at start-up)."""
     by_key: dict[str, list[str]] = {}
     for alias, key in lex.actor_aliases.items():
         by_key.setdefault("A|" + key, []).append(alias)
@@ -227,16 +223,21 @@ def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMa
         by_key.setdefault("F|army", []).append(alias)
     for alias in _POLICE_NOUNS:
         by_key.setdefault("F|police", []).append(alias)
-    for label, phrases in by_key.items():
-        add(ci, label, phrases)
     by_key_cs: dict[str, list[str]] = {}
     for alias, key in lex.actor_aliases_cs.items():
         by_key_cs.setdefault("A|" + key, []).append(alias)
     for alias, key in lex.outlet_aliases_cs.items():
         by_key_cs.setdefault("O|" + key, []).append(alias)
-    for label, phrases in by_key_cs.items():
-        add(cs, label, phrases)
-    return ci, cs
+    tables = ((PhraseMatcher(nlp.vocab, attr="LOWER"), LOWER, by_key),
+              (PhraseMatcher(nlp.vocab, attr="ORTH"), ORTH, by_key_cs))
+    codes = phrase_codes(nlp, "registry", [(attr, [p for phrases in labels.values() for p in phrases])
+                                           for _, attr, labels in tables])
+    for (matcher, _, labels), table_codes in zip(tables, codes):
+        next_code = iter(table_codes)
+        for label, phrases in labels.items():
+            if phrases:
+                matcher.add(label, [next(next_code) for _ in phrases])
+    return tables[0][0], tables[1][0]
 
 
 # Speech verbs after ", Name Surname," and before "Name Surname" ("said Nur Ahmed").
@@ -412,11 +413,14 @@ class MentionFinder:
         # may begin a name: the loop visits those alone, picked from the token columns without a
         # Python step per token
         starts = list(compress(range(n_tok), capitalised))
-        articles = [k - 1 for joiner in _NAME_JOINERS for k in arrays.positions(joiner)
+        # (the joiners and compass words are looked for only where the doc's lowercased words
+        # hold them: a token whose text is one of these lowercase words is lowercased to it)
+        vocabulary = arrays.vocabulary
+        articles = [k - 1 for joiner in vocabulary.intersection(_NAME_JOINERS) for k in arrays.positions(joiner)
                     if 1 <= k < n_tok - 1 and lower[k - 1] in _PARTICLES and capitalised[k + 1]]
         # ... or a compass word before one, for the names that hold it ("eastern Mosul", "northern
         # Syria", "south Lebanon"; when no such name is known the capitalised word is looked up alone)
-        compass = [k for word in _COMPASS_WORDS for k in arrays.positions(word)
+        compass = [k for word in vocabulary.intersection(_COMPASS_WORDS) for k in arrays.positions(word)
                    if k < n_tok - 1 and capitalised[k + 1]]
         if articles or compass:
             starts = sorted(set(starts).union(articles, compass))
@@ -898,8 +902,10 @@ class MentionFinder:
         named = frozenset(f.key for f in plain_names if f.category == "actor" and not f.generic)
         found: list[Found] = self.registry_names(doc, matches, context, named_force, named) + people
         place_of: dict[tuple[int, int], PlaceRecord] = {}
+        # a place an article names once it names again and again: each name is resolved once
+        resolved = {name: self.resolve_place(name, countries) for name in dict.fromkeys(name for _, _, name in place_spans)}
         for start, end, name in place_spans:
-            rec = self.resolve_place(name, countries)
+            rec = resolved[name]
             if rec is not None and rec.kind == "Settlement" and _names_the_region(doc, start, end):
                 rec = self.gaz.namesake_region(rec.key) or rec
             if rec is not None and self.plausible(doc, start, end, rec, countries):
@@ -975,13 +981,16 @@ class MentionFinder:
         """The article's countries, most mentioned first, from places whose name is unambiguous."""
         votes: Counter[str] = Counter()  # type: ignore[assignment]
         weak: Counter[str] = Counter()   # towns known only from GeoNames: a four-letter village name is a town abroad too
-        for _, _, name in place_spans:
+        # Each name is looked up once and votes as often as it is named. (The names in the order
+        # they are first named: a country enters the tallies where it did span by span, and
+        # most_common breaks ties by that order.)
+        for name, times in Counter(name for _, _, name in place_spans).items():
             cands = self.gaz.lookup(name[8:] if name.startswith("terrain:") else name, limit=3)
             countries = {c.country for c in cands if c.country}
             best = cands[0] if cands else None
             if best is not None and best.country:
                 weight = 3 if best.kind == "Country" else (2 if len(countries) == 1 else 1)
-                (votes if best.curated else weak)[best.country] += weight
+                (votes if best.curated else weak)[best.country] += weight * times
         if not votes:
             votes = weak
         # The publisher's country only breaks ties: Reuters (GB) writes about Iraq.

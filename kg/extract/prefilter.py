@@ -14,12 +14,13 @@ import re
 # Letters that re.IGNORECASE matches with an ASCII letter but str.lower() does not turn into it
 # (all of them, for Python's re; the Kelvin sign lowercases to "k").
 UNFOLDED = ("İ", "ı", "ſ")
+_UNFOLDED = re.compile("[" + "".join(UNFOLDED) + "]")
 
 
 def folded(text: str) -> str | None:
     """`text.lower()`, in which any ASCII word a case-insensitive pattern matches in `text` is a
     plain substring; None when `text` holds a letter of UNFOLDED (then every pattern must run)."""
-    if any(c in text for c in UNFOLDED):
+    if not text.isascii() and _UNFOLDED.search(text):      # (isascii reads a flag of the string)
         return None
     return text.lower()
 
