@@ -10,11 +10,9 @@ New articles of a batch are bulk-loaded together; stored ones are replaced one b
 """
 from __future__ import annotations
 
-import gc
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import islice
@@ -28,7 +26,7 @@ from kg.model import Article, Extraction
 from pyoxigraph import DefaultGraph, Literal, Quad, RdfFormat, parse
 
 from kg.ontology import load_ontology_quads, ontology_digest
-from kg.parallel import Executor, MappedArticle, SerialExecutor
+from kg.parallel import Executor, MappedArticle, SerialExecutor, fewer_collections
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
 from kg.rdf.readback import load_event_index, reload_article
@@ -40,30 +38,6 @@ from kg.validate.shacl import article_problems, graphs_problems
 
 BATCH_ARTICLES = 256        # articles per store write (bulk-loaded together when new)
 BATCH_QUADS = 100_000       # ... or fewer, when they carry this many quads
-# Allocations between two collections of the youngest generation, while a build runs (Python's
-# default: 700). See _fewer_collections.
-BUILD_GC_THRESHOLD = 10_000
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The cyclic collector runs less often during a build.
-
-    A build allocates millions of short-lived containers (tokens' tuples, entities, triples,
-    fusion views) and frees nearly all of them by reference counting, with no cycle: at
-    Python's default threshold the collector walked the young ones 480 times, and the
-    survivors of a batch (an article's quads wait for the batch's store write) again in the
-    older generations (0.2-0.3 s of a 5 s build of 800 articles). Collecting after 10 000
-    allocations instead finds the same garbage at a twentieth of the passes, and holds at
-    most that many more young objects in the meantime (a few MB)."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(BUILD_GC_THRESHOLD, *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-
-
 @dataclass
 class BuildReport:
     read: int = 0
@@ -124,7 +98,7 @@ class Builder:
 
     def build(self, inputs: Sequence[str | Path], *, progress: Progress | None = None,
               force: bool = False) -> BuildReport:
-        with _fewer_collections():
+        with fewer_collections():
             return self._build(inputs, progress, force)
 
     def _build(self, inputs: Sequence[str | Path], progress: Progress | None, force: bool) -> BuildReport:

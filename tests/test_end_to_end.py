@@ -125,7 +125,8 @@ def test_build_collects_cycles_less_often_and_restores_the_collector(tmp_path):
     short-lived objects) and puts the caller's setting back, even when the build fails."""
     import gc
 
-    from kg.pipeline import BUILD_GC_THRESHOLD, Builder
+    from kg.parallel import BUILD_GC_THRESHOLD
+    from kg.pipeline import Builder
     from kg.store import open_store
 
     art = tmp_path / "a.txt"
