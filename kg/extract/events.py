@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.prefilter import Words
-from kg.extract.tokens import TokenArrays
+from kg.extract.tokens import SentenceSpan, TokenArrays
 
 _SUPPORT_CUES = (
     ("with", "the", "support", "of"), ("with", "support", "from"), ("with", "the", "support"),
@@ -152,7 +152,7 @@ class TriggerFinder:
         # word is a token (the support phrases cut out of the text first only take words away)
         self._cue_first_words = frozenset(w.split()[0] for words in lex.cues.values() for w in words)
 
-    def cue_type(self, sent: Span, exclude: range) -> str | None:
+    def cue_type(self, sent: SentenceSpan, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
         arrays = TokenArrays.of(sent.doc)
         lower, tokens = arrays.lower, arrays.text
@@ -182,7 +182,7 @@ class TriggerFinder:
                 return cue
         return None
 
-    def factual(self, doc: Doc, trig: Trigger, sent: Span) -> bool:
+    def factual(self, doc: Doc, trig: Trigger, sent: SentenceSpan) -> bool:
         """False for planned, threatened, denied, conditional and habitual mentions."""
         arrays = TokenArrays.of(doc)
         lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
@@ -265,7 +265,7 @@ class TriggerFinder:
                 out.setdefault(arrays.sent_starts[k], []).append((s, e, self.strings[match_id]))
         return out
 
-    def find(self, doc: Doc, sent: Span) -> list[Trigger]:
+    def find(self, doc: Doc, sent: SentenceSpan) -> list[Trigger]:
         """The triggers of `sent`, one of the doc's sentences (as TokenArrays gives them)."""
         arrays = TokenArrays.of(doc)
         lower, span_text = arrays.lower, arrays.span_text
@@ -374,7 +374,7 @@ def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str,
     return False
 
 
-def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: list[Participant],
+def assign_roles(doc: Doc, sent: SentenceSpan, triggers: list[Trigger], participants: list[Participant],
                  lex: Lexicon) -> list[Roles]:
     """Roles of the sentence's participants for each trigger (same order as triggers)."""
     arrays = TokenArrays.of(doc)
@@ -582,7 +582,7 @@ _SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesper
                   "later", "has", "have", "had", "then", "in", "a"}
 
 
-def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex: Lexicon,
+def _speaker(doc: Doc, p: Participant, sent: SentenceSpan, triggers: list[Trigger], lex: Lexicon,
              persons: list[Participant]) -> bool:
     """"The army said", "the coalition's central command said", "PMF (Hashd) said": an actor
     named as the subject of a speech verb tells about the event; it does not take part."""
@@ -676,7 +676,7 @@ _SELF = {"it", "they", "its", "we"}
 _PERFECT = {"had", "has", "have", "was", "were", "also", "successfully", "then", "later", "already"}
 
 
-def _own_deed(doc: Doc, p: Participant, sent: Span, lex: Lexicon) -> int | None:
+def _own_deed(doc: Doc, p: Participant, sent: SentenceSpan, lex: Lexicon) -> int | None:
     """"X said (that) it had repelled ...": the index of the verb X tells of itself."""
     arrays = TokenArrays.of(doc)
     lower = arrays.lower
@@ -714,7 +714,7 @@ _WAS_HARMED = re.compile(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured
 _SAID = re.compile(r"\b(?:said|says|told)\b")
 
 
-def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
+def _victim_named_after(doc: Doc, p: Participant, sent: SentenceSpan, triggers: list[Trigger]) -> bool:
     """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
     arrays = TokenArrays.of(doc)
     text, span_text = arrays.text, arrays.span_text

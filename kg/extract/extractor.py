@@ -17,7 +17,7 @@ from functools import cache
 import spacy
 from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, LANG, LIKE_NUM, LOWER
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.data.gazetteer import PlaceRecord, haversine_km, normalize_name
 from kg.extract.campaigns import CITY_POPULATION, campaign_city, campaign_name, campaign_start
@@ -30,7 +30,7 @@ from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, u
 from kg.extract.quantities import Screen, find_counts, find_strength
 from kg.extract.sentences import SENTENCES
 from kg.extract.timex import TimeMention, document_features, find_times
-from kg.extract.tokens import TokenArrays
+from kg.extract.tokens import SentenceSpan, TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
                       StrengthEstimate, TimeValue, is_campaign_name)
 from kg.rdf.iris import slug
@@ -75,7 +75,7 @@ def make_nlp() -> Language:
 @dataclass
 class _Sentence:
     index: int
-    span: Span
+    span: SentenceSpan                                      # its bounds (no spaCy Span is made)
     paragraph: int
     text: str                                               # span.text, made once
     screen: Screen                                          # which count patterns can match in it
@@ -166,7 +166,7 @@ class Extractor:
         for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
             lo, hi = char_spans[n]
             paragraph = bisect.bisect_right(line_starts, lo)
-            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published,
+            sentences.append(_Sentence(n, SentenceSpan(doc, start, end, lo, hi), paragraph, text[lo:hi], screens[n], article.published,
                                        time_features))
         sentence_of = arrays.sentence_of         # the index of the sentence holding a token
 
@@ -729,7 +729,7 @@ def _clause_apart(doc: Doc, a: Trigger, b: Trigger) -> bool:
         or any(w in ("while", "whereas", "but") for w in arrays.lower[lo:hi])
 
 
-def _killed_before(doc: Doc, sent: Span, t: Trigger) -> bool:
+def _killed_before(doc: Doc, sent: SentenceSpan, t: Trigger) -> bool:
     """Does the same subject kill people earlier in the clause ("killed 12 soldiers and captured ...")?"""
     arrays = TokenArrays.of(doc)
     words = arrays.lower[sent.start:t.start]
@@ -798,7 +798,7 @@ _DEVICE_NOUNS = {"ied", "ieds", "improvised explosive device", "improvised explo
                  "car bomb", "car bombs", "explosives", "vbied", "vbieds", "booby traps", "suicide vest", "suicide vests"}
 
 
-def _device_handled(doc: Doc, t: Trigger, sent: Span) -> bool:
+def _device_handled(doc: Doc, t: Trigger, sent: SentenceSpan) -> bool:
     """Is a bomb noun the object of a verb that handles it ("airstrikes destroyed two IEDs")?"""
     arrays = TokenArrays.of(doc)
     if t.type != "Bombing" or t.text.lower() not in _DEVICE_NOUNS:
@@ -862,7 +862,7 @@ def _killing_of_a_leader(doc: Doc, t: Trigger, r, participants) -> bool:
     return any(p.category == "person" and p.key in r.targets and 0 <= p.start - t.end <= 1 for p in participants)
 
 
-def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
+def _killing_verb(doc: Doc, sent: SentenceSpan) -> Trigger | None:
     """"Gunmen killed two farmers": a killing with no attack word is still an attack."""
     arrays = TokenArrays.of(doc)
     if _KILL_VERBS.isdisjoint(arrays.lower[sent.start:sent.end]):

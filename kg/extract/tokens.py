@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy
 
@@ -22,6 +23,18 @@ from kg.extract.sentences import COLUMNS, stored_columns
 _KEY = "kg.arrays"
 _FIRST_CHARACTER = itemgetter(slice(0, 1))     # text[:1]
 _last: tuple = (None, None)                    # the doc asked for last, and its arrays
+
+
+class SentenceSpan(NamedTuple):
+    """One of a doc's sentences, as the rules read it: what they asked of spaCy's Span (its
+    doc, token and character bounds), without making a Span, whose start_char and end_char
+    are looked up in the doc at every ask."""
+
+    doc: Doc
+    start: int          # token offsets in the doc
+    end: int
+    start_char: int     # character offsets in the doc's text
+    end_char: int
 
 
 class TokenArrays:
