@@ -515,6 +515,22 @@ def test_village_in_idlib_lies_in_the_governorate_and_a_neighbourhood_in_the_tow
     assert abs(quarter.lat - town.lat) < 0.01 and abs(quarter.lon - town.lon) < 0.01
 
 
+def test_a_town_named_as_a_city_is_read_as_its_pattern_reads_it():
+    """_named_as_city finds "X city" and "city of X" from where the names stand, as the pattern
+    of the town's names (compiled beyond ASCII) does."""
+    import itertools
+    import re
+    from kg.extract.extractor import _named_as_city
+    sentences = ["a bakery in Idlib city was hit", "in the city of IDLIB", "in the city of Idlibi", "in Idlib's city",
+                 "the cityof Idlib", "Idlib  City centre", "in xIdlib city", "in the city of  Idleb and Idlib",
+                 "in the city of Idl", "the city of Idlib city", "in Idlib cityscape", "in Idlib-city", "in İdlib city"]
+    name_sets = [["Idlib"], ["Idlib", "Idl"], ["Idleb", "Idlib"], ["İdlib", "Idlib"]]
+    for sentence, names in itertools.product(sentences, name_sets):
+        forms = "|".join(re.escape(n) for n in names)
+        expected = bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b", sentence, re.I))
+        assert _named_as_city(sentence, names) == expected, (sentence, names)
+
+
 @pytest.mark.parametrize("name", ["Kafr Beirut", "Tell Hamdun", "Khirbet Baghdad"])
 def test_compound_village_name_is_not_shortened_to_a_known_word(extractor, name):
     ex = run(extractor, f"Regime forces shelled {name} in Aleppo countryside on Monday.")
