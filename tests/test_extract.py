@@ -1056,6 +1056,9 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     for name in ("text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
                  "capitalised", "sent_starts", "sent_ends", "doc_text"):
         assert getattr(from_splitter, name) == getattr(from_doc, name) == getattr(arrays, name), name
+    # positions: every token of that exact text, whether the doc holds the word or not, in any case
+    for word in {t.text for t in tokens} | {"north", "Gunmen", "gunmen", "VILLAGER", "’", ";"}:
+        assert arrays.positions(word) == [t.i for t in tokens if t.text == word], word
 
 
 def test_place_spans_around_words_in_no_name_are_still_found(extractor):

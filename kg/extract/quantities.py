@@ -165,7 +165,7 @@ class Screen:
         """`present`: the needed words the text holds (lowercased); None: scan with every pattern.
         `lowered`: `folded(text)` when it is as long as the text, else None."""
         self._ids: frozenset[int] | None = None if present is None else _runnable_ids(frozenset(present))
-        self._lowered = lowered
+        self._lowered = lowered if self._ids is None or self._ids else None     # (no scan reads it)
 
     @staticmethod
     def of(text: str) -> "Screen":
@@ -195,7 +195,8 @@ class Screen:
                 at = lowered.find(stem, at + 1)
         # (a slice of the lowercased text may differ from the lowercased slice only in a Greek
         # sigma's final form, which no pattern names and both forms of which are letters)
-        return [Screen(words, lowered[start:end]) for words, (start, end) in zip(present, spans)]
+        # Most sentences hold none of the words: they share one screen that lets no pattern scan.
+        return [Screen(words, lowered[start:end]) if words else _NO_SCAN for words, (start, end) in zip(present, spans)]
 
     def nothing(self) -> bool:
         """True when no pattern can match."""
@@ -215,6 +216,9 @@ class Screen:
         if self._lowered is None:
             return pattern.finditer(text)
         return _TWINS[id(pattern)].finditer(self._lowered)
+
+
+_NO_SCAN = Screen(set())        # the screen of a text holding none of the needed words
 
 
 # Small checks made on candidate matches, compiled once.

@@ -110,7 +110,11 @@ class TokenArrays:
 
     def positions(self, text: str) -> list[int]:
         """The indices of the tokens whose text is `text`, in order: list.index scans in C, where
-        a test per token would be a step of Python each (for words a text holds a few times)."""
+        a test per token would be a step of Python each (for words a text holds a few times). A
+        word the doc does not hold (most of those asked for: compass words, joiners) is answered
+        from the vocabulary, without a scan of every token."""
+        if text.lower() not in self.vocabulary:
+            return []           # (a token of that text would have its lowercase form there)
         out: list[int] = []
         column = self.text
         k = -1
