@@ -691,9 +691,10 @@ class Extractor:
                     keys.append(k)
                 if _reference_point(doc, f):
                     reference.add(k)
-        order = {"Facility": 0, "TerrainFeature": 1, "Settlement": 2, "AdminRegion": 3, "Country": 4}
+        if not keys:
+            return keys           # (most sentences name no place)
         # "52 km southwest of Erbil": Erbil locates the event, it is not where it happened
-        keys.sort(key=lambda k: (k in reference, order.get(ex.entities[k].kind, 5)))
+        keys.sort(key=lambda k: (k in reference, _PLACE_ORDER.get(ex.entities[k].kind, 5)))
         non_country = [k for k in keys if ex.entities[k].kind != "Country"]
         return non_country or keys
 
@@ -710,6 +711,9 @@ class Extractor:
                                                          s.text.strip()))
             if actors and places and _CONTROL_WORDS.may_be_in(s.text) and _CONTROL.search(s.text):
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.text.strip()))
+
+
+_PLACE_ORDER = {"Facility": 0, "TerrainFeature": 1, "Settlement": 2, "AdminRegion": 3, "Country": 4}   # specific first
 
 
 def _verb_with_own_subject(doc: Doc, t: Trigger, s: _Sentence) -> bool:
