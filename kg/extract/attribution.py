@@ -75,6 +75,10 @@ class Attributor:
         self._phrase_groups = [(frozenset(phrases), _lengths_by_first_word(phrases), kind)
                                for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness"))]
         phrase_firsts = frozenset(p[0] for p in self._media + self._witness)
+        # the words a phrase of one word is, and the first two words of the longer ones: a token
+        # that opens none of them opens no phrase ("the", "a" open many, and begin most sentences)
+        self._one_word_phrases = frozenset(p[0] for p in self._media + self._witness if len(p) == 1)
+        self._phrase_openings = frozenset(p[:2] for p in self._media + self._witness if len(p) >= 2)
         # the words an unnamed source can open on or end in: the only tokens unnamed_sources stops at
         self._unnamed_words = phrase_firsts | frozenset(lex.source_heads)
 
@@ -103,7 +107,9 @@ class Attributor:
             if at < i:
                 continue        # inside a phrase taken whole
             i = at
-            found = self._phrase_at(lowers, i)
+            opens = lowers[i] in self._one_word_phrases or (
+                i + 1 < len(lowers) and (lowers[i], lowers[i + 1]) in self._phrase_openings)
+            found = self._phrase_at(lowers, i) if opens else None
             if found is not None:
                 phrase, kind = found
                 n = len(phrase)
@@ -285,9 +291,9 @@ class Attributor:
                 if media:
                     add(media[0])
 
-    def post_author(self, sent: SentenceSpan) -> bool:
-        """Is this sentence the author line of an embedded post ("— Name (@handle) date")?"""
-        return bool(_POST_LINE.match(TokenArrays.of(sent.doc).span_text(sent.start, sent.end)))
+    def post_author(self, sentence: str) -> bool:
+        """Is this sentence (its text) the author line of an embedded post ("— Name (@handle) date")?"""
+        return bool(_POST_LINE.match(sentence))
 
 
 def _lengths_by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[int]]:

@@ -275,11 +275,13 @@ class TriggerFinder:
         if by_sentence is None:
             by_sentence = doc.user_data["kg.trigger_matches"] = self._matches_by_sentence(doc)
         spans = list(by_sentence.get(sent.start, ()))
+        if not spans:
+            return out            # (most sentences)
         # longest non-overlapping
         spans.sort(key=lambda x: (-(x[1] - x[0]), x[0], x[2] != "T"))
         used: set[int] = set()
         for s, e, label in spans:
-            if any(t in used for t in range(s, e)):
+            if not used.isdisjoint(range(s, e)):
                 continue
             used.update(range(s, e))
             phrase = span_text(s, e).lower()

@@ -223,7 +223,7 @@ class Extractor:
                     keys.append(last_named)      # "..., the statement added": the body that issued it
                 else:
                     keys.append(self._unnamed_source(ex, ref, last_unnamed))
-            if self.attributor.post_author(s.span) and s.index > 0:
+            if s.index > 0 and self.attributor.post_author(s.text):
                 # the post's text is the sentence(s) before its author line
                 named = [key_of[(f.start, f.end)] for f in s.mentions
                          if (f.start, f.end) in key_of and f.category in ("actor", "outlet", "person")]
@@ -702,6 +702,8 @@ class Extractor:
         """Strength estimates and control claims."""
         for s in sentences:
             actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
+            if not actors:
+                continue          # both kinds of claim are an actor's (an estimate, of the nearest one)
             places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
             source = s.sources[0] if s.sources else None
             for est in find_strength(s.text, s.screen):
