@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.language import Language
@@ -327,12 +328,6 @@ _SPEAKER_CUES = (("according", "to"), ("quoted", "by"), ("told",), ("reported", 
 _CUE_FILLERS = frozenset({"the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led"})
 
 
-# The cue phrases of each cue tuple by their last word, kept by the tuple's id() (with the tuple,
-# so that a recycled id is not mistaken for it): a cache keyed by the tuple hashed all its
-# phrases at every one of the many calls.
-_BY_LAST_WORD: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[tuple[str, ...]]]]] = {}
-
-
 def _clause_marks(doc: Doc, arrays: TokenArrays) -> list[int]:
     """The tokens of the doc that open a new clause after them: a semicolon, or a comma before a
     word that begins a clause of its own ("noting", "while", "said"). Made once a doc (every
@@ -346,23 +341,26 @@ def _clause_marks(doc: Doc, arrays: TokenArrays) -> list[int]:
     return marks
 
 
-def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
-    entry = _BY_LAST_WORD.get(id(cues))
-    if entry is not None and entry[0] is cues:
-        return entry[1]
-    by_last: dict[str, list[tuple[str, ...]]] = {}
-    for cue in cues:
-        by_last.setdefault(cue[-1], []).append(cue)
-    _BY_LAST_WORD[id(cues)] = (cues, by_last)
-    return by_last
+class _Cues(NamedTuple):
+    """Cue phrases by their last word (a cue ends right before the party it introduces)."""
+
+    last_words: frozenset[str]
+    by_last_word: dict[str, list[tuple[str, ...]]]
+
+    @staticmethod
+    def of(cues: tuple[tuple[str, ...], ...]) -> "_Cues":
+        by_last: dict[str, list[tuple[str, ...]]] = {}
+        for cue in cues:
+            by_last.setdefault(cue[-1], []).append(cue)
+        return _Cues(frozenset(by_last), by_last)
 
 
-def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: _Cues) -> bool:
     """Does a cue phrase end right before token `start` (skipping up to two fillers or capitalised
     words), and start at `lo` or after?"""
     lower, text = arrays.lower, arrays.text
-    by_last = _cues_by_last_word(cues)
-    if by_last.keys().isdisjoint(lower[max(lo, start - 3):start]):
+    by_last = cues.by_last_word
+    if cues.last_words.isdisjoint(lower[max(lo, start - 3):start]):
         return False          # no cue can end in the three words before (most calls: one C-level test)
     for skip in (0, 1, 2):
         end = start - skip            # the cue ends right before token `end`
@@ -374,6 +372,9 @@ def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str,
         if any(end - len(cue) >= lo and tuple(lower[end - len(cue):end]) == cue for cue in candidates):
             return True
     return False
+
+
+_SUPPORT, _SPEAKER, _PARTNER, _COAGENT = map(_Cues.of, (_SUPPORT_CUES, _SPEAKER_CUES, _PARTNER_CUES, _COAGENT_CUES))
 
 
 def assign_roles(doc: Doc, sent: SentenceSpan, triggers: list[Trigger], participants: list[Participant],
@@ -431,10 +432,10 @@ def assign_roles(doc: Doc, sent: SentenceSpan, triggers: list[Trigger], particip
         if p.start >= 2 and text[p.start - 1] == "-" and lower[p.start - 2] == "anti":
             _add(r.targets, p.key)          # "anti-IS operation"
             continue
-        if _cue_before(arrays, p.start, lo, _SUPPORT_CUES):
+        if _cue_before(arrays, p.start, lo, _SUPPORT):
             _add(r.supporters, p.key)
             continue
-        if _cue_before(arrays, p.start, sent.start, _SPEAKER_CUES):
+        if _cue_before(arrays, p.start, sent.start, _SPEAKER):
             continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
             # "the army said it had repelled the attack", "the US said it had killed him": a
@@ -451,7 +452,7 @@ def assign_roles(doc: Doc, sent: SentenceSpan, triggers: list[Trigger], particip
         if p.start < t.start and _leads_in_relative_clause(doc, p, t):
             _add(r.agents, p.key)
             continue
-        if p.start > t.end and r.agents and _cue_before(arrays, p.start, t.end, _PARTNER_CUES) \
+        if p.start > t.end and r.agents and _cue_before(arrays, p.start, t.end, _PARTNER) \
                 and not any(w in (";", ".") for w in text[t.end:p.start]):
             _add(r.agents, p.key)
             continue
@@ -510,7 +511,7 @@ def assign_roles(doc: Doc, sent: SentenceSpan, triggers: list[Trigger], particip
                 _add(r.agents, p.key)
                 if len(words) <= 3:
                     by_agents[k].add(p.key)
-            elif _cue_before(arrays, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
+            elif _cue_before(arrays, p.start, t.end, _COAGENT) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"
