@@ -153,6 +153,8 @@ class Extractor:
         hints = [publisher.country] if publisher and publisher.country else []
         found, place_of, countries = self.mentions.find(doc, hints)
         self._original_text = article.full_text[:MAX_CHARS]
+        # (most articles print no typographic quote: every span then reads as printed)
+        self._printed_as_read = self._original_text == arrays.doc_text
         country = countries[0] if countries else None
 
         sentences: list[_Sentence] = []
@@ -377,7 +379,7 @@ class Extractor:
         else:
             return None
         ent.surface_forms.add(text)
-        verbatim = self._verbatim(arrays, f.start, f.end)
+        verbatim = text if self._printed_as_read else self._verbatim(arrays, f.start, f.end)
         if verbatim != text:
             ent.surface_forms.add(verbatim)      # "Hadi’s government" as printed, beside the plain-quote form
         if f.named_from >= 0:
