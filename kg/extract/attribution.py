@@ -123,7 +123,7 @@ class Attributor:
             if not titled:
                 j = i
                 while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
-                                      (first + j - 1 in taken and (texts[j - 1][:1].isupper() or sent.doc[first + j - 1].is_digit))) \
+                                      (first + j - 1 in taken and (texts[j - 1][:1].isupper() or texts[j - 1].isdigit()))) \
                         and i - j < 5:
                     j -= 1
                 has_det = lowers[j] in _DETERMINERS or lowers[j].endswith("s") and lowers[i].endswith("s")

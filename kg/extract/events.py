@@ -13,6 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from spacy.lang.en.lex_attrs import like_num
 from spacy.matcher import PhraseMatcher
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -654,7 +655,7 @@ def _after_loss_verb(doc: Doc, p: Participant, lo: int) -> bool:
     arrays = TokenArrays.of(doc)
     lower = arrays.lower
     i = p.start - 1
-    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
+    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or like_num(arrays.text[i])):
         i -= 1
     return i >= lo and lower[i] in _LOSS_VERBS
 
@@ -665,7 +666,7 @@ def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list
     arrays = TokenArrays.of(doc)
     lower = arrays.lower
     i = p.start - 1
-    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
+    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or like_num(arrays.text[i])):
         i -= 1
     if i < lo or lower[i] not in _ACTIVE_HARM:
         return False

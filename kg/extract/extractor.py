@@ -15,7 +15,8 @@ from datetime import date
 from functools import cache
 
 import spacy
-from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, LANG, LIKE_NUM, LOWER
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LANG, LOWER
+from spacy.lang.en.lex_attrs import like_num
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -50,10 +51,12 @@ _THE = re.compile(r"^(?i:the)\s+")       # "the" opening a name, dropped from it
 
 
 # The word attributes extraction reads: LOWER (the phrase matchers), the flags TokenArrays and
-# the sentence splitter take from to_array, and the few Token properties the rules still ask
-# (is_digit, is_lower, like_num); LANG, which spaCy itself asks of the vocabulary. A rule that
-# reads another lexeme attribute (norm_, shape_, is_stop, ...) must add it here.
-LEXEME_ATTRIBUTES = (LANG, LOWER, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, LIKE_NUM)
+# the sentence splitter take from to_array; LANG, which spaCy itself asks of the vocabulary. A rule
+# that reads another lexeme attribute (norm_, shape_, like_num, ...) must add it here. (The few
+# rules that ask whether a word is a number or lowercase call the functions spaCy's attributes
+# are made by, like_num and str.isdigit/islower, on the words they look at, instead of having
+# them computed for every new word.)
+LEXEME_ATTRIBUTES = (LANG, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE)
 
 
 @cache
@@ -398,10 +401,10 @@ class Extractor:
         k = start
         sent_start = arrays.sent_bounds(start)[0]
         while k - 1 >= sent_start and start - k < 3:
-            tok = doc[k - 1]
-            if tok.like_num or tok.lower_ in _NUMBER_WORDS or tok.text in self.lex.demonyms \
-                    or tok.text in self.lex.stateless_demonyms \
-                    or (k == start and tok.is_alpha and tok.is_lower and tok.lower_.endswith("ed") and len(tok) > 4):
+            word, low = arrays.text[k - 1], arrays.lower[k - 1]
+            if like_num(word) or low in _NUMBER_WORDS or word in self.lex.demonyms \
+                    or word in self.lex.stateless_demonyms \
+                    or (k == start and arrays.is_alpha[k - 1] and word.islower() and low.endswith("ed") and len(word) > 4):
                 k -= 1
             else:
                 break
