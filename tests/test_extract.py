@@ -515,6 +515,22 @@ def test_village_in_idlib_lies_in_the_governorate_and_a_neighbourhood_in_the_tow
     assert abs(quarter.lat - town.lat) < 0.01 and abs(quarter.lon - town.lon) < 0.01
 
 
+def test_a_town_named_as_a_city_is_read_as_its_pattern_reads_it():
+    """_named_as_city finds "X city" and "city of X" from where the names stand, as the pattern
+    of the town's names (compiled beyond ASCII) does."""
+    import itertools
+    import re
+    from kg.extract.extractor import _named_as_city
+    sentences = ["a bakery in Idlib city was hit", "in the city of IDLIB", "in the city of Idlibi", "in Idlib's city",
+                 "the cityof Idlib", "Idlib  City centre", "in xIdlib city", "in the city of  Idleb and Idlib",
+                 "in the city of Idl", "the city of Idlib city", "in Idlib cityscape", "in Idlib-city", "in İdlib city"]
+    name_sets = [["Idlib"], ["Idlib", "Idl"], ["Idleb", "Idlib"], ["İdlib", "Idlib"]]
+    for sentence, names in itertools.product(sentences, name_sets):
+        forms = "|".join(re.escape(n) for n in names)
+        expected = bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b", sentence, re.I))
+        assert _named_as_city(sentence, names) == expected, (sentence, names)
+
+
 @pytest.mark.parametrize("name", ["Kafr Beirut", "Tell Hamdun", "Khirbet Baghdad"])
 def test_compound_village_name_is_not_shortened_to_a_known_word(extractor, name):
     ex = run(extractor, f"Regime forces shelled {name} in Aleppo countryside on Monday.")
@@ -1040,6 +1056,9 @@ def test_token_arrays_say_what_the_tokens_say(extractor):
     for name in ("text", "lower", "idx", "is_alpha", "is_punct", "is_space", "space_after", "sent_start",
                  "capitalised", "sent_starts", "sent_ends", "doc_text"):
         assert getattr(from_splitter, name) == getattr(from_doc, name) == getattr(arrays, name), name
+    # positions: every token of that exact text, whether the doc holds the word or not, in any case
+    for word in {t.text for t in tokens} | {"north", "Gunmen", "gunmen", "VILLAGER", "’", ";"}:
+        assert arrays.positions(word) == [t.i for t in tokens if t.text == word], word
 
 
 def test_place_spans_around_words_in_no_name_are_still_found(extractor):
@@ -1107,6 +1126,7 @@ def test_the_arab_coalition_of_yemen_is_not_the_syrian_arab_coalition(extractor)
 
 def test_new_words_get_the_attributes_extraction_reads_and_no_others():
     import spacy
+    from spacy.lang.en.lex_attrs import like_num
 
     from kg.extract import make_nlp
 
@@ -1114,11 +1134,13 @@ def test_new_words_get_the_attributes_extraction_reads_and_no_others():
     doc = make_nlp()(" ".join(words))
     reference = spacy.blank("en")(" ".join(words))
     for tok, ref in zip(doc, reference):
-        assert (tok.lower_, tok.is_alpha, tok.is_digit, tok.is_lower, tok.is_punct, tok.is_space, tok.like_num) \
-            == (ref.lower_, ref.is_alpha, ref.is_digit, ref.is_lower, ref.is_punct, ref.is_space, ref.like_num)
+        assert (tok.lower_, tok.is_alpha, tok.is_punct, tok.is_space) == (ref.lower_, ref.is_alpha, ref.is_punct, ref.is_space)
+        # what the rules ask of a word's text themselves is what spaCy's attributes say
+        assert (like_num(tok.text), tok.text.isdigit(), tok.text.islower()) == (ref.like_num, ref.is_digit, ref.is_lower)
     # the attributes no rule reads are not computed for words met first after start-up
     assert doc[0].shape_ == "" and reference[0].shape_ == "Xxxxx"
     assert doc[0].suffix_ == "" and reference[0].suffix_ == "bad"
+    assert not doc[2].like_num and reference[2].like_num
 
 
 def test_a_place_distances_are_measured_from_comes_after_the_place_of_the_event(extractor):

@@ -87,16 +87,41 @@ def test_direction_in_capitals_still_places_it():
     assert lat > 36.19 and abs(km((36.19, 44.01), (lat, lon)) - 30) < 0.5
 
 
-def test_an_anchor_distance_pattern_is_compiled_only_where_a_distance_is_given():
+def test_an_anchor_pattern_is_compiled_only_where_the_names_cannot_be_placed():
     from kg.extract.geometry import _distance_pattern, _side_pattern
     _distance_pattern.cache_clear()
     _side_pattern.cache_clear()
-    # "the northern outskirts of": a side, no distance; the anchor's distance pattern is not made
+    # "the northern outskirts of": a side, no distance; found without a pattern of the anchor's names
     lat, lon, precision = relative_position("clashes on the northern outskirts of Tel Qorva", "Tel Qorva", [],
                                             (36.0, 41.0))
     assert lat > 36.0 and precision == 4.0
-    assert _distance_pattern.cache_info().currsize == 0 and _side_pattern.cache_info().currsize == 1
-    # "12 km east of": the distance is read with the anchor's own pattern
+    # "12 km east of": the distance read up to where the name stands
     lat, lon, precision = relative_position("a village 12 km east of Tel Qorva", "Tel Qorva", [], (36.0, 41.0))
     assert abs(km((36.0, 41.0), (lat, lon)) - 12) < 0.5 and lon > 41.0
+    assert _distance_pattern.cache_info().currsize == 0 and _side_pattern.cache_info().currsize == 0
+    # beyond ASCII, where re's case folding is not str.lower's, the anchor's pattern is compiled
+    lat, lon, precision = relative_position("a village 12 km east of Tél Qorva", "Tél Qorva", [], (36.0, 41.0))
+    assert abs(km((36.0, 41.0), (lat, lon)) - 12) < 0.5 and lon > 41.0
     assert _distance_pattern.cache_info().currsize == 1
+
+
+def test_searching_up_to_the_names_finds_what_the_whole_pattern_finds():
+    """_search_before_names gives the groups and text of the anchor's compiled pattern, on texts
+    where names overlap, repeat, differ in case, and where two reach back to one start ("north of
+    the Tel" with "the Tel" and "Tel")."""
+    import itertools
+    import re
+    from kg.extract.geometry import (_DISTANCE_BEFORE_NAME, _SIDE_BEFORE_NAME, _distance_pattern, _search_before_names,
+                                     _side_pattern)
+    texts = ["the northern countryside of Tel Abyad and south of Tel", "North-east  of the TEL ABYAD",
+             "southern part of east Tel, northwest of the city", "5 miles north of the town of Tel Abyad",
+             "west side Tel Abyad, 12 km west of Tel", "north east of the Abyad plain", "in eastern Tel Abyad Tel",
+             "north of the east of Tel", "northern Tel Tel Abyad", "10.5 kilometres to the south of the city of Abyad",
+             "at least 4 were killed", "southern Tél Abyad", "southern  Tel", "north of the Tel"]
+    name_sets = [["Tel Abyad"], ["Tel Abyad", "Tel"], ["Tel Abyad", "Abyad", "Tel"], ["east Tel", "Tel"],
+                 ["the city", "Tel"], ["Tél Abyad", "Tel"], ["Tel", "TEL"], ["the Tel", "Tel"]]
+    for text, names in itertools.product(texts, name_sets):
+        for before, compile_whole in ((_SIDE_BEFORE_NAME, _side_pattern), (_DISTANCE_BEFORE_NAME, _distance_pattern)):
+            m = compile_whole("|".join(re.escape(n) for n in names)).search(text)
+            expected = None if m is None else (m.groups(), m.group(0))
+            assert _search_before_names(before, compile_whole, text, names) == expected, (text, names)

@@ -84,3 +84,13 @@ def test_document_features_bound_what_a_sentence_is_searched_for():
     assert [t.text for t in find_times("Gunmen attacked a checkpoint yesterday", PUB, features)] == ["yesterday"]
     # a feature the document lacks is not looked for: the sentence must come from that document
     assert find_times("Gunmen attacked a checkpoint yesterday", PUB, frozenset()) == []
+
+
+@pytest.mark.parametrize("text", [
+    "", "Calm.", "Clashes on Tuesday, 12/03/2019.", "Shelling last week and this year in the north-east.",
+    "Raids in Mayadin in 1999 and overnight.", "MAY 20 raids", "A KİLLED herder", "Days ago, in Septembre, ...",
+    "Strikes resumed Sunday morning, the day before talks; toll rose to 20."])
+def test_document_features_are_what_a_sentence_would_have(text):
+    """document_features searches word by word, _features with one pattern per kind: same answer."""
+    from kg.extract.timex import _features, document_features
+    assert document_features(text) == frozenset(_features(text))

@@ -10,10 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from spacy.tokens import Span
-
 from kg.extract.lexicon import Lexicon
-from kg.extract.tokens import TokenArrays
+from kg.extract.tokens import SentenceSpan, TokenArrays
 
 _BETWEEN_SUBJECT_AND_VERB = {"also", "later", "earlier", "previously", "separately", "further", "then",
                              "has", "had", "have", "'s", "’s", "spokesman", "spokesperson", "officially",
@@ -29,7 +27,9 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 _TITLE_FILLERS = {"the", "a", "an", "its", "their", "'s", "’s", "-", ","}
 # Where a speaker was heard: "speaking to local media", "told state television".
 _HEARD_BY = {("speaking", "to"), ("speaking", "with"), ("talking", "to"), ("interview", "with"), ("told",)}
-_HEARD_BY_FIRST = {phrase[0] for phrase in _HEARD_BY}
+_HEARD_BY_FIRST = frozenset(phrase[0] for phrase in _HEARD_BY)
+# "a statement from X", "in a report by X": the documents a body speaks through
+_DOCUMENT_WORDS = frozenset({"statement", "report", "tweet", "post", "video", "communique", "announcement"})
 # A statement is the body that issued it: "the statement said" is the body quoted before;
 # only a described one ("a military statement") stands for an unnamed source.
 _DOCUMENT_HEADS = {"statement"}
@@ -75,6 +75,10 @@ class Attributor:
         self._phrase_groups = [(frozenset(phrases), _lengths_by_first_word(phrases), kind)
                                for phrases, kind in ((self._media, "NewsOutlet"), (self._witness, "Witness"))]
         phrase_firsts = frozenset(p[0] for p in self._media + self._witness)
+        # the words a phrase of one word is, and the first two words of the longer ones: a token
+        # that opens none of them opens no phrase ("the", "a" open many, and begin most sentences)
+        self._one_word_phrases = frozenset(p[0] for p in self._media + self._witness if len(p) == 1)
+        self._phrase_openings = frozenset(p[:2] for p in self._media + self._witness if len(p) >= 2)
         # the words an unnamed source can open on or end in: the only tokens unnamed_sources stops at
         self._unnamed_words = phrase_firsts | frozenset(lex.source_heads)
 
@@ -89,7 +93,7 @@ class Attributor:
         return None
 
     # ------------------------------------------------------------------ unnamed sources
-    def unnamed_sources(self, sent: Span, taken: set[int]) -> list[SourceRef]:
+    def unnamed_sources(self, sent: SentenceSpan, taken: set[int]) -> list[SourceRef]:
         """"a military source", "security officials", "a villager", "witnesses", "local media"."""
         out: list[SourceRef] = []
         arrays = TokenArrays.of(sent.doc)
@@ -103,7 +107,9 @@ class Attributor:
             if at < i:
                 continue        # inside a phrase taken whole
             i = at
-            found = self._phrase_at(lowers, i)
+            opens = lowers[i] in self._one_word_phrases or (
+                i + 1 < len(lowers) and (lowers[i], lowers[i + 1]) in self._phrase_openings)
+            found = self._phrase_at(lowers, i) if opens else None
             if found is not None:
                 phrase, kind = found
                 n = len(phrase)
@@ -117,7 +123,7 @@ class Attributor:
             if not titled:
                 j = i
                 while j - 1 >= 0 and (lowers[j - 1] in self.lex.source_modifiers or
-                                      (first + j - 1 in taken and (texts[j - 1][:1].isupper() or sent.doc[first + j - 1].is_digit))) \
+                                      (first + j - 1 in taken and (texts[j - 1][:1].isupper() or texts[j - 1].isdigit()))) \
                         and i - j < 5:
                     j -= 1
                 has_det = lowers[j] in _DETERMINERS or lowers[j].endswith("s") and lowers[i].endswith("s")
@@ -151,7 +157,7 @@ class Attributor:
         return out
 
     # ------------------------------------------------------------------ attribution
-    def sources_of(self, sent: Span, mentions: Iterable[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
+    def sources_of(self, sent: SentenceSpan, mentions: Iterable[MentionSpan], publisher_key: str | None) -> list[SourceRef | MentionSpan]:
         """Sources the sentence attributes its content to, in order of appearance. `mentions` is
         read only when the sentence has a speech verb or an "according to" (it may be a generator
         that makes them)."""
@@ -191,18 +197,15 @@ class Attributor:
             if nxt is not None:
                 add(nxt)
         # "a statement from Popular Mobilization Forces' media said", "in a statement by X"
-        for i in range(len(lowers) - 2):
-            if lowers[i] in ("statement", "report", "tweet", "post", "video", "communique", "announcement") \
-                    and lowers[i + 1] in ("from", "by", "of", "issued"):
+        for i in [k for k, w in enumerate(lowers[:-2]) if w in _DOCUMENT_WORDS]:
+            if lowers[i + 1] in ("from", "by", "of", "issued"):
                 nxt = next((c for c in candidates if first + i + 1 < c.start <= first + i + 1 + 3
                             and isinstance(c, MentionSpan)), None)
                 if nxt is not None and speaks:
                     add(nxt)
         # "X said", "X told <outlet>", "said X", "X said in a statement"
-        for i, low in enumerate(lowers):
-            if low not in self.lex.speech_verbs:
-                continue
-            v = first + i
+        for i in [k for k, w in enumerate(lowers) if w in self.lex.speech_verbs]:
+            low, v = lowers[i], first + i
             if _inside_quote(sent, v):
                 continue        # '"... not as safe as some officials say."': the quoted speaker's words
             subject_end = v
@@ -275,9 +278,9 @@ class Attributor:
     def _heard_by(self, first: int, lowers, candidates, add) -> None:
         """"speaking to local media", "told state television": the outlet that carried the words.
         `lowers`: the sentence's lowercased tokens, the first being token `first` of the doc."""
-        for i in range(len(lowers)):
-            if lowers[i] not in _HEARD_BY_FIRST:
-                continue
+        if _HEARD_BY_FIRST.isdisjoint(lowers):
+            return
+        for i in [k for k, w in enumerate(lowers) if w in _HEARD_BY_FIRST]:
             for phrase in _HEARD_BY:
                 if tuple(lowers[i:i + len(phrase)]) != phrase:
                     continue
@@ -288,9 +291,9 @@ class Attributor:
                 if media:
                     add(media[0])
 
-    def post_author(self, sent: Span) -> bool:
-        """Is this sentence the author line of an embedded post ("— Name (@handle) date")?"""
-        return bool(_POST_LINE.match(TokenArrays.of(sent.doc).span_text(sent.start, sent.end)))
+    def post_author(self, sentence: str) -> bool:
+        """Is this sentence (its text) the author line of an embedded post ("— Name (@handle) date")?"""
+        return bool(_POST_LINE.match(sentence))
 
 
 def _lengths_by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[int]]:
@@ -301,14 +304,15 @@ def _lengths_by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[int
     return {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
 
 
-def _inside_quote(sent: Span, i: int) -> bool:
+def _inside_quote(sent: SentenceSpan, i: int) -> bool:
     """Is token i inside a quotation in its sentence: an odd number of quote marks before it,
     and the quotation closes after it or opened the sentence ('"... as some officials say.')?
     Counted within the sentence: whole articles on one line often leave quotes unbalanced."""
     marks = ('"', "“", "”")
     text = TokenArrays.of(sent.doc).text
-    before = sum(1 for t in text[sent.start:i] if t in marks)
-    after = sum(1 for t in text[i + 1:sent.end] if t in marks)
+    # (list.count: the tokens are compared in C, not one by one in Python)
+    before = sum(map(text[sent.start:i].count, marks))
+    after = sum(map(text[i + 1:sent.end].count, marks))
     opens = text[sent.start] in marks
     return before % 2 == 1 and (after > 0 or (opens and before == 1))
 

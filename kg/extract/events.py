@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from spacy.lang.en.lex_attrs import like_num
 from spacy.matcher import PhraseMatcher
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.prefilter import Words
-from kg.extract.tokens import TokenArrays
+from kg.extract.tokens import SentenceSpan, TokenArrays
 
 _SUPPORT_CUES = (
     ("with", "the", "support", "of"), ("with", "support", "from"), ("with", "the", "support"),
@@ -152,7 +154,7 @@ class TriggerFinder:
         # word is a token (the support phrases cut out of the text first only take words away)
         self._cue_first_words = frozenset(w.split()[0] for words in lex.cues.values() for w in words)
 
-    def cue_type(self, sent: Span, exclude: range) -> str | None:
+    def cue_type(self, sent: SentenceSpan, exclude: range) -> str | None:
         """The weapon class a sentence names (air, drone, artillery, bomb), outside the trigger."""
         arrays = TokenArrays.of(sent.doc)
         lower, tokens = arrays.lower, arrays.text
@@ -182,7 +184,7 @@ class TriggerFinder:
                 return cue
         return None
 
-    def factual(self, doc: Doc, trig: Trigger, sent: Span) -> bool:
+    def factual(self, doc: Doc, trig: Trigger, sent: SentenceSpan) -> bool:
         """False for planned, threatened, denied, conditional and habitual mentions."""
         arrays = TokenArrays.of(doc)
         lower, text, span_text = arrays.lower, arrays.text, arrays.span_text
@@ -265,7 +267,7 @@ class TriggerFinder:
                 out.setdefault(arrays.sent_starts[k], []).append((s, e, self.strings[match_id]))
         return out
 
-    def find(self, doc: Doc, sent: Span) -> list[Trigger]:
+    def find(self, doc: Doc, sent: SentenceSpan) -> list[Trigger]:
         """The triggers of `sent`, one of the doc's sentences (as TokenArrays gives them)."""
         arrays = TokenArrays.of(doc)
         lower, span_text = arrays.lower, arrays.span_text
@@ -275,11 +277,13 @@ class TriggerFinder:
         if by_sentence is None:
             by_sentence = doc.user_data["kg.trigger_matches"] = self._matches_by_sentence(doc)
         spans = list(by_sentence.get(sent.start, ()))
+        if not spans:
+            return out            # (most sentences)
         # longest non-overlapping
         spans.sort(key=lambda x: (-(x[1] - x[0]), x[0], x[2] != "T"))
         used: set[int] = set()
         for s, e, label in spans:
-            if any(t in used for t in range(s, e)):
+            if not used.isdisjoint(range(s, e)):
                 continue
             used.update(range(s, e))
             phrase = span_text(s, e).lower()
@@ -325,12 +329,6 @@ _SPEAKER_CUES = (("according", "to"), ("quoted", "by"), ("told",), ("reported", 
 _CUE_FILLERS = frozenset({"the", "a", "an", "its", "their", "local", "allied", "international", "us-led", "u.s.-led"})
 
 
-# The cue phrases of each cue tuple by their last word, kept by the tuple's id() (with the tuple,
-# so that a recycled id is not mistaken for it): a cache keyed by the tuple hashed all its
-# phrases at every one of the many calls.
-_BY_LAST_WORD: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[tuple[str, ...]]]]] = {}
-
-
 def _clause_marks(doc: Doc, arrays: TokenArrays) -> list[int]:
     """The tokens of the doc that open a new clause after them: a semicolon, or a comma before a
     word that begins a clause of its own ("noting", "while", "said"). Made once a doc (every
@@ -344,23 +342,26 @@ def _clause_marks(doc: Doc, arrays: TokenArrays) -> list[int]:
     return marks
 
 
-def _cues_by_last_word(cues: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
-    entry = _BY_LAST_WORD.get(id(cues))
-    if entry is not None and entry[0] is cues:
-        return entry[1]
-    by_last: dict[str, list[tuple[str, ...]]] = {}
-    for cue in cues:
-        by_last.setdefault(cue[-1], []).append(cue)
-    _BY_LAST_WORD[id(cues)] = (cues, by_last)
-    return by_last
+class _Cues(NamedTuple):
+    """Cue phrases by their last word (a cue ends right before the party it introduces)."""
+
+    last_words: frozenset[str]
+    by_last_word: dict[str, list[tuple[str, ...]]]
+
+    @staticmethod
+    def of(cues: tuple[tuple[str, ...], ...]) -> "_Cues":
+        by_last: dict[str, list[tuple[str, ...]]] = {}
+        for cue in cues:
+            by_last.setdefault(cue[-1], []).append(cue)
+        return _Cues(frozenset(by_last), by_last)
 
 
-def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: _Cues) -> bool:
     """Does a cue phrase end right before token `start` (skipping up to two fillers or capitalised
     words), and start at `lo` or after?"""
     lower, text = arrays.lower, arrays.text
-    by_last = _cues_by_last_word(cues)
-    if by_last.keys().isdisjoint(lower[max(lo, start - 3):start]):
+    by_last = cues.by_last_word
+    if cues.last_words.isdisjoint(lower[max(lo, start - 3):start]):
         return False          # no cue can end in the three words before (most calls: one C-level test)
     for skip in (0, 1, 2):
         end = start - skip            # the cue ends right before token `end`
@@ -374,7 +375,10 @@ def _cue_before(arrays: TokenArrays, start: int, lo: int, cues: tuple[tuple[str,
     return False
 
 
-def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: list[Participant],
+_SUPPORT, _SPEAKER, _PARTNER, _COAGENT = map(_Cues.of, (_SUPPORT_CUES, _SPEAKER_CUES, _PARTNER_CUES, _COAGENT_CUES))
+
+
+def assign_roles(doc: Doc, sent: SentenceSpan, triggers: list[Trigger], participants: list[Participant],
                  lex: Lexicon) -> list[Roles]:
     """Roles of the sentence's participants for each trigger (same order as triggers)."""
     arrays = TokenArrays.of(doc)
@@ -429,10 +433,10 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start >= 2 and text[p.start - 1] == "-" and lower[p.start - 2] == "anti":
             _add(r.targets, p.key)          # "anti-IS operation"
             continue
-        if _cue_before(arrays, p.start, lo, _SUPPORT_CUES):
+        if _cue_before(arrays, p.start, lo, _SUPPORT):
             _add(r.supporters, p.key)
             continue
-        if _cue_before(arrays, p.start, sent.start, _SPEAKER_CUES):
+        if _cue_before(arrays, p.start, sent.start, _SPEAKER):
             continue          # "..., according to the coalition's command": who tells it
         if _speaker(doc, p, sent, triggers, lex, persons):
             # "the army said it had repelled the attack", "the US said it had killed him": a
@@ -449,7 +453,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
         if p.start < t.start and _leads_in_relative_clause(doc, p, t):
             _add(r.agents, p.key)
             continue
-        if p.start > t.end and r.agents and _cue_before(arrays, p.start, t.end, _PARTNER_CUES) \
+        if p.start > t.end and r.agents and _cue_before(arrays, p.start, t.end, _PARTNER) \
                 and not any(w in (";", ".") for w in text[t.end:p.start]):
             _add(r.agents, p.key)
             continue
@@ -508,7 +512,7 @@ def assign_roles(doc: Doc, sent: Span, triggers: list[Trigger], participants: li
                 _add(r.agents, p.key)
                 if len(words) <= 3:
                     by_agents[k].add(p.key)
-            elif _cue_before(arrays, p.start, t.end, _COAGENT_CUES) and r.agents and "and" not in near[-1:]:
+            elif _cue_before(arrays, p.start, t.end, _COAGENT) and r.agents and "and" not in near[-1:]:
                 _add(r.agents, p.key)
             elif t.type == "Clash" and any(w in ("between", "with", "against", "and") for w in words[-3:]):
                 _add(r.targets, p.key)      # "clashed with X", "clashes between X and Y"
@@ -582,7 +586,7 @@ _SPEAKER_NOUNS = {"'s", "’s", "officials", "official", "spokesman", "spokesper
                   "later", "has", "have", "had", "then", "in", "a"}
 
 
-def _speaker(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger], lex: Lexicon,
+def _speaker(doc: Doc, p: Participant, sent: SentenceSpan, triggers: list[Trigger], lex: Lexicon,
              persons: list[Participant]) -> bool:
     """"The army said", "the coalition's central command said", "PMF (Hashd) said": an actor
     named as the subject of a speech verb tells about the event; it does not take part."""
@@ -651,7 +655,7 @@ def _after_loss_verb(doc: Doc, p: Participant, lo: int) -> bool:
     arrays = TokenArrays.of(doc)
     lower = arrays.lower
     i = p.start - 1
-    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
+    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or like_num(arrays.text[i])):
         i -= 1
     return i >= lo and lower[i] in _LOSS_VERBS
 
@@ -662,7 +666,7 @@ def _object_of_active_verb(doc: Doc, p: Participant, lo: int, participants: list
     arrays = TokenArrays.of(doc)
     lower = arrays.lower
     i = p.start - 1
-    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or doc[i].like_num):
+    while i >= lo and p.start - i <= 5 and (lower[i] in _NP_FILLER or like_num(arrays.text[i])):
         i -= 1
     if i < lo or lower[i] not in _ACTIVE_HARM:
         return False
@@ -676,7 +680,7 @@ _SELF = {"it", "they", "its", "we"}
 _PERFECT = {"had", "has", "have", "was", "were", "also", "successfully", "then", "later", "already"}
 
 
-def _own_deed(doc: Doc, p: Participant, sent: Span, lex: Lexicon) -> int | None:
+def _own_deed(doc: Doc, p: Participant, sent: SentenceSpan, lex: Lexicon) -> int | None:
     """"X said (that) it had repelled ...": the index of the verb X tells of itself."""
     arrays = TokenArrays.of(doc)
     lower = arrays.lower
@@ -714,7 +718,7 @@ _WAS_HARMED = re.compile(r"\b(?:were|was)\s+(?:\w+\s+)?(?:killed|wounded|injured
 _SAID = re.compile(r"\b(?:said|says|told)\b")
 
 
-def _victim_named_after(doc: Doc, p: Participant, sent: Span, triggers: list[Trigger]) -> bool:
+def _victim_named_after(doc: Doc, p: Participant, sent: SentenceSpan, triggers: list[Trigger]) -> bool:
     """Is a party named after the trigger the subject of "was/were killed" that follows it?"""
     arrays = TokenArrays.of(doc)
     text, span_text = arrays.text, arrays.span_text

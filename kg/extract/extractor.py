@@ -15,9 +15,10 @@ from datetime import date
 from functools import cache
 
 import spacy
-from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, LANG, LIKE_NUM, LOWER
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LANG, LOWER
+from spacy.lang.en.lex_attrs import like_num
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.data.gazetteer import PlaceRecord, haversine_km, normalize_name
 from kg.extract.campaigns import CITY_POPULATION, campaign_city, campaign_name, campaign_start
@@ -26,11 +27,11 @@ from kg.extract.events import Participant, Roles, Trigger, TriggerFinder, assign
 from kg.extract.lexicon import Lexicon, get_lexicon
 from kg.extract.mentions import Found, MentionFinder
 from kg.extract.prefilter import Words
-from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, relative_position, unlisted_place_anchor
+from kg.extract.geometry import NEAR_TOWN_KM, estimate_tag, name_positions, relative_position, unlisted_place_anchor
 from kg.extract.quantities import Screen, find_counts, find_strength
 from kg.extract.sentences import SENTENCES
 from kg.extract.timex import TimeMention, document_features, find_times
-from kg.extract.tokens import TokenArrays
+from kg.extract.tokens import SentenceSpan, TokenArrays
 from kg.model import (Article, CasualtyClaim, ControlClaim, Entity, EventFrame, Extraction, Mention,
                       StrengthEstimate, TimeValue, is_campaign_name)
 from kg.rdf.iris import slug
@@ -50,10 +51,12 @@ _THE = re.compile(r"^(?i:the)\s+")       # "the" opening a name, dropped from it
 
 
 # The word attributes extraction reads: LOWER (the phrase matchers), the flags TokenArrays and
-# the sentence splitter take from to_array, and the few Token properties the rules still ask
-# (is_digit, is_lower, like_num); LANG, which spaCy itself asks of the vocabulary. A rule that
-# reads another lexeme attribute (norm_, shape_, is_stop, ...) must add it here.
-LEXEME_ATTRIBUTES = (LANG, LOWER, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, LIKE_NUM)
+# the sentence splitter take from to_array; LANG, which spaCy itself asks of the vocabulary. A rule
+# that reads another lexeme attribute (norm_, shape_, like_num, ...) must add it here. (The few
+# rules that ask whether a word is a number or lowercase call the functions spaCy's attributes
+# are made by, like_num and str.isdigit/islower, on the words they look at, instead of having
+# them computed for every new word.)
+LEXEME_ATTRIBUTES = (LANG, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE)
 
 
 @cache
@@ -75,7 +78,7 @@ def make_nlp() -> Language:
 @dataclass
 class _Sentence:
     index: int
-    span: Span
+    span: SentenceSpan                                      # its bounds (no spaCy Span is made)
     paragraph: int
     text: str                                               # span.text, made once
     screen: Screen                                          # which count patterns can match in it
@@ -153,6 +156,8 @@ class Extractor:
         hints = [publisher.country] if publisher and publisher.country else []
         found, place_of, countries = self.mentions.find(doc, hints)
         self._original_text = article.full_text[:MAX_CHARS]
+        # (most articles print no typographic quote: every span then reads as printed)
+        self._printed_as_read = self._original_text == arrays.doc_text
         country = countries[0] if countries else None
 
         sentences: list[_Sentence] = []
@@ -166,7 +171,7 @@ class Extractor:
         for n, (start, end) in enumerate(zip(arrays.sent_starts, arrays.sent_ends)):
             lo, hi = char_spans[n]
             paragraph = bisect.bisect_right(line_starts, lo)
-            sentences.append(_Sentence(n, doc[start:end], paragraph, text[lo:hi], screens[n], article.published,
+            sentences.append(_Sentence(n, SentenceSpan(doc, start, end, lo, hi), paragraph, text[lo:hi], screens[n], article.published,
                                        time_features))
         sentence_of = arrays.sentence_of         # the index of the sentence holding a token
 
@@ -223,7 +228,7 @@ class Extractor:
                     keys.append(last_named)      # "..., the statement added": the body that issued it
                 else:
                     keys.append(self._unnamed_source(ex, ref, last_unnamed))
-            if self.attributor.post_author(s.span) and s.index > 0:
+            if s.index > 0 and self.attributor.post_author(s.text):
                 # the post's text is the sentence(s) before its author line
                 named = [key_of[(f.start, f.end)] for f in s.mentions
                          if (f.start, f.end) in key_of and f.category in ("actor", "outlet", "person")]
@@ -377,7 +382,7 @@ class Extractor:
         else:
             return None
         ent.surface_forms.add(text)
-        verbatim = self._verbatim(arrays, f.start, f.end)
+        verbatim = text if self._printed_as_read else self._verbatim(arrays, f.start, f.end)
         if verbatim != text:
             ent.surface_forms.add(verbatim)      # "Hadi’s government" as printed, beside the plain-quote form
         if f.named_from >= 0:
@@ -396,10 +401,10 @@ class Extractor:
         k = start
         sent_start = arrays.sent_bounds(start)[0]
         while k - 1 >= sent_start and start - k < 3:
-            tok = doc[k - 1]
-            if tok.like_num or tok.lower_ in _NUMBER_WORDS or tok.text in self.lex.demonyms \
-                    or tok.text in self.lex.stateless_demonyms \
-                    or (k == start and tok.is_alpha and tok.is_lower and tok.lower_.endswith("ed") and len(tok) > 4):
+            word, low = arrays.text[k - 1], arrays.lower[k - 1]
+            if like_num(word) or low in _NUMBER_WORDS or word in self.lex.demonyms \
+                    or word in self.lex.stateless_demonyms \
+                    or (k == start and arrays.is_alpha[k - 1] and word.islower() and low.endswith("ed") and len(word) > 4):
                 k -= 1
             else:
                 break
@@ -691,9 +696,10 @@ class Extractor:
                     keys.append(k)
                 if _reference_point(doc, f):
                     reference.add(k)
-        order = {"Facility": 0, "TerrainFeature": 1, "Settlement": 2, "AdminRegion": 3, "Country": 4}
+        if not keys:
+            return keys           # (most sentences name no place)
         # "52 km southwest of Erbil": Erbil locates the event, it is not where it happened
-        keys.sort(key=lambda k: (k in reference, order.get(ex.entities[k].kind, 5)))
+        keys.sort(key=lambda k: (k in reference, _PLACE_ORDER.get(ex.entities[k].kind, 5)))
         non_country = [k for k in keys if ex.entities[k].kind != "Country"]
         return non_country or keys
 
@@ -701,6 +707,8 @@ class Extractor:
         """Strength estimates and control claims."""
         for s in sentences:
             actors = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "actor"]
+            if not actors:
+                continue          # both kinds of claim are an actor's (an estimate, of the nearest one)
             places = [key_of[(f.start, f.end)] for f in s.mentions if (f.start, f.end) in key_of and f.category == "place"]
             source = s.sources[0] if s.sources else None
             for est in find_strength(s.text, s.screen):
@@ -710,6 +718,9 @@ class Extractor:
                                                          s.text.strip()))
             if actors and places and _CONTROL_WORDS.may_be_in(s.text) and _CONTROL.search(s.text):
                 ex.control.append(ControlClaim(actors[0], places[0], source, s.text.strip()))
+
+
+_PLACE_ORDER = {"Facility": 0, "TerrainFeature": 1, "Settlement": 2, "AdminRegion": 3, "Country": 4}   # specific first
 
 
 def _verb_with_own_subject(doc: Doc, t: Trigger, s: _Sentence) -> bool:
@@ -729,7 +740,7 @@ def _clause_apart(doc: Doc, a: Trigger, b: Trigger) -> bool:
         or any(w in ("while", "whereas", "but") for w in arrays.lower[lo:hi])
 
 
-def _killed_before(doc: Doc, sent: Span, t: Trigger) -> bool:
+def _killed_before(doc: Doc, sent: SentenceSpan, t: Trigger) -> bool:
     """Does the same subject kill people earlier in the clause ("killed 12 soldiers and captured ...")?"""
     arrays = TokenArrays.of(doc)
     words = arrays.lower[sent.start:t.start]
@@ -798,7 +809,7 @@ _DEVICE_NOUNS = {"ied", "ieds", "improvised explosive device", "improvised explo
                  "car bomb", "car bombs", "explosives", "vbied", "vbieds", "booby traps", "suicide vest", "suicide vests"}
 
 
-def _device_handled(doc: Doc, t: Trigger, sent: Span) -> bool:
+def _device_handled(doc: Doc, t: Trigger, sent: SentenceSpan) -> bool:
     """Is a bomb noun the object of a verb that handles it ("airstrikes destroyed two IEDs")?"""
     arrays = TokenArrays.of(doc)
     if t.type != "Bombing" or t.text.lower() not in _DEVICE_NOUNS:
@@ -862,7 +873,7 @@ def _killing_of_a_leader(doc: Doc, t: Trigger, r, participants) -> bool:
     return any(p.category == "person" and p.key in r.targets and 0 <= p.start - t.end <= 1 for p in participants)
 
 
-def _killing_verb(doc: Doc, sent: Span) -> Trigger | None:
+def _killing_verb(doc: Doc, sent: SentenceSpan) -> Trigger | None:
     """"Gunmen killed two farmers": a killing with no attack word is still an attack."""
     arrays = TokenArrays.of(doc)
     if _KILL_VERBS.isdisjoint(arrays.lower[sent.start:sent.end]):
@@ -989,9 +1000,31 @@ def _part_of_town(doc: Doc, f: Found, near: Entity) -> bool:
         return True
     sentence = arrays.sent_text(f.start)
     if not _CITY.may_be_in(sentence):
-        return False      # spares making a pattern of the town's names
-    forms = "|".join(re.escape(n) for n in sorted({near.label, *near.surface_forms}, key=len, reverse=True) if n)
-    return bool(forms) and bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b", sentence, re.I))
+        return False      # spares looking for the town's names
+    names = [n for n in sorted({near.label, *near.surface_forms}, key=len, reverse=True) if n]
+    return bool(names) and _named_as_city(sentence, names)
+
+
+def _named_as_city(sentence: str, names: list[str]) -> bool:
+    """Does the sentence say "X city" or "city of X" of one of the town's names (in any case)?"""
+    positions = name_positions(sentence, names)
+    if positions is None or any(n[:1].isspace() for n in names):
+        forms = "|".join(re.escape(n) for n in names)
+        return bool(re.search(rf"\b(?:{forms})\s+city\b|\bcity\s+of\s+(?:{forms})\b", sentence, re.I))
+    # What that pattern matches, from where the names are, without compiling it for each town (a
+    # tenth of a millisecond): "X city", a name opening on a word boundary; "city of X", a name
+    # right after the words and ending on one. (A name opening on a space could be reached with
+    # fewer of the spaces after "of": those go the first way.)
+    if any(_WORD_BOUNDARY.match(sentence, at) and any(_CITY_AFTER_NAME.match(sentence, at + len(n)) for n in found)
+           for at, found in positions.items()):
+        return True
+    return any(any(_WORD_BOUNDARY.match(sentence, m.end() + len(n)) for n in positions.get(m.end(), ()))
+               for m in _CITY_OF.finditer(sentence))
+
+
+_WORD_BOUNDARY = re.compile(r"\b")
+_CITY_AFTER_NAME = re.compile(r"\s+city\b", re.I)
+_CITY_OF = re.compile(r"\bcity\s+of\s+", re.I)
 
 
 def _nearest_known_place(ex: Extraction, doc: Doc, f: Found, place_of_sentence: list) -> Entity | None:

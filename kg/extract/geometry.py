@@ -40,47 +40,103 @@ def relative_position(text: str, anchor_label: str, anchor_forms: Iterable[str],
     northern countryside lies from the town."""
     if not _DIRECTION_WORDS.may_be_in(text):
         return None       # both patterns need a direction; most sentences give none
-    names = sorted({anchor_label, *anchor_forms}, key=len, reverse=True)
-    alt = "|".join(re.escape(n) for n in names if n)
-    if not alt:
+    names = [n for n in sorted({anchor_label, *anchor_forms}, key=len, reverse=True) if n]
+    if not names:
         return None
-    # (the anchor's distance pattern is compiled only where its anchor-free beginning is found)
-    m = _distance_pattern(alt).search(text) if _DISTANCE_BEFORE_ANCHOR.search(text) else None
+    # (the anchor's distance is looked for only where its anchor-free beginning is found)
+    m = _search_before_names(_DISTANCE_BEFORE_NAME, _distance_pattern, text, names) \
+        if _DISTANCE_BEFORE_ANCHOR.search(text) else None
     if m:
-        km = float(m.group(1)) * (1.609 if "mile" in m.group(0).lower() else 1.0)
-        bearing = BEARINGS[m.group(2).lower().replace("-", "")] if m.group(2).lower().replace("-", "") in BEARINGS else BEARINGS[m.group(2).lower()]
+        (number, direction), whole = m
+        km = float(number) * (1.609 if "mile" in whole.lower() else 1.0)
+        bearing = BEARINGS[direction.lower().replace("-", "")] if direction.lower().replace("-", "") in BEARINGS else BEARINGS[direction.lower()]
         return (*offset(anchor, bearing, km), max(2.0, km * 0.15))
-    m = _side_pattern(alt).search(text)
+    m = _search_before_names(_SIDE_BEFORE_NAME, _side_pattern, text, names)
     if m:
-        key = m.group(1).lower().replace("-", "")
-        bearing = BEARINGS.get(key, BEARINGS.get(m.group(1).lower()))
+        (direction, area), _ = m
+        key = direction.lower().replace("-", "")
+        bearing = BEARINGS.get(key, BEARINGS.get(direction.lower()))
         if bearing is None:
             return None
-        km = max(_AREA_KM[(m.group(2) or "").lower()], spread_km / 2)
+        km = max(_AREA_KM[(area or "").lower()], spread_km / 2)
         return (*offset(anchor, bearing, km), km)
     return None
 
 
+def name_positions(text: str, names: list[str]) -> dict[int, list[str]] | None:
+    """Where each of `names` (none empty) occurs in `text` whatever the case, as a pattern
+    `(?:name1|name2|...)` compiled with re.IGNORECASE matches them: the names found at each
+    position, in the order given. None unless text and names are all ASCII, where what
+    IGNORECASE takes for one letter is what str.lower makes the same (beyond ASCII it also
+    folds letters such as the Kelvin sign or the long s)."""
+    if not text.isascii() or not all(n.isascii() for n in names):
+        return None
+    lowered = text.lower()
+    found: dict[int, list[str]] = {}
+    for name in names:
+        wanted = name.lower()
+        at = lowered.find(wanted)
+        while at >= 0:
+            found.setdefault(at, []).append(name)
+            at = lowered.find(wanted, at + 1)
+    return found
+
+
+def _search_before_names(before: re.Pattern, compile_whole, text: str,
+                         names: list[str]) -> tuple[tuple[str | None, ...], str] | None:
+    """(groups, matched text) of `compile_whole(alternation of names).search(text)`, whose pattern
+    is `before` (less its closing \\Z) followed by one of the names, found without compiling it.
+
+    Why: that pattern is a third of a millisecond to compile for each new anchor, and most anchors
+    are new to an article. `before` is compiled once; ending in \\Z and searched up to where a name
+    begins (endpos), it finds the leftmost start from which it reaches that name, and the groups
+    re's backtracking gives there. The whole pattern's match starts at the leftmost of these
+    starts; where two name positions share it, which one re takes depends on its backtracking
+    order, and the pattern is compiled after all (as it is when name_positions cannot say where
+    the names are)."""
+    positions = name_positions(text, names)
+    if positions is not None:
+        best: tuple[re.Match, int] | None = None
+        tie = False
+        for at, found in positions.items():
+            m = before.search(text, 0, at)
+            if m is None:
+                continue
+            if best is None or m.start() < best[0].start():
+                # the name is the first of the alternation to match there: the longest
+                best, tie = (m, at + len(found[0])), False
+            elif m.start() == best[0].start():
+                tie = True
+        if not tie:
+            return None if best is None else (best[0].groups(), text[best[0].start():best[1]])
+    m = compile_whole("|".join(re.escape(n) for n in names)).search(text)
+    return None if m is None else (m.groups(), m.group(0))
+
+
 # "40 km north of": what every match of an anchor's distance pattern begins with. Where the text
-# has none, no distance is given, whatever the anchor: its pattern (a third of a millisecond to
-# compile, for each new set of names) is not made.
+# has none, no distance is given, whatever the anchor.
 _DISTANCE = rf"(\d+(?:\.\d+)?)\s*(?:km|kilomet(?:er|re)s?|miles?)\s+(?:to\s+the\s+)?{_DIR}\s+of\s+"
 _DISTANCE_BEFORE_ANCHOR = re.compile(_DISTANCE, re.I)
+_DISTANCE_BEFORE_NAME_PATTERN = rf"{_DISTANCE}(?:the\s+(?:city|town)\s+of\s+)?"
+_SIDE_BEFORE_NAME_PATTERN = rf"{_DIR}\s+(countryside|outskirts|suburbs|part|side)?\s*(?:of\s+)?(?:the\s+)?"
+# what comes before the anchor's name, up to it (see _search_before_names)
+_DISTANCE_BEFORE_NAME = re.compile(_DISTANCE_BEFORE_NAME_PATTERN + r"\Z", re.I)
+_SIDE_BEFORE_NAME = re.compile(_SIDE_BEFORE_NAME_PATTERN + r"\Z", re.I)
 
 
-# The patterns of one anchor's names (an alternation) are compiled once per anchor, as the same
-# towns anchor place after place and re's own cache of 512 patterns, shared with every other
-# module, kept losing them.
-@functools.lru_cache(maxsize=512)      # a few KB each
+# Where the names cannot be placed without them, the patterns of one anchor's names (an
+# alternation) are compiled once per anchor, as re's own cache of 512 patterns, shared with every
+# other module, kept losing them.
+@functools.lru_cache(maxsize=64)      # a few KB each
 def _distance_pattern(alt: str) -> re.Pattern:
     """"40 km north of X"."""
-    return re.compile(rf"{_DISTANCE}(?:the\s+(?:city|town)\s+of\s+)?(?:{alt})", re.I)
+    return re.compile(rf"{_DISTANCE_BEFORE_NAME_PATTERN}(?:{alt})", re.I)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)
 def _side_pattern(alt: str) -> re.Pattern:
     """"the northern countryside of X"."""
-    return re.compile(rf"{_DIR}\s+(countryside|outskirts|suburbs|part|side)?\s*(?:of\s+)?(?:the\s+)?(?:{alt})", re.I)
+    return re.compile(rf"{_SIDE_BEFORE_NAME_PATTERN}(?:{alt})", re.I)
 
 
 # A region at most this wide (its coordinate precision) has its villages around its centre; a

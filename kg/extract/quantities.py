@@ -61,6 +61,30 @@ NUMBER = rf"(?P<qual>{_QUAL})?(?P<num>{_NUM})(?:\s*(?:-|–|to|and|or)\s*(?P<num
 # is not there, and trying the whole number vocabulary at each of them was most of _AFTER's cost.
 _NUMBER_START = "(?=[\\d" + "".join(sorted({w[0] for w in (*UNITS, *VAGUE, *_QUALIFIERS)})) + "])"
 
+class _Scanned:
+    """A count pattern (case-insensitive), as Screen.scan runs it: `lowercase`, compiled without
+    IGNORECASE, on the lowercased text, and `ignorecase`, compiled when first asked, on a text that
+    cannot be lowercased for it (see prefilter.folded; almost none). Compiling both forms of the
+    number patterns at import was a third of importing this module.
+
+    The pattern must name no uppercase letter (checked): lowercased, the text has none to match."""
+
+    __slots__ = ("source", "lowercase", "_ignorecase")
+
+    def __init__(self, source: str):
+        plain = re.sub(r"\\.|\(\?P<\w+>", "", source)       # escapes (\S, \b) and group names
+        assert not re.search("[A-Z]", plain), source
+        self.source = source
+        self.lowercase = re.compile(source)
+        self._ignorecase: re.Pattern[str] | None = None
+
+    @property
+    def ignorecase(self) -> re.Pattern[str]:
+        if self._ignorecase is None:
+            self._ignorecase = re.compile(self.source, re.IGNORECASE)
+        return self._ignorecase
+
+
 _KILLED = r"killed|dead|died|slain|perished|lost\s+their\s+lives|martyred|executed|shot\s+dead|beheaded|deaths|fatalities|bodies"
 _WOUNDED = r"wounded|injured|hurt|injuries|wounds"
 _CAPTURED = r"captured|arrested|detained|abducted|kidnapped|seized|taken\s+hostage|taken\s+prisoner|apprehended|rounded\s+up"
@@ -68,7 +92,7 @@ _VERB = {"killed": _KILLED, "wounded": _WOUNDED, "captured": _CAPTURED}
 # "<n> <up to 6 words> (were|was) killed" / "<n> dead"
 _NOUN_GAP = r"(?:(?!(?:and|or|were|was|killed|wounded|injured|dead|died|captured|arrested|while|but)\b)[\w'’\-]+\s+){0,8}?"
 _AUX = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)\s+)?(?:reportedly\s+|also\s+|all\s+)?(?:found\s+)?(?:shot\s+and\s+|wounded\s+and\s+|injured\s+and\s+)?"
-_AFTER = {k: re.compile(rf"\b{_NUMBER_START}{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b", re.I) for k, v in _VERB.items()}
+_AFTER = {k: _Scanned(rf"\b{_NUMBER_START}{NUMBER}\s+{_NOUN_GAP}{_AUX}(?:{v})\b") for k, v in _VERB.items()}
 # What a toll follows ("killing 12", "the deaths of 5"), in the order they are tried. Each opens
 # on a plain letter for _by_first_letter: "the killing of", "killing of", "deaths of" stand for
 # the one branch `(?:the\s+)?(?:killing|deaths?)\s+of`, in the order it tried them.
@@ -81,34 +105,33 @@ _TOLL_AFTER = [
     r"deaths\s+(?:were\s+)?(?:coded|estimated|put|reported)\s+(?:as|at|to)",
     r"death\s+toll\s+(?:rose|climbed|reached|rising|stands|stood|increased)(?:\s+(?:to|at))?", r"killed\s+at\s+least"]
 _ACTIVE = {
-    "killed": re.compile(rf"\b(?:{_by_first_letter(_TOLL_AFTER)})\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))", re.I),
-    "wounded": re.compile(rf"\b(?:wounding|wounded|injuring|injured|wounds?|injure)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?))", re.I),
-    "captured": re.compile(rf"\b(?:capturing|captured|arresting|arrested|detaining|detained|abducting|abducted|kidnapping|kidnapped|seizing)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|vehicles?|weapons?|rifles?|tons?|kg))", re.I),
+    "killed": _Scanned(rf"\b(?:{_by_first_letter(_TOLL_AFTER)})\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|percent|%))"),
+    "wounded": _Scanned(rf"\b(?:wounding|wounded|injuring|injured|wounds?|injure)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?))"),
+    "captured": _Scanned(rf"\b(?:capturing|captured|arresting|arrested|detaining|detained|abducting|abducted|kidnapping|kidnapped|seizing)\s+{NUMBER}\b(?!\s*(?:km|kilomet|miles?|hours?|days?|years?|vehicles?|weapons?|rifles?|tons?|kg))"),
 }
-_LEFT_DEAD = re.compile(rf"\b(?:leaving|left|leave)\s+{NUMBER}\s+(?:[\w'’-]+\s+){{0,4}}?(?:dead|killed)\b", re.I)
-_SINGLE_VICTIM = re.compile(rf"\b(?:killing|killed|assassinated|assassinating|executed|executing|shot\s+dead|murdered|beheaded|stabbed\s+to\s+death)\s+(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS}\b(?!s)", re.I)
+_LEFT_DEAD = _Scanned(rf"\b(?:leaving|left|leave)\s+{NUMBER}\s+(?:[\w'’-]+\s+){{0,4}}?(?:dead|killed)\b")
+_SINGLE_VICTIM = _Scanned(rf"\b(?:killing|killed|assassinated|assassinating|executed|executing|shot\s+dead|murdered|beheaded|stabbed\s+to\s+death)\s+(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS}\b(?!s)")
 # "leaving him dead", "leaving the driver dead" (but "leaving the commander wounded" is no death)
-_LEFT_ONE_DEAD = re.compile(rf"\b(?:leaving|left)\s+(?:him|her|(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS})\s+(?:dead|killed)\b", re.I)
+_LEFT_ONE_DEAD = _Scanned(rf"\b(?:leaving|left)\s+(?:him|her|(?:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?{_PERSON_NOUNS})\s+(?:dead|killed)\b")
 # "a man's body was found", "the body of a shepherd was found": one death
-_BODY_FOUND = re.compile(rf"\b(?:(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS}(?:'s|’s)\s+body|the\s+body\s+of\s+(?:an?|one)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS})\s+(?:was\s+|had\s+been\s+)?(?:found|discovered|recovered)\b", re.I)
+_BODY_FOUND = _Scanned(rf"\b(?:(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS}(?:'s|’s)\s+body|the\s+body\s+of\s+(?:an?|one)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSON_NOUNS})\s+(?:was\s+|had\s+been\s+)?(?:found|discovered|recovered)\b")
 # "killed, injured or captured", "killed or wounded": how many died is not told
 _EITHER_OR = re.compile(r"^\s*(?:,\s*(?:injured|wounded|captured|arrested)\s*,?\s*)?or\s+(?:injured|wounded|captured|arrested|missing)\b", re.I)
 # ACLED's convention for a toll shared by events: "split between the events with N coded to each"
-_SPLIT_TOLL = re.compile(r"\bsplit\s+between\s+(?:the\s+)?(?:\w+\s+)?events?\s+with\s+(?P<num>\d+)\s+(?:fatalities\s+)?coded\s+to\s+each\b", re.I)
-_ONE_AND_OTHERS = re.compile(rf"\b(?:killed|killing|kills)\s+(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,4}}?and\s+{NUMBER}\s+(?:others?|more|of\s+(?:his|her|their|its))\b", re.I)
+_SPLIT_TOLL = _Scanned(r"\bsplit\s+between\s+(?:the\s+)?(?:\w+\s+)?events?\s+with\s+(?P<num>\d+)\s+(?:fatalities\s+)?coded\s+to\s+each\b")
+_ONE_AND_OTHERS = _Scanned(rf"\b(?:killed|killing|kills)\s+(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,4}}?and\s+{NUMBER}\s+(?:others?|more|of\s+(?:his|her|their|its))\b")
 _NONE = {
-    "killed": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties|deaths)\s+nor\s+(?:fatalities|injuries|casualties|deaths)\b|\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b", re.I),
-    "wounded": re.compile(r"\bneither\s+(?:fatalities|injuries|casualties)\s+nor\s+(?:fatalities|injuries|casualties)\b|\bno\s+(?:injuries|casualties)\b|\bno\s+one\s+was\s+(?:hurt|injured)\b", re.I),
+    "killed": _Scanned(r"\bneither\s+(?:fatalities|injuries|casualties|deaths)\s+nor\s+(?:fatalities|injuries|casualties|deaths)\b|\bno\s+(?:one\s+was\s+(?:killed|hurt)|(?:reported\s+)?(?:casualties|fatalities|deaths|loss\s+of\s+life))\b|\bwithout\s+(?:casualties|fatalities)\b|\bno\s+(?:one|people)\s+(?:were|was)\s+killed\b"),
+    "wounded": _Scanned(r"\bneither\s+(?:fatalities|injuries|casualties)\s+nor\s+(?:fatalities|injuries|casualties)\b|\bno\s+(?:injuries|casualties)\b|\bno\s+one\s+was\s+(?:hurt|injured)\b"),
 }
-_STRENGTH = re.compile(
-    rf"\b(?P<qual>roughly|about|around|some|nearly|an\s+estimated|approximately|up\s+to|more\s+than|over|at\s+least)\s+(?P<num>{_NUM})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>militants|fighters|members|insurgents|jihadists|gunmen|terrorists|troops|soldiers|elements)\b(?!\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|wounded|injured|captured|arrested))",
-    re.I)
+_STRENGTH = _Scanned(
+    rf"\b(?P<qual>roughly|about|around|some|nearly|an\s+estimated|approximately|up\s+to|more\s+than|over|at\s+least)\s+(?P<num>{_NUM})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>militants|fighters|members|insurgents|jihadists|gunmen|terrorists|troops|soldiers|elements)\b(?!\s+(?:were|was|have\s+been|had\s+been)\s+(?:killed|wounded|injured|captured|arrested))")
 _NOT_PEOPLE = re.compile(r"^(?:km|kilomet\w*|miles?|meters?|metres?|hours?|days?|weeks?|months?|years?|percent|villages?|vehicles?|houses?|homes?|buildings?|rockets?|shells?|mortars?|missiles?|drones?|targets?|positions?|sites?|tunnels?|weapons?|rifles?|times?|kg|tons?|dollars?)\b|^\$", re.I)
 
 # Words (lowercase) each pattern cannot match without, one of each group: a sentence lacking
 # them is not scanned by it. Most sentences tell no casualties, and scanning them all, the number
 # vocabulary tried at every word, was a fifth of extraction time.
-_NEEDS: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {pattern: tuple(map(frozenset, groups)) for pattern, groups in {
+_NEEDS: dict[_Scanned, tuple[frozenset[str], ...]] = {pattern: tuple(map(frozenset, groups)) for pattern, groups in {
     **{_AFTER[k]: (tuple(alt.split("\\s+")[0] for alt in v.split("|")),) for k, v in _VERB.items()},
     _ACTIVE["killed"]: (("kill", "assassinat", "execut", "behead", "murder", "shot", "stabbed", "claimed", "death",
                          "fatalities"),),
@@ -135,37 +158,24 @@ _WORD_STEMS: dict[str, tuple[str, ...]] = {
 
 
 @functools.lru_cache(maxsize=4096)
-def _runnable_ids(present: frozenset[str]) -> frozenset[int]:
-    """id() of each pattern all of whose word groups `present` meets; cached, as the same few
-    sets of words come back sentence after sentence."""
-    return frozenset(id(pattern) for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups))
-
-
-def _lowercase_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """The IGNORECASE pattern without the flag, to run on the lowercased text (see Screen.scan).
-    Sound only when the pattern names no uppercase letter: checked here."""
-    plain = re.sub(r"\\.|\(\?P<\w+>", "", pattern.pattern)       # escapes (\S, \b) and group names
-    assert pattern.flags & re.IGNORECASE and not re.search("[A-Z]", plain), pattern.pattern
-    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-
-
-_TWINS: dict[int, re.Pattern[str]] = {id(pattern): _lowercase_twin(pattern) for pattern in _NEEDS}
+def _runnable(present: frozenset[str]) -> frozenset[_Scanned]:
+    """The patterns all of whose word groups `present` meets; cached, as the same few sets of
+    words come back sentence after sentence."""
+    return frozenset(pattern for pattern, groups in _NEEDS.items() if all(not present.isdisjoint(g) for g in groups))
 
 
 class Screen:
     """Which of the count patterns a text can match at all, from the words each one needs; and
-    the text lowercased, that they run on.
-
-    Patterns are known by id(): a compiled Pattern hashes its whole compiled code, and set
-    look-ups of the large number patterns cost more than some of the scans they spare."""
+    the text lowercased, that they run on. (A _Scanned pattern hashes by identity: a compiled
+    Pattern hashes its whole compiled code, which cost more than some of the scans spared.)"""
 
     __slots__ = ("_ids", "_lowered")
 
     def __init__(self, present: set[str] | None, lowered: str | None = None):
         """`present`: the needed words the text holds (lowercased); None: scan with every pattern.
         `lowered`: `folded(text)` when it is as long as the text, else None."""
-        self._ids: frozenset[int] | None = None if present is None else _runnable_ids(frozenset(present))
-        self._lowered = lowered
+        self._ids: frozenset[_Scanned] | None = None if present is None else _runnable(frozenset(present))
+        self._lowered = lowered if self._ids is None or self._ids else None     # (no scan reads it)
 
     @staticmethod
     def of(text: str) -> "Screen":
@@ -195,13 +205,14 @@ class Screen:
                 at = lowered.find(stem, at + 1)
         # (a slice of the lowercased text may differ from the lowercased slice only in a Greek
         # sigma's final form, which no pattern names and both forms of which are letters)
-        return [Screen(words, lowered[start:end]) for words, (start, end) in zip(present, spans)]
+        # Most sentences hold none of the words: they share one screen that lets no pattern scan.
+        return [Screen(words, lowered[start:end]) if words else _NO_SCAN for words, (start, end) in zip(present, spans)]
 
     def nothing(self) -> bool:
         """True when no pattern can match."""
         return self._ids is not None and not self._ids
 
-    def scan(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    def scan(self, pattern: _Scanned, text: str) -> Iterator[re.Match[str]]:
         """The matches of pattern.finditer(text) (the same spans and groups, the groups'
         text lowercased), or nothing when the text lacks the words the pattern needs.
 
@@ -210,11 +221,14 @@ class Screen:
         (see prefilter) lowercases every letter the pattern matches case-insensitively, to the
         letter it names, one for one, and \\w, \\s, \\d and \\b say the same of a letter in
         either case."""
-        if self._ids is not None and id(pattern) not in self._ids:
+        if self._ids is not None and pattern not in self._ids:
             return iter(())
         if self._lowered is None:
-            return pattern.finditer(text)
-        return _TWINS[id(pattern)].finditer(self._lowered)
+            return pattern.ignorecase.finditer(text)
+        return pattern.lowercase.finditer(self._lowered)
+
+
+_NO_SCAN = Screen(set())        # the screen of a text holding none of the needed words
 
 
 # Small checks made on candidate matches, compiled once.

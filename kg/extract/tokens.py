@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy
 
@@ -22,6 +23,18 @@ from kg.extract.sentences import COLUMNS, stored_columns
 _KEY = "kg.arrays"
 _FIRST_CHARACTER = itemgetter(slice(0, 1))     # text[:1]
 _last: tuple = (None, None)                    # the doc asked for last, and its arrays
+
+
+class SentenceSpan(NamedTuple):
+    """One of a doc's sentences, as the rules read it: what they asked of spaCy's Span (its
+    doc, token and character bounds), without making a Span, whose start_char and end_char
+    are looked up in the doc at every ask."""
+
+    doc: Doc
+    start: int          # token offsets in the doc
+    end: int
+    start_char: int     # character offsets in the doc's text
+    end_char: int
 
 
 class TokenArrays:
@@ -97,7 +110,11 @@ class TokenArrays:
 
     def positions(self, text: str) -> list[int]:
         """The indices of the tokens whose text is `text`, in order: list.index scans in C, where
-        a test per token would be a step of Python each (for words a text holds a few times)."""
+        a test per token would be a step of Python each (for words a text holds a few times). A
+        word the doc does not hold (most of those asked for: compass words, joiners) is answered
+        from the vocabulary, without a scan of every token."""
+        if text.lower() not in self.vocabulary:
+            return []           # (a token of that text would have its lowercase form there)
         out: list[int] = []
         column = self.text
         k = -1
