@@ -13,12 +13,14 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from spacy.attrs import LOWER
 from spacy.lang.en.lex_attrs import like_num
 from spacy.matcher import PhraseMatcher
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.phrase_codes import phrase_codes
 from kg.extract.prefilter import Words
 from kg.extract.tokens import SentenceSpan, TokenArrays
 
@@ -130,11 +132,12 @@ class Participant:
 
 
 def build_trigger_matcher(nlp: Language, lex: Lexicon) -> PhraseMatcher:
+    """Trigger phrases ("T") and generic ones ("G"), from their token codes (see phrase_codes:
+    no tokenizing at start-up)."""
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    phrases = list(lex.triggers)
-    matcher.add("T", list(nlp.tokenizer.pipe(phrases)))
-    generic = list(lex.generic_triggers)
-    matcher.add("G", list(nlp.tokenizer.pipe(generic)))
+    triggers, generic = phrase_codes(nlp, "triggers", [(LOWER, list(lex.triggers)), (LOWER, list(lex.generic_triggers))])
+    matcher.add("T", triggers)
+    matcher.add("G", generic)
     return matcher
 
 
