@@ -277,6 +277,15 @@ def test_stale_cache_is_not_used(tmp_path: Path) -> None:
     assert gz._load_tables(stale) is None
 
 
+def test_compiling_removes_cache_files_of_earlier_formats_only(tmp_path: Path) -> None:
+    names = [f"gazetteer-v{v}.marshal" for v in (1, gz.FORMAT_VERSION - 1, gz.FORMAT_VERSION, gz.FORMAT_VERSION + 1)]
+    for name in names + ["gazetteer-vX.marshal", "phrases-registry.marshal", "notes.txt"]:
+        (tmp_path / name).write_bytes(b"x")
+    gz._remove_older_formats(tmp_path)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(names[2:] + ["gazetteer-vX.marshal", "phrases-registry.marshal", "notes.txt"])
+
+
 def test_process_wide_instance_is_shared(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> None:
     monkeypatch.setattr(Gazetteer, "_instance", gazetteer)
     assert Gazetteer.load() is gazetteer

@@ -684,7 +684,17 @@ def compile_gazetteer(path: str | os.PathLike[str] | None = None) -> Path:
     target = Path(path) if path is not None else default_cache_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     _write_tables(target, _build_tables())
+    if path is None:
+        _remove_older_formats(target.parent)
     return target
+
+
+def _remove_older_formats(folder: Path) -> None:
+    """Cache files of earlier formats are never read again (tens of MB each)."""
+    for old in folder.glob("gazetteer-v*.marshal"):
+        version = old.name[len("gazetteer-v"):-len(".marshal")]
+        if version.isdigit() and int(version) < FORMAT_VERSION:
+            old.unlink(missing_ok=True)
 
 
 def _write_tables(target: Path, tables: dict) -> None:
