@@ -462,3 +462,17 @@ def test_cache_file_maps_its_large_columns_and_rejects_a_cut_file(tmp_path: Path
     assert gz._load_tables(path) is None
     path.write_bytes(b"")
     assert gz._load_tables(path) is None
+
+
+def test_common_words_with_separators_at_their_ends_read_as_wordfreq_reads_them(monkeypatch) -> None:
+    """"army/", "(minister" are the plain words to wordfreq: answered from the compiled table
+    (wordfreq is not asked), with wordfreq's own answer."""
+    from wordfreq import zipf_frequency
+
+    gaz = Gazetteer.load()
+    cases = ["army/", "(minister", "[[village]].", "-tamboura", "zain/", "qq|", "/-/"]
+    expected = {(w, z): zipf_frequency(w, "en") >= z for w in cases for z in (3.5, 4.0)}
+    import wordfreq
+    monkeypatch.setattr(wordfreq, "zipf_frequency", lambda *a: pytest.fail("wordfreq asked"))
+    assert {(w, z): gaz.is_common_word(w, z) for w in cases for z in (3.5, 4.0)} == expected
+    assert gaz.is_common_word("army/", 4.0) and not gaz.is_common_word("tamboura)", 3.5)

@@ -324,6 +324,11 @@ def _inputs_signature() -> str:
 # not import wordfreq (~75 ms) and load its 320k-word list (~80 ms) to ask about a few words.
 _COMMON_WORD_FLOOR = 3.5
 _PLAIN_WORD = re.compile(r"[a-z]+")
+# Characters wordfreq's tokenizer drops at a word's ends ("zain/", "(army" are read as "zain",
+# "army"): a plain word with them around it is answered from the table too, without importing
+# wordfreq and loading its list (0.2 s) for one stray token of a build. Not "_", "@" (word
+# characters to it) nor "'" (elisions).
+_TOKEN_SEPARATORS = "/\\()[]{}<>|,;:!?\".-*&^%$#~`+="
 
 
 def _common_words() -> dict[str, float]:
@@ -1020,8 +1025,13 @@ class Gazetteer:
         ("minister" 5.0, "tamboura" 0): an everyday word capitalised is seldom a name. Plain
         lowercase words are answered from the table compiled with the cache; wordfreq itself
         answers for other strings and for thresholds below the table's floor."""
-        if zipf >= _COMMON_WORD_FLOOR and _PLAIN_WORD.fullmatch(word):
-            return self._common_words.get(word, 0.0) >= zipf
+        if zipf >= _COMMON_WORD_FLOOR:
+            # wordfreq reads "army/" or "(army" as the one token "army" (see _TOKEN_SEPARATORS)
+            core = word.strip(_TOKEN_SEPARATORS)
+            if not core:
+                return False                    # no word at all: wordfreq's frequency 0
+            if _PLAIN_WORD.fullmatch(core):
+                return self._common_words.get(core, 0.0) >= zipf
         from wordfreq import zipf_frequency
 
         return zipf_frequency(word, "en") >= zipf
