@@ -193,12 +193,14 @@ class Extractor:
                     if _dateline(doc, f):
                         self._dateline_starts.add(f.start)
         for f in sorted(found, key=lambda f: f.category == "newplace"):
-            key = self._entity_for(ex, doc, f, place_of.get((f.start, f.end)), country, dominant)
+            span = (f.start, f.end)
+            surface = arrays.span_text(f.start, f.end)      # (made once: the entity and the mention read it)
+            key = self._entity_for(ex, doc, f, surface, place_of.get(span), country, dominant)
             if key:
-                key_of[(f.start, f.end)] = key
-                ex.mentions.append(Mention(arrays.span_text(f.start, f.end), arrays.idx[f.start],
-                                           arrays.idx[f.end - 1] + len(arrays.text[f.end - 1]),
-                                           sentence_of(f.start), ex.entities[key].category, key, ex.entities[key].kind))
+                key_of[span] = key
+                entity = ex.entities[key]
+                ex.mentions.append(Mention(surface, arrays.idx[f.start], arrays.idx[f.end - 1] + len(arrays.text[f.end - 1]),
+                                           sentence_of(f.start), entity.category, key, entity.kind))
 
         # A span read two ways ("Ankara said": the city and the government speaking) means what
         # key_of kept; the place reading it shadows is no place mention of its sentence.
@@ -319,10 +321,11 @@ class Extractor:
         return Entity(key, "place", f.kind, label, lat=lat, lon=lon, precision_km=precision,
                       within=near.key if near else None)
 
-    def _entity_for(self, ex: Extraction, doc: Doc, f: Found, place: PlaceRecord | None, country: str | None,
+    def _entity_for(self, ex: Extraction, doc: Doc, f: Found, text: str, place: PlaceRecord | None, country: str | None,
                     dominant: str | None) -> str | None:
+        """The key of the entity mention `f` (whose text is `text`) names, made or updated in
+        `ex.entities`; None when it names none."""
         arrays = TokenArrays.of(doc)
-        text = arrays.span_text(f.start, f.end)
         if f.category == "anaphor" or (f.category == "unidentified" and text.lower() in _PLAIN_UNIDENTIFIED and dominant):
             if dominant is None:
                 # "jihadist militants" with no group named: an unidentified armed group
@@ -488,9 +491,9 @@ class Extractor:
             triggers = [t for t in triggers if t not in named]
         # "the group's military operations spokesman": a title, not an event
         triggers = [t for t in triggers if not (t.end < len(doc) and _TITLE_AFTER_TRIGGER.match(arrays.text[t.end]))]
-        participants = [Participant(f.start, f.end, key_of[(f.start, f.end)],
-                                    _participant_category(ex.entities[key_of[(f.start, f.end)]], f.category))
-                        for f in s.mentions if (f.start, f.end) in key_of and f.category in _ACTORISH]
+        participants = [Participant(f.start, f.end, key, _participant_category(ex.entities[key], f.category))
+                        for f in s.mentions if f.category in _ACTORISH
+                        and (key := key_of.get((f.start, f.end))) is not None]
         acting = self._countries_as_subjects(ex, doc, s, key_of, triggers)
         # "Turkey resumed strikes": the country acts; it does not say where the events were
         acting_countries = {key_of[(p.start, p.end)] for p in acting if (p.start, p.end) in key_of}
