@@ -429,6 +429,22 @@ def test_a_report_dated_to_the_year_finds_the_days_of_every_month_and_the_slack_
     assert [e.ref for e in fuser.index.nearby(month)] == ["d2-e1"]
 
 
+def test_a_day_finds_the_stored_months_and_years_its_slack_reaches_into():
+    fuser = EventFuser()
+    fuser.fuse(article("m1", ev("e1", "Attack", date(2021, 3, 1), ["tuz"], ["islamic_state"], precision="month")))
+    fuser.fuse(article("y1", ev("e1", "Attack", date(2020, 1, 1), ["tuz"], ["islamic_state"], precision="year")))
+
+    def near(day: date) -> list[str]:
+        return [e.ref for e in fuser.index.nearby(indexed(article("d1", ev("e1", "Attack", day, ["tuz"],
+                                                                           ["islamic_state"])))[0])]
+    assert near(date(2021, 4, 2)) == ["m1-e1"]          # two days after the month's last
+    assert near(date(2021, 2, 27)) == ["m1-e1"]         # two days before its first
+    assert near(date(2021, 4, 3)) == []
+    assert near(date(2021, 1, 2)) == ["y1-e1"]          # the year's slack reaches into the next
+    assert near(date(2019, 12, 30)) == ["y1-e1"]
+    assert near(date(2021, 1, 3)) == []
+
+
 def test_the_events_of_an_article_are_looked_up_together_as_one_by_one():
     fuser = EventFuser()
     fuser.fuse(article("a1", ev("e1", "Attack", date(2021, 3, 9), ["tuz"], ["islamic_state"]),
