@@ -568,10 +568,12 @@ class EventIndex:
         hits: list[tuple[int, str | None, str, str, bytes]] = []
         for selects, params in _hit_queries(legs, sorted(set().union(*wanted))):
             hits.extend(self._db.execute(
-                f"SELECT hit.leg, hit.key, e.ref, e.type, e.view FROM (SELECT DISTINCT * FROM "
-                f"({' UNION ALL '.join(selects)})) AS hit JOIN event AS e ON e.ref = hit.ref WHERE {kept}",
+                f"SELECT hit.leg, hit.key, e.ref, e.type, e.view FROM ({' UNION ALL '.join(selects)}) AS hit "
+                f"JOIN event AS e ON e.ref = hit.ref WHERE {kept}",
                 params + types + articles))
-        near_rows: list[dict[str, tuple[str, bytes]]] = [{} for _ in events]
+        # a stored event at two of an event's scenes comes twice: cheaper to drop here than to
+        # have SQLite sort the hits to drop them
+        near_rows: list[dict[str, bytes]] = [{} for _ in events]
         for leg, key, ref, type_, blob in hits:
             for mine, near, keys, event in zip(legs_of, near_rows, wanted, events):
                 # (most events near one are of another kind: a strike and the clashes that day;
