@@ -666,21 +666,24 @@ def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
 CELL_DEGREES = 1.0           # grid cells for "near" places; a near pair is at most ~65 km apart
 
 
-def _cells(lat: float, lon: float, neighbours: bool) -> Iterator[str]:
-    """The grid cell of a point, or with ``neighbours`` every cell a point close enough to be
-    *near* it (NEAR_KM widened by two coarse precisions) may lie in. Columns wrap at the
+KM_PER_DEGREE = 110.0        # a little short of a degree of latitude (111.2 km): boxes err on the wide side
+
+
+def _cells(lat: float, lon: float, reach_km: float | None = None) -> Iterator[str]:
+    """The grid cell of a point, or with ``reach_km`` every cell a point that close to it may
+    lie in: the cells its bounding box overlaps (one to four of them for most points, as a
+    point far from its cell's edges needs no cell beyond them). Columns wrap at the
     antimeridian."""
     columns = round(360 / CELL_DEGREES)
-    row, col = math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
-    if not neighbours:
-        yield f"g{row}:{col % columns}"
+    if reach_km is None:
+        yield f"g{math.floor(lat / CELL_DEGREES)}:{math.floor(lon / CELL_DEGREES) % columns}"
         return
-    reach_km = NEAR_KM + 2 * MAX_SCENE_PRECISION_KM
-    rows = math.ceil(reach_km / (111.0 * CELL_DEGREES))
-    cos_lat = max(math.cos(math.radians(min(abs(lat) + CELL_DEGREES * rows, 89.0))), 0.01)
-    cols = min(math.ceil(reach_km / (111.0 * CELL_DEGREES * cos_lat)), columns // 2)
-    for r in range(row - rows, row + rows + 1):
-        for c in range(col - cols, col + cols + 1):
+    dlat = reach_km / KM_PER_DEGREE
+    # a degree of longitude is shortest at the box's poleward edge
+    cos_lat = max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.01)
+    dlon = min(reach_km / (KM_PER_DEGREE * cos_lat), 180.0)
+    for r in range(math.floor((lat - dlat) / CELL_DEGREES), math.floor((lat + dlat) / CELL_DEGREES) + 1):
+        for c in range(math.floor((lon - dlon) / CELL_DEGREES), math.floor((lon + dlon) / CELL_DEGREES) + 1):
             yield f"g{r}:{c % columns}"
 
 
@@ -691,7 +694,8 @@ def _scene_keys(e: IndexedEvent, neighbours: bool) -> set[str]:
     keys = set(e.places) | set(e.enclosing) | set(e.regions)
     for lat, lon, precision in e.points:
         if precision <= MAX_SCENE_PRECISION_KM:
-            keys.update(_cells(lat, lon, neighbours))
+            # near: closer than NEAR_KM widened by both precisions, the other's at most the largest
+            keys.update(_cells(lat, lon, NEAR_KM + precision + MAX_SCENE_PRECISION_KM if neighbours else None))
     return keys
 
 
