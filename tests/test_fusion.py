@@ -483,3 +483,16 @@ def test_a_campaigns_reports_are_looked_up_in_the_months_around_it_not_in_every_
     assert [v.ref for v in index.candidates(months_later)] == ["a1-e1", "c1-e1"]
     undated_lookup = indexed(article("e1", campaign("e1", None, ["iraqi_army"])))[0]
     assert [v.ref for v in index.nearby(undated_lookup)] == ["a1-e1", "b1-e1", "c1-e1"]
+
+
+def test_a_point_asks_the_cells_its_near_reach_crosses_into_and_no_others():
+    from kg.resolve.fusion import MAX_SCENE_PRECISION_KM, NEAR_KM, _cells
+    reach = NEAR_KM + 0.0 + MAX_SCENE_PRECISION_KM     # a point of exact coordinates
+    # in the middle of its cell: nothing within reach lies beyond it
+    assert set(_cells(36.5, 44.5, reach)) == {"g36:44"}
+    # by a corner: the three cells across it too
+    assert set(_cells(36.95, 44.97, reach)) == {"g36:44", "g36:45", "g37:44", "g37:45"}
+    # by the antimeridian: columns wrap
+    assert set(_cells(10.5, 179.9, reach)) == {"g10:179", "g10:0"}
+    # and a point just across a cell's edge, as close as "near" allows, is found from it
+    assert set(_cells(37.02, 44.5)) <= set(_cells(36.99, 44.5, reach))
