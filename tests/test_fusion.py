@@ -493,6 +493,6 @@ def test_a_point_asks_the_cells_its_near_reach_crosses_into_and_no_others():
     # by a corner: the three cells across it too
     assert set(_cells(36.95, 44.97, reach)) == {"g36:44", "g36:45", "g37:44", "g37:45"}
     # by the antimeridian: columns wrap
-    assert set(_cells(10.5, 179.9, reach)) == {"g10:179", "g10:0"}
+    assert set(_cells(10.5, -179.9)) < set(_cells(10.5, 179.9, reach))
     # and a point just across a cell's edge, as close as "near" allows, is found from it
     assert set(_cells(37.02, 44.5)) <= set(_cells(36.99, 44.5, reach))
