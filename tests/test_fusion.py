@@ -429,6 +429,22 @@ def test_a_report_dated_to_the_year_finds_the_days_of_every_month_and_the_slack_
     assert [e.ref for e in fuser.index.nearby(month)] == ["d2-e1"]
 
 
+def test_a_day_finds_the_stored_months_and_years_its_slack_reaches_into():
+    fuser = EventFuser()
+    fuser.fuse(article("m1", ev("e1", "Attack", date(2021, 3, 1), ["tuz"], ["islamic_state"], precision="month")))
+    fuser.fuse(article("y1", ev("e1", "Attack", date(2020, 1, 1), ["tuz"], ["islamic_state"], precision="year")))
+
+    def near(day: date) -> list[str]:
+        return [e.ref for e in fuser.index.nearby(indexed(article("d1", ev("e1", "Attack", day, ["tuz"],
+                                                                           ["islamic_state"])))[0])]
+    assert near(date(2021, 4, 2)) == ["m1-e1"]          # two days after the month's last
+    assert near(date(2021, 2, 27)) == ["m1-e1"]         # two days before its first
+    assert near(date(2021, 4, 3)) == []
+    assert near(date(2021, 1, 2)) == ["y1-e1"]          # the year's slack reaches into the next
+    assert near(date(2019, 12, 30)) == ["y1-e1"]
+    assert near(date(2021, 1, 3)) == []
+
+
 def test_the_events_of_an_article_are_looked_up_together_as_one_by_one():
     fuser = EventFuser()
     fuser.fuse(article("a1", ev("e1", "Attack", date(2021, 3, 9), ["tuz"], ["islamic_state"]),
@@ -467,3 +483,16 @@ def test_a_campaigns_reports_are_looked_up_in_the_months_around_it_not_in_every_
     assert [v.ref for v in index.candidates(months_later)] == ["a1-e1", "c1-e1"]
     undated_lookup = indexed(article("e1", campaign("e1", None, ["iraqi_army"])))[0]
     assert [v.ref for v in index.nearby(undated_lookup)] == ["a1-e1", "b1-e1", "c1-e1"]
+
+
+def test_a_point_asks_the_cells_its_near_reach_crosses_into_and_no_others():
+    from kg.resolve.fusion import MAX_SCENE_PRECISION_KM, NEAR_KM, _cells
+    reach = NEAR_KM + 0.0 + MAX_SCENE_PRECISION_KM     # a point of exact coordinates
+    # in the middle of its cell: nothing within reach lies beyond it
+    assert set(_cells(36.5, 44.5, reach)) == {"g36:44"}
+    # by a corner: the three cells across it too
+    assert set(_cells(36.95, 44.97, reach)) == {"g36:44", "g36:45", "g37:44", "g37:45"}
+    # by the antimeridian: columns wrap
+    assert set(_cells(10.5, -179.9)) < set(_cells(10.5, 179.9, reach))
+    # and a point just across a cell's edge, as close as "near" allows, is found from it
+    assert set(_cells(37.02, 44.5)) <= set(_cells(36.99, 44.5, reach))

@@ -399,21 +399,27 @@ class EventIndex:
     that follow.
 
     Reports of one event are at most a few days apart (or share an operation's name, or one
-    is undated and they share a place), so candidates are looked up in buckets (a day, a
-    month, a year, an operation's name, an undated report's place, a weekday and place)
+    is undated and they share a place), so candidates are looked up by scene and date range
+    (and in buckets: an operation's name, an undated report's place, a weekday and place)
     instead of scanning every stored event: fusing an article costs about the same however
     large the corpus grows.
 
-    The events and buckets live in a scratch SQLite database on disk (deleted when the index
-    is), not in Python objects: a build's memory stays flat however many events the store
-    holds (in memory they cost about 2 KB each: 200 000 events, 0.4 GB). SQLite keeps a
+    The events and their keys live in a scratch SQLite database on disk (deleted when the
+    index is), not in Python objects: a build's memory stays flat however many events the
+    store holds (in memory they cost about 2 KB each: 200 000 events, 0.4 GB). SQLite keeps a
     bounded page cache; an event is serialised once when filed (`_encode_view`) and read back
-    when it is a candidate.
+    when it is a candidate. The database is rebuilt from the store at the start of every
+    build (kg.rdf.readback), so its layout is free to change between versions.
     """
 
     def __init__(self, events: Iterable[IndexedEvent] = (), *, folder: str | None = None):
         self._file_handle = tempfile.NamedTemporaryFile(prefix="kg-fusion-", suffix=".sqlite", dir=folder)
         self._db = sqlite3.connect(self._file_handle.name, isolation_level=None, check_same_thread=False)
+        # scene: a dated event under each of its scenes (_scene_keys), with the first and last
+        # day its date covers and how precise it is (0 day, 1 month, 2 year): a look-up asks
+        # a scene for a range of days, one index probe, not one key per day and scene.
+        # bucket: the look-ups that are not by date (an operation's name, an undated report's
+        # place, a weekday and place).
         self._db.executescript("""
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
@@ -423,6 +429,9 @@ class EventIndex:
             CREATE INDEX event_article ON event (article);
             CREATE TABLE link (article TEXT NOT NULL, ref TEXT NOT NULL, other TEXT NOT NULL);
             CREATE INDEX link_article ON link (article);
+            CREATE TABLE scene (key TEXT NOT NULL, span INTEGER NOT NULL, first INTEGER NOT NULL,
+                last INTEGER NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, span, first, ref)) WITHOUT ROWID;
+            CREATE INDEX scene_ref ON scene (ref);
             CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
             CREATE INDEX bucket_ref ON bucket (ref);
         """)
@@ -446,20 +455,19 @@ class EventIndex:
             yield _decode_view(blob)
 
     @staticmethod
+    def _scene_rows(e: IndexedEvent) -> list[tuple[str, int, int, int, str]]:
+        """Where a dated event is filed: by date *and* scene (a date alone gathers every event
+        of that day, or month, or year, in the corpus, so each look-up would grow with it)."""
+        if e.time is None:
+            return []
+        first, last = _span(e.time)
+        span = _SPANS[e.time.precision]
+        return [(key, span, first, last, e.ref) for key in _scene_keys(e, neighbours=False)]
+
+    @staticmethod
     def _bucket_keys(e: IndexedEvent) -> set[str]:
+        """Where an event is filed for the look-ups that are not by date."""
         keys = set()
-        if e.time is not None:
-            d = e.time.value
-            if e.time.precision == "day":
-                # also under its month, for look-ups spanning the whole month (see _time_keys)
-                whens = (f"d{d.toordinal()}", f"dm{d.year}-{d.month}")
-            elif e.time.precision == "month":
-                whens = (f"m{d.year}-{d.month}",)
-            else:
-                whens = (f"y{d.year}",)
-            # by date *and* scene: a date alone gathers every event of that day (or month, or
-            # year) in the corpus, so each look-up would grow with the corpus
-            keys.update(f"{when}@{key}" for key in _scene_keys(e, neighbours=False) for when in whens)
         if e.name:
             keys.update(_name_keys(e, lookup=False))
         if e.time is None:
@@ -469,10 +477,12 @@ class EventIndex:
         return keys
 
     def _file(self, events: Iterable[IndexedEvent]) -> None:
-        """File events (an article's: two statements for them all, not two an event)."""
+        """File events (an article's: three statements for them all, not three an event)."""
         events = list(events)
         self._db.executemany("INSERT OR REPLACE INTO event VALUES (?, ?, ?, ?, ?)",
                              [(e.ref, e.article_id, _day_of(e), e.type, _encode_view(e)) for e in events])
+        self._db.executemany("INSERT OR IGNORE INTO scene VALUES (?, ?, ?, ?, ?)",
+                             [row for e in events for row in self._scene_rows(e)])
         self._db.executemany("INSERT OR IGNORE INTO bucket VALUES (?, ?)",
                              [(k, e.ref) for e in events for k in self._bucket_keys(e)])
         self._size += len(events)
@@ -508,37 +518,13 @@ class EventIndex:
             self._db.execute("COMMIT")
 
     def _remove(self, article_id: str) -> None:
-        refs = [r for (r,) in self._db.execute("SELECT ref FROM event WHERE article = ?", (article_id,))]
-        self._db.executemany("DELETE FROM bucket WHERE ref = ?", ((r,) for r in refs))
-        self._db.execute("DELETE FROM event WHERE article = ?", (article_id,))
+        refs = [(r,) for (r,) in self._db.execute("SELECT ref FROM event WHERE article = ?", (article_id,))]
+        if refs:    # most articles of a build are new to the index: nothing of theirs to delete
+            self._db.executemany("DELETE FROM scene WHERE ref = ?", refs)
+            self._db.executemany("DELETE FROM bucket WHERE ref = ?", refs)
+            self._db.execute("DELETE FROM event WHERE article = ?", (article_id,))
         self._db.execute("DELETE FROM link WHERE article = ?", (article_id,))
         self._size -= len(refs)
-
-    def _time_keys(self, t: TimeValue) -> list[str]:
-        """The buckets of every stored event whose date could agree with ``t`` (a superset of
-        same_event's)."""
-        first, last = _span(t)
-        first -= MAX_SLACK_DAYS
-        last += MAX_SLACK_DAYS
-        # Events dated to the day: a month the span covers whole is one key ("dm"), not one a
-        # day: a report dated only to the year would otherwise look up 370 days at each scene.
-        keys = []
-        day = first
-        while day <= last:
-            d = date.fromordinal(day)
-            if d.day == 1 and (month_end := day + monthrange(d.year, d.month)[1] - 1) <= last:
-                keys.append(f"dm{d.year}-{d.month}")
-                day = month_end + 1
-            else:
-                keys.append(f"d{day}")
-                day += 1
-        start, end = date.fromordinal(first), date.fromordinal(last)
-        for year in range(start.year, end.year + 1):
-            for month in range(1, 13):
-                if (start.year, start.month) <= (year, month) <= (end.year, end.month):
-                    keys.append(f"m{year}-{month}")
-            keys.append(f"y{year}")
-        return keys
 
     def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
         """The stored reports of the same event as ``event`` (see same_event)."""
@@ -551,70 +537,105 @@ class EventIndex:
 
     def nearby(self, event: IndexedEvent) -> list[IndexedEvent]:
         """The stored events of other articles, of a type compatible with ``event``'s, that
-        share a bucket with it: a superset of its candidates, as small as the date and scene
-        make it, however large the corpus."""
+        share a scene and a date range, or a bucket, with it: a superset of its candidates, as
+        small as the date and scene make it, however large the corpus."""
         return self.nearby_each([event])[0]
 
     def nearby_each(self, events: Sequence[IndexedEvent]) -> list[list[IndexedEvent]]:
         """`nearby` of each of ``events``, sorted by ref.
 
-        The events of one article share most of their buckets (one date, one town) and their
-        neighbours: looked up together, a stored event is read and decoded once for the
-        article, not once for each of its events that it is near, and SQLite is asked two
-        queries an article instead of one an event."""
+        The events of one article share most of their scenes and dates and their neighbours:
+        looked up together, a stored event is read and decoded once for the article, not once
+        for each of its events that it is near, and SQLite is asked one query an article
+        (events of one scene and date, one range look-up) instead of one an event."""
+        # events of one article that want the same scenes and days are one look-up ("leg")
+        legs: dict[tuple[frozenset[str], int, int], int] = {}
+        legs_of: list[int | None] = []
+        for event in events:
+            scenes = _scene_keys(event, neighbours=True) if event.time is not None else None
+            if not scenes:
+                legs_of.append(None)
+                continue
+            first, last = _span(event.time)
+            legs_of.append(legs.setdefault((frozenset(scenes), first - MAX_SLACK_DAYS, last + MAX_SLACK_DAYS),
+                                           len(legs)))
         wanted = [self._lookup_keys(event) for event in events]
-        refs_by_key: dict[str, list[str]] = {}
         # only the reports of other articles, of a type one of these events may be: SQLite joins
-        # each bucket row to its event, where Python would step through every row
+        # each hit to its event, where Python would step through every row
         types = sorted(set().union(*(_COMPATIBLE_WITH.get(e.type, {e.type}) for e in events)))
         articles = sorted({e.article_id for e in events})
-        kept = f"AND e.type IN ({','.join('?' * len(types))}) AND e.article NOT IN ({','.join('?' * len(articles))})"
-        for part in _chunks(list(set().union(*wanted))):
-            for key, ref in self._db.execute(
-                    f"SELECT b.key, b.ref FROM bucket AS b JOIN event AS e ON e.ref = b.ref "
-                    f"WHERE b.key IN ({','.join('?' * len(part))}) {kept}", part + types + articles):
-                refs_by_key.setdefault(key, []).append(ref)
-        stored: dict[str, tuple[str, str, bytes]] = {}
-        for part in _chunks(list({ref for refs in refs_by_key.values() for ref in refs})):
-            for ref, article, type_, blob in self._db.execute(
-                    f"SELECT ref, article, type, view FROM event WHERE ref IN ({','.join('?' * len(part))})", part):
-                stored[ref] = (article, type_, blob)
-        # few buckets hold anything: go through those, not through every key each event wants
-        near_refs: list[set[str]] = [set() for _ in events]
-        for key, refs in refs_by_key.items():
-            for keys, near in zip(wanted, near_refs):
-                if key in keys:
-                    near.update(refs)
-        views: dict[str, IndexedEvent] = {}
-        found: list[list[IndexedEvent]] = []
-        for event, refs in zip(events, near_refs):
-            near = []
-            for ref in sorted(refs):
-                row = stored.get(ref)
+        kept = f"e.type IN ({','.join('?' * len(types))}) AND e.article NOT IN ({','.join('?' * len(articles))})"
+        hits: list[tuple[int, str | None, str, str, bytes]] = []
+        for selects, params in _hit_queries(legs, sorted(set().union(*wanted))):
+            hits.extend(self._db.execute(
+                f"SELECT hit.leg, hit.key, e.ref, e.type, e.view FROM ({' UNION ALL '.join(selects)}) AS hit "
+                f"JOIN event AS e ON e.ref = hit.ref WHERE {kept}",
+                params + types + articles))
+        # a stored event at two of an event's scenes comes twice: cheaper to drop here than to
+        # have SQLite sort the hits to drop them
+        near_rows: list[dict[str, bytes]] = [{} for _ in events]
+        for leg, key, ref, type_, blob in hits:
+            for mine, near, keys, event in zip(legs_of, near_rows, wanted, events):
                 # (most events near one are of another kind: a strike and the clashes that day;
                 # they are not even decoded)
-                if row is None or row[0] == event.article_id or not compatible_types(event.type, row[1]):
-                    continue
-                view = views.get(ref)
-                if view is None:
-                    view = views[ref] = _decode_view(row[2])
-                near.append(view)
-            found.append(near)
+                if (mine == leg if key is None else key in keys) and compatible_types(event.type, type_):
+                    near[ref] = blob
+        views: dict[str, IndexedEvent] = {}
+        found: list[list[IndexedEvent]] = []
+        for near in near_rows:
+            found.append([views[ref] if ref in views else views.setdefault(ref, _decode_view(near[ref]))
+                          for ref in sorted(near)])
         return found
 
     def _lookup_keys(self, event: IndexedEvent) -> set[str]:
-        """The buckets where the stored events that may be ``event``'s candidates are filed."""
-        keys: set[str] = set()
+        """The buckets (besides its scenes and days) where the stored events that may be
+        ``event``'s candidates are filed."""
         places = _place_keys(event)
-        if event.time is not None:
-            scenes = _scene_keys(event, neighbours=True)
-            keys.update(f"{when}@{scene}" for when in self._time_keys(event.time) for scene in scenes)
-        elif event.weekday is not None:
+        keys = {"u" + key for key in places}
+        if event.time is None and event.weekday is not None:
             keys.update(f"w{event.weekday}:{key}" for key in places)
-        keys.update("u" + key for key in places)
         if event.name:
             keys.update(_name_keys(event, lookup=True))
         return keys
+
+
+# how precise a date is, as the scene table files it; the days before a look-up's first day
+# where a stored date of that precision may begin and still reach it (a month is at most 31
+# days long, a year 366)
+_SPANS = {"day": 0, "month": 1, "year": 2}
+_SPAN_REACH = ((0, 0), (1, 30), (2, 365))
+_SQL_PARAMETERS = 400       # bound values per statement, with the types and articles beside them (SQLite's
+                            # limit is 999 in old builds)
+
+
+def _hit_queries(legs: dict[tuple[frozenset[str], int, int], int],
+                 keys: list[str]) -> Iterator[tuple[list[str], list]]:
+    """The SELECTs (and their parameters) of one look-up, a few hundred parameters a statement:
+    for each leg (scenes and a range of days), the stored dated events at one of those scenes
+    whose dates reach into the range, as (leg, NULL, ref); for the buckets, (-1, key, ref)."""
+    selects: list[str] = []
+    params: list = []
+    for (scenes, first, last), leg in legs.items():
+        scenes = sorted(scenes)
+        for part in range(0, len(scenes), _SQL_PARAMETERS // 4):
+            chunk = scenes[part:part + _SQL_PARAMETERS // 4]
+            marks = ",".join("?" * len(chunk))
+            for span, reach in _SPAN_REACH:
+                selects.append(f"SELECT {leg} AS leg, NULL AS key, ref FROM scene WHERE key IN ({marks}) "
+                               f"AND span = {span} AND first BETWEEN ? AND ? AND last >= ?")
+                params += [*chunk, first - reach, last, first]
+            if len(params) >= _SQL_PARAMETERS:
+                yield selects, params
+                selects, params = [], []
+    for part in range(0, len(keys), _SQL_PARAMETERS):
+        chunk = keys[part:part + _SQL_PARAMETERS]
+        selects.append(f"SELECT -1 AS leg, key, ref FROM bucket WHERE key IN ({','.join('?' * len(chunk))})")
+        params += chunk
+        if len(params) >= _SQL_PARAMETERS:
+            yield selects, params
+            selects, params = [], []
+    if selects:
+        yield selects, params
 
 
 def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
@@ -642,33 +663,27 @@ def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
     return keys
 
 
-_SQL_PARAMETERS = 400       # bound keys per statement, with the types and articles beside them (SQLite's
-                            # limit is 999 in old builds)
-
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(values), _SQL_PARAMETERS):
-        yield values[i:i + _SQL_PARAMETERS]
-
-
 CELL_DEGREES = 1.0           # grid cells for "near" places; a near pair is at most ~65 km apart
 
 
-def _cells(lat: float, lon: float, neighbours: bool) -> Iterator[str]:
-    """The grid cell of a point, or with ``neighbours`` every cell a point close enough to be
-    *near* it (NEAR_KM widened by two coarse precisions) may lie in. Columns wrap at the
+KM_PER_DEGREE = 110.0        # a little short of a degree of latitude (111.2 km): boxes err on the wide side
+
+
+def _cells(lat: float, lon: float, reach_km: float | None = None) -> Iterator[str]:
+    """The grid cell of a point, or with ``reach_km`` every cell a point that close to it may
+    lie in: the cells its bounding box overlaps (one to four of them for most points, as a
+    point far from its cell's edges needs no cell beyond them). Columns wrap at the
     antimeridian."""
     columns = round(360 / CELL_DEGREES)
-    row, col = math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
-    if not neighbours:
-        yield f"g{row}:{col % columns}"
+    if reach_km is None:
+        yield f"g{math.floor(lat / CELL_DEGREES)}:{math.floor(lon / CELL_DEGREES) % columns}"
         return
-    reach_km = NEAR_KM + 2 * MAX_SCENE_PRECISION_KM
-    rows = math.ceil(reach_km / (111.0 * CELL_DEGREES))
-    cos_lat = max(math.cos(math.radians(min(abs(lat) + CELL_DEGREES * rows, 89.0))), 0.01)
-    cols = min(math.ceil(reach_km / (111.0 * CELL_DEGREES * cos_lat)), columns // 2)
-    for r in range(row - rows, row + rows + 1):
-        for c in range(col - cols, col + cols + 1):
+    dlat = reach_km / KM_PER_DEGREE
+    # a degree of longitude is shortest at the box's poleward edge
+    cos_lat = max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.01)
+    dlon = min(reach_km / (KM_PER_DEGREE * cos_lat), 180.0)
+    for r in range(math.floor((lat - dlat) / CELL_DEGREES), math.floor((lat + dlat) / CELL_DEGREES) + 1):
+        for c in range(math.floor((lon - dlon) / CELL_DEGREES), math.floor((lon + dlon) / CELL_DEGREES) + 1):
             yield f"g{r}:{c % columns}"
 
 
@@ -679,7 +694,8 @@ def _scene_keys(e: IndexedEvent, neighbours: bool) -> set[str]:
     keys = set(e.places) | set(e.enclosing) | set(e.regions)
     for lat, lon, precision in e.points:
         if precision <= MAX_SCENE_PRECISION_KM:
-            keys.update(_cells(lat, lon, neighbours))
+            # near: closer than NEAR_KM widened by both precisions, the other's at most the largest
+            keys.update(_cells(lat, lon, NEAR_KM + precision + MAX_SCENE_PRECISION_KM if neighbours else None))
     return keys
 
 
