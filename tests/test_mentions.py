@@ -157,3 +157,24 @@ def test_the_article_country_counts_each_naming_and_ties_go_to_the_first_named(e
     assert context([mosul, raqqa], []) == ["IQ", "SY"]
     assert context([raqqa, mosul, (4, 5, "mosul")], []) == ["IQ", "SY"]
     assert context([raqqa, raqqa, mosul], []) == ["SY", "IQ"]
+
+
+def test_a_terrain_word_before_or_after_a_mountain_s_name_is_stripped_to_find_it(extractor):
+    # only a span whose first or last word is a terrain word is tried without it: "Qandil
+    # Range" is the Qandil mountains; "Sinjar Heights" names no mountain, so the town alone;
+    # "Hermon Street" ends in no terrain word
+    doc = extractor.nlp("Patrols climbed the Qandil Range while others crossed Hermon Street near Sinjar Heights.")
+    arrays = TokenArrays.of(doc)
+    found = {arrays.span_text(s, e): name for s, e, name in extractor.mentions.place_candidates(doc)}
+    assert found == {"Qandil Range": "terrain:qandil", "Hermon": "hermon", "Sinjar": "sinjar"}
+
+
+def test_terrain_screen_passes_every_text_a_terrain_pattern_strips():
+    from kg.extract.mentions import _TERRAIN_PREFIX, _TERRAIN_SUFFIX, _may_strip_terrain
+    for text in ("Mt. Makmal", "jebel\u00a0Makmal", "Makmal  HILLS", "Makmal Mountains\n", "Jbel  ",
+                 "Makmal Hillſ"):        # (to re.I "ſ" is an "s": a non-ASCII word goes to the patterns)
+        assert _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", text)) != text, text
+        assert _may_strip_terrain(text.split()), text
+    for text in ("Makmal Hillside", "Mountainous Makmal", "Mt.Makmal", "Makmal"):
+        assert _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", text)) == text, text
+        assert not _may_strip_terrain(text.split()), text

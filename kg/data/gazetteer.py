@@ -115,6 +115,11 @@ def _raw_words(text: str) -> list[str]:
         # (ASCII has no decompositions, combining marks nor special letters; casefold is
         # lower; the dropped characters are rare: a third of the time of the general path)
         text = text.lower()
+        words = text.split()
+        if "".join(words).isalnum():
+            # letters and digits parted by whitespace alone (most names and tokens): the words
+            # the regex would find, at a third of its cost
+            return words
         if any(c in text for c in _ASCII_DROPPED):
             text = text.translate(_ASCII_CHARACTERS)
         return _WORD_RUN.findall(text)
@@ -132,6 +137,8 @@ def normalize_name(text: str) -> str:
     variants, so that "al-Bab", "Al Bab", "al Bab" and "Al-Bāb" give the same string.
     """
     tokens = _raw_words(text)
+    if len(tokens) == 1:
+        return _fold_token(tokens[0])       # (most names: one word, no article to drop)
     kept: list[str] = []
     for i, token in enumerate(tokens):
         if i + 1 < len(tokens):

@@ -27,17 +27,31 @@ from kg.extract.tokens import TokenArrays
 
 # Place names may start with these lowercase particles ("al-Bab", "ash-Shaddadi").
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
-_TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
-_TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+# Words a terrain name may begin or end with ("Mount Qandil", "Sinjar Mountains"), as the
+# patterns below strip them (case-insensitively).
+_TERRAIN_PREFIX_WORDS = frozenset({"mount", "mt", "mt.", "mountain", "mountains", "jabal", "jebel", "jabel",
+                                   "djebel", "jbel", "wadi"})
+_TERRAIN_SUFFIX_WORDS = frozenset({"mountain", "mountains", "mount", "range", "hill", "hills", "heights"})
+_TERRAIN_PREFIX = re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, sorted(_TERRAIN_PREFIX_WORDS))), re.I)
+_TERRAIN_SUFFIX = re.compile(r"\s+(?:%s)$" % "|".join(map(re.escape, sorted(_TERRAIN_SUFFIX_WORDS))), re.I)
 # Every word the two patterns strip (lowercased, without the dot): what remains of "Mount X"
 # may be a known place even where the gazetteer has no name holding the word.
-_TERRAIN_WORDS = frozenset({"mount", "mt", "mountain", "mountains", "jabal", "jebel", "jabel", "djebel", "jbel", "wadi",
-                            "range", "hill", "hills", "heights"})
-# The characters a name must begin with for the prefix to match, or end with for the suffix
-# ("ſ" is an "s" to re.I; "$" also matches before a final line break): any other name is left
-# as it is by both, and is not stripped.
-_TERRAIN_FIRST = frozenset("mMjJdDwW")
-_TERRAIN_LAST = frozenset("nNsSſtTeElL\n")
+_TERRAIN_WORDS = frozenset(w.rstrip(".") for w in _TERRAIN_PREFIX_WORDS | _TERRAIN_SUFFIX_WORDS)
+
+
+def _may_strip_terrain(words: list[str]) -> bool:
+    """False when neither terrain pattern can match a text whose whitespace-parted words are
+    `words`: the prefix takes the text's first word when it is one of its words, the suffix
+    the last word (each parted from the rest by whitespace, which \\s and str.split agree on).
+    An ASCII word matches a pattern word case-insensitively when its lowercase is that word;
+    other words (to re.I "ſ" is an "s") are left to the patterns."""
+    if not words:
+        return False
+    first, last = words[0], words[-1]
+    return first.lower() in _TERRAIN_PREFIX_WORDS or last.lower() in _TERRAIN_SUFFIX_WORDS \
+        or not first.isascii() or not last.isascii()
+
+
 # What joins an article to the name after it: "al-Bab", "ad'Dana".
 _NAME_JOINERS = ("-", "'", "’")
 # First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Beirut", "Tell Hamdun",
@@ -459,7 +473,7 @@ class MentionFinder:
                 if has_name(name):
                     found = (i, i + n, name)
                     break
-                if n == 1 or not (span_text[0] in _TERRAIN_FIRST or span_text[-1] in _TERRAIN_LAST):
+                if n == 1 or not _may_strip_terrain(span_text.split()):
                     continue
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
                 if stripped != span_text:
