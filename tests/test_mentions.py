@@ -178,3 +178,38 @@ def test_terrain_screen_passes_every_text_a_terrain_pattern_strips():
     for text in ("Makmal Hillside", "Mountainous Makmal", "Mt.Makmal", "Makmal"):
         assert _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", text)) == text, text
         assert not _may_strip_terrain(text.split()), text
+
+
+def test_overlapping_candidates_settle_longest_then_highest_priority_then_first():
+    from kg.extract.mentions import Found, _settle
+    a = Found(0, 2, "place", "a", "Settlement", 1)
+    b = Found(1, 3, "actor", "b", "StateForce", 3)       # as long as a, higher priority
+    c = Found(2, 3, "place", "c", "Settlement", 9)       # shorter: loses to b whatever its priority
+    d = Found(5, 6, "person", "d", "Person", 0)
+    e = Found(5, 6, "person", "e", "Person", 0)          # a tie in all three: the first given wins
+    f = Found(4, 6, "place", "f", "Settlement", 0)
+    kept, taken = _settle([a, c, e, d, b])
+    assert kept == [b, e] and taken == {1, 2, 5}
+    kept, _ = _settle([d, f, a])
+    assert kept == [a, f]
+
+
+def test_an_organisation_before_a_title_and_a_name_only_describes_the_person(extractor):
+    doc = extractor.nlp("The Defence Ministry spokesman Tarek Nouri spoke, and the Defence Ministry said so.")
+    finder = extractor.mentions
+    arrays = TokenArrays.of(doc)
+    ministry_ends = [k for k in range(len(doc)) if arrays.text[k] == "Ministry"]
+    assert [finder._titles_a_person(doc, k + 1) for k in ministry_ends] == [True, False]
+    assert finder._titles_a_person(doc, len(doc)) is False
+
+
+def test_the_first_reading_names_only_what_needs_no_context(extractor):
+    doc = extractor.nlp("Soldiers and the army met gunmen near a police checkpoint.")
+    finder = extractor.mentions
+    matches = finder.registry_matches(doc)
+    assert {m.tag for m in matches} >= {"C", "U", "F"}
+    first = finder.registry_names(doc, matches, [])
+    assert first == [m.found for m in matches if m.found is not None]
+    assert {f.category for f in first} == {"unidentified"}
+    later = finder.registry_names(doc, matches, ["SY"])
+    assert len(later) > len(first)

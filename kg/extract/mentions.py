@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from itertools import compress
-from operator import and_, itemgetter, not_
+from operator import and_, itemgetter, not_, sub
 from typing import NamedTuple
 
 from spacy.attrs import LOWER, ORTH
@@ -219,6 +219,9 @@ class RegistryMatch(NamedTuple):
     found: Found | None
 
 
+_FOUND = itemgetter(4)      # RegistryMatch.found, read in C
+
+
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
     """Phrase matchers for names (case-insensitive and exact-case). Built once per process,
     from the phrases' token codes (see phrase_codes: no tokenizing at start-up)."""
@@ -324,6 +327,10 @@ class MentionFinder:
         is the Turkish military, not Syria's. `named`: keys the article names outright; "the
         government" is the one of them it can mean ("the Turkish state ... the government"),
         whichever country the places point to."""
+        if not (countries or named or named_force):
+            # the first reading: context forms and national force nouns name no party yet, so
+            # the mentions are those made with the matches
+            return [found for found in map(_FOUND, matches) if found is not None]
         arrays = TokenArrays.of(doc)
         out = []
 
@@ -332,12 +339,11 @@ class MentionFinder:
             return end < len(doc) and arrays.lower[end] in self.lex.source_heads
 
         # a context form names a party of the article's countries, of the parties it names, or
-        # the state force it names most: with none of these known (the first reading) it names none
-        context_known = bool(countries or named or named_force)
+        # the state force it names most
         for tag, value, start, end, found in matches:
             if found is not None:
                 out.append(found)
-            elif tag == "C" and context_known:
+            elif tag == "C":
                 options = self.lex.context_aliases[value]
                 key = next((options[c] for c in countries if c in options and options[c] in named), None) \
                     or next((k for k in options.values() if k in named), None) \
@@ -403,6 +409,8 @@ class MentionFinder:
     def _titles_a_person(self, doc: Doc, end: int) -> bool:
         """A person's title and name follow: "... spokesman Tom Reed", "... minister Ali Hassan"."""
         arrays = TokenArrays.of(doc)
+        if end >= len(doc) or arrays.lower[end] not in self._title_prefixes:
+            return False        # no title begins with the next word (most names: no span is made)
         for k in (3, 2, 1):
             if end + k < len(doc) and arrays.span_text(end, end + k).lower() in self.lex.person_titles:
                 name = end + k
@@ -1013,7 +1021,9 @@ class MentionFinder:
         return [c for c, _ in votes.most_common()]
 
 
-_START = itemgetter(0)      # Found.start, read in C
+_START = itemgetter(0)      # Found.start, .end and .priority, read in C
+_END = itemgetter(1)
+_PRIORITY = itemgetter(5)
 
 
 def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
@@ -1021,7 +1031,12 @@ def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
     spans in text order, and the tokens they take."""
     kept: list[Found] = []
     occupied: set[int] = set()
-    for f in sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start)):
+    # (sorted by start, then by priority and by length, each most first: the sorts are stable, so
+    # this is the order of the three keys at once, with every key read in C)
+    ordered = sorted(found, key=_START)
+    ordered.sort(key=_PRIORITY, reverse=True)
+    lengths = list(map(sub, map(_END, ordered), map(_START, ordered)))
+    for f in map(ordered.__getitem__, sorted(range(len(ordered)), key=lengths.__getitem__, reverse=True)):
         tokens = range(f.start, f.end)
         if occupied.isdisjoint(tokens):
             kept.append(f)
