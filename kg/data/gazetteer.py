@@ -138,7 +138,9 @@ def normalize_name(text: str) -> str:
     """
     tokens = _raw_words(text)
     if len(tokens) == 1:
-        return _fold_token(tokens[0])       # (most names: one word, no article to drop)
+        return _fold_token(tokens[0])                   # (a last word is never dropped)
+    if _DROPPED_WORDS.isdisjoint(tokens):
+        return " ".join(map(_fold_token, tokens))       # (most names: no article to drop)
     kept: list[str] = []
     for i, token in enumerate(tokens):
         if i + 1 < len(tokens):
