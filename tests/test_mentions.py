@@ -213,3 +213,15 @@ def test_the_first_reading_names_only_what_needs_no_context(extractor):
     assert {f.category for f in first} == {"unidentified"}
     later = finder.registry_names(doc, matches, ["SY"])
     assert len(later) > len(first)
+
+
+def test_a_capitalised_word_in_no_place_name_begins_no_span(extractor):
+    # "Qwzxvbb" is a word of no known name: no span begins at it, the place after it is found
+    # alone; glued to the next token it is still looked at with it ("Qwzxvbb-Aleppo" names none)
+    doc = extractor.nlp("Qwzxvbb Aleppo and Qwzxvbb-Aleppo fell; Kafr Qwzxvbb did not.")
+    arrays = TokenArrays.of(doc)
+    assert extractor.mentions.gaz.words_in_no_name("Qwzxvbb") == ["qwzxvbb"]
+    found = [(arrays.span_text(s, e), name) for s, e, name in extractor.mentions.place_candidates(doc)]
+    assert found == [("Aleppo", "alepo"), ("Aleppo", "alepo")]
+    # a compound name's first word still takes the words after it: "Kafr Qwzxvbb" is left whole
+    assert mentions(extractor, "Shells fell on Kafr Qwzxvbb.")["Kafr Qwzxvbb"][0] == "newplace"

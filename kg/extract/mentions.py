@@ -452,6 +452,14 @@ class MentionFinder:
             i = start
             if is_punct[i]:
                 continue
+            text = texts[i]
+            blocked = no_name.get(text)
+            if blocked is None:
+                blocked = in_no_name(text)
+            if blocked and space_after[i] and lower[i] not in _NAME_PREFIXES:
+                # a word in no name, cut by whitespace from the next (a quarter of the starts):
+                # no span from here names a place, and none of the rules below applies
+                continue
             found = None
             longest = window if i + window <= n_tok else n_tok - i
             # No known name holds a token whose words are in no name, where spaces part it
