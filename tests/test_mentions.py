@@ -225,3 +225,12 @@ def test_a_capitalised_word_in_no_place_name_begins_no_span(extractor):
     assert found == [("Aleppo", "alepo"), ("Aleppo", "alepo")]
     # a compound name's first word still takes the words after it: "Kafr Qwzxvbb" is left whole
     assert mentions(extractor, "Shells fell on Kafr Qwzxvbb.")["Kafr Qwzxvbb"][0] == "newplace"
+
+
+def test_names_in_apposition_between_commas_and_before_speech_verbs(extractor):
+    found = people(extractor, "A local official, Musa Garba Bello, spoke first. Later, Ravand Mala Mahmud, warned "
+                              "of more raids, and Tarek Nouri said so. Halima Sadiq")
+    assert found == {"Musa Garba Bello", "Ravand Mala Mahmud", "Tarek Nouri"}
+    # a title among the last three tokens opens no apposition; two capitalised words at the end
+    # are no name followed by a verb
+    assert people(extractor, "They met the official, Musa Bello") == set()

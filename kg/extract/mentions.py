@@ -621,6 +621,8 @@ class MentionFinder:
         # a title of one or two words, then 1-4 capitalised name tokens
         whole, glued = self._title_openers
         openers = list(compress(range(n_tok), map(whole.__contains__, lower)))
+        # (every title is a whole opener: the tokens that are titles are among these few)
+        title_positions = [k for k in openers if lower[k] in titles]
         glued_openers = [k for k in compress(range(n_tok), map(not_, arrays.space_after)) if lower[k] in glued]
         if glued_openers:
             openers = sorted(set(openers).union(glued_openers))
@@ -647,8 +649,8 @@ class MentionFinder:
                 out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
             i = j if names else i + title_len
         # "a district official, Musa Garba Bello, told": the name in apposition
-        for i in compress(range(n_tok - 3), map(titles.__contains__, lower)):
-            if texts[i + 1] != ",":
+        for i in title_positions:
+            if i >= n_tok - 3 or texts[i + 1] != ",":
                 continue
             j = i + 2
             k = j
@@ -659,11 +661,10 @@ class MentionFinder:
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # The rules below read names of two words or more: they begin at a capitalised word
-        # followed by another
-        two_capitalised = list(map(and_, capitalised, capitalised[1:]))
+        # followed by another (found among the capitalised words, a few in a hundred tokens)
         # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
         for i in [k + 1 for k in arrays.positions(",")]:
-            if not 1 <= i < n_tok - 3 or not two_capitalised[i]:
+            if not 1 <= i < n_tok - 3 or not (capitalised[i] and capitalised[i + 1]):
                 continue
             k = i
             while k < n_tok and k - i < 4 and k not in taken and is_alpha[k] and capitalised[k] \
@@ -687,7 +688,7 @@ class MentionFinder:
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
-        for i in compress(range(n_tok - 2), two_capitalised):
+        for i in [k for k in compress(range(n_tok - 2), capitalised) if capitalised[k + 1]]:
             if i in taken or not is_alpha[i] or texts[i] in _NOT_NAMES or lower[i] in titles:
                 continue
             if i > 0 and is_alpha[i - 1] and capitalised[i - 1] and not arrays.sent_start[i - 1]:
