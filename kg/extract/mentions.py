@@ -710,8 +710,9 @@ class MentionFinder:
         """"The Hamza Division": capitalised names ending in a group noun, not in the registry."""
         out = []
         arrays = TokenArrays.of(doc)
-        for j in compress(range(len(arrays.lower)), map(_GROUP_NOUNS.__contains__, arrays.lower)):
-            if not arrays.capitalised[j] or j in taken:
+        # (the group noun is capitalised: it is looked for among the capitalised words alone)
+        for j in [k for k in compress(range(len(arrays.lower)), arrays.capitalised) if arrays.lower[k] in _GROUP_NOUNS]:
+            if j in taken:
                 continue
             i = j
             while i - 1 >= 0 and (i - 1) not in taken and (
@@ -855,12 +856,20 @@ class MentionFinder:
         """Demonyms of states and of peoples without one: the words a demonym force begins with."""
         return frozenset(self.lex.demonyms) | frozenset(self.lex.stateless_demonyms)
 
+    @functools.cached_property
+    def _nationalities_capitalised(self) -> bool:
+        """Every nationality is written capitalised ("Turkish", "Kurdish"): its tokens are
+        among the capitalised words, a few in a hundred tokens."""
+        return all(word[:1].isupper() for word in self._nationality_words)
+
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
         arrays = TokenArrays.of(doc)
         n_tok = len(arrays.text)
-        for i in compress(range(n_tok), map(self._nationality_words.__contains__, arrays.text)):
+        words = self._nationality_words
+        candidates = compress(range(n_tok), arrays.capitalised) if self._nationalities_capitalised else range(n_tok)
+        for i in [k for k in candidates if arrays.text[k] in words]:
             if i in taken:
                 continue
             text = arrays.text[i]
