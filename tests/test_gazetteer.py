@@ -145,6 +145,16 @@ def test_name_words_drop_every_apostrophe_and_dot_and_spell_out_special_letters(
     # ASCII text takes a shorter path to the same words
     assert _raw_words("St. John's Wood-Hill 2") == ["st", "johns", "wood", "hill", "2"]
     assert _raw_words("AL-`Amarah") == _raw_words("al-ʿAmarah") == ["al", "amarah"]
+    # letters and digits parted by whitespace alone are split without the pattern, alike
+    assert _raw_words("Tell\tAbyad  District\n7") == ["tell", "abyad", "district", "7"]
+    assert _raw_words("Tell\x1cAbyad") == ["tell", "abyad"]      # (a separator str.split also parts at)
+    assert _raw_words("Tell_Abyad") == ["tell", "abyad"]          # (an underscore is no letter)
+    # one word is folded at once, as a longer name's words are
+    assert normalize_name("Mosoull") == normalize_name("Mosul") == "mosul"
+    # a name without an article folds word by word at once; with one, the article goes
+    assert normalize_name("Sheikh  Maqsoud District") == "sheikh maqsud district"
+    assert normalize_name("Sheikh al-Maqsoud") == "sheikh maqsud"
+    assert normalize_name("Al") == "al"           # (a last word is never dropped)
 
 
 def test_blocklist_holds_words_not_place_names() -> None:

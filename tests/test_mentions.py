@@ -157,3 +157,91 @@ def test_the_article_country_counts_each_naming_and_ties_go_to_the_first_named(e
     assert context([mosul, raqqa], []) == ["IQ", "SY"]
     assert context([raqqa, mosul, (4, 5, "mosul")], []) == ["IQ", "SY"]
     assert context([raqqa, raqqa, mosul], []) == ["SY", "IQ"]
+
+
+def test_a_terrain_word_before_or_after_a_mountain_s_name_is_stripped_to_find_it(extractor):
+    # only a span whose first or last word is a terrain word is tried without it: "Qandil
+    # Range" is the Qandil mountains; "Sinjar Heights" names no mountain, so the town alone;
+    # "Hermon Street" ends in no terrain word
+    doc = extractor.nlp("Patrols climbed the Qandil Range while others crossed Hermon Street near Sinjar Heights.")
+    arrays = TokenArrays.of(doc)
+    found = {arrays.span_text(s, e): name for s, e, name in extractor.mentions.place_candidates(doc)}
+    assert found == {"Qandil Range": "terrain:qandil", "Hermon": "hermon", "Sinjar": "sinjar"}
+
+
+def test_terrain_screen_passes_every_text_a_terrain_pattern_strips():
+    from kg.extract.mentions import _TERRAIN_PREFIX, _TERRAIN_SUFFIX, _may_strip_terrain
+    for text in ("Mt. Makmal", "jebel\u00a0Makmal", "Makmal  HILLS", "Makmal Mountains\n", "Jbel  ",
+                 "Makmal Hillſ"):        # (to re.I "ſ" is an "s": a non-ASCII word goes to the patterns)
+        assert _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", text)) != text, text
+        assert _may_strip_terrain(text.split()), text
+    for text in ("Makmal Hillside", "Mountainous Makmal", "Mt.Makmal", "Makmal"):
+        assert _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", text)) == text, text
+        assert not _may_strip_terrain(text.split()), text
+
+
+def test_overlapping_candidates_settle_longest_then_highest_priority_then_first():
+    from kg.extract.mentions import Found, _settle
+    a = Found(0, 2, "place", "a", "Settlement", 1)
+    b = Found(1, 3, "actor", "b", "StateForce", 3)       # as long as a, higher priority
+    c = Found(2, 3, "place", "c", "Settlement", 9)       # shorter: loses to b whatever its priority
+    d = Found(5, 6, "person", "d", "Person", 0)
+    e = Found(5, 6, "person", "e", "Person", 0)          # a tie in all three: the first given wins
+    f = Found(4, 6, "place", "f", "Settlement", 0)
+    kept, taken = _settle([a, c, e, d, b])
+    assert kept == [b, e] and taken == {1, 2, 5}
+    kept, _ = _settle([d, f, a])
+    assert kept == [a, f]
+
+
+def test_an_organisation_before_a_title_and_a_name_only_describes_the_person(extractor):
+    doc = extractor.nlp("The Defence Ministry spokesman Tarek Nouri spoke, and the Defence Ministry said so.")
+    finder = extractor.mentions
+    arrays = TokenArrays.of(doc)
+    ministry_ends = [k for k in range(len(doc)) if arrays.text[k] == "Ministry"]
+    assert [finder._titles_a_person(doc, k + 1) for k in ministry_ends] == [True, False]
+    assert finder._titles_a_person(doc, len(doc)) is False
+
+
+def test_the_first_reading_names_only_what_needs_no_context(extractor):
+    doc = extractor.nlp("Soldiers and the army met gunmen near a police checkpoint.")
+    finder = extractor.mentions
+    matches = finder.registry_matches(doc)
+    assert {m.tag for m in matches} >= {"C", "U", "F"}
+    first = finder.registry_names(doc, matches, [])
+    assert first == [m.found for m in matches if m.found is not None]
+    assert {f.category for f in first} == {"unidentified"}
+    later = finder.registry_names(doc, matches, ["SY"])
+    assert len(later) > len(first)
+
+
+def test_a_capitalised_word_in_no_place_name_begins_no_span(extractor):
+    # "Qwzxvbb" is a word of no known name: no span begins at it, the place after it is found
+    # alone; glued to the next token it is still looked at with it ("Qwzxvbb-Aleppo" names none)
+    doc = extractor.nlp("Qwzxvbb Aleppo and Qwzxvbb-Aleppo fell; Kafr Qwzxvbb did not.")
+    arrays = TokenArrays.of(doc)
+    assert extractor.mentions.gaz.words_in_no_name("Qwzxvbb") == ["qwzxvbb"]
+    found = [(arrays.span_text(s, e), name) for s, e, name in extractor.mentions.place_candidates(doc)]
+    assert found == [("Aleppo", "alepo"), ("Aleppo", "alepo")]
+    # a compound name's first word still takes the words after it: "Kafr Qwzxvbb" is left whole
+    assert mentions(extractor, "Shells fell on Kafr Qwzxvbb.")["Kafr Qwzxvbb"][0] == "newplace"
+
+
+def test_names_in_apposition_between_commas_and_before_speech_verbs(extractor):
+    found = people(extractor, "A local official, Musa Garba Bello, spoke first. Later, Ravand Mala Mahmud, warned "
+                              "of more raids, and Tarek Nouri said so. Halima Sadiq")
+    assert found == {"Musa Garba Bello", "Ravand Mala Mahmud", "Tarek Nouri"}
+    # a title among the last three tokens opens no apposition; two capitalised words at the end
+    # are no name followed by a verb
+    assert people(extractor, "They met the official, Musa Bello") == set()
+
+
+def test_nationalities_and_group_names_are_read_from_the_capitalised_words(extractor):
+    finder = extractor.mentions
+    assert finder._nationalities_capitalised        # the lexicon writes every nationality so
+    doc = extractor.nlp("The Hamza Division and Syrian army units fought a small group, not the Qwzx brigade.")
+    arrays = TokenArrays.of(doc)
+    groups = {arrays.span_text(f.start, f.end) for f in finder.named_groups(doc, set())}
+    assert groups == {"Hamza Division"}             # a lowercase group noun ends no name
+    forces = {arrays.span_text(f.start, f.end) for f in finder.demonym_forces(doc, set(), ["SY"])}
+    assert forces == {"Syrian army units"}

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from itertools import compress
-from operator import and_, itemgetter, not_
+from operator import and_, itemgetter, not_, sub
 from typing import NamedTuple
 
 from spacy.attrs import LOWER, ORTH
@@ -27,17 +27,31 @@ from kg.extract.tokens import TokenArrays
 
 # Place names may start with these lowercase particles ("al-Bab", "ash-Shaddadi").
 _PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "ed", "es", "ez", "an", "en", "ul", "il"}
-_TERRAIN_PREFIX = re.compile(r"^(?:mount|mt\.?|mountain|mountains|jabal|jebel|jabel|djebel|jbel|wadi)\s+", re.I)
-_TERRAIN_SUFFIX = re.compile(r"\s+(?:mountain|mountains|mount|range|hills?|heights)$", re.I)
+# Words a terrain name may begin or end with ("Mount Qandil", "Sinjar Mountains"), as the
+# patterns below strip them (case-insensitively).
+_TERRAIN_PREFIX_WORDS = frozenset({"mount", "mt", "mt.", "mountain", "mountains", "jabal", "jebel", "jabel",
+                                   "djebel", "jbel", "wadi"})
+_TERRAIN_SUFFIX_WORDS = frozenset({"mountain", "mountains", "mount", "range", "hill", "hills", "heights"})
+_TERRAIN_PREFIX = re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, sorted(_TERRAIN_PREFIX_WORDS))), re.I)
+_TERRAIN_SUFFIX = re.compile(r"\s+(?:%s)$" % "|".join(map(re.escape, sorted(_TERRAIN_SUFFIX_WORDS))), re.I)
 # Every word the two patterns strip (lowercased, without the dot): what remains of "Mount X"
 # may be a known place even where the gazetteer has no name holding the word.
-_TERRAIN_WORDS = frozenset({"mount", "mt", "mountain", "mountains", "jabal", "jebel", "jabel", "djebel", "jbel", "wadi",
-                            "range", "hill", "hills", "heights"})
-# The characters a name must begin with for the prefix to match, or end with for the suffix
-# ("ſ" is an "s" to re.I; "$" also matches before a final line break): any other name is left
-# as it is by both, and is not stripped.
-_TERRAIN_FIRST = frozenset("mMjJdDwW")
-_TERRAIN_LAST = frozenset("nNsSſtTeElL\n")
+_TERRAIN_WORDS = frozenset(w.rstrip(".") for w in _TERRAIN_PREFIX_WORDS | _TERRAIN_SUFFIX_WORDS)
+
+
+def _may_strip_terrain(words: list[str]) -> bool:
+    """False when neither terrain pattern can match a text whose whitespace-parted words are
+    `words`: the prefix takes the text's first word when it is one of its words, the suffix
+    the last word (each parted from the rest by whitespace, which \\s and str.split agree on).
+    An ASCII word matches a pattern word case-insensitively when its lowercase is that word;
+    other words (to re.I "ſ" is an "s") are left to the patterns."""
+    if not words:
+        return False
+    first, last = words[0], words[-1]
+    return first.lower() in _TERRAIN_PREFIX_WORDS or last.lower() in _TERRAIN_SUFFIX_WORDS \
+        or not first.isascii() or not last.isascii()
+
+
 # What joins an article to the name after it: "al-Bab", "ad'Dana".
 _NAME_JOINERS = ("-", "'", "’")
 # First words of Arabic, Kurdish and Hebrew compound place names ("Kafr Beirut", "Tell Hamdun",
@@ -205,6 +219,9 @@ class RegistryMatch(NamedTuple):
     found: Found | None
 
 
+_FOUND = itemgetter(4)      # RegistryMatch.found, read in C
+
+
 def build_matchers(nlp: Language, lex: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
     """Phrase matchers for names (case-insensitive and exact-case). Built once per process,
     from the phrases' token codes (see phrase_codes: no tokenizing at start-up)."""
@@ -310,6 +327,10 @@ class MentionFinder:
         is the Turkish military, not Syria's. `named`: keys the article names outright; "the
         government" is the one of them it can mean ("the Turkish state ... the government"),
         whichever country the places point to."""
+        if not (countries or named or named_force):
+            # the first reading: context forms and national force nouns name no party yet, so
+            # the mentions are those made with the matches
+            return [found for found in map(_FOUND, matches) if found is not None]
         arrays = TokenArrays.of(doc)
         out = []
 
@@ -318,12 +339,11 @@ class MentionFinder:
             return end < len(doc) and arrays.lower[end] in self.lex.source_heads
 
         # a context form names a party of the article's countries, of the parties it names, or
-        # the state force it names most: with none of these known (the first reading) it names none
-        context_known = bool(countries or named or named_force)
+        # the state force it names most
         for tag, value, start, end, found in matches:
             if found is not None:
                 out.append(found)
-            elif tag == "C" and context_known:
+            elif tag == "C":
                 options = self.lex.context_aliases[value]
                 key = next((options[c] for c in countries if c in options and options[c] in named), None) \
                     or next((k for k in options.values() if k in named), None) \
@@ -389,6 +409,8 @@ class MentionFinder:
     def _titles_a_person(self, doc: Doc, end: int) -> bool:
         """A person's title and name follow: "... spokesman Tom Reed", "... minister Ali Hassan"."""
         arrays = TokenArrays.of(doc)
+        if end >= len(doc) or arrays.lower[end] not in self._title_prefixes:
+            return False        # no title begins with the next word (most names: no span is made)
         for k in (3, 2, 1):
             if end + k < len(doc) and arrays.span_text(end, end + k).lower() in self.lex.person_titles:
                 name = end + k
@@ -430,6 +452,14 @@ class MentionFinder:
             i = start
             if is_punct[i]:
                 continue
+            text = texts[i]
+            blocked = no_name.get(text)
+            if blocked is None:
+                blocked = in_no_name(text)
+            if blocked and space_after[i] and lower[i] not in _NAME_PREFIXES:
+                # a word in no name, cut by whitespace from the next (a quarter of the starts):
+                # no span from here names a place, and none of the rules below applies
+                continue
             found = None
             longest = window if i + window <= n_tok else n_tok - i
             # No known name holds a token whose words are in no name, where spaces part it
@@ -459,7 +489,7 @@ class MentionFinder:
                 if has_name(name):
                     found = (i, i + n, name)
                     break
-                if n == 1 or not (span_text[0] in _TERRAIN_FIRST or span_text[-1] in _TERRAIN_LAST):
+                if n == 1 or not _may_strip_terrain(span_text.split()):
                     continue
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
                 if stripped != span_text:
@@ -591,6 +621,8 @@ class MentionFinder:
         # a title of one or two words, then 1-4 capitalised name tokens
         whole, glued = self._title_openers
         openers = list(compress(range(n_tok), map(whole.__contains__, lower)))
+        # (every title is a whole opener: the tokens that are titles are among these few)
+        title_positions = [k for k in openers if lower[k] in titles]
         glued_openers = [k for k in compress(range(n_tok), map(not_, arrays.space_after)) if lower[k] in glued]
         if glued_openers:
             openers = sorted(set(openers).union(glued_openers))
@@ -617,8 +649,8 @@ class MentionFinder:
                 out.append(Found(names[0], names[-1] + 1, "person", "", "Person", 1))
             i = j if names else i + title_len
         # "a district official, Musa Garba Bello, told": the name in apposition
-        for i in compress(range(n_tok - 3), map(titles.__contains__, lower)):
-            if texts[i + 1] != ",":
+        for i in title_positions:
+            if i >= n_tok - 3 or texts[i + 1] != ",":
                 continue
             j = i + 2
             k = j
@@ -629,11 +661,10 @@ class MentionFinder:
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # The rules below read names of two words or more: they begin at a capitalised word
-        # followed by another
-        two_capitalised = list(map(and_, capitalised, capitalised[1:]))
+        # followed by another (found among the capitalised words, a few in a hundred tokens)
         # "..., Ravand Mala Mahmud, warned": a name between commas before a speech verb
         for i in [k + 1 for k in arrays.positions(",")]:
-            if not 1 <= i < n_tok - 3 or not two_capitalised[i]:
+            if not 1 <= i < n_tok - 3 or not (capitalised[i] and capitalised[i + 1]):
                 continue
             k = i
             while k < n_tok and k - i < 4 and k not in taken and is_alpha[k] and capitalised[k] \
@@ -657,7 +688,7 @@ class MentionFinder:
                 if not any(f.start <= j < f.end for f in out):
                     out.append(Found(j, k, "person", "", "Person", 1))
         # "Name Surname said/told" and "Name Surname, the spokesman"
-        for i in compress(range(n_tok - 2), two_capitalised):
+        for i in [k for k in compress(range(n_tok - 2), capitalised) if capitalised[k + 1]]:
             if i in taken or not is_alpha[i] or texts[i] in _NOT_NAMES or lower[i] in titles:
                 continue
             if i > 0 and is_alpha[i - 1] and capitalised[i - 1] and not arrays.sent_start[i - 1]:
@@ -679,8 +710,9 @@ class MentionFinder:
         """"The Hamza Division": capitalised names ending in a group noun, not in the registry."""
         out = []
         arrays = TokenArrays.of(doc)
-        for j in compress(range(len(arrays.lower)), map(_GROUP_NOUNS.__contains__, arrays.lower)):
-            if not arrays.capitalised[j] or j in taken:
+        # (the group noun is capitalised: it is looked for among the capitalised words alone)
+        for j in [k for k in compress(range(len(arrays.lower)), arrays.capitalised) if arrays.lower[k] in _GROUP_NOUNS]:
+            if j in taken:
                 continue
             i = j
             while i - 1 >= 0 and (i - 1) not in taken and (
@@ -824,12 +856,20 @@ class MentionFinder:
         """Demonyms of states and of peoples without one: the words a demonym force begins with."""
         return frozenset(self.lex.demonyms) | frozenset(self.lex.stateless_demonyms)
 
+    @functools.cached_property
+    def _nationalities_capitalised(self) -> bool:
+        """Every nationality is written capitalised ("Turkish", "Kurdish"): its tokens are
+        among the capitalised words, a few in a hundred tokens."""
+        return all(word[:1].isupper() for word in self._nationality_words)
+
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
         arrays = TokenArrays.of(doc)
         n_tok = len(arrays.text)
-        for i in compress(range(n_tok), map(self._nationality_words.__contains__, arrays.text)):
+        words = self._nationality_words
+        candidates = compress(range(n_tok), arrays.capitalised) if self._nationalities_capitalised else range(n_tok)
+        for i in [k for k in candidates if arrays.text[k] in words]:
             if i in taken:
                 continue
             text = arrays.text[i]
@@ -999,7 +1039,9 @@ class MentionFinder:
         return [c for c, _ in votes.most_common()]
 
 
-_START = itemgetter(0)      # Found.start, read in C
+_START = itemgetter(0)      # Found.start, .end and .priority, read in C
+_END = itemgetter(1)
+_PRIORITY = itemgetter(5)
 
 
 def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
@@ -1007,7 +1049,12 @@ def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
     spans in text order, and the tokens they take."""
     kept: list[Found] = []
     occupied: set[int] = set()
-    for f in sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start)):
+    # (sorted by start, then by priority and by length, each most first: the sorts are stable, so
+    # this is the order of the three keys at once, with every key read in C)
+    ordered = sorted(found, key=_START)
+    ordered.sort(key=_PRIORITY, reverse=True)
+    lengths = list(map(sub, map(_END, ordered), map(_START, ordered)))
+    for f in map(ordered.__getitem__, sorted(range(len(ordered)), key=lengths.__getitem__, reverse=True)):
         tokens = range(f.start, f.end)
         if occupied.isdisjoint(tokens):
             kept.append(f)
