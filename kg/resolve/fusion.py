@@ -688,10 +688,28 @@ def _cells(lat: float, lon: float, reach_km: float | None = None) -> Iterator[st
 
 
 def _scene_keys(e: IndexedEvent, neighbours: bool) -> set[str]:
-    """Keys two reports whose places agree (see place_agreement) always share: their places,
-    the places those lie within, the regions they name, and the grid cells of their points
-    (with ``neighbours``, the cells around them, for the look-up side)."""
-    keys = set(e.places) | set(e.enclosing) | set(e.regions)
+    """Keys two reports whose places agree (see place_agreement) always share, one side filed
+    under them (``neighbours`` False), the other looking them up (``neighbours`` True).
+
+    The keys say what a place is to the report, so that a look-up asks for exactly the ways
+    two reports can agree: "p" its place, "e" a place its place lies within, "r" a region it
+    names, "q" a region of a report that names no place of its own, and grid cells ("g...")
+    of its points (the look-up asks the cells around them). A look-up asks others' places at
+    its places and at the places enclosing them, others' enclosing places at its places, and
+    regions as place_agreement's "region" rule does. Untyped, a town's report asked its
+    province and found every report of every town in the province that day: ~50 times the
+    real candidates, and a look-up growing with the corpus."""
+    places, enclosing, regions = e.places, e.enclosing, e.regions
+    if not neighbours:
+        keys = {"p" + k for k in places} | {"e" + k for k in enclosing} | {"r" + k for k in regions}
+        if not places:
+            keys.update("q" + k for k in regions)
+    else:
+        keys = {"p" + k for k in places | enclosing} | {"e" + k for k in places}
+        if not places:
+            keys.update("r" + k for k in regions)
+            keys.update("e" + k for k in regions)
+        keys.update("q" + k for k in regions | enclosing)
     for lat, lon, precision in e.points:
         if precision <= MAX_SCENE_PRECISION_KM:
             # near: closer than NEAR_KM widened by both precisions, the other's at most the largest
