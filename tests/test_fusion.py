@@ -496,3 +496,32 @@ def test_a_point_asks_the_cells_its_near_reach_crosses_into_and_no_others():
     assert set(_cells(10.5, -179.9)) < set(_cells(10.5, 179.9, reach))
     # and a point just across a cell's edge, as close as "near" allows, is found from it
     assert set(_cells(37.02, 44.5)) <= set(_cells(36.99, 44.5, reach))
+
+
+def test_a_towns_look_up_asks_its_province_for_province_wide_reports_not_for_every_town_in_it():
+    """Scene keys say what a place is to a report: a report from a town finds the reports
+    placed only at its province and those within the town, but not a report of the same day
+    from another, distant town of the province (which could never agree with it on place);
+    a report naming only the province finds the towns' reports within it."""
+    entities = dict(ENTITIES)
+    entities["far_saladin_town"] = Entity("far_saladin_town", "place", "Settlement", "Far Town", lat=34.0, lon=43.0,
+                                          precision_km=5.0, within="saladin_province")
+    fuser = EventFuser()
+
+    def store(aid: str, place: str) -> None:
+        art = Article(id=aid, url=f"https://example.invalid/{aid}", title="", text="")
+        fuser.fuse(Extraction(article=art, entities=entities, events=[
+            ev("e1", "Attack", date(2021, 3, 9), [place], ["islamic_state"], ["iraqi_army"])]))
+
+    store("far", "far_saladin_town")
+    store("wide", "saladin_province")
+    store("hamlet", "hamlet_by_amirli")
+
+    def near(place: str) -> list[str]:
+        art = Article(id="look", url="https://example.invalid/look", title="", text="")
+        view = indexed(Extraction(article=art, entities=entities, events=[
+            ev("e1", "Attack", date(2021, 3, 9), [place], ["islamic_state"])]))[0]
+        return [e.ref for e in fuser.index.nearby(view)]
+
+    assert near("amirli_town") == ["hamlet-e1", "wide-e1"]
+    assert near("saladin_province") == ["far-e1", "wide-e1"]      # (the hamlet's chain is not known to reach it)
