@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from itertools import compress
-from operator import and_, itemgetter, not_, sub
+from operator import and_, itemgetter, not_
 from typing import NamedTuple
 
 from spacy.attrs import LOWER, ORTH
@@ -1039,9 +1039,7 @@ class MentionFinder:
         return [c for c, _ in votes.most_common()]
 
 
-_START = itemgetter(0)      # Found.start, .end and .priority, read in C
-_END = itemgetter(1)
-_PRIORITY = itemgetter(5)
+_START = itemgetter(0)      # Found.start, read in C
 
 
 def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
@@ -1049,12 +1047,7 @@ def _settle(found: list[Found]) -> tuple[list[Found], set[int]]:
     spans in text order, and the tokens they take."""
     kept: list[Found] = []
     occupied: set[int] = set()
-    # (sorted by start, then by priority and by length, each most first: the sorts are stable, so
-    # this is the order of the three keys at once, with every key read in C)
-    ordered = sorted(found, key=_START)
-    ordered.sort(key=_PRIORITY, reverse=True)
-    lengths = list(map(sub, map(_END, ordered), map(_START, ordered)))
-    for f in map(ordered.__getitem__, sorted(range(len(ordered)), key=lengths.__getitem__, reverse=True)):
+    for f in sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start)):
         tokens = range(f.start, f.end)
         if occupied.isdisjoint(tokens):
             kept.append(f)

@@ -571,15 +571,22 @@ class EventIndex:
                 f"SELECT hit.leg, hit.key, e.ref, e.type, e.view FROM ({' UNION ALL '.join(selects)}) AS hit "
                 f"JOIN event AS e ON e.ref = hit.ref WHERE {kept}",
                 params + types + articles))
-        # a stored event at two of an event's scenes comes twice: cheaper to drop here than to
-        # have SQLite sort the hits to drop them
-        near_rows: list[dict[str, bytes]] = [{} for _ in events]
+        # the hits grouped by the look-up that found them, so that each event goes through its
+        # own groups only; a stored event at two of an event's scenes comes twice: cheaper to
+        # drop here than to have SQLite sort the hits to drop them
+        by_leg: dict[int, dict[str, tuple[str, bytes]]] = {}
+        by_key: dict[str, dict[str, tuple[str, bytes]]] = {}
         for leg, key, ref, type_, blob in hits:
-            for mine, near, keys, event in zip(legs_of, near_rows, wanted, events):
-                # (most events near one are of another kind: a strike and the clashes that day;
-                # they are not even decoded)
-                if (mine == leg if key is None else key in keys) and compatible_types(event.type, type_):
-                    near[ref] = blob
+            (by_leg.setdefault(leg, {}) if key is None else by_key.setdefault(key, {}))[ref] = (type_, blob)
+        near_rows: list[dict[str, bytes]] = []
+        for mine, keys, event in zip(legs_of, wanted, events):
+            groups = [by_key[k] for k in keys if k in by_key]
+            if mine is not None and mine in by_leg:
+                groups.append(by_leg[mine])
+            # (most events near one are of another kind: a strike and the clashes that day;
+            # they are not even decoded)
+            near_rows.append({ref: blob for group in groups for ref, (type_, blob) in group.items()
+                              if compatible_types(event.type, type_)})
         views: dict[str, IndexedEvent] = {}
         found: list[list[IndexedEvent]] = []
         for near in near_rows:
