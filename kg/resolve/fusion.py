@@ -434,6 +434,11 @@ class EventIndex:
             CREATE INDEX scene_ref ON scene (ref);
             CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
             CREATE INDEX bucket_ref ON bucket (ref);
+            PRAGMA temp_store = MEMORY;
+            CREATE TEMP TABLE probe (leg INTEGER NOT NULL, key TEXT NOT NULL, span INTEGER, first INTEGER,
+                last INTEGER, since INTEGER);
+            CREATE TEMP TABLE probe_type (type TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TEMP TABLE probe_article (article TEXT PRIMARY KEY) WITHOUT ROWID;
         """)
         self._size = 0
         self._db.execute("BEGIN")
@@ -560,17 +565,10 @@ class EventIndex:
             legs_of.append(legs.setdefault((frozenset(scenes), first - MAX_SLACK_DAYS, last + MAX_SLACK_DAYS),
                                            len(legs)))
         wanted = [self._lookup_keys(event) for event in events]
-        # only the reports of other articles, of a type one of these events may be: SQLite joins
-        # each hit to its event, where Python would step through every row
-        types = sorted(set().union(*(_COMPATIBLE_WITH.get(e.type, {e.type}) for e in events)))
-        articles = sorted({e.article_id for e in events})
-        kept = f"e.type IN ({','.join('?' * len(types))}) AND e.article NOT IN ({','.join('?' * len(articles))})"
-        hits: list[tuple[int, str | None, str, str, bytes]] = []
-        for selects, params in _hit_queries(legs, sorted(set().union(*wanted))):
-            hits.extend(self._db.execute(
-                f"SELECT hit.leg, hit.key, e.ref, e.type, e.view FROM ({' UNION ALL '.join(selects)}) AS hit "
-                f"JOIN event AS e ON e.ref = hit.ref WHERE {kept}",
-                params + types + articles))
+        # (only the reports of other articles, of a type one of these events may be: SQLite
+        # joins each hit to its event, where Python would step through every row)
+        types = set().union(*(_COMPATIBLE_WITH.get(e.type, {e.type}) for e in events))
+        hits = self._hits(_probes(legs, set().union(*wanted)), types, {e.article_id for e in events})
         # the hits grouped by the look-up that found them, so that each event goes through its
         # own groups only; a stored event at two of an event's scenes comes twice: cheaper to
         # drop here than to have SQLite sort the hits to drop them
@@ -594,6 +592,28 @@ class EventIndex:
                           for ref in sorted(near)])
         return found
 
+    def _hits(self, probes: list[tuple[int, str, int | None, int | None, int | None, int | None]],
+              types: set[str], articles: set[str]) -> list[tuple[int, str | None, str, str, bytes]]:
+        """The stored events a look-up's probes find, as (leg, None, ref, type, view) for a
+        scene and days, (-1, key, ref, type, view) for a bucket.
+
+        The probes go into temporary tables that one statement of fixed text joins to the
+        index: SQLite prepares it once a build. Statements spelled out from each article's keys
+        (a different number of them each time) were each parsed and planned anew, two thirds
+        of a look-up's time."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM temp.probe")
+            db.execute("DELETE FROM temp.probe_type")
+            db.execute("DELETE FROM temp.probe_article")
+            db.executemany("INSERT INTO temp.probe VALUES (?, ?, ?, ?, ?, ?)", probes)
+            db.executemany("INSERT INTO temp.probe_type VALUES (?)", [(t,) for t in types])
+            db.executemany("INSERT INTO temp.probe_article VALUES (?)", [(a,) for a in articles])
+            return db.execute(_HITS).fetchall()
+        finally:
+            db.execute("COMMIT")
+
     def _lookup_keys(self, event: IndexedEvent) -> set[str]:
         """The buckets (besides its scenes and days) where the stored events that may be
         ``event``'s candidates are filed."""
@@ -611,38 +631,34 @@ class EventIndex:
 # days long, a year 366)
 _SPANS = {"day": 0, "month": 1, "year": 2}
 _SPAN_REACH = ((0, 0), (1, 30), (2, 365))
-_SQL_PARAMETERS = 400       # bound values per statement, with the types and articles beside them (SQLite's
-                            # limit is 999 in old builds)
 
 
-def _hit_queries(legs: dict[tuple[frozenset[str], int, int], int],
-                 keys: list[str]) -> Iterator[tuple[list[str], list]]:
-    """The SELECTs (and their parameters) of one look-up, a few hundred parameters a statement:
-    for each leg (scenes and a range of days), the stored dated events at one of those scenes
-    whose dates reach into the range, as (leg, NULL, ref); for the buckets, (-1, key, ref)."""
-    selects: list[str] = []
-    params: list = []
-    for (scenes, first, last), leg in legs.items():
-        scenes = sorted(scenes)
-        for part in range(0, len(scenes), _SQL_PARAMETERS // 4):
-            chunk = scenes[part:part + _SQL_PARAMETERS // 4]
-            marks = ",".join("?" * len(chunk))
-            for span, reach in _SPAN_REACH:
-                selects.append(f"SELECT {leg} AS leg, NULL AS key, ref FROM scene WHERE key IN ({marks}) "
-                               f"AND span = {span} AND first BETWEEN ? AND ? AND last >= ?")
-                params += [*chunk, first - reach, last, first]
-            if len(params) >= _SQL_PARAMETERS:
-                yield selects, params
-                selects, params = [], []
-    for part in range(0, len(keys), _SQL_PARAMETERS):
-        chunk = keys[part:part + _SQL_PARAMETERS]
-        selects.append(f"SELECT -1 AS leg, key, ref FROM bucket WHERE key IN ({','.join('?' * len(chunk))})")
-        params += chunk
-        if len(params) >= _SQL_PARAMETERS:
-            yield selects, params
-            selects, params = [], []
-    if selects:
-        yield selects, params
+# A look-up in one statement: the probes of its scenes (a scene, a precision, the first days a
+# stored date may begin on and the day it must last until) and of its buckets (span NULL),
+# each joined to the index (CROSS JOIN: the probes drive, each one an index range) and to the
+# stored event, of a type the look-up asks for and from another article.
+_HITS = """
+    SELECT p.leg, NULL, e.ref, e.type, e.view FROM temp.probe AS p CROSS JOIN scene AS s CROSS JOIN event AS e
+        WHERE p.span IS NOT NULL AND s.key = p.key AND s.span = p.span AND s.first BETWEEN p.first AND p.last
+            AND s.last >= p.since AND e.ref = s.ref
+            AND e.type IN temp.probe_type AND e.article NOT IN temp.probe_article
+    UNION ALL
+    SELECT -1, p.key, e.ref, e.type, e.view FROM temp.probe AS p CROSS JOIN bucket AS b CROSS JOIN event AS e
+        WHERE p.span IS NULL AND b.key = p.key AND e.ref = b.ref
+            AND e.type IN temp.probe_type AND e.article NOT IN temp.probe_article"""
+
+
+def _probes(legs: dict[tuple[frozenset[str], int, int], int],
+            keys: set[str]) -> list[tuple[int, str, int | None, int | None, int | None, int | None]]:
+    """The probes of one look-up: for each leg (scenes and a range of days), each of its scenes
+    at each precision, with the first days a stored date of that precision may begin on to
+    reach into the range (a month at most 30 days before it, a year 365) and the day it must
+    last until: (leg, scene, span, first, last, since); for the buckets, (-1, key, None...)."""
+    probes: list[tuple[int, str, int | None, int | None, int | None, int | None]] = [
+        (leg, key, span, first - reach, last, first)
+        for (scenes, first, last), leg in legs.items() for key in scenes for span, reach in _SPAN_REACH]
+    probes += [(-1, key, None, None, None, None) for key in keys]
+    return probes
 
 
 def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
