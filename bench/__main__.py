@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -68,10 +69,17 @@ def main(argv: list[str] | None = None) -> int:
             print("\n3. Scaling: kg build of synthetic articles, one process, fresh store each")
             print(f"   {'articles':>9} {'seconds':>9} {'articles/s':>11} {'peak RSS MB':>12} {'store MB':>9} {'events':>8}")
             for n in sizes:
-                run = scaling.build(n, work)
-                runs.append(run)
-                print(f"   {n:>9,} {run['seconds']:>9.1f} {n / run['seconds']:>11.1f} {run['peak_rss_mb']:>12.0f} "
-                      f"{run['store_mb']:>9.1f} {run['events']:>8,}", flush=True)
+                runs.append(scaling.build(n, work))
+                _scaling_row(runs[-1])
+            # A shared host's speed drifts over the minutes the largest build takes: the smaller
+            # sizes are built again after it, and each ratio takes the mean of their two times,
+            # so that a slow (or fast) start does not decide it.
+            for run in runs[:-1]:
+                again = scaling.build(run["articles"], work)
+                _scaling_row(again, "again")
+                run["seconds_runs"] = [run["seconds"], again["seconds"]]
+                run["seconds"] = statistics.mean(run["seconds_runs"])
+                run["peak_rss_mb"] = max(run["peak_rss_mb"], again["peak_rss_mb"])
             results["scaling"] = runs
             _scaling(runs)
         if "store" in sections or "remote" in sections:
@@ -168,7 +176,16 @@ def _throughput(r: dict, label: str, start: dict | None) -> None:
           f"({_verdict(e2e >= 0.10)})" + (f", {r['workers']} workers {per_core:.1%} per core" if per_core else ""))
 
 
+def _scaling_row(run: dict, note: str = "") -> None:
+    n = run["articles"]
+    print(f"   {n:>9,} {run['seconds']:>9.1f} {n / run['seconds']:>11.1f} {run['peak_rss_mb']:>12.0f} "
+          f"{run['store_mb']:>9.1f} {run['events']:>8,}  {note}".rstrip(), flush=True)
+
+
 def _scaling(runs: list[dict]) -> None:
+    for run in runs:
+        if "seconds_runs" in run:
+            print(f"   {run['articles']:,} articles: mean of {' and '.join(f'{s:.1f}' for s in run['seconds_runs'])} s")
     by_n = {r["articles"]: r for r in runs}
     for small, big in zip(sorted(by_n), sorted(by_n)[1:]):
         t = by_n[big]["seconds"] / by_n[small]["seconds"]
