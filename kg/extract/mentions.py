@@ -859,20 +859,15 @@ class MentionFinder:
         """Demonyms of states and of peoples without one: the words a demonym force begins with."""
         return frozenset(self.lex.demonyms) | frozenset(self.lex.stateless_demonyms)
 
-    @functools.cached_property
-    def _nationalities_capitalised(self) -> bool:
-        """Every nationality is written capitalised ("Turkish", "Kurdish"): its tokens are
-        among the capitalised words, a few in a hundred tokens."""
-        return all(word[:1].isupper() for word in self._nationality_words)
-
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
         arrays = TokenArrays.of(doc)
         n_tok = len(arrays.text)
         words = self._nationality_words
-        candidates = compress(range(n_tok), arrays.capitalised) if self._nationalities_capitalised else range(n_tok)
-        for i in [k for k in candidates if arrays.text[k] in words]:
+        # Every nationality is written capitalised ("Turkish", "Kurdish"; tests/test_lexicon.py
+        # holds the lexicon to it): its tokens are among the capitalised words, a few in a hundred
+        for i in [k for k in compress(range(n_tok), arrays.capitalised) if arrays.text[k] in words]:
             if i in taken:
                 continue
             text = arrays.text[i]
