@@ -432,6 +432,8 @@ def test_packed_strings_decode_each_row_on_demand() -> None:
     assert len(column) == 4
     assert [column[i] for i in range(4)] == ["Mosul", "", "Ḩalab", "Kafr Nubl"]
     assert column[-1] == "Kafr Nubl" and list(column) == ["Mosul", "", "Ḩalab", "Kafr Nubl"]
+    blob, ends = column.raw
+    assert bytes(blob[ends[2]:ends[3]]) == "Ḩalab".encode("utf-8") and len(ends) == 5
     with pytest.raises(IndexError):
         column[4]
 

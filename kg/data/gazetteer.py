@@ -792,6 +792,12 @@ class PackedStrings(Sequence[str]):
         ends = self._ends
         return str(self._blob[ends[i]:ends[i + 1]], "utf-8")
 
+    @property
+    def raw(self) -> tuple[bytes, memoryview]:
+        """(blob, ends): the UTF-8 blob and the offsets where each row ends (row i is
+        ``blob[ends[i]:ends[i + 1]]``), for readers that compare encoded bytes without decoding."""
+        return self._blob, self._ends
+
 
 class NameIndex:
     """Normalized name -> the rows of the places so called, looked up in the packed hash table
@@ -801,7 +807,7 @@ class NameIndex:
 
     def __init__(self, packed: dict) -> None:
         self._names = PackedStrings(packed["names"])
-        self._blob, self._ends = self._names._blob, self._names._ends
+        self._blob, self._ends = self._names.raw
         self._row_ends = memoryview(packed["row_ends"]).cast("I")
         self._rows = memoryview(packed["rows"]).cast("i")
         self._slots = memoryview(packed["slots"]).cast("i")

@@ -452,26 +452,29 @@ class MentionFinder:
             i = start
             if is_punct[i]:
                 continue
-            text = texts[i]
-            blocked = no_name.get(text)
-            if blocked is None:
-                blocked = in_no_name(text)
-            if blocked and space_after[i] and lower[i] not in _NAME_PREFIXES:
-                # a word in no name, cut by whitespace from the next (a quarter of the starts):
-                # no span from here names a place, and none of the rules below applies
-                continue
             found = None
             longest = window if i + window <= n_tok else n_tok - i
             # No known name holds a token whose words are in no name, where spaces part it
             # from the tokens around it in the span: spans that go past it are not looked up
-            for k in range(i, i + longest - 1):
-                text = texts[k]
-                blocked = no_name.get(text)
-                if blocked is None:
-                    blocked = in_no_name(text)
-                if blocked and space_after[k] and (k == i or space_after[k - 1]):
-                    longest = k - i + 1
-                    break
+            text = texts[i]
+            blocked = no_name.get(text)
+            if blocked is None:
+                blocked = in_no_name(text)
+            if blocked and space_after[i]:
+                # the first word is such a token (a quarter of the starts): no span from here
+                # names a place, and unless it is a name prefix none of the rules below applies
+                if lower[i] not in _NAME_PREFIXES:
+                    continue
+                longest = 0
+            else:
+                for k in range(i + 1, i + longest - 1):
+                    text = texts[k]
+                    blocked = no_name.get(text)
+                    if blocked is None:
+                        blocked = in_no_name(text)
+                    if blocked and space_after[k] and space_after[k - 1]:
+                        longest = k - i + 1
+                        break
             for n in range(longest, 0, -1):
                 k = i + n - 1
                 last = texts[k]
@@ -856,20 +859,15 @@ class MentionFinder:
         """Demonyms of states and of peoples without one: the words a demonym force begins with."""
         return frozenset(self.lex.demonyms) | frozenset(self.lex.stateless_demonyms)
 
-    @functools.cached_property
-    def _nationalities_capitalised(self) -> bool:
-        """Every nationality is written capitalised ("Turkish", "Kurdish"): its tokens are
-        among the capitalised words, a few in a hundred tokens."""
-        return all(word[:1].isupper() for word in self._nationality_words)
-
     def demonym_forces(self, doc: Doc, taken: set[int], countries: list[str]) -> list[Found]:
         """"Turkish warplanes", "Iraqi troops": a nationality before a force noun."""
         out = []
         arrays = TokenArrays.of(doc)
         n_tok = len(arrays.text)
         words = self._nationality_words
-        candidates = compress(range(n_tok), arrays.capitalised) if self._nationalities_capitalised else range(n_tok)
-        for i in [k for k in candidates if arrays.text[k] in words]:
+        # Every nationality is written capitalised ("Turkish", "Kurdish"; tests/test_lexicon.py
+        # holds the lexicon to it): its tokens are among the capitalised words, a few in a hundred
+        for i in [k for k in compress(range(n_tok), arrays.capitalised) if arrays.text[k] in words]:
             if i in taken:
                 continue
             text = arrays.text[i]
