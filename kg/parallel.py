@@ -131,7 +131,6 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*threshold)
 
 
-
 @cache
 def local_extractor() -> Any:
     """The compiled pipeline of this process: built once, reused for every article.

@@ -38,6 +38,8 @@ from kg.validate.shacl import article_problems, graphs_problems
 
 BATCH_ARTICLES = 256        # articles per store write (bulk-loaded together when new)
 BATCH_QUADS = 100_000       # ... or fewer, when they carry this many quads
+
+
 @dataclass
 class BuildReport:
     read: int = 0

@@ -502,8 +502,9 @@ def _build_tables() -> dict:
         # The numbers are packed (see _PACKED): loading makes no object for them. The country
         # codes are made one object per code, which marshal writes once and refers back to:
         # loading 236k strings parsed one by one took 11 ms, 1 ms so. The columns of distinct
-        # strings (keys, labels, enclosing keys, GeoNames and Wikidata ids) are packed too (see PackedStrings): loading them
-        # as tuples made 700k strings (50 ms) for the few records a build reads.
+        # strings (keys, labels, enclosing keys, GeoNames and Wikidata ids) are packed too (see
+        # PackedStrings): loading them as tuples made 700k strings (50 ms) for the few records
+        # a build reads.
         "keys": _pack_strings(keys), "labels": _pack_strings(labels), "kinds": bytes(kinds),
         "countries": tuple(map(sys.intern, country_codes)),
         "lats": array("d", lats).tobytes(), "lons": array("d", lons).tobytes(),
