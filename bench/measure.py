@@ -21,6 +21,7 @@ class Run:
     returncode: int
     stdout: str = ""
     stderr: str = ""
+    cpu_seconds: float = 0.0        # user + system time of the child (its threads included)
 
 
 def run_child(args: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None,
@@ -44,7 +45,8 @@ def run_child(args: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | No
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        result = Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+        result = Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read(),
+                     usage.ru_utime + usage.ru_stime)
     for suffix in (".out", ".err"):
         Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     return result
