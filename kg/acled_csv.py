@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
-from kg.ontology import load_acled_types
+from kg.ontology import class_hierarchy_triples, load_acled_types
 from kg.rdf.terms import CKG, GEO, OWL, PROV, RDF, RDFS, SCHEMA
 
 COLUMNS: tuple[str, ...] = (
@@ -133,14 +133,10 @@ def _describe(store, classes: Iterable[str], predicates: str) -> dict[str, dict[
 @lru_cache(maxsize=1)
 def _superclasses() -> dict[str, list[str]]:
     """ckg class local name -> its direct ckg superclasses, from the ontology file."""
-    from rdflib.namespace import RDFS as RDFLIB_RDFS
-
-    from kg.ontology import class_hierarchy
-
     parents: dict[str, list[str]] = defaultdict(list)
-    for sub, sup in class_hierarchy().subject_objects(RDFLIB_RDFS.subClassOf):
-        if _local(str(sub)) and _local(str(sup)):
-            parents[_local(str(sub))].append(_local(str(sup)))
+    for t in class_hierarchy_triples():
+        if t.predicate.value == RDFS + "subClassOf" and _local(t.subject.value) and _local(t.object.value):
+            parents[_local(t.subject.value)].append(_local(t.object.value))
     return parents
 
 

@@ -2,7 +2,8 @@
 
 The Turtle files are the source of truth; this module only reads them. owlready2 (which runs
 HermiT) cannot read Turtle, so the one conversion it needs, Turtle to RDF/XML through rdflib,
-happens here and nowhere else.
+happens here and nowhere else. rdflib is imported by the functions that return or read rdflib
+graphs: a build reads the ontology with pyoxigraph only.
 """
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import os
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import OWL, RDFS
 
-from kg.rdf.terms import CKG
+from kg.rdf.terms import CKG, OWL, RDFS
+
+if TYPE_CHECKING:
+    import rdflib
 
 ONTOLOGY_DIR: Path = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE: Path = ONTOLOGY_DIR / "conflict.ttl"
@@ -28,7 +30,7 @@ ONTOLOGY_IRI = "https://w3id.org/conflict-kg/ontology"
 
 # What check_consistency reports when the ontology as a whole (usually its individuals) is
 # inconsistent: then every class, owl:Thing included, is unsatisfiable.
-INCONSISTENT = str(OWL.Thing)
+INCONSISTENT = OWL + "Thing"
 
 # owlready2 reads the Java executable from a module global; the lock keeps concurrent checks
 # from swapping it under each other.
@@ -50,29 +52,39 @@ def crosswalk_files() -> list[Path]:
 
 def load_ontology_graph(*, crosswalks: bool = True) -> rdflib.Graph:
     """conflict.ttl, plus the SKOS crosswalks unless ``crosswalks`` is false, in one graph."""
+    import rdflib
+
     graph = rdflib.Graph()
     for path in [ONTOLOGY_FILE, *(crosswalk_files() if crosswalks else [])]:
         graph.parse(path, format="turtle")
     return graph
 
 
-def class_hierarchy() -> rdflib.Graph:
-    """The rdfs:subClassOf and rdfs:subPropertyOf triples of the ckg terms.
+def class_hierarchy_triples() -> list[ox.Triple]:
+    """The rdfs:subClassOf and rdfs:subPropertyOf triples of the ckg terms, as pyoxigraph triples.
 
     Only triples between named terms (ckg superclasses and the external vocabularies the
     ontology aligns with): enough for SPARQL ``rdfs:subClassOf*`` over an exported graph,
     without the labels and axioms a data export should not repeat.
     """
-    # Read with pyoxigraph: rdflib would take ~40 ms to parse the whole ontology at the
-    # start of every build (validation needs the class tree) for these few dozen triples.
-    wanted = {str(RDFS.subClassOf), str(RDFS.subPropertyOf)}
+    # Read with pyoxigraph: rdflib would take ~40 ms to parse the whole ontology, and ~60 ms
+    # to import, at the start of every build (validation needs the class tree) for these few
+    # dozen triples.
+    wanted = {RDFS + "subClassOf", RDFS + "subPropertyOf"}
+    return [ox.Triple(t.subject, t.predicate, t.object)
+            for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+            if (t.predicate.value in wanted and isinstance(t.subject, ox.NamedNode)
+                and t.subject.value.startswith(CKG) and isinstance(t.object, ox.NamedNode))]
+
+
+def class_hierarchy() -> rdflib.Graph:
+    """``class_hierarchy_triples()`` as an rdflib graph (pySHACL's ontology graph, exports)."""
+    import rdflib
+
     hierarchy = rdflib.Graph()
-    for triple in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE):
-        subject, predicate, obj = triple.subject, triple.predicate, triple.object
-        if (predicate.value in wanted and isinstance(subject, ox.NamedNode)
-                and subject.value.startswith(CKG) and isinstance(obj, ox.NamedNode)):
-            hierarchy.add((rdflib.URIRef(subject.value), rdflib.URIRef(predicate.value),
-                           rdflib.URIRef(obj.value)))
+    for t in class_hierarchy_triples():
+        hierarchy.add((rdflib.URIRef(t.subject.value), rdflib.URIRef(t.predicate.value),
+                       rdflib.URIRef(t.object.value)))
     return hierarchy
 
 
@@ -113,6 +125,7 @@ def check_consistency(
     java_exe = _find_java(java)
 
     import owlready2  # deferred: heavy, and only this function needs it
+    import rdflib
 
     sources: list[tuple[str, rdflib.Graph]] = [(ONTOLOGY_IRI, load_ontology_graph(crosswalks=False))]
     if crosswalks:
@@ -141,7 +154,7 @@ def check_consistency(
                 raise ReasonerError(str(error)) from error
             finally:
                 owlready2.JAVA_EXE = previous_java
-        return sorted(cls.iri for cls in world.inconsistent_classes() if cls.iri != str(OWL.Nothing))
+        return sorted(cls.iri for cls in world.inconsistent_classes() if cls.iri != OWL + "Nothing")
     finally:
         world.close()
 

@@ -1,11 +1,16 @@
 """SHACL: ontology/shapes.ttl, the compiled checker the build runs, pySHACL behind `kg validate`."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import time
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,13 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.namespace import RDF, RDFS
 
-from kg.ontology import class_hierarchy, load_ontology_graph
+from kg.ontology import class_hierarchy, class_hierarchy_triples, load_ontology_graph
 from kg.pipeline import Builder
 from kg.store import open_store
 from kg.validate import (
     SHAPES_FILE, CompiledShapes, UnsupportedShape, article_problems, check_article_quads,
     load_shapes, validate_store, validate_triples,
 )
+from kg.validate.compiled import _Constraint, _NodeCheck, _PropertyCheck
 from kg.validate.shacl import compiled_shapes
 from cli_support import run_cli
 
@@ -375,6 +381,102 @@ def test_compiled_check_is_fast_enough_for_every_article() -> None:
     per_article = (time.perf_counter() - started) / 200
     # ~0.1 ms here; pySHACL needs 12-30 ms. The bound leaves room for a loaded machine.
     assert per_article < 0.005
+
+
+def _described(value: object) -> object:
+    """A compiled check (or a part of one) as nested tuples of text, comparable and orderable.
+    Blank-node shape names are left out, since each parser names blank nodes its own way, and
+    so is the order of what a shape states with the same predicate (its sh:property shapes,
+    two sh:minInclusive), which a graph does not keep."""
+    if isinstance(value, (_NodeCheck, _PropertyCheck)):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.compare}
+        fields["shape"] = value.shape if value.shape.startswith("<") else "_:"
+        for unordered in ("constraints", "properties", "subjects_of", "objects_of"):
+            if unordered in fields:
+                fields[unordered] = frozenset(fields[unordered])
+        return tuple((name, _described(v)) for name, v in fields.items())
+    if isinstance(value, _Constraint):
+        return value.component, _described(value.test), value.reads_graph
+    if isinstance(value, partial):
+        return value.func.__name__, _described(value.args)
+    if isinstance(value, (tuple, list)):
+        return tuple(_described(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(_described(v) for v in value))
+    if isinstance(value, type) or callable(value):
+        return value.__name__
+    return repr(value) if isinstance(value, (int, float, Decimal)) else str(value)
+
+
+def test_shapes_compiled_from_the_file_are_those_compiled_from_rdflib_graphs() -> None:
+    # The build compiles with pyoxigraph (compile_file), callers with rdflib graphs use compile.
+    from_file = CompiledShapes.compile_file(SHAPES_FILE, class_hierarchy_triples())
+    from_rdflib = CompiledShapes.compile(load_shapes(), class_hierarchy())
+    checks = sorted(_described(c) for c in from_file._checks)
+    assert checks == sorted(_described(c) for c in from_rdflib._checks)
+    assert len(checks) > 5 and sum(len(c.properties) for c in from_file._checks) > 30
+    assert sorted(_described(c) for c in compiled_shapes()._checks) == checks
+
+
+def test_every_supported_feature_compiles_alike_from_a_file_and_from_rdflib(tmp_path: Path) -> None:
+    text = f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ckg: <{CKG}> . @prefix ckgsh: <{CKGSH}> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ckgsh:S a sh:NodeShape ; sh:targetClass ckg:Operation ; sh:targetSubjectsOf ckg:killed ;
+            sh:targetObjectsOf ckg:agent ; sh:nodeKind sh:IRI ; sh:severity sh:Info ; sh:message "s"@en ;
+            sh:property ckgsh:P, [ sh:path [ sh:alternativePath ( ckg:agent ckg:target ) ] ; sh:class ckg:Actor ;
+                                   sh:minCount 1 ; sh:maxCount 4 ; sh:severity sh:Warning ] ,
+                        [ sh:path ckg:count ; sh:deactivated true ] , [ sh:path ckg:wounded ; sh:deactivated 0 ] .
+        ckgsh:P sh:path ckg:killed ; sh:datatype xsd:integer ; sh:minInclusive 0 ; sh:maxInclusive 1.5 ;
+            sh:minInclusive "2.5e1"^^xsd:double ; sh:maxInclusive "7"^^xsd:long ; sh:minLength 1 ;
+            sh:in ( "a" "b"@en 3 ckg:x ) ;
+            sh:or ( [ sh:datatype xsd:date ] [ sh:class ckg:Place ; sh:nodeKind sh:BlankNodeOrIRI ] ) .
+        ckgsh:Off a sh:NodeShape ; sh:targetClass ckg:Place ; sh:deactivated "true"^^xsd:boolean .
+        [] a sh:NodeShape ; sh:targetClass ckg:Actor ; sh:property [ sh:path rdfs:label ; sh:minCount 1 ] .
+    """
+    path = tmp_path / "shapes.ttl"
+    path.write_text(text, encoding="utf-8")
+    from_file = CompiledShapes.compile_file(path, class_hierarchy_triples())
+    from_rdflib = CompiledShapes.compile(rdflib.Graph().parse(data=text, format="turtle"), class_hierarchy())
+    assert sorted(_described(c) for c in from_file._checks) == sorted(_described(c) for c in from_rdflib._checks)
+    assert [len(c.properties) for c in from_file._checks] == [3, 1]
+    assert all(c.shape.startswith("_:") for c in from_file._checks[1].properties)
+    # the bounds keep the value classes rdflib gives them (pySHACL compares the data with those)
+    bounds = [c.test.args[0] for c in from_file._checks[0].properties[0].constraints if "Inclusive" in c.component]
+    assert sorted(map(type, bounds), key=lambda t: t.__name__) == [Decimal, float, int, int]
+
+
+@pytest.mark.parametrize("bound", ["true", '"1"', '"1"@en', "ckg:x"])
+def test_bounds_that_are_no_numbers_are_refused(bound: str, tmp_path: Path) -> None:
+    path = tmp_path / "shapes.ttl"
+    path.write_text(f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ckg: <{CKG}> .
+        [] a sh:NodeShape ; sh:targetClass ckg:Operation ;
+            sh:property [ sh:path ckg:killed ; sh:minInclusive {bound} ] .""", encoding="utf-8")
+    with pytest.raises(UnsupportedShape):
+        CompiledShapes.compile_file(path)
+
+
+def test_blank_node_shapes_keep_their_rdflib_names() -> None:
+    shapes = rdflib.Graph().parse(data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ckg: <{CKG}> .
+        [] a sh:NodeShape ; sh:targetClass ckg:Operation ; sh:property [ sh:path ckg:killed ; sh:minCount 1 ] .""",
+        format="turtle")
+    [check] = CompiledShapes.compile(shapes)._checks
+    assert check.shape == f"_:{shapes.value(None, SH.targetClass, rdflib.URIRef(CKG + 'Operation'))}"
+    assert check.properties[0].shape == f"_:{shapes.value(None, SH.path, rdflib.URIRef(CKG + 'killed'))}"
+
+
+def test_compiling_the_build_shapes_needs_no_rdflib() -> None:
+    code = ("import sys, kg.pipeline\n"
+            "from kg.validate.shacl import compiled_shapes\n"
+            "compiled_shapes()\n"
+            "print('rdflib' in sys.modules)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"
 
 
 # ------------------------------------------------------------------------------ the build

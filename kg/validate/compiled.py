@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -213,11 +214,20 @@ class CompiledShapes:
                            | (p in self._object_targets) * _TARGETS_OBJECTS) for p in self._read}
 
     @classmethod
-    def compile(cls, shapes: rdflib.Graph, hierarchy: rdflib.Graph | None = None) -> "CompiledShapes":
-        """Compile ``shapes``; ``hierarchy`` gives the rdfs:subClassOf triples for targets and sh:class."""
-        from kg.validate.compiler import node_checks   # rdflib: only when compiling
+    def compile(cls, shapes: rdflib.Graph, hierarchy: rdflib.Graph | None = None) -> CompiledShapes:
+        """Compile ``shapes`` given as an rdflib graph; ``hierarchy`` gives the rdfs:subClassOf
+        triples for targets and sh:class. `compile_file` is the same without rdflib."""
+        from kg.validate.compiler import node_checks, rdflib_triples   # the compiler imports this module
 
-        return cls(node_checks(shapes, hierarchy))
+        return cls(node_checks(rdflib_triples(shapes), rdflib_triples(hierarchy) if hierarchy is not None else ()))
+
+    @classmethod
+    def compile_file(cls, path: Path, hierarchy: Iterable[ox.Triple | ox.Quad] = ()) -> CompiledShapes:
+        """Compile the shapes of a Turtle file, read with pyoxigraph, as a build does: no rdflib.
+        The rdfs:subClassOf triples of ``hierarchy`` give the subclasses for targets and sh:class."""
+        from kg.validate.compiler import node_checks
+
+        return cls(node_checks(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), hierarchy))
 
     def check_quads(self, quads: Iterable[ox.Quad]) -> list[ShapeResult]:
         """Each named graph together with the default graph, as one article is validated."""
