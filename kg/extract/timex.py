@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kg.extract.prefilter import Words, folded
+from kg.extract.prefilter import Words, folded, holds_any
 from kg.model import TimeValue
 
 MONTHS = {
@@ -53,23 +53,22 @@ _WEEKDAY_NAME = re.compile("|".join(_WEEKDAY_NAMES))
 # The two case-insensitive patterns need one of these (their spaces are literal spaces), looked for
 # in the lowercased sentence: a search with re.IGNORECASE cannot skip ahead on a literal, and
 # "day" alone is in every weekday and "days".
-_DAY_WORD_LIST = ("yesterday", "today", "tonight", "overnight", "last night", "this morning", "this evening",
-                  "the day before", "the previous day", "a day earlier", "days ago")
-_PERIOD_WORD_LIST = ("last week", "this week", "last month", "this month", "last year", "this year")
-_DAY_WORDS = Words(*_DAY_WORD_LIST)
-_PERIOD_WORDS = Words(*_PERIOD_WORD_LIST)
+_DAY_WORDS = Words("yesterday", "today", "tonight", "overnight", "last night", "this morning", "this evening",
+                   "the day before", "the previous day", "a day earlier", "days ago")
+_PERIOD_WORDS = Words("last week", "this week", "last month", "this month", "last year", "this year")
 
 
-def _features(text: str, possible: frozenset[str] | None = None) -> set[str]:
+def _features(text: str, possible: frozenset[str] | None = None, *, whole_document: bool = False) -> set[str]:
     """The things the patterns need (see _NEEDS) that `text` holds. `possible`: those a text
-    holding `text` holds (see document_features): the others are not looked for."""
+    holding `text` holds (see document_features): the others are not looked for.
+    `whole_document`: the words are looked for in the way cheaper through a long text (holds_any)."""
     possible = _ALL_FEATURES if possible is None else possible
     found = set()
     if "digit" in possible and _DIGIT.search(text) is not None:
         found.add("digit")
-    if "month" in possible and _MONTH_NAME.search(text) is not None:
+    if "month" in possible and holds_any(text, _MONTH_NAMES, _MONTH_NAME.search, whole_document):
         found.add("month")
-    if "weekday" in possible and _WEEKDAY_NAME.search(text) is not None:
+    if "weekday" in possible and holds_any(text, _WEEKDAY_NAMES, _WEEKDAY_NAME.search, whole_document):
         found.add("weekday")
     if "slash" in possible and "/" in text:
         found.add("slash")
@@ -79,9 +78,9 @@ def _features(text: str, possible: frozenset[str] | None = None) -> set[str]:
         found.add("century")
     if "day word" in possible or "period word" in possible:
         lowered = folded(text)
-        if "day word" in possible and _DAY_WORDS.in_folded(lowered):
+        if "day word" in possible and _DAY_WORDS.in_folded(lowered, long_text=whole_document):
             found.add("day word")
-        if "period word" in possible and _PERIOD_WORDS.in_folded(lowered):
+        if "period word" in possible and _PERIOD_WORDS.in_folded(lowered, long_text=whole_document):
             found.add("period word")
     return found
 
@@ -92,30 +91,8 @@ _ALL_FEATURES = frozenset({"digit", "month", "weekday", "slash", "hyphen", "cent
 def document_features(text: str) -> frozenset[str]:
     """What the patterns need that a whole document holds: each of its sentences holds no more
     (every check is a search a part of the text can only fail more often), so find_times of a
-    sentence looks for these only. Most documents have no "yesterday" or "last week" at all.
-
-    The checks _features makes, but each word looked for on its own (`in`): through a whole
-    document, a substring search per word takes half the time of one search for any of them,
-    which tries the alternatives at every position (in a sentence, the other way round)."""
-    found = set()
-    if _DIGIT.search(text) is not None:
-        found.add("digit")
-    if any(name in text for name in _MONTH_NAMES):
-        found.add("month")
-    if any(name in text for name in _WEEKDAY_NAMES):
-        found.add("weekday")
-    if "/" in text:
-        found.add("slash")
-    if "-" in text:
-        found.add("hyphen")
-    if "19" in text or "20" in text:
-        found.add("century")
-    lowered = folded(text)
-    if lowered is None or any(word in lowered for word in _DAY_WORD_LIST):
-        found.add("day word")
-    if lowered is None or any(word in lowered for word in _PERIOD_WORD_LIST):
-        found.add("period word")
-    return frozenset(found)
+    sentence looks for these only. Most documents have no "yesterday" or "last week" at all."""
+    return frozenset(_features(text, whole_document=True))
 
 
 _NEEDS: dict[str, frozenset[str]] = {kind: frozenset(needs) for kind, needs in {
