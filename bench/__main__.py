@@ -157,9 +157,11 @@ def _throughput(r: dict, label: str, start: dict | None) -> None:
     print(f"   {'':38} {'articles/s':>11} {'words/s':>10} {'of the floor':>13}")
 
     def line(name: str, seconds: float, floor_s: float, per: int = 1) -> float:
-        rate = w / seconds / per
-        print(f"   {name:38} {n / seconds / per:>11.1f} {rate:>10,.0f} {rate / (w / floor_s):>12.1%}")
-        return rate / (w / floor_s)
+        """Print a row; return its share of the floor's rate (per core when ``per`` > 1): the
+        floor's time over the row's time (times ``per`` cores)."""
+        share = floor_s / (seconds * per)
+        print(f"   {name:38} {n / seconds / per:>11.1f} {w / seconds / per:>10,.0f} {share:>12.1%}")
+        return share
 
     floor_s = r["tokenizer_s"]
     line("spaCy tokenizer alone (the floor)", floor_s, floor_s)
