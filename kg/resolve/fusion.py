@@ -603,10 +603,12 @@ class EventIndex:
         out from each article's keys were each parsed and planned anew (~10 % of fusion's time
         on real news); temporary tables filled with the keys cost eight calls into SQLite an
         article and a row bound from Python for each scene and precision."""
-        days = [(first, last) for _, first, last in legs]
+        firsts = [first for _, first, _ in legs]
+        lasts = [last for _, _, last in legs]
         scenes = [list(scenes) for scenes, _, _ in legs]
-        return self._db.execute(_HITS, (json.dumps(days), json.dumps(scenes), json.dumps(list(keys)),
-                                        json.dumps(list(types)), json.dumps(list(articles)))).fetchall()
+        return self._db.execute(_HITS, (json.dumps(firsts), json.dumps(lasts), json.dumps(scenes),
+                                        json.dumps(list(keys)), json.dumps(list(types)),
+                                        json.dumps(list(articles)))).fetchall()
 
     def _lookup_keys(self, event: IndexedEvent) -> set[str]:
         """The buckets (besides its scenes and days) where the stored events that may be
@@ -624,28 +626,27 @@ class EventIndex:
 _SPANS = {"day": 0, "month": 1, "year": 2}
 
 
-# A look-up in one statement. Leg i has its days at ?1[i] ([first, last]) and its scenes at
-# ?2[i]; each scene is probed at each precision a stored date may have (the VALUES list: the
-# days before the leg's first day where a stored date of that precision may begin and still
-# reach it, a month at most 30 days before it, a year 365), each probe one range of the scene
-# index. Each bucket key of ?3 is one look-up of the bucket index. CROSS JOIN: the probes
-# drive. Each hit is joined to its stored event, of a type the look-up asks for (?4) and from
-# another article (?5). (The days and the scenes go in two arrays so that the days are read
-# from a short array: an array that also held the scenes was parsed again for each probe,
-# which cost more than the temporary tables this statement once read its probes from.)
+# A look-up in one statement. Leg i has its first and last day at ?1[i] and ?2[i] and its
+# scenes at ?3[i]; each scene is probed at each precision a stored date may have (the VALUES
+# list: the days before the leg's first day where a stored date of that precision may begin
+# and still reach it, a month at most 30 days before it, a year 365), each probe one range of
+# the scene index. Each bucket key of ?4 is one look-up of the bucket index. CROSS JOIN: the
+# probes drive. Each hit is joined to its stored event, of a type the look-up asks for (?5) and
+# from another article (?6). (The days are arrays of plain numbers so that a probe reads them
+# as they are: taken out of an array of [first, last] pairs with json_extract, they were
+# parsed again for each probe, which cost fusion ~8 % of its instructions.)
 _HITS = """
     WITH reach (span, days) AS (VALUES (0, 0), (1, 30), (2, 365))
-    SELECT l.key, NULL, e.ref, e.type, e.view
-        FROM json_each(?1) AS l CROSS JOIN json_each(?2, '$[' || l.key || ']') AS k CROSS JOIN reach AS r
-            CROSS JOIN scene AS s CROSS JOIN event AS e
-        WHERE s.key = k.value AND s.span = r.span
-            AND s.first BETWEEN json_extract(l.value, '$[0]') - r.days AND json_extract(l.value, '$[1]')
-            AND s.last >= json_extract(l.value, '$[0]') AND e.ref = s.ref
-            AND e.type IN (SELECT value FROM json_each(?4)) AND e.article NOT IN (SELECT value FROM json_each(?5))
+    SELECT f.key, NULL, e.ref, e.type, e.view
+        FROM json_each(?1) AS f CROSS JOIN json_each(?2) AS t CROSS JOIN json_each(?3, '$[' || f.key || ']') AS k
+            CROSS JOIN reach AS r CROSS JOIN scene AS s CROSS JOIN event AS e
+        WHERE t.key = f.key AND s.key = k.value AND s.span = r.span
+            AND s.first BETWEEN f.value - r.days AND t.value AND s.last >= f.value AND e.ref = s.ref
+            AND e.type IN (SELECT value FROM json_each(?5)) AND e.article NOT IN (SELECT value FROM json_each(?6))
     UNION ALL
-    SELECT -1, k.value, e.ref, e.type, e.view FROM json_each(?3) AS k CROSS JOIN bucket AS b CROSS JOIN event AS e
+    SELECT -1, k.value, e.ref, e.type, e.view FROM json_each(?4) AS k CROSS JOIN bucket AS b CROSS JOIN event AS e
         WHERE b.key = k.value AND e.ref = b.ref
-            AND e.type IN (SELECT value FROM json_each(?4)) AND e.article NOT IN (SELECT value FROM json_each(?5))"""
+            AND e.type IN (SELECT value FROM json_each(?5)) AND e.article NOT IN (SELECT value FROM json_each(?6))"""
 
 
 def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
