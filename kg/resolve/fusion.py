@@ -137,7 +137,8 @@ def _is_country(key: str) -> bool:
     return rec is not None and rec.kind == "Country"
 
 
-def enclosing_places(key: str, within: str | None) -> list[str]:
+@lru_cache(maxsize=65536)    # a place's chain is the same in every report that names it
+def enclosing_places(key: str, within: str | None) -> tuple[str, ...]:
     """The places ``key`` lies within, innermost first and countries left out ("both in Iraq"
     says nothing): its own stated container, then the gazetteer's chain above that."""
     gaz = _gazetteer()
@@ -150,7 +151,7 @@ def enclosing_places(key: str, within: str | None) -> list[str]:
         chain.append(parent)
         rec = gaz.get(parent)
         parent = rec.within if rec else None
-    return [k for k in chain if not _is_country(k)]
+    return tuple(k for k in chain if not _is_country(k))
 
 
 UNLISTED = "unlisted_"
