@@ -128,6 +128,32 @@ def test_reingested_article_replaces_its_index_entries():
     assert len(index) == 0
 
 
+def test_a_replaced_or_removed_article_leaves_no_rows_in_the_index():
+    """Its scene and bucket rows are found again from its filed views (no index by ref): a
+    re-ingested report is not found at its old scene, a removed one leaves nothing behind."""
+    index = EventIndex()
+    views = [IndexedEvent(ref="a1-e1", article_id="a1", type="Airstrike", time=TimeValue(date(2021, 3, 9), "day"),
+                          places={"qandil", "x"}, points=[(36.4, 45.1, 5.0), (36.5, 45.2, 25.5)], parties={"pkk"},
+                          name="Operation Claw", regions={"duhok_governorate"}, enclosing={"kurdistan_region"}),
+             IndexedEvent(ref="a1-e2", article_id="a1", type="Kidnapping", time=None, places={"tuz"}, weekday=3),
+             IndexedEvent(ref="a1-e3", article_id="a1", type="Attack", time=TimeValue(date(2016, 10, 1), "month"),
+                          regions={"nineveh_governorate"}, name="Mosul offensive")]
+    rows = "SELECT (SELECT count(*) FROM scene) + (SELECT count(*) FROM bucket)"
+    index.replace_article("a1", views, {"a1-e1": ["b1-e1"]})
+    assert index._db.execute(rows).fetchone()[0] > 0
+    moved = IndexedEvent(ref="a1-e1", article_id="a1", type="Airstrike", time=TimeValue(date(2021, 3, 9), "day"),
+                         places={"hamrin"}, parties={"pkk"})
+    index.replace_article("a1", [moved])
+    looking = IndexedEvent(ref="b1-e1", article_id="b1", type="Airstrike", time=TimeValue(date(2021, 3, 9), "day"),
+                           places={"qandil"}, parties={"pkk"})
+    assert index.nearby(looking) == []
+    assert [v.ref for v in index.nearby(IndexedEvent(ref="b1-e1", article_id="b1", type="Airstrike",
+                                                     time=looking.time, places={"hamrin"}))] == ["a1-e1"]
+    index.remove_article("a1")
+    assert index._db.execute(rows).fetchone()[0] == 0
+    assert list(index.link_rows()) == [] and len(index) == 0
+
+
 def test_same_event_needs_a_shared_party():
     a = IndexedEvent("a-e1", "a", "Attack", TimeValue(date(2021, 1, 1)), {"tuz"}, [], {"islamic_state"})
     b = IndexedEvent("b-e1", "b", "Attack", TimeValue(date(2021, 1, 1)), {"tuz"}, [], set())

@@ -30,6 +30,7 @@ do not depend on which of them was stored first.
 """
 from __future__ import annotations
 
+import json
 import math
 import marshal
 import re
@@ -136,7 +137,8 @@ def _is_country(key: str) -> bool:
     return rec is not None and rec.kind == "Country"
 
 
-def enclosing_places(key: str, within: str | None) -> list[str]:
+@lru_cache(maxsize=65536)    # a place's chain is the same in every report that names it
+def enclosing_places(key: str, within: str | None) -> tuple[str, ...]:
     """The places ``key`` lies within, innermost first and countries left out ("both in Iraq"
     says nothing): its own stated container, then the gazetteer's chain above that."""
     gaz = _gazetteer()
@@ -149,7 +151,7 @@ def enclosing_places(key: str, within: str | None) -> list[str]:
         chain.append(parent)
         rec = gaz.get(parent)
         parent = rec.within if rec else None
-    return [k for k in chain if not _is_country(k)]
+    return tuple(k for k in chain if not _is_country(k))
 
 
 UNLISTED = "unlisted_"
@@ -431,14 +433,7 @@ class EventIndex:
             CREATE INDEX link_article ON link (article);
             CREATE TABLE scene (key TEXT NOT NULL, span INTEGER NOT NULL, first INTEGER NOT NULL,
                 last INTEGER NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, span, first, ref)) WITHOUT ROWID;
-            CREATE INDEX scene_ref ON scene (ref);
             CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
-            CREATE INDEX bucket_ref ON bucket (ref);
-            PRAGMA temp_store = MEMORY;
-            CREATE TEMP TABLE probe (leg INTEGER NOT NULL, key TEXT NOT NULL, span INTEGER, first INTEGER,
-                last INTEGER, since INTEGER);
-            CREATE TEMP TABLE probe_type (type TEXT PRIMARY KEY) WITHOUT ROWID;
-            CREATE TEMP TABLE probe_article (article TEXT PRIMARY KEY) WITHOUT ROWID;
         """)
         self._size = 0
         self._db.execute("BEGIN")
@@ -523,13 +518,20 @@ class EventIndex:
             self._db.execute("COMMIT")
 
     def _remove(self, article_id: str) -> None:
-        refs = [(r,) for (r,) in self._db.execute("SELECT ref FROM event WHERE article = ?", (article_id,))]
-        if refs:    # most articles of a build are new to the index: nothing of theirs to delete
-            self._db.executemany("DELETE FROM scene WHERE ref = ?", refs)
-            self._db.executemany("DELETE FROM bucket WHERE ref = ?", refs)
+        # An event's scene and bucket rows are found again from its stored view, as it was
+        # filed (the keys are a function of the view alone): cheaper than an index by ref on
+        # both tables, which every filing paid for and only the rare removal used.
+        filed = [_decode_view(blob) for (blob,) in
+                 self._db.execute("SELECT view FROM event WHERE article = ?", (article_id,))]
+        if filed:    # most articles of a build are new to the index: nothing of theirs to delete
+            self._db.executemany("DELETE FROM scene WHERE key = ? AND span = ? AND first = ? AND ref = ?",
+                                 [(key, span, first, ref) for e in filed
+                                  for key, span, first, _, ref in self._scene_rows(e)])
+            self._db.executemany("DELETE FROM bucket WHERE key = ? AND ref = ?",
+                                 [(key, e.ref) for e in filed for key in self._bucket_keys(e)])
             self._db.execute("DELETE FROM event WHERE article = ?", (article_id,))
         self._db.execute("DELETE FROM link WHERE article = ?", (article_id,))
-        self._size -= len(refs)
+        self._size -= len(filed)
 
     def candidates(self, event: IndexedEvent) -> list[IndexedEvent]:
         """The stored reports of the same event as ``event`` (see same_event)."""
@@ -568,7 +570,7 @@ class EventIndex:
         # (only the reports of other articles, of a type one of these events may be: SQLite
         # joins each hit to its event, where Python would step through every row)
         types = set().union(*(_COMPATIBLE_WITH.get(e.type, {e.type}) for e in events))
-        hits = self._hits(_probes(legs, set().union(*wanted)), types, {e.article_id for e in events})
+        hits = self._hits(list(legs), set().union(*wanted), types, {e.article_id for e in events})
         # the hits grouped by the look-up that found them, so that each event goes through its
         # own groups only; a stored event at two of an event's scenes comes twice: cheaper to
         # drop here than to have SQLite sort the hits to drop them
@@ -592,27 +594,22 @@ class EventIndex:
                           for ref in sorted(near)])
         return found
 
-    def _hits(self, probes: list[tuple[int, str, int | None, int | None, int | None, int | None]],
-              types: set[str], articles: set[str]) -> list[tuple[int, str | None, str, str, bytes]]:
-        """The stored events a look-up's probes find, as (leg, None, ref, type, view) for a
-        scene and days, (-1, key, ref, type, view) for a bucket.
+    def _hits(self, legs: list[tuple[frozenset[str], int, int]], keys: set[str], types: set[str],
+              articles: set[str]) -> list[tuple[int, str | None, str, str, bytes]]:
+        """The stored events a look-up finds, as (leg, None, ref, type, view) for a leg's scenes
+        and days (leg: its place in ``legs``), (-1, key, ref, type, view) for a bucket.
 
-        The probes go into temporary tables that one statement of fixed text joins to the
-        index: SQLite prepares it once a build. Statements spelled out from each article's keys
-        (a different number of them each time) were each parsed and planned anew (~10 % of
-        fusion's time on real news)."""
-        db = self._db
-        db.execute("BEGIN")
-        try:
-            db.execute("DELETE FROM temp.probe")
-            db.execute("DELETE FROM temp.probe_type")
-            db.execute("DELETE FROM temp.probe_article")
-            db.executemany("INSERT INTO temp.probe VALUES (?, ?, ?, ?, ?, ?)", probes)
-            db.executemany("INSERT INTO temp.probe_type VALUES (?)", [(t,) for t in types])
-            db.executemany("INSERT INTO temp.probe_article VALUES (?)", [(a,) for a in articles])
-            return db.execute(_HITS).fetchall()
-        finally:
-            db.execute("COMMIT")
+        The look-up is one statement of fixed text (SQLite prepares it once a build) whose
+        parameters are JSON arrays that SQLite unpacks itself (json_each). Statements spelled
+        out from each article's keys were each parsed and planned anew (~10 % of fusion's time
+        on real news); temporary tables filled with the keys cost eight calls into SQLite an
+        article and a row bound from Python for each scene and precision."""
+        firsts = [first for _, first, _ in legs]
+        lasts = [last for _, _, last in legs]
+        scenes = [list(scenes) for scenes, _, _ in legs]
+        return self._db.execute(_HITS, (json.dumps(firsts), json.dumps(lasts), json.dumps(scenes),
+                                        json.dumps(list(keys)), json.dumps(list(types)),
+                                        json.dumps(list(articles)))).fetchall()
 
     def _lookup_keys(self, event: IndexedEvent) -> set[str]:
         """The buckets (besides its scenes and days) where the stored events that may be
@@ -626,39 +623,31 @@ class EventIndex:
         return keys
 
 
-# how precise a date is, as the scene table files it; the days before a look-up's first day
-# where a stored date of that precision may begin and still reach it (a month is at most 31
-# days long, a year 366)
+# how precise a date is, as the scene table files it
 _SPANS = {"day": 0, "month": 1, "year": 2}
-_SPAN_REACH = ((0, 0), (1, 30), (2, 365))
 
 
-# A look-up in one statement: the probes of its scenes (a scene, a precision, the first days a
-# stored date may begin on and the day it must last until) and of its buckets (span NULL),
-# each joined to the index (CROSS JOIN: the probes drive, each one an index range) and to the
-# stored event, of a type the look-up asks for and from another article.
+# A look-up in one statement. Leg i has its first and last day at ?1[i] and ?2[i] and its
+# scenes at ?3[i]; each scene is probed at each precision a stored date may have (the VALUES
+# list: the days before the leg's first day where a stored date of that precision may begin
+# and still reach it, a month at most 30 days before it, a year 365), each probe one range of
+# the scene index. Each bucket key of ?4 is one look-up of the bucket index. CROSS JOIN: the
+# probes drive. Each hit is joined to its stored event, of a type the look-up asks for (?5) and
+# from another article (?6). (The days are arrays of plain numbers so that a probe reads them
+# as they are: taken out of an array of [first, last] pairs with json_extract, they were
+# parsed again for each probe, which cost fusion ~8 % of its instructions.)
 _HITS = """
-    SELECT p.leg, NULL, e.ref, e.type, e.view FROM temp.probe AS p CROSS JOIN scene AS s CROSS JOIN event AS e
-        WHERE p.span IS NOT NULL AND s.key = p.key AND s.span = p.span AND s.first BETWEEN p.first AND p.last
-            AND s.last >= p.since AND e.ref = s.ref
-            AND e.type IN temp.probe_type AND e.article NOT IN temp.probe_article
+    WITH reach (span, days) AS (VALUES (0, 0), (1, 30), (2, 365))
+    SELECT f.key, NULL, e.ref, e.type, e.view
+        FROM json_each(?1) AS f CROSS JOIN json_each(?2) AS t CROSS JOIN json_each(?3, '$[' || f.key || ']') AS k
+            CROSS JOIN reach AS r CROSS JOIN scene AS s CROSS JOIN event AS e
+        WHERE t.key = f.key AND s.key = k.value AND s.span = r.span
+            AND s.first BETWEEN f.value - r.days AND t.value AND s.last >= f.value AND e.ref = s.ref
+            AND e.type IN (SELECT value FROM json_each(?5)) AND e.article NOT IN (SELECT value FROM json_each(?6))
     UNION ALL
-    SELECT -1, p.key, e.ref, e.type, e.view FROM temp.probe AS p CROSS JOIN bucket AS b CROSS JOIN event AS e
-        WHERE p.span IS NULL AND b.key = p.key AND e.ref = b.ref
-            AND e.type IN temp.probe_type AND e.article NOT IN temp.probe_article"""
-
-
-def _probes(legs: dict[tuple[frozenset[str], int, int], int],
-            keys: set[str]) -> list[tuple[int, str, int | None, int | None, int | None, int | None]]:
-    """The probes of one look-up: for each leg (scenes and a range of days), each of its scenes
-    at each precision, with the first days a stored date of that precision may begin on to
-    reach into the range (a month at most 30 days before it, a year 365) and the day it must
-    last until: (leg, scene, span, first, last, since); for the buckets, (-1, key, None...)."""
-    probes: list[tuple[int, str, int | None, int | None, int | None, int | None]] = [
-        (leg, key, span, first - reach, last, first)
-        for (scenes, first, last), leg in legs.items() for key in scenes for span, reach in _SPAN_REACH]
-    probes += [(-1, key, None, None, None, None) for key in keys]
-    return probes
+    SELECT -1, k.value, e.ref, e.type, e.view FROM json_each(?4) AS k CROSS JOIN bucket AS b CROSS JOIN event AS e
+        WHERE b.key = k.value AND e.ref = b.ref
+            AND e.type IN (SELECT value FROM json_each(?5)) AND e.article NOT IN (SELECT value FROM json_each(?6))"""
 
 
 def _name_keys(e: IndexedEvent, lookup: bool) -> set[str]:
