@@ -180,6 +180,14 @@ def test_terrain_screen_passes_every_text_a_terrain_pattern_strips():
         assert not _may_strip_terrain(text.split()), text
 
 
+def test_no_token_but_whitespace_holds_whitespace(extractor):
+    # place_candidates reads a span's first and last words from its tokens' columns where a
+    # space follows them: a token holding whitespace among other characters would break that
+    doc = extractor.nlp("Mount\u00a0Makmal\tHills \u2009Jbel\u3000Sinjar\nMountains \u2028Qandil  Range\x0bx\x1fy")
+    for token in TokenArrays.of(doc).text:
+        assert token.isspace() or not any(c.isspace() for c in token), repr(token)
+
+
 def test_overlapping_candidates_settle_longest_then_highest_priority_then_first():
     from kg.extract.mentions import Found, _settle
     a = Found(0, 2, "place", "a", "Settlement", 1)
