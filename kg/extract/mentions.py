@@ -1113,7 +1113,7 @@ def _generic_heads_to_named(doc: Doc, found: list[Found]) -> list[Found]:
     arrays = TokenArrays.of(doc)
     out: list[Found] = []
     named: list[tuple[str, str, str]] = []      # (lowercased name, key, kind), in text order
-    for f in sorted(found, key=lambda f: f.start):
+    for f in sorted(found, key=_START):
         if f.category == "actor" and f.generic:
             phrase = arrays.span_text(f.start, f.end).lower().removeprefix("the ")
             ref = None
