@@ -180,6 +180,35 @@ def test_terrain_screen_passes_every_text_a_terrain_pattern_strips():
         assert not _may_strip_terrain(text.split()), text
 
 
+def test_no_token_but_whitespace_holds_whitespace(extractor):
+    # place_candidates reads a span's first and last words from its tokens' columns where a
+    # space follows them: a token holding whitespace among other characters would break that
+    doc = extractor.nlp("Mount\u00a0Makmal\tHills \u2009Jbel\u3000Sinjar\nMountains \u2028Qandil  Range\x0bx\x1fy")
+    for token in TokenArrays.of(doc).text:
+        assert token.isspace() or not any(c.isspace() for c in token), repr(token)
+
+
+def test_settling_new_spans_in_is_settling_everything_again():
+    # _settle_in keeps disjoint new spans without settling again: the same list, the same tokens
+    import random
+    from kg.extract.mentions import Found, _settle, _settle_in
+    rng = random.Random(3)
+
+    def spans(n: int, empty: bool) -> list[Found]:
+        out = []
+        for _ in range(n):
+            start = rng.randrange(30)
+            end = start + rng.randrange(0 if empty else 1, 4)
+            out.append(Found(start, end, "place", f"k{len(out)}", "Settlement", rng.randrange(-1, 4)))
+        return out
+
+    for round_ in range(3000):
+        empty = round_ % 3 == 0
+        chosen, taken = _settle(spans(rng.randrange(8), empty))
+        new = spans(rng.randrange(4), empty)
+        assert _settle_in(chosen, taken, new) == _settle(chosen + new), (chosen, new)
+
+
 def test_overlapping_candidates_settle_longest_then_highest_priority_then_first():
     from kg.extract.mentions import Found, _settle
     a = Found(0, 2, "place", "a", "Settlement", 1)

@@ -64,3 +64,12 @@ def test_a_line_break_and_a_full_stop_end_sentences():
     doc = make_nlp()("Clashes in the north\nTwo soldiers died. The army said (in a statement) nothing more.")
     assert [s.text.strip() for s in doc.sents] == ["Clashes in the north", "Two soldiers died.",
                                                    "The army said (in a statement) nothing more."]
+
+
+def test_every_sentence_end_is_punctuation():
+    # split_sentences looks for the ends among the punctuation tokens alone
+    from kg.extract.sentences import SENTENCE_ENDS
+    vocab = make_nlp().vocab
+    assert all(vocab[c].is_punct for c in SENTENCE_ENDS)
+    doc = make_nlp()("Stop. " + " x ".join(sorted(SENTENCE_ENDS)))
+    assert all(t.is_punct for t in doc if t.text in SENTENCE_ENDS)

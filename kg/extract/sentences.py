@@ -83,9 +83,11 @@ def split_sentences(doc: Doc) -> Doc:
     if n == 0:
         return doc
     table = doc.to_array(COLUMNS)
-    orths, punct, space = table[:, 1], table[:, 4], table[:, 5]
-    ends = _holding(orths, _SENTENCE_END_IDS.intersection(orths.tolist()))
-    plain = numpy.flatnonzero(~(ends | (punct != 0)))
+    orths, punct, space = table[:, 1], table[:, 4] != 0, table[:, 5]
+    # Every sentence end is punctuation (spaCy's is_punct: all its characters are; the tests hold
+    # the vocabulary to it): the ends are looked for among the punctuation tokens' texts alone
+    ends = _holding(orths, _SENTENCE_END_IDS.intersection(orths[punct].tolist()))
+    plain = numpy.flatnonzero(~(ends | punct))
     ends_so_far = numpy.cumsum(ends)
     # ends before each plain token, and before the plain token ahead of it (none ahead of the first)
     before = numpy.where(plain > 0, ends_so_far[plain - 1], 0)
