@@ -45,8 +45,17 @@ def status_mb(field: str) -> float:
 
 
 def folder_mb(path: Path) -> tuple[float, int]:
-    files = [f for f in path.rglob("*") if f.is_file()] if path.exists() else []
-    return sum(f.stat().st_size for f in files) / 2**20, sum(1 for f in files if f.suffix == ".log")
+    """Size (MB) and write-ahead logs of a store folder whose files RocksDB may delete (a
+    compaction) while it is being summed: a file gone meanwhile counts for nothing."""
+    sizes, logs = 0, 0
+    for f in path.rglob("*") if path.exists() else ():
+        try:
+            if f.is_file():
+                sizes += f.stat().st_size
+                logs += f.suffix == ".log"
+        except FileNotFoundError:
+            continue
+    return sizes / 2**20, logs
 
 
 def main() -> None:
