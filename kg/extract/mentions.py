@@ -494,12 +494,10 @@ class MentionFinder:
                 if n == 1:
                     continue
                 # Where spaces part the first and last tokens from the rest of the span, they are
-                # its text's first and last words (no token but whitespace holds whitespace): the
-                # terrain patterns' test reads their lowercase forms in the columns
-                if space_after[i] and space_after[k - 1] and lower[i] not in _TERRAIN_PREFIX_WORDS \
-                        and lower[k] not in _TERRAIN_SUFFIX_WORDS and texts[i].isascii() and last.isascii():
-                    continue
-                if not _may_strip_terrain(span_text.split()):
+                # its text's first and last words (no token but whitespace holds whitespace), the
+                # only ones the terrain test reads: the text need not be split
+                words = [texts[i], last] if space_after[i] and space_after[k - 1] else span_text.split()
+                if not _may_strip_terrain(words):
                     continue
                 stripped = _TERRAIN_SUFFIX.sub("", _TERRAIN_PREFIX.sub("", span_text))
                 if stripped != span_text:
