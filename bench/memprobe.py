@@ -97,7 +97,7 @@ def main() -> None:
              "vocab_strings": len(nlp.vocab.strings), "vocab_lexemes": len(nlp.vocab),
              "fusion_events": len(fusion) if fusion is not None else 0}
         if fusion is not None:
-            s["fusion_mb"] = round(os.path.getsize(fusion._file_handle.name) / 2**20, 1)
+            s["fusion_mb"] = round(os.path.getsize(fusion.path) / 2**20, 1)
         s["store_mb"], s["store_logs"] = folder_mb(store_dir)
         s["store_mb"] = round(s["store_mb"], 1)
         if args.objects:

@@ -29,7 +29,7 @@ from kg.ontology import load_ontology_quads, ontology_digest
 from kg.parallel import Executor, MappedArticle, SerialExecutor, fewer_collections
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
-from kg.rdf.readback import load_event_index, reload_article
+from kg.rdf.readback import distrust_event_index, keep_event_index, open_event_index, reload_article
 from kg.rdf.mapping import ArticleMapper, content_hash, gazetteer_places, run_quads
 from kg.resolve import EventFuser
 from kg.resolve.clusters import refresh_fused_events
@@ -88,7 +88,7 @@ class Builder:
         self.minter = IriMinter(self.settings.base)
         self.mapper = ArticleMapper(self.minter, places=gazetteer_places())
         self._drop_unfinished_graphs()
-        self.fuser = EventFuser(load_event_index(
+        self.fuser = EventFuser(open_event_index(
             store, self.minter.prefix("event"), self.minter.prefix("place"), self.minter.prefix("actor")))
 
     @property
@@ -109,6 +109,7 @@ class Builder:
         run_id = started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         report.run_id = run_id
         run = self.minter.run(run_id)
+        distrust_event_index(self.fuser.index)
         self._refresh_ontology()
         # Described before it generates anything, so a build killed half-way leaves no graph
         # whose prov:wasGeneratedBy names an undescribed run; the end time is added last.
@@ -149,6 +150,7 @@ class Builder:
         report.failed = errors
         self.store.add(run_quads(run, __version__, started, datetime.now(timezone.utc), [str(i) for i in inputs]))
         self.store.flush()
+        keep_event_index(self.fuser.index, self.store)
         return report
 
     def _restore_index(self, article_id: str) -> None:
@@ -248,9 +250,11 @@ class Builder:
 
     def remove(self, article_ids: Iterable[str]) -> int:
         removed = 0
+        distrust_event_index(self.fuser.index)
         for aid in article_ids:
             removed += self.store.remove_article(self.minter.article_graph(aid), self.minter.article(aid))
             self.fuser.index.remove_article(aid)
         if removed:
             refresh_fused_events(self.store, self.minter, index=self.fuser.index)   # an event it bridged splits again
+        keep_event_index(self.fuser.index, self.store)
         return removed

@@ -41,7 +41,7 @@ from kg.model import PLACE_KINDS
 
 __all__ = [
     "PlaceRecord", "Gazetteer", "normalize_name", "is_blocked", "compile_gazetteer",
-    "default_cache_path", "haversine_km", "region_core", "spelling_skeleton",
+    "default_cache_path", "haversine_km", "inputs_signature", "region_core", "spelling_skeleton",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -310,8 +310,9 @@ def _file_stamp(path: Path, hash_content: bool) -> str:
     return f"{path.name}:{st.st_size}:{st.st_mtime_ns}"
 
 
-def _inputs_signature() -> str:
-    """Changes whenever an input of the compiled cache does."""
+@functools.lru_cache(maxsize=1)
+def inputs_signature() -> str:
+    """Changes whenever an input of the compiled cache does (read once a process)."""
     parts = [
         f"format:{FORMAT_VERSION}",
         "kinds:" + ",".join(PLACE_KINDS),          # the cache stores kinds as indexes
@@ -717,7 +718,7 @@ def _remove_older_formats(folder: Path) -> None:
 def _write_tables(target: Path, tables: dict) -> None:
     """Write `tables` to the cache file `target` (see _MAGIC), atomically."""
     data: list[bytes] = []
-    header = marshal.dumps({"signature": _inputs_signature(), "tables": _map_out(tables, data, [0])})
+    header = marshal.dumps({"signature": inputs_signature(), "tables": _map_out(tables, data, [0])})
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -746,7 +747,7 @@ def _load_tables(path: Path) -> dict | None:
         header_end = start + int.from_bytes(view[len(_MAGIC):start], "little")
         try:
             payload = marshal.loads(view[start:header_end])
-            if isinstance(payload, dict) and payload.get("signature") == _inputs_signature():
+            if isinstance(payload, dict) and payload.get("signature") == inputs_signature():
                 tables = _map_in(payload["tables"], view[header_end + (-header_end % 8):])
         except (EOFError, ValueError, TypeError):
             tables = None

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import math
 import marshal
+import os
 import re
 import sqlite3
 import tempfile
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from itertools import islice
+from pathlib import Path
 from typing import Literal
 
 from kg.data.gazetteer import Gazetteer, haversine_km
@@ -396,6 +398,14 @@ def _decode_view(blob: bytes) -> IndexedEvent:
     return IndexedEvent(*values)
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """The index's database: no journal and no syncs (a kept file is trusted only through its
+    mark, see EventIndex.mark), an 8 MB page cache."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;")
+    return db
+
+
 class EventIndex:
     """Events already stored, by article, by date and by place, for fusion of the articles
     that follow.
@@ -406,26 +416,34 @@ class EventIndex:
     instead of scanning every stored event: fusing an article costs about the same however
     large the corpus grows.
 
-    The events and their keys live in a scratch SQLite database on disk (deleted when the
-    index is), not in Python objects: a build's memory stays flat however many events the
-    store holds (in memory they cost about 2 KB each: 200 000 events, 0.4 GB). SQLite keeps a
-    bounded page cache; an event is serialised once when filed (`_encode_view`) and read back
-    when it is a candidate. The database is rebuilt from the store at the start of every
-    build (kg.rdf.readback), so its layout is free to change between versions.
+    The events and their keys live in a SQLite database on disk, not in Python objects: a
+    build's memory stays flat however many events the store holds (in memory they cost about
+    2 KB each: 200 000 events, 0.4 GB). SQLite keeps a bounded page cache; an event is
+    serialised once when filed (`_encode_view`) and read back when it is a candidate. The
+    database is a scratch file, deleted with the index, or one kept beside a store between
+    builds (kg.rdf.readback), which says in its `stamp` which store and code it was made for:
+    one that does not match is read again from the store, so the layout is free to change
+    between versions.
     """
 
-    def __init__(self, events: Iterable[IndexedEvent] = (), *, folder: str | None = None):
-        self._file_handle = tempfile.NamedTemporaryFile(prefix="kg-fusion-", suffix=".sqlite", dir=folder)
-        self._db = sqlite3.connect(self._file_handle.name, isolation_level=None, check_same_thread=False)
+    def __init__(self, events: Iterable[IndexedEvent] = (), *, folder: str | None = None,
+                 path: Path | None = None):
+        """A new index of `events`: in a scratch file (in `folder`, or the system's temporary
+        folder) deleted when the index is closed, or at `path`, a file that outlives it (any
+        file there is replaced; see `kept_at` and `mark`)."""
+        self._scratch = tempfile.NamedTemporaryFile(prefix="kg-fusion-", suffix=".sqlite", dir=folder) \
+            if path is None else None
+        if path is not None:
+            path.unlink(missing_ok=True)
+        self.path = Path(self._scratch.name) if self._scratch is not None else path
+        self._db = _connect(self.path)
         # scene: a dated event under each of its scenes (_scene_keys), with the first and last
         # day its date covers and how precise it is (0 day, 1 month, 2 year): a look-up asks
         # a scene for a range of days, one index probe, not one key per day and scene.
         # bucket: the look-ups that are not by date (an operation's name, an undated report's
         # place, a weekday and place).
+        # kept: one row, what a kept index was made for (`mark`)
         self._db.executescript("""
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
-            PRAGMA cache_size = -8192;
             CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, day INTEGER, type TEXT NOT NULL,
                 view BLOB NOT NULL) WITHOUT ROWID;
             CREATE INDEX event_article ON event (article);
@@ -434,6 +452,8 @@ class EventIndex:
             CREATE TABLE scene (key TEXT NOT NULL, span INTEGER NOT NULL, first INTEGER NOT NULL,
                 last INTEGER NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, span, first, ref)) WITHOUT ROWID;
             CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
+            CREATE TABLE kept (stamp TEXT);
+            INSERT INTO kept VALUES (NULL);
         """)
         self._size = 0
         self._db.execute("BEGIN")
@@ -442,9 +462,53 @@ class EventIndex:
             self._file(chunk)
         self._db.execute("COMMIT")
 
+    @classmethod
+    def kept_at(cls, path: Path, stamp: str) -> "EventIndex | None":
+        """The index kept at `path` if its last `mark` was `stamp`; None when there is none, it
+        was marked otherwise, or the file is not a readable index."""
+        if not path.is_file():
+            return None
+        try:
+            db = _connect(path)
+        except sqlite3.Error:
+            return None
+        try:
+            if db.execute("SELECT stamp FROM kept").fetchall() == [(stamp,)]:
+                index = cls.__new__(cls)
+                index._scratch, index.path, index._db = None, path, db
+                index._size = db.execute("SELECT COUNT(*) FROM event").fetchone()[0]
+                return index
+        except sqlite3.Error:       # (a file that is no index, or one torn by a crash)
+            pass
+        db.close()
+        return None
+
+    def mark(self, stamp: str | None) -> None:
+        """Record that the index is, from now on, that of what `stamp` names (a store's state
+        and the code that filed it), or with None that it may not be: done before a build
+        changes the index or the store, so that a build stopped half-way leaves an index the
+        next one will not trust. Written through to the disk: the rows first, then the mark."""
+        if stamp is not None:
+            self._sync()
+        self._db.execute("UPDATE kept SET stamp = ?", (stamp,))
+        self._sync()
+
+    @property
+    def kept(self) -> bool:
+        """Whether the index lives in a file kept after it is closed."""
+        return self._scratch is None
+
+    def _sync(self) -> None:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
     def close(self) -> None:
         self._db.close()
-        self._file_handle.close()
+        if self._scratch is not None:
+            self._scratch.close()
 
     def __len__(self) -> int:
         return self._size

@@ -1,12 +1,15 @@
 """The store interface every backend implements: embedded Oxigraph, or a SPARQL 1.1 server."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from pyoxigraph import NamedNode, Quad
+
+from kg.rdf import terms as T
 
 
 class StoreError(Exception):
@@ -69,6 +72,10 @@ class Store(Protocol):
               limit: int | None = None) -> QueryResult:
         """Run a SPARQL query (never an update); with ``limit``, read at most that many answers."""
 
+    def derived_folder(self) -> Path | None:
+        """A folder kept with the store's data where state derived from it may last between
+        runs (the fusion index), or None (a store in memory or on a server)."""
+
     def export(self, output: Path, fmt: str) -> None: ...
 
     def count(self) -> int: ...
@@ -76,3 +83,23 @@ class Store(Protocol):
     def flush(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+# What a store's fingerprint covers: each article graph with the run that stored it. Storing,
+# replacing (a forced rebuild of the same text too) or removing an article changes its row.
+_FINGERPRINT = f"""
+SELECT ?g ?run WHERE {{
+  ?g a <{T.CKG}ArticleGraph> .
+  OPTIONAL {{ ?g <{T.PROV_GENERATED_BY.value}> ?run }}
+}}"""
+
+
+def store_fingerprint(store: Store) -> str:
+    """A digest of what builds have stored: a build or removal that stores, replaces or removes
+    an article changes it (2 s at 10^5 articles, embedded)."""
+    digest = hashlib.sha256()
+    rows = store.query(_FINGERPRINT, union_default_graph=False).rows
+    for row in sorted(tuple(str(t) if t is not None else "" for t in r) for r in rows):
+        digest.update("\t".join(row).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()

@@ -184,6 +184,9 @@ class OxigraphStore:
                 hashes[article] = h
         return hashes
 
+    def derived_folder(self) -> Path | None:
+        return self.path if self.path is not None and not self.read_only else None
+
     # ---------------------------------------------------------------- reading
     def query(self, sparql: str, *, union_default_graph: bool = True,
               limit: int | None = None) -> QueryResult:

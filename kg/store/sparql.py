@@ -326,6 +326,9 @@ class SparqlStore:
         graphs = sorted((g for (g,) in rows if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
         return [g for g in graphs if include_default or g != self._default]
 
+    def derived_folder(self) -> Path | None:
+        return None          # (a local copy could fall out of step with what others write)
+
     def count(self) -> int:
         rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}").rows
         return int(rows[0][0].value) if rows and rows[0][0] is not None else 0  # type: ignore[attr-defined]

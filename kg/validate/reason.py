@@ -28,7 +28,6 @@ The engine was chosen by measured speed on the dev corpus; see docs/trust.md.
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,6 +36,7 @@ import pyoxigraph as ox
 
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
+from kg.store.base import store_fingerprint
 
 OWL_INVERSE_OF = T.OWL + "inverseOf"
 RDFS_SUBCLASS_OF = T.RDFS + "subClassOf"
@@ -127,22 +127,6 @@ def inferred_triples(store, onto: ox.NamedNode, inferred: ox.NamedNode) -> set[o
     return out
 
 
-def store_digest(store) -> str:
-    """What the inferences depend on: each article graph with the run that made it and the
-    article's content hash. A rebuild (even a forced one, with the same text) changes it."""
-    rows = store.query(f"""
-        SELECT ?g ?run ?hash WHERE {{
-          ?g a <{T.CKG}ArticleGraph> ; <{T.PROV_DERIVED_FROM.value}> ?a .
-          OPTIONAL {{ ?g <{T.PROV_GENERATED_BY.value}> ?run }}
-          OPTIONAL {{ ?a <{T.CKG}contentHash> ?hash }}
-        }}""", union_default_graph=False).rows
-    h = hashlib.sha256()
-    for row in sorted(tuple(str(t) if t is not None else "" for t in r) for r in rows):
-        h.update("\t".join(row).encode("utf-8"))
-        h.update(b"\n")
-    return h.hexdigest()
-
-
 def materialise(store, minter: IriMinter) -> ReasonReport:
     """Recompute the inferred graph of ``store``; it replaces the old one in one transaction."""
     onto = minter.ontology_graph()
@@ -157,7 +141,7 @@ def materialise(store, minter: IriMinter) -> ReasonReport:
     quads += [
         ox.Quad(inferred, T.TYPE, T.PROV_ENTITY, d),
         ox.Quad(inferred, T.PROV_DERIVED_FROM, onto, d),
-        ox.Quad(inferred, _IDENTIFIER, ox.Literal(store_digest(store)), d),
+        ox.Quad(inferred, _IDENTIFIER, ox.Literal(store_fingerprint(store)), d),
         ox.Quad(inferred, ox.NamedNode(_GENERATED_AT),
                 ox.Literal(datetime.now(timezone.utc).isoformat(), datatype=T.XSD_DATETIME), d),
         ox.Quad(inferred, ox.NamedNode(T.RDFS + "comment"), ox.Literal(
@@ -185,7 +169,7 @@ def is_stale(store, minter: IriMinter) -> bool | None:
                        union_default_graph=False).rows
     if not rows:
         return None
-    return rows[0][0].value != store_digest(store)
+    return rows[0][0].value != store_fingerprint(store)
 
 
 def _size(store, graph: ox.NamedNode) -> int:
