@@ -90,7 +90,7 @@ INDEX_FILE = "kg-fusion-index.sqlite"
 def open_event_index(store: Store, event_prefix: str, place_prefix: str, actor_prefix: str) -> EventIndex:
     """The fusion index of what `store` holds. A store with a folder keeps it there: it is used
     again when its mark (`keep_event_index`) names the store as it is now and this code, and read
-    from the store otherwise (a store of 10^5 articles: ~65 s to read, ~2 s to check)."""
+    from the store otherwise (a store of 10^5 articles: ~65 s to read, 0.4 s to check)."""
     folder = store.derived_folder()
     if folder is None:
         return load_event_index(store, event_prefix, place_prefix, actor_prefix)
