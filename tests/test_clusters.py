@@ -2,6 +2,8 @@
 transitive, so the reports are grouped by complete linkage over their owl:sameAs links."""
 from __future__ import annotations
 
+import random
+
 import pyoxigraph as ox
 
 from kg.queries import load_query
@@ -34,6 +36,32 @@ def test_a_vague_date_never_chains_distinct_events():
     # m matches all of {d1, d2} and joins them; d3, d4 and d5 stay events of their own
     assert heads == {"d1": "d1", "d2": "d1", "m": "d1"}
     assert cluster_heads([("m", "d3", month), ("m", "d4", month)]) == {"d3": "d3", "m": "d3"}
+
+
+def _plain_complete_linkage(links):
+    """Complete linkage as written down: distinct links strongest first, ties by the two
+    reports; a group joins another when every pair across them is linked."""
+    ordered = sorted({(key, min(a, b), max(a, b)) for a, b, key in links if a != b})
+    pairs = {(a, b) for _key, a, b in ordered}
+    group = {}
+    for _key, a, b in ordered:
+        ga, gb = group.get(a, {a}), group.get(b, {b})
+        if ga is not gb and all((min(x, y), max(x, y)) in pairs for x in ga for y in gb):
+            merged = ga | gb
+            for x in merged:
+                group[x] = merged
+    return {x: min(g) for x, g in group.items()}
+
+
+def test_grouping_is_complete_linkage_as_written_down():
+    """The array-based grouping against the plain one, on random links with many ties, the
+    same pair linked twice with different strengths, and links of a report to itself."""
+    rng = random.Random(8)
+    for _ in range(300):
+        reports = [f"r{n:02}" for n in range(rng.randint(2, 25))]
+        links = [(rng.choice(reports), rng.choice(reports), rng.randint(0, 3))
+                 for _ in range(rng.randint(0, 80))]
+        assert cluster_heads(links) == _plain_complete_linkage(links)
 
 
 def _report(article: str, n: int, type_: str, *same_as: str, day: str = "2021-03-09") -> list[ox.Quad]:

@@ -339,7 +339,9 @@ def test_the_index_read_back_from_the_store_is_the_one_extraction_gave(tmp_path)
     # index is the one made from the store's own owl:sameAs triples
     assert sorted(index.link_rows()) == sorted(fuser.index.link_rows()) and list(index.link_rows())
     from_store, from_index = read_stored_links(store, minter), read_index_links(index, minter)
-    assert from_index.iris == from_store.iris and sorted(from_index.links) == sorted(from_store.links)
+    def held(links):
+        return links.reports.names.tolist(), links.strength.tolist(), links.a.tolist(), links.b.tolist()
+    assert held(from_index) == held(from_store) and from_index.a.tolist()
 
 
 def test_the_town_a_village_is_said_to_be_in_is_not_the_scene():

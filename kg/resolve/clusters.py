@@ -26,11 +26,14 @@ nothing).
 from __future__ import annotations
 
 import hashlib
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import islice
 from typing import Any
 
+import numpy as np
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from kg.rdf import terms as T
@@ -106,14 +109,85 @@ def _reports_query(iris: Sequence[str]) -> str:
 }} GROUP BY ?e"""
 
 
-class StoredLinks:
-    """The links between stored reports, compactly: every report IRI once, in IRI order (so
-    comparing two indexes compares their IRIs), and each link as (strength, a, b), a and b
-    indexes into ``iris``, the strength `days_strength`'s."""
+class Reports:
+    """Reports as numbers: each report's IRI, less the events prefix all of them share, once,
+    as UTF-8 in one sorted numpy array, and a report is its index in it. UTF-8 bytes sort as
+    the IRIs do, so comparing two indexes compares the IRIs. At the end of a build ~10^5
+    reports are in a link: as Python strings (with the dict that numbered them) they made
+    this last step the build's memory peak, so an IRI is made only when it is written or
+    digested."""
 
-    def __init__(self, iris: list[str], links: list[tuple[int, int, int]]):
-        self.iris = iris
-        self.links = links
+    def __init__(self, prefix: str, names: np.ndarray):
+        self.prefix = prefix
+        self.names = names
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def iri(self, report: int) -> str:
+        return self.prefix + self.names[report].decode()
+
+    def position(self, iri: str) -> int | None:
+        """The report with this IRI; None when it is in no link."""
+        if not iri.startswith(self.prefix):
+            return None
+        name = iri[len(self.prefix):].encode()
+        i = int(np.searchsorted(self.names, name))
+        return i if i < len(self.names) and self.names[i] == name else None
+
+
+class StoredLinks:
+    """The links between stored reports, each once, as three arrays: the strength
+    (`days_strength`'s), and the two reports, ``a`` < ``b``, indexes into ``reports``; in the
+    order complete linkage takes them, strongest first, ties by (a, b), that is by IRI."""
+
+    def __init__(self, reports: Reports, strength: np.ndarray, a: np.ndarray, b: np.ndarray):
+        self.reports = reports
+        self.strength, self.a, self.b = strength, a, b
+
+
+def _in_linkage_order(strength: np.ndarray, a: np.ndarray,
+                      b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct links (strength, smaller report, larger report) but those of a report to
+    itself, in the order `_complete_linkage` takes them: strongest first, ties by the two
+    reports."""
+    a, b = np.minimum(a, b), np.maximum(a, b)
+    other = a != b
+    strength, a, b = strength[other], a[other], b[other]
+    order = np.lexsort((b, a, strength))
+    strength, a, b = strength[order], a[order], b[order]
+    distinct = np.ones(len(order), dtype=bool)
+    distinct[1:] = (strength[1:] != strength[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return strength[distinct], a[distinct], b[distinct]
+
+
+def _links_of_rows(prefix: str, rows: Iterable[tuple[str, str, int | None, int | None]]) -> StoredLinks:
+    """The links of rows (report, report, each one's day ordinal or None), reports named by
+    their IRIs less ``prefix``. The names are held as UTF-8 arrays, a chunk of rows at a
+    time, numbered once all are read: by their place in the sorted distinct names."""
+    # each list starts with an empty chunk, so that no rows at all make empty arrays
+    firsts, seconds = [np.array([], dtype=bytes)], [np.array([], dtype=bytes)]
+    strengths = [np.array([], dtype=np.int64)]
+    remaining = iter(rows)
+    while chunk := list(islice(remaining, _ROWS_PER_CHUNK)):
+        firsts.append(np.array([a.encode() for a, _b, _day_a, _day_b in chunk], dtype=bytes))
+        seconds.append(np.array([b.encode() for _a, b, _day_a, _day_b in chunk], dtype=bytes))
+        strengths.append(np.fromiter((days_strength(day_a, day_b) for _a, _b, day_a, day_b in chunk),
+                                     dtype=np.int64, count=len(chunk)))
+    every = np.concatenate(firsts + seconds)
+    every.sort()
+    distinct = np.ones(len(every), dtype=bool)
+    distinct[1:] = every[1:] != every[:-1]
+    names = every[distinct]
+    del every, distinct
+    a = np.concatenate([np.searchsorted(names, part) for part in firsts])
+    del firsts
+    b = np.concatenate([np.searchsorted(names, part) for part in seconds])
+    del seconds
+    return StoredLinks(Reports(prefix, names), *_in_linkage_order(np.concatenate(strengths), a, b))
+
+
+_ROWS_PER_CHUNK = 5_000
 
 
 class _Interned:
@@ -134,20 +208,6 @@ class _Interned:
     def link(self, a: str, b: str) -> None:
         self.pairs.add((self.id(a), self.id(b)))
 
-    def in_iri_order(self, day: Callable[[int], int | None], stored: Callable[[int], bool]) -> StoredLinks:
-        """The links between stored reports with their strengths, reports renumbered in IRI
-        order; ``day`` and ``stored`` are asked with the numbers given so far."""
-        self.ids.clear()
-        order = sorted(range(len(self.iris)), key=self.iris.__getitem__)
-        rank = [0] * len(order)
-        for new, old in enumerate(order):
-            rank[old] = new
-        links = []
-        for a, b in self.pairs:
-            if stored(a) and stored(b):
-                links.append((days_strength(day(a), day(b)), rank[a], rank[b]))
-        return StoredLinks([self.iris[old] for old in order], links)
-
 
 def read_stored_links(store: Store, minter: IriMinter) -> StoredLinks:
     """The links between stored reports as the store's article graphs state them, read a
@@ -162,21 +222,16 @@ def read_stored_links(store: Store, minter: IriMinter) -> StoredLinks:
     for i in range(0, len(seen.iris), _REPORTS_PER_QUERY):
         for e, d in store.query(_reports_query(seen.iris[i:i + _REPORTS_PER_QUERY])).rows:
             dates[seen.ids[e.value]] = _day(d.value if d is not None else None)
-    return seen.in_iri_order(dates.get, dates.__contains__)
+    cut = len(events)       # the query keeps links between event IRIs only
+    return _links_of_rows(events, ((seen.iris[a][cut:], seen.iris[b][cut:], dates[a], dates[b])
+                                   for a, b in seen.pairs if a in dates and b in dates))
 
 
 def read_index_links(index: EventIndex, minter: IriMinter) -> StoredLinks:
     """The same links as `read_stored_links`, from the fusion index, which holds every stored
-    report with the links its article states: reading them from the store at the end of a
-    build decoded ~10^5 IRIs, the build's memory peak."""
-    events = minter.prefix("event")
-    seen = _Interned()
-    dates: dict[int, int | None] = {}
-    for a, b, day_a, day_b in index.link_rows():
-        seen.link(events + a, events + b)
-        dates[seen.ids[events + a]] = day_a
-        dates[seen.ids[events + b]] = day_b
-    return seen.in_iri_order(dates.get, lambda _i: True)        # the rows join stored reports only
+    report with the links its article states, named as the event IRIs less their prefix
+    (reading them from the store at the end of a build decoded ~10^5 IRIs)."""
+    return _links_of_rows(minter.prefix("event"), index.link_rows())   # the rows join stored reports only
 
 
 _REPORTS_PER_QUERY = 400
@@ -208,32 +263,78 @@ def days_strength(day_a: int | None, day_b: int | None) -> int:
     return abs(day_a - day_b)
 
 
-def cluster_heads(links: Iterable[tuple[Hashable, Hashable, Any]]) -> dict:
-    """Report -> its group's smallest IRI, for reports in a group of two or more.
+def cluster_heads(links: Iterable[tuple[Any, Any, Any]]) -> dict:
+    """Report -> its group's smallest report, for reports in a group of two or more.
 
-    ``links`` are (report, report, strength key); groups are merged by complete linkage,
-    strongest link first: two groups join only when every pair across them is linked."""
-    return _complete_linkage((key, min(a, b), max(a, b)) for a, b, key in links if a != b)
-
-
-def _complete_linkage(links: Iterable[tuple[Any, Any, Any]]) -> dict:
-    """`cluster_heads` of links given as (strength key, smaller report, larger report)."""
-    ordered = sorted(set(links))
-    pairs = {(a, b) for _key, a, b in ordered}
-    group: dict = {}
-    for _key, a, b in ordered:
-        ga, gb = group.get(a, (a,)), group.get(b, (b,))
-        if ga is gb or a in gb:
-            continue
-        if all(((x, y) if x < y else (y, x)) in pairs for x in ga for y in gb):
-            merged = frozenset(ga) | frozenset(gb)
-            for x in merged:
-                group[x] = merged
-    return {x: min(g) for x, g in group.items()}
+    ``links`` are (report, report, strength key), reports and keys sortable; groups are
+    merged by complete linkage, strongest link first (the smallest key), ties by the two
+    reports: two groups join only when every pair across them is linked."""
+    links = list(links)
+    reports = sorted({r for a, b, _key in links for r in (a, b)})
+    number = {r: i for i, r in enumerate(reports)}
+    rank = {key: i for i, key in enumerate(sorted({key for _a, _b, key in links}))}
+    _strength, a, b = _in_linkage_order(np.array([rank[key] for _a, _b, key in links], dtype=np.int64),
+                                        np.array([number[a] for a, _b, _key in links], dtype=np.int64),
+                                        np.array([number[b] for _a, b, _key in links], dtype=np.int64))
+    return {reports[r]: reports[h] for r, h in _grouped(_complete_linkage(len(reports), a, b))}
 
 
-def fusion_quads(heads: dict[str, str], graph: NamedNode) -> list[Quad]:
-    return [Quad(NamedNode(report), FUSED_EVENT, NamedNode(head), graph) for report, head in sorted(heads.items())]
+def _complete_linkage(reports: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each report's group's smallest report (-1 for a report in no group of two or more),
+    grouping ``reports`` reports by complete linkage over the links (a[i], b[i]), a[i] < b[i],
+    taken in the order given: two groups join only when every pair across them is linked.
+
+    Everything is held in flat int64 arrays (~30 bytes a report or link, a tenth of tuples,
+    sets and frozensets): a link as the number a * reports + b, in one sorted array; each
+    group as a ring of its reports, each report pointing to the next."""
+    linked = array("q", np.unique(a * reports + b).astype(np.int64, copy=False).tobytes())
+
+    def is_linked(x: int, y: int) -> bool:
+        key = x * reports + y if x < y else y * reports + x
+        i = bisect_left(linked, key)
+        return i < len(linked) and linked[i] == key
+
+    head = array("q", range(reports))       # a report's group, named by its smallest report
+    ring = array("q", range(reports))       # the next report of the same group
+    size = array("q", [1]) * reports        # a group's size, at its head
+
+    def members(group: int) -> Iterator[int]:
+        report = group
+        while True:
+            yield report
+            report = ring[report]
+            if report == group:
+                return
+
+    for start in range(0, len(a), _BATCH):
+        for x, y in zip(a[start:start + _BATCH].tolist(), b[start:start + _BATCH].tolist()):
+            gx, gy = head[x], head[y]
+            if gx == gy:
+                continue
+            # two reports alone are linked by this very link
+            if ((size[gx] > 1 or size[gy] > 1)
+                    and not all(is_linked(u, v) for u in members(gx) for v in members(gy))):
+                continue
+            kept, gone = min(gx, gy), max(gx, gy)
+            for u in members(gone):
+                head[u] = kept
+            ring[kept], ring[gone] = ring[gone], ring[kept]      # one ring of the two
+            size[kept] += size[gone]
+    heads = np.frombuffer(head, dtype=np.int64)
+    return np.where(np.frombuffer(size, dtype=np.int64)[heads] > 1, heads, -1)
+
+
+def _grouped(heads: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(report, head) of each report in a group of two or more, in report order."""
+    for start in range(0, len(heads), _BATCH):
+        for report, head in enumerate(heads[start:start + _BATCH].tolist(), start):
+            if head >= 0:
+                yield report, head
+
+
+def fusion_quads(pairs: Iterable[tuple[str, str]], graph: NamedNode) -> list[Quad]:
+    """The fusion graph's triples of these (report IRI, head IRI) pairs."""
+    return [Quad(NamedNode(report), FUSED_EVENT, NamedNode(head), graph) for report, head in pairs]
 
 
 def _stored_heads(store: Store, graph: NamedNode) -> Iterator[tuple[str, str]]:
@@ -255,11 +356,6 @@ def _digest(pairs: Iterable[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def _position(iris: list[str], iri: str) -> int | None:
-    i = bisect_left(iris, iri)
-    return i if i < len(iris) and iris[i] == iri else None
-
-
 def refresh_fused_events(store: Store, minter: IriMinter, run: NamedNode | None = None,
                          index: EventIndex | None = None) -> int:
     """Recompute the fusion graph from the stored owl:sameAs links; the number of reports
@@ -269,34 +365,35 @@ def refresh_fused_events(store: Store, minter: IriMinter, run: NamedNode | None 
     articles holds ~10^5 such triples: one update rewriting them all took as much memory as
     the rest of the build), and the graph's description, with the digest of its content, goes
     last: a build stopped half-way leaves a digest that does not match, and the next build
-    writes the difference again. Nothing is written when nothing changed. Reports are
-    handled as indexes into one sorted list of their IRIs, and the stored links and fusion
-    graph are read a share at a time: this is the last step of a build, and holding every
-    link as Python strings made it the build's memory peak. A build passes its fusion
-    ``index``, which holds the same links as the store, and the store is not read for them."""
+    writes the difference again. Nothing is written when nothing changed. This is the last
+    step of a build, and holding every link and report as Python objects made it the build's
+    memory peak: reports are numbers (see `Reports`), the links and groups flat arrays, IRIs
+    are made a batch at a time as the digest and the writes need them, and the stored links
+    and fusion graph are read a share at a time. A build passes its fusion ``index``, which
+    holds the same links as the store, and the store is not read for them."""
     graph = minter.fusion_graph()
     read = read_index_links(index, minter) if index is not None else read_stored_links(store, minter)
-    iris = read.iris
-    heads = _complete_linkage((strength, min(a, b), max(a, b)) for strength, a, b in read.links)
+    reports = read.reports
+    heads = _complete_linkage(len(reports), read.a, read.b)
     del read
-    digest = _digest((iris[r], iris[h]) for r, h in sorted(heads.items()))
+    grouped = int(np.count_nonzero(heads >= 0))
+    digest = _digest((reports.iri(r), reports.iri(h)) for r, h in _grouped(heads))
     if store.article_hash(graph) == digest:
-        return len(heads)
+        return grouped
     stale: list[tuple[str, str]] = []
-    stored: dict[int, int] = {}
+    standing = np.zeros(len(reports), dtype=bool)       # the reports whose stored head is right
     for r, h in _stored_heads(store, graph):
-        i, j = _position(iris, r), _position(iris, h)
-        if i is None or j is None or heads.get(i) != j:
+        i, j = reports.position(r), reports.position(h)
+        if i is None or j is None or heads[i] != j:
             stale.append((r, h))
         else:
-            stored[i] = j
-    stale.sort()
-    new = [(iris[r], iris[h]) for r, h in sorted(heads.items()) if stored.get(r) != h]
-    del stored
+            standing[i] = True
     for i in range(0, len(stale), _BATCH):
-        store.remove(fusion_quads(dict(stale[i:i + _BATCH]), graph))
-    for i in range(0, len(new), _BATCH):
-        store.add(fusion_quads(dict(new[i:i + _BATCH]), graph))
+        store.remove(fusion_quads(stale[i:i + _BATCH], graph))
+    del stale
+    new = ((reports.iri(r), reports.iri(h)) for r, h in _grouped(heads) if not standing[r])
+    while batch := list(islice(new, _BATCH)):
+        store.add(fusion_quads(batch, graph))
     d = DefaultGraph()
     old = store.query(f"SELECT ?p ?o WHERE {{ {graph} ?p ?o }}", union_default_graph=False).rows
     store.remove(Quad(graph, p, o, d) for p, o in old)
@@ -306,7 +403,7 @@ def refresh_fused_events(store: Store, minter: IriMinter, run: NamedNode | None 
     if run is not None:
         description.append(Quad(graph, T.PROV_GENERATED_BY, run, d))
     store.add(description)
-    return len(heads)
+    return grouped
 
 
 _BATCH = 20_000
