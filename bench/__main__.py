@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         if "scaling" in sections:
             runs = []
             print("\n3. Scaling: kg build of synthetic articles, one process, fresh store each")
-            print(f"   {'articles':>9} {'seconds':>9} {'articles/s':>11} {'peak RSS MB':>12} {'store MB':>9} {'events':>8}")
+            print(f"   {'articles':>9} {'seconds':>9} {'articles/s':>11} {'peak RSS MB':>12} {'store MB':>9} {'events':>8}"
+                  f"  {'+1,000: seconds':>15} {'peak RSS MB':>12}")
             for n in sizes:
                 runs.append(scaling.build(n, work))
                 _scaling_row(runs[-1])
@@ -80,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
                 run["seconds_runs"] = [run["seconds"], again["seconds"]]
                 run["seconds"] = statistics.mean(run["seconds_runs"])
                 run["peak_rss_mb"] = max(run["peak_rss_mb"], again["peak_rss_mb"])
+                run["add_seconds_runs"] = [run["add_seconds"], again["add_seconds"]]
+                run["add_seconds"] = statistics.mean(run["add_seconds_runs"])
+                run["add_peak_rss_mb"] = max(run["add_peak_rss_mb"], again["add_peak_rss_mb"])
             results["scaling"] = runs
             _scaling(runs)
         if "store" in sections or "remote" in sections:
@@ -190,7 +194,8 @@ def _throughput(r: dict, label: str, start: dict | None) -> None:
 def _scaling_row(run: dict, note: str = "") -> None:
     n = run["articles"]
     print(f"   {n:>9,} {run['seconds']:>9.1f} {n / run['seconds']:>11.1f} {run['peak_rss_mb']:>12.0f} "
-          f"{run['store_mb']:>9.1f} {run['events']:>8,}  {note}".rstrip(), flush=True)
+          f"{run['store_mb']:>9.1f} {run['events']:>8,}  {run['add_seconds']:>15.1f} {run['add_peak_rss_mb']:>12.0f}"
+          f"  {note}".rstrip(), flush=True)
 
 
 def _scaling(runs: list[dict]) -> None:
@@ -204,6 +209,9 @@ def _scaling(runs: list[dict]) -> None:
         k = big / small
         print(f"   time({big:,}) / time({small:,}) = {t:.2f} (articles x{k:g}; target <= {1.1 * k:g}: "
               f"{_verdict(t <= 1.1 * k)});  peak RSS ratio {m:.2f} (target <= 1.5: {_verdict(m <= 1.5)})")
+        a = by_n[big]["add_seconds"] / by_n[small]["add_seconds"]
+        print(f"   adding 1,000 articles to the store of {big:,} / of {small:,}: {a:.2f} x the time, "
+              f"{by_n[big]['add_peak_rss_mb'] / by_n[small]['add_peak_rss_mb']:.2f} x the peak RSS")
 
 
 def _store(r: dict, limit: float) -> None:

@@ -51,3 +51,15 @@ def one_article(work: Path) -> Path:
     if not out.exists():
         synth.write_jsonl(out, 1, seed=11)
     return out
+
+
+def more_jsonl(work: Path, n: int = 1000) -> Path:
+    """``n`` synthetic articles none of the synthetic corpora holds (another seed, other
+    addresses): the news of a day added to a store already built."""
+    out = work / f"more-{n}.jsonl"
+    if not out.exists():
+        with out.open("w", encoding="utf-8") as fh:
+            for record in synth.articles(n, seed=101):
+                record["url"] = record["url"].replace("synthetic.example/", "synthetic.example/more-")
+                fh.write(json.dumps(record) + "\n")
+    return out

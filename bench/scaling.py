@@ -1,12 +1,13 @@
 """`kg build` of 10^3, 10^4, 10^5 synthetic articles, each in a fresh process and store:
-wall time, the process's own peak RSS, and how both grow with the corpus."""
+wall time, the process's own peak RSS, and how both grow with the corpus; then, in another
+process, 1,000 new articles added to that store (a day's news on a corpus of years)."""
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
 
-from bench.corpus import synthetic_jsonl
+from bench.corpus import more_jsonl, synthetic_jsonl
 from bench.measure import kg, run_child
 
 
@@ -23,6 +24,11 @@ def build(n: int, work: Path, workers: int = 1, keep: bool = False) -> dict:
     size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
     out = {"articles": n, "stored": stats["stored"], "seconds": run.seconds, "peak_rss_mb": run.peak_rss_mb,
            "store_mb": size / 2**20, "events": sum(stats["events"].values())}
+    more = more_jsonl(work)
+    run = run_child(kg("build", str(more), "--store", str(store), "-q", "--report", str(report)))
+    if run.returncode != 0:
+        raise RuntimeError(f"kg build of {more.name} into the store of {n} failed: {run.stderr[-2000:]}")
+    out.update(added=json.loads(report.read_text())["stored"], add_seconds=run.seconds, add_peak_rss_mb=run.peak_rss_mb)
     if keep:
         out["store"] = str(store)
     else:
