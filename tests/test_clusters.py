@@ -156,3 +156,36 @@ def test_a_long_read_split_into_shares_gives_the_same_events(monkeypatch):
     shared.remove_article(MINTER.article_graph("d"), MINTER.article("d"))     # the stored graph read in shares too
     assert refresh_fused_events(shared, MINTER) == 2
     assert _fused(shared) == {"a-e1": "a-e1", "b-e1": "a-e1"}
+
+
+def test_the_index_stands_for_the_stored_fusion_graph_only_while_their_digests_agree(monkeypatch):
+    """A build's index remembers the fusion graph it wrote; the next refresh diffs against it
+    instead of reading the store's, and reads the store whenever the stored graph is not it."""
+    from kg.rdf.readback import load_event_index
+
+    store = _chain_store()
+    index = load_event_index(store, MINTER.prefix("event"), MINTER.prefix("place"), MINTER.prefix("actor"))
+    reads: list[int] = []
+    real = clusters._stored_heads
+
+    def counted(*args):
+        reads.append(1)
+        return real(*args)
+    monkeypatch.setattr(clusters, "_stored_heads", counted)
+    assert refresh_fused_events(store, MINTER, index=index) == 3
+    assert len(reads) == 1                          # nothing remembered yet: the store is read
+    store.remove_article(MINTER.article_graph("d"), MINTER.article("d"))
+    index.remove_article("d")
+    assert refresh_fused_events(store, MINTER, index=index) == 2
+    assert len(reads) == 1                          # the remembered graph, not the store's
+    assert _fused(store) == {"a-e1": "a-e1", "b-e1": "a-e1"}
+    assert sorted(index.heads_for(store.article_hash(MINTER.fusion_graph()))) == sorted(
+        (MINTER.event(r).value, MINTER.event(h).value) for r, h in _fused(store).items())
+    # the stored graph rewritten without this index: what it remembers no longer stands for it
+    store.add(_report("d", 1, "Airstrike", "b-e1", "c-e1", day="2021-03-10"))
+    refresh_fused_events(store, MINTER)
+    index.replace_article("d", [], {"d-e1": ["b-e1", "c-e1"]})
+    store.remove_article(MINTER.article_graph("d"), MINTER.article("d"))
+    index.remove_article("d")
+    assert refresh_fused_events(store, MINTER, index=index) == 2
+    assert len(reads) == 3 and _fused(store) == {"a-e1": "a-e1", "b-e1": "a-e1"}

@@ -370,7 +370,9 @@ def refresh_fused_events(store: Store, minter: IriMinter, run: NamedNode | None 
     memory peak: reports are numbers (see `Reports`), the links and groups flat arrays, IRIs
     are made a batch at a time as the digest and the writes need them, and the stored links
     and fusion graph are read a share at a time. A build passes its fusion ``index``, which
-    holds the same links as the store, and the store is not read for them."""
+    holds the same links as the store, and the store is not read for them; it also holds the
+    fusion graph as last written, which stands for the stored one when their digests agree
+    (reading the stored graph took a third of adding 1,000 articles to a store of 10^5)."""
     graph = minter.fusion_graph()
     read = read_index_links(index, minter) if index is not None else read_stored_links(store, minter)
     reports = read.reports
@@ -378,22 +380,35 @@ def refresh_fused_events(store: Store, minter: IriMinter, run: NamedNode | None 
     del read
     grouped = int(np.count_nonzero(heads >= 0))
     digest = _digest((reports.iri(r), reports.iri(h)) for r, h in _grouped(heads))
-    if store.article_hash(graph) == digest:
+    stored_digest = store.article_hash(graph)
+    if stored_digest == digest:
         return grouped
+    known = index.heads_for(stored_digest) if index is not None else None
     stale: list[tuple[str, str]] = []
     standing = np.zeros(len(reports), dtype=bool)       # the reports whose stored head is right
-    for r, h in _stored_heads(store, graph):
+    for r, h in known if known is not None else _stored_heads(store, graph):
         i, j = reports.position(r), reports.position(h)
         if i is None or j is None or heads[i] != j:
             stale.append((r, h))
         else:
             standing[i] = True
+    if index is not None:
+        index.forget_heads()
+        if known is None:       # its table is made anew: the stored heads that stay, then the new
+            index.clear_heads()
+            kept = ((reports.iri(r), reports.iri(h)) for r, h in _grouped(heads) if standing[r])
+            while batch := list(islice(kept, _BATCH)):
+                index.write_heads([], batch)
     for i in range(0, len(stale), _BATCH):
         store.remove(fusion_quads(stale[i:i + _BATCH], graph))
+        if index is not None:
+            index.write_heads(stale[i:i + _BATCH], [])
     del stale
     new = ((reports.iri(r), reports.iri(h)) for r, h in _grouped(heads) if not standing[r])
     while batch := list(islice(new, _BATCH)):
         store.add(fusion_quads(batch, graph))
+        if index is not None:
+            index.write_heads([], batch)
     d = DefaultGraph()
     old = store.query(f"SELECT ?p ?o WHERE {{ {graph} ?p ?o }}", union_default_graph=False).rows
     store.remove(Quad(graph, p, o, d) for p, o in old)
@@ -403,6 +418,8 @@ def refresh_fused_events(store: Store, minter: IriMinter, run: NamedNode | None 
     if run is not None:
         description.append(Quad(graph, T.PROV_GENERATED_BY, run, d))
     store.add(description)
+    if index is not None:
+        index.heads_written(digest)
     return grouped
 
 

@@ -443,6 +443,8 @@ class EventIndex:
         # bucket: the look-ups that are not by date (an operation's name, an undated report's
         # place, a weekday and place).
         # kept: one row, what a kept index was made for (`mark`)
+        # head: the fusion graph as last written to the store (report IRI -> head IRI), and
+        # heads_digest its digest (`heads_for`)
         self._db.executescript("""
             CREATE TABLE event (ref TEXT PRIMARY KEY, article TEXT NOT NULL, day INTEGER, type TEXT NOT NULL,
                 view BLOB NOT NULL) WITHOUT ROWID;
@@ -454,6 +456,9 @@ class EventIndex:
             CREATE TABLE bucket (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
             CREATE TABLE kept (stamp TEXT);
             INSERT INTO kept VALUES (NULL);
+            CREATE TABLE head (report TEXT PRIMARY KEY, head TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE heads_digest (digest TEXT);
+            INSERT INTO heads_digest VALUES (NULL);
         """)
         self._size = 0
         self._db.execute("BEGIN")
@@ -492,6 +497,33 @@ class EventIndex:
             self._sync()
         self._db.execute("UPDATE kept SET stamp = ?", (stamp,))
         self._sync()
+
+    def heads_for(self, digest: str | None) -> Iterator[tuple[str, str]] | None:
+        """The fusion graph's (report, head) pairs as last written (`write_heads`), when the
+        store's graph has this digest; None when the index does not know that graph (then the
+        store must be read)."""
+        if digest is None or self._db.execute("SELECT digest FROM heads_digest").fetchall() != [(digest,)]:
+            return None
+        return self._db.execute("SELECT report, head FROM head")
+
+    def forget_heads(self) -> None:
+        """Before the fusion graph is written: a write stopped half-way leaves it unknown."""
+        self._db.execute("UPDATE heads_digest SET digest = NULL")
+
+    def clear_heads(self) -> None:
+        self._db.execute("DELETE FROM head")
+
+    def write_heads(self, removed: Sequence[tuple[str, str]], added: Sequence[tuple[str, str]]) -> None:
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany("DELETE FROM head WHERE report = ? AND head = ?", removed)
+            self._db.executemany("INSERT OR REPLACE INTO head VALUES (?, ?)", added)
+        finally:
+            self._db.execute("COMMIT")
+
+    def heads_written(self, digest: str) -> None:
+        """The fusion graph with this digest is in the store and in the head table."""
+        self._db.execute("UPDATE heads_digest SET digest = ?", (digest,))
 
     @property
     def kept(self) -> bool:
