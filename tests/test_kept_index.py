@@ -48,7 +48,7 @@ def _content(index) -> tuple[dict, list]:
 def _graph(store: OxigraphStore) -> list[str]:
     """The store's quads without what differs between runs (run IRIs, times, inputs)."""
     out = []
-    for q in store._store:
+    for q in store.quads():
         text = str(q)
         if "/id/run/" in text or "/graph/ontology>" in text:
             continue
