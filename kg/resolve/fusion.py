@@ -426,13 +426,11 @@ class EventIndex:
     between versions.
     """
 
-    def __init__(self, events: Iterable[IndexedEvent] = (), *, folder: str | None = None,
-                 path: Path | None = None):
-        """A new index of `events`: in a scratch file (in `folder`, or the system's temporary
-        folder) deleted when the index is closed, or at `path`, a file that outlives it (any
-        file there is replaced; see `kept_at` and `mark`)."""
-        self._scratch = tempfile.NamedTemporaryFile(prefix="kg-fusion-", suffix=".sqlite", dir=folder) \
-            if path is None else None
+    def __init__(self, events: Iterable[IndexedEvent] = (), *, path: Path | None = None):
+        """A new index of `events`: in a scratch file (in the system's temporary folder) deleted
+        when the index is closed, or at `path`, a file that outlives it (any file there is
+        replaced; see `kept_at` and `mark`)."""
+        self._scratch = tempfile.NamedTemporaryFile(prefix="kg-fusion-", suffix=".sqlite") if path is None else None
         if path is not None:
             path.unlink(missing_ok=True)
         self.path = Path(self._scratch.name) if self._scratch is not None else path
