@@ -29,7 +29,7 @@ from kg.ontology import load_ontology_quads, ontology_digest
 from kg.parallel import Executor, MappedArticle, SerialExecutor, fewer_collections
 from kg.rdf import terms as T
 from kg.rdf.iris import IriMinter
-from kg.rdf.readback import distrust_event_index, keep_event_index, open_event_index, reload_article
+from kg.rdf.readback import KeptIndex, StoreChanges, reload_article
 from kg.rdf.mapping import ArticleMapper, content_hash, gazetteer_places, run_quads
 from kg.resolve import EventFuser
 from kg.resolve.clusters import refresh_fused_events
@@ -88,8 +88,9 @@ class Builder:
         self.minter = IriMinter(self.settings.base)
         self.mapper = ArticleMapper(self.minter, places=gazetteer_places())
         self._drop_unfinished_graphs()
-        self.fuser = EventFuser(open_event_index(
-            store, self.minter.prefix("event"), self.minter.prefix("place"), self.minter.prefix("actor")))
+        self.kept = KeptIndex(store, self.minter.prefix("event"), self.minter.prefix("place"),
+                              self.minter.prefix("actor"))
+        self.fuser = EventFuser(self.kept.index)
 
     @property
     def extractor(self) -> Extractor:
@@ -109,7 +110,8 @@ class Builder:
         run_id = started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         report.run_id = run_id
         run = self.minter.run(run_id)
-        distrust_event_index(self.fuser.index)
+        changes = StoreChanges(run=run.value)
+        self.kept.distrust()
         self._refresh_ontology()
         # Described before it generates anything, so a build killed half-way leaves no graph
         # whose prov:wasGeneratedBy names an undescribed run; the end time is added last.
@@ -119,7 +121,8 @@ class Builder:
         def failed(article: Article, exc: Exception) -> None:
             errors.append(IngestError(article.origin or article.url, f"extraction failed: {type(exc).__name__}: {exc}"))
 
-        changed = self._changed(articles, report, force, progress)
+        earlier: set[str] = set()       # the articles this build replaces a stored version of
+        changed = self._changed(articles, report, force, progress, earlier)
         pending: list[tuple[Article, ArticleQuads, list[str]]] = []
         size = 0
         for result in self.executor.run(changed, failed, base=self.settings.base, run=run.value):
@@ -143,14 +146,14 @@ class Builder:
             pending.append((article, item, types))
             size += len(item.quads)
             if len(pending) >= BATCH_ARTICLES or size >= BATCH_QUADS:
-                self._write(pending, report, errors)
+                self._write(pending, report, errors, changes, earlier)
                 size = 0
-        self._write(pending, report, errors)
+        self._write(pending, report, errors, changes, earlier)
         refresh_fused_events(self.store, self.minter, run, index=self.fuser.index)
         report.failed = errors
         self.store.add(run_quads(run, __version__, started, datetime.now(timezone.utc), [str(i) for i in inputs]))
         self.store.flush()
-        keep_event_index(self.fuser.index, self.store)
+        self.kept.keep(self.store, changes)
         return report
 
     def _restore_index(self, article_id: str) -> None:
@@ -171,7 +174,7 @@ class Builder:
         return ArticleQuads(self.minter.article_graph(aid), self.minter.article(aid), quads)
 
     def _write(self, pending: list[tuple[Article, ArticleQuads, list[str]]], report: BuildReport,
-               errors: list[IngestError]) -> None:
+               errors: list[IngestError], changes: StoreChanges, earlier: set[str]) -> None:
         """Store a batch; when the batch fails, article by article, to name the bad one."""
         if not pending:
             return
@@ -187,9 +190,13 @@ class Builder:
                     errors.append(IngestError(article.origin or article.url, str(exc)))
                     continue
                 stored.append((article, item, types))
-        for _, _, types in stored:
+        for article, _, types in stored:
             report.stored += 1
             report.events.update(types)
+            if article.id in earlier:
+                changes.replaced += 1
+            else:
+                changes.added += 1
         pending.clear()
 
     def _drop_unfinished_graphs(self) -> None:
@@ -221,7 +228,9 @@ class Builder:
         self.store.replace_article(graph, graph, quads)
 
     def _changed(self, articles: Iterable[Article], report: BuildReport, force: bool,
-                 progress: Progress | None) -> Iterator[Article]:
+                 progress: Progress | None, earlier: set[str]) -> Iterator[Article]:
+        """The articles to build: those not stored with the same content (all with `force`).
+        Those stored with other content are added to `earlier`."""
         seen: set[str] = set()
         it = iter(articles)
         while True:
@@ -238,11 +247,14 @@ class Builder:
             if not batch:
                 return
             # one look-up per batch: a round trip each would dominate with a remote store
-            stored = {} if force else self.store.article_hashes([self.minter.article(a.id) for a in batch])
+            stored = self.store.article_hashes([self.minter.article(a.id) for a in batch])
             for article in batch:
-                if stored.get(self.minter.article(article.id)) == content_hash(article):
+                known = stored.get(self.minter.article(article.id))
+                if known == content_hash(article) and not force:
                     report.unchanged += 1
                     continue
+                if known is not None:
+                    earlier.add(article.id)
                 yield article
 
     def extract(self, article: Article) -> Extraction:
@@ -250,11 +262,12 @@ class Builder:
 
     def remove(self, article_ids: Iterable[str]) -> int:
         removed = 0
-        distrust_event_index(self.fuser.index)
+        self.kept.distrust()
         for aid in article_ids:
             removed += self.store.remove_article(self.minter.article_graph(aid), self.minter.article(aid))
             self.fuser.index.remove_article(aid)
         if removed:
             refresh_fused_events(self.store, self.minter, index=self.fuser.index)   # an event it bridged splits again
-        keep_event_index(self.fuser.index, self.store)
+        self.store.flush()
+        self.kept.keep(self.store, StoreChanges(removed=removed))
         return removed

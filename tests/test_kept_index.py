@@ -9,7 +9,7 @@ import pytest
 
 import kg.rdf.readback as readback
 from kg.pipeline import Builder
-from kg.rdf.readback import INDEX_FILE, load_event_index
+from kg.rdf.readback import INDEX_FILE, StoreChanges, changed_only_by, load_event_index
 from kg.store import OxigraphStore
 
 # Invented reports; the first two and the last two tell one event each, so fusion links them.
@@ -150,3 +150,31 @@ def test_stores_without_a_folder_read_the_index_every_time(read_backs):
     Builder(store)
     Builder(store)
     assert len(read_backs) == 2
+
+
+def test_a_forced_rebuild_keeps_the_index(tmp_path, read_backs):
+    corpus = _write(tmp_path / "corpus", range(len(_REPORTS)))
+    store = OxigraphStore(tmp_path / "store")
+    Builder(store).build([corpus])
+    report = Builder(store).build([corpus], force=True)       # every article replaced
+    assert report.stored == len(_REPORTS)
+    reads = len(read_backs)
+    later = Builder(store)
+    assert len(read_backs) == reads
+    assert _content(later.fuser.index) == _content(_fresh(store, later))
+
+
+@pytest.mark.parametrize("after, changes, alone", [
+    # the build stored 2 new articles and replaced 1 of run a's
+    ({"a": 4, "b": 2, "ours": 3}, StoreChanges("ours", added=2, replaced=1), True),
+    ({"a": 5, "b": 2, "ours": 2}, StoreChanges("ours", added=2, replaced=1), False),   # a's was not replaced
+    ({"a": 4, "b": 2, "ours": 3, "c": 1}, StoreChanges("ours", added=2, replaced=1), False),   # another run stored
+    ({"a": 4, "b": 1, "ours": 3}, StoreChanges("ours", added=2, replaced=1), False),   # another removed one
+    ({"a": 3, "b": 2, "ours": 4}, StoreChanges("ours", added=2, replaced=1), False),   # ours stored more
+    ({"a": 5, "b": 2}, StoreChanges("ours"), True),                                   # nothing stored
+    ({"a": 3, "b": 2}, StoreChanges(removed=2), True),                                # a removal
+    ({"a": 3, "b": 1}, StoreChanges(removed=2), False),
+    ({"a": 4, "b": 2, "": 1}, StoreChanges(removed=1), False),                        # a graph with no run
+])
+def test_an_index_is_kept_only_when_the_store_changed_by_the_build_alone(after, changes, alone):
+    assert changed_only_by({"a": 5, "b": 2}, after, changes) is alone

@@ -205,6 +205,14 @@ def virtuoso(tmp_path_factory) -> str:
     subprocess.run([str(script), "stop", str(folder)], timeout=60)
 
 
+@pytest.fixture(autouse=True)
+def server_cache(tmp_path, monkeypatch) -> Path:
+    """Server stores keep their fusion index in a cache folder of this test's."""
+    import kg.store.sparql
+    monkeypatch.setattr(kg.store.sparql, "cache_root", lambda: tmp_path / "cache")
+    return tmp_path / "cache"
+
+
 @pytest.fixture
 def remote(virtuoso):
     with open_store(virtuoso) as store:
@@ -339,3 +347,57 @@ def test_cli_builds_and_queries_a_server(virtuoso, tmp_path):
     out = tmp_path / "x.ttl"
     assert run("export", "--store", virtuoso, "--format", "turtle", "--output", str(out)).returncode == 0
     assert "Qandil" in out.read_text(encoding="utf-8")
+
+
+# Invented reports, each of one event.
+_REPORTS = {
+    "a": ("2021-03-04", "Turkish warplanes struck PKK positions near Sinjar on Wednesday, killing 6 militants."),
+    "b": ("2021-05-11", "Islamic State militants abducted 4 shepherds near Hawija on Monday, police said."),
+    "c": ("2021-08-02", "Peshmerga forces clashed with Islamic State militants near Makhmour on Sunday."),
+    "d": ("2021-06-20", "A roadside bomb killed 3 Iraqi soldiers in Tuz Khurmatu on Saturday."),
+}
+
+
+def test_a_server_keeps_its_index_in_a_cache_and_notices_other_writers(remote, virtuoso, server_cache,
+                                                                       tmp_path, monkeypatch):
+    import kg.rdf.readback as readback
+    from kg.extract import Extractor
+    from kg.pipeline import Builder
+
+    reads: list[int] = []
+    real = readback.load_event_index
+    monkeypatch.setattr(readback, "load_event_index", lambda *a, **k: reads.append(1) or real(*a, **k))
+    folders = {}
+    for name, (day, text) in _REPORTS.items():
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        (folders[name] / "r.txt").write_text(f"Title: Report {name}\nSource: Cache Wire\nDate: {day}\n"
+                                             f"URL: https://example.invalid/cache/{name}\n\n{text}\n",
+                                             encoding="utf-8")
+    extractor = Extractor()
+    Builder(remote, extractor=extractor).build([folders["a"]])
+    assert len(reads) == 1
+    folder = remote.derived_folder()
+    assert folder is not None and folder.parent.parent == server_cache
+    assert (folder / readback.INDEX_FILE).is_file()
+    Builder(remote, extractor=extractor).build([folders["b"]])
+    assert len(reads) == 1                      # the kept index, not the server
+
+    builder = Builder(remote, extractor=extractor)
+    assert len(reads) == 1
+    # another writer meanwhile: a second store cannot hold the cache folder, and reads the server
+    with open_store(virtuoso) as other:
+        assert other.derived_folder() is None
+        Builder(other, extractor=extractor).build([folders["c"]])
+    assert len(reads) == 2
+    builder.build([folders["d"]])               # its index does not know c: it is not marked
+    later = Builder(remote, extractor=extractor)
+    assert len(reads) == 3
+    stored = {v.article_id for v in later.fuser.index.events()}
+    assert len(stored) == 4
+    m = later.minter
+    fresh = real(remote, m.prefix("event"), m.prefix("place"), m.prefix("actor"))
+    assert sorted(v.ref for v in fresh.events()) == sorted(v.ref for v in later.fuser.index.events())
+    remote.close()
+    with open_store(virtuoso) as again:          # closed, the folder is free again
+        assert again.derived_folder() == folder

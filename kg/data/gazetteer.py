@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.config import cache_root
 from kg.model import PLACE_KINDS
 
 __all__ = [
@@ -292,13 +293,7 @@ def _wordfreq_data() -> Path:
 
 def default_cache_path() -> Path:
     """``$KG_CACHE_DIR/gazetteer-v<N>.marshal`` or the same under ``~/.cache/conflict-kg``."""
-    base = os.environ.get("KG_CACHE_DIR")
-    if base:
-        root = Path(base)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = (Path(xdg) if xdg else Path.home() / ".cache") / "conflict-kg"
-    return root / f"gazetteer-v{FORMAT_VERSION}.marshal"
+    return cache_root() / f"gazetteer-v{FORMAT_VERSION}.marshal"
 
 
 def _file_stamp(path: Path, hash_content: bool) -> str:

@@ -3,14 +3,15 @@
 Runs at the start of a build, so events stored by earlier builds take part in fusion. The
 facts read here are those `kg.resolve.fusion.indexed` takes from an extraction, and the view
 is made by the same function (`make_view`), so a stored event fuses exactly as it did when it
-was extracted. A store in a folder keeps its index there between builds (`open_event_index`),
-and it is read again only when it is not known to match the store.
+was extracted. A store with a folder keeps its index there between builds (`KeptIndex`), and it
+is read again only when it is not known to match the store.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import kg
@@ -18,7 +19,7 @@ from kg.data.gazetteer import inputs_signature
 from kg.rdf import terms as T
 from kg.resolve import fusion
 from kg.resolve.fusion import EventIndex, IndexedEvent, PlaceFacts, make_view, mark_operations, parse_date_literal
-from kg.store.base import Store, store_fingerprint
+from kg.store.base import Store, fingerprint_of, graphs_by_run
 
 _PREFIXES = f"""
 PREFIX ckg: <{T.CKG}>
@@ -87,36 +88,80 @@ def _local(iri: str | None, prefix: str) -> str | None:
 INDEX_FILE = "kg-fusion-index.sqlite"
 
 
-def open_event_index(store: Store, event_prefix: str, place_prefix: str, actor_prefix: str) -> EventIndex:
-    """The fusion index of what `store` holds. A store with a folder keeps it there: it is used
-    again when its mark (`keep_event_index`) names the store as it is now and this code, and read
-    from the store otherwise (a store of 10^5 articles: ~65 s to read, 0.4 s to check)."""
-    folder = store.derived_folder()
-    if folder is None:
-        return load_event_index(store, event_prefix, place_prefix, actor_prefix)
-    stamp = _index_stamp(store)
-    index = EventIndex.kept_at(folder / INDEX_FILE, stamp)
-    if index is None:
-        index = load_event_index(store, event_prefix, place_prefix, actor_prefix, path=folder / INDEX_FILE)
-        index.mark(stamp)
-    return index
+@dataclass
+class StoreChanges:
+    """What one build or removal did to the store's article graphs, counted as it went: the
+    store is expected to differ by exactly this when it ends (`KeptIndex.keep`)."""
+
+    run: str | None = None      # the build's run (its IRI); None for a removal
+    added: int = 0              # articles stored that had no earlier version
+    replaced: int = 0           # articles stored over an earlier version
+    removed: int = 0
 
 
-def keep_event_index(index: EventIndex, store: Store) -> None:
-    """Mark a kept index as that of `store` as it is now (after a build or removal)."""
-    if index.kept:
-        index.mark(_index_stamp(store))
+class KeptIndex:
+    """The fusion index of what a store holds, and whether it may be kept for the next build.
+
+    A store with a folder (`Store.derived_folder`: beside an Oxigraph store, or a cache folder
+    for a server) keeps the index there. It is used again when its mark names the store as it
+    is now (`store_fingerprint`) and this code, and read from the store otherwise (a store of
+    10^5 articles: ~65 s to read from Oxigraph, ~5 min from Virtuoso; 0.4 s to check).
+
+    A server may be written by others while a build runs. So a build marks the index only when
+    the store changed by exactly what the build did (`StoreChanges`): no other run stored a
+    graph, and no other graph went. Otherwise the index stays unmarked and the next build reads
+    the store again.
+    """
+
+    def __init__(self, store: Store, event_prefix: str, place_prefix: str, actor_prefix: str):
+        folder = store.derived_folder()
+        self._counts: dict[str, int] | None = None      # the store when the index last matched it
+        if folder is None:
+            self.index = load_event_index(store, event_prefix, place_prefix, actor_prefix)
+            return
+        counts = graphs_by_run(store)
+        stamp = _stamp(counts)
+        index = EventIndex.kept_at(folder / INDEX_FILE, stamp)
+        if index is None:
+            index = load_event_index(store, event_prefix, place_prefix, actor_prefix, path=folder / INDEX_FILE)
+            index.mark(stamp)
+        self.index, self._counts = index, counts
+
+    def distrust(self) -> None:
+        """Mark a kept index as not known to match its store (before a build or removal changes
+        either: one stopped half-way leaves it so, and the next is read from the store)."""
+        if self.index.kept:
+            self.index.mark(None)
+
+    def keep(self, store: Store, changes: StoreChanges) -> None:
+        """After a build or removal (the store flushed): mark the index as that of the store as
+        it is now, if `changes` are all that changed it since the index last matched it."""
+        if not self.index.kept or self._counts is None:
+            return
+        counts = graphs_by_run(store)
+        if changed_only_by(self._counts, counts, changes):
+            self.index.mark(_stamp(counts))
+            self._counts = counts
+        else:
+            self._counts = None         # written by others meanwhile: the next build reads it
 
 
-def distrust_event_index(index: EventIndex) -> None:
-    """Mark a kept index as not known to match its store (before a build or removal changes
-    either: one stopped half-way leaves it so, and the next is read from the store)."""
-    if index.kept:
-        index.mark(None)
+def changed_only_by(before: dict[str, int], after: dict[str, int], changes: StoreChanges) -> bool:
+    """Whether the store's graphs per run went from `before` to `after` by `changes` alone: no
+    other run stored a graph, ours stored what it counted, and the other runs lost (graphs
+    replaced by ours or removed) what it counted too."""
+    ours = changes.run
+    if any(run not in before and run != ours for run in after):
+        return False
+    if any(after.get(run, 0) > n for run, n in before.items() if run != ours):
+        return False
+    if ours is not None and after.get(ours, 0) - before.get(ours, 0) != changes.added + changes.replaced:
+        return False
+    return sum(after.values()) - sum(before.values()) == changes.added - changes.removed
 
 
-def _index_stamp(store: Store) -> str:
-    return _code_stamp() + ":" + store_fingerprint(store)
+def _stamp(counts: dict[str, int]) -> str:
+    return _code_stamp() + ":" + fingerprint_of(counts)
 
 
 @functools.lru_cache(maxsize=1)

@@ -73,8 +73,9 @@ class Store(Protocol):
         """Run a SPARQL query (never an update); with ``limit``, read at most that many answers."""
 
     def derived_folder(self) -> Path | None:
-        """A folder kept with the store's data where state derived from it may last between
-        runs (the fusion index), or None (a store in memory or on a server)."""
+        """A folder where state derived from the store's data may last between runs (the fusion
+        index), used by this store alone while it is open, or None (a store in memory, or read
+        only). What is kept there is checked against the store before it is used."""
 
     def export(self, output: Path, fmt: str) -> None: ...
 
@@ -96,12 +97,24 @@ SELECT ?run (COUNT(?g) AS ?graphs) WHERE {{
 }} GROUP BY ?run"""
 
 
+def graphs_by_run(store: Store) -> dict[str, int]:
+    """How many article graphs each build run stored (run IRI -> count; "" for graphs with no run)."""
+    counts: dict[str, int] = {}
+    for run, graphs in store.query(_FINGERPRINT, union_default_graph=False).rows:
+        key = run.value if run is not None else ""          # type: ignore[attr-defined]
+        counts[key] = counts.get(key, 0) + int(graphs.value)  # type: ignore[attr-defined]
+    return counts
+
+
+def fingerprint_of(counts: dict[str, int]) -> str:
+    """The digest of `graphs_by_run`'s counts."""
+    digest = hashlib.sha256()
+    for run in sorted(counts):
+        digest.update(f"{run}\t{counts[run]}\n".encode("utf-8"))
+    return digest.hexdigest()
+
+
 def store_fingerprint(store: Store) -> str:
     """A digest of what builds have stored: a build or removal that stores, replaces or removes
     an article changes it."""
-    digest = hashlib.sha256()
-    rows = store.query(_FINGERPRINT, union_default_graph=False).rows
-    for row in sorted(tuple(str(t) if t is not None else "" for t in r) for r in rows):
-        digest.update("\t".join(row).encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    return fingerprint_of(graphs_by_run(store))

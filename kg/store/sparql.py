@@ -19,6 +19,8 @@ Two things differ from the embedded store, and both are settled here:
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -32,6 +34,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from kg.config import cache_root
 from kg.rdf import terms as T
 from kg.store.base import EXPORT_FORMATS, ArticleQuads, QueryError, QueryResult, StoreError
 
@@ -154,6 +157,8 @@ class SparqlStore:
         self._http = httpx.Client(auth=auth, timeout=endpoints.timeout, transport=transport,
                                   headers={"User-Agent": "conflict-kg"})
         self._default = ox.NamedNode(endpoints.default_graph)
+        self._derived: Path | bool | None = None     # derived_folder: not looked for yet
+        self._cache_lock: int | None = None
 
     @classmethod
     def from_url(cls, url: str, *, graph_prefix: str, read_only: bool = False,
@@ -327,7 +332,34 @@ class SparqlStore:
         return [g for g in graphs if include_default or g != self._default]
 
     def derived_folder(self) -> Path | None:
-        return None          # (a local copy could fall out of step with what others write)
+        """A cache folder of this machine's for this server and graph prefix (under
+        `kg.config.cache_root`), held by this store until it is closed: None when another
+        store holds it (two builds at once each read the server), or read-only.
+
+        What is kept there is checked against the server before it is used (kg.rdf.readback:
+        others may write to a server)."""
+        if self.read_only:
+            return None
+        if self._derived is None:
+            self._derived = self._hold_cache_folder()
+        return self._derived or None
+
+    def _hold_cache_folder(self) -> Path | bool:
+        where = "\n".join((self.ep.query, self.ep.update or "", self.ep.default_graph, self.graph_prefix))
+        folder = cache_root() / "servers" / hashlib.sha256(where.encode("utf-8")).hexdigest()[:24]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "server.txt").write_text(where + "\n", encoding="utf-8")     # what the folder is for
+            fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return False             # no cache to be had: the index is read from the server
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._cache_lock = fd
+        return folder
 
     def count(self) -> int:
         rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}").rows
@@ -413,6 +445,9 @@ class SparqlStore:
 
     def close(self) -> None:
         self._http.close()
+        if self._cache_lock is not None:
+            os.close(self._cache_lock)          # (releases the cache folder)
+            self._cache_lock, self._derived = None, None
 
     def __enter__(self) -> "SparqlStore":
         return self
