@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             # sizes are built again after it, and each ratio takes the mean of their two times,
             # so that a slow (or fast) start does not decide it.
             for run in runs[:-1]:
-                again = scaling.build(run["articles"], work)
+                again = scaling.build(run["articles"], work, queries=False)
                 _scaling_row(again, "again")
                 run["seconds_runs"] = [run["seconds"], again["seconds"]]
                 run["seconds"] = statistics.mean(run["seconds_runs"])
@@ -212,6 +212,22 @@ def _scaling(runs: list[dict]) -> None:
         a = by_n[big]["add_seconds"] / by_n[small]["add_seconds"]
         print(f"   adding 1,000 articles to the store of {big:,} / of {small:,}: {a:.2f} x the time, "
               f"{by_n[big]['add_peak_rss_mb'] / by_n[small]['add_peak_rss_mb']:.2f} x the peak RSS")
+    sizes = sorted(n for n in by_n if by_n[n].get("query_seconds"))
+    if not sizes:
+        return
+    print("   the library's queries on each store once the 1,000 are added (seconds, one run each; required")
+    print("   parameters from the store: bench/querytime.py), and the ratio between the last two sizes")
+    print("   " + f"{'query':24}" + "".join(f"{n:>10,}" for n in sizes) + (f"{'ratio':>8}" if len(sizes) > 1 else ""))
+    ratios = []
+    for name in sorted(by_n[sizes[-1]]["query_seconds"]):
+        times = [by_n[n]["query_seconds"].get(name) for n in sizes]
+        line = f"   {name:24}" + "".join(f"{t:>10.2f}" if t is not None else f"{'-':>10}" for t in times)
+        if len(sizes) > 1 and times[-1] is not None and times[-2]:
+            ratios.append(times[-1] / times[-2])
+            line += f"{ratios[-1]:>8.1f}"
+        print(line)
+    if ratios:
+        print(f"   median ratio {statistics.median(ratios):.1f} for x{sizes[-1] / sizes[-2]:g} articles")
 
 
 def _store(r: dict, limit: float) -> None:

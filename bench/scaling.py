@@ -1,6 +1,7 @@
 """`kg build` of 10^3, 10^4, 10^5 synthetic articles, each in a fresh process and store:
 wall time, the process's own peak RSS, and how both grow with the corpus; then, in another
-process, 1,000 new articles added to that store (a day's news on a corpus of years)."""
+process, 1,000 new articles added to that store (a day's news on a corpus of years), and every
+query of the library run once on it (bench.querytime)."""
 from __future__ import annotations
 
 import json
@@ -8,10 +9,10 @@ import shutil
 from pathlib import Path
 
 from bench.corpus import more_jsonl, synthetic_jsonl
-from bench.measure import kg, run_child
+from bench.measure import kg, python, run_child
 
 
-def build(n: int, work: Path, workers: int = 1, keep: bool = False) -> dict:
+def build(n: int, work: Path, workers: int = 1, keep: bool = False, queries: bool = True) -> dict:
     jsonl = synthetic_jsonl(work, n)
     store = work / f"scale-{n}"
     report = work / f"scale-{n}.json"
@@ -29,6 +30,11 @@ def build(n: int, work: Path, workers: int = 1, keep: bool = False) -> dict:
     if run.returncode != 0:
         raise RuntimeError(f"kg build of {more.name} into the store of {n} failed: {run.stderr[-2000:]}")
     out.update(added=json.loads(report.read_text())["stored"], add_seconds=run.seconds, add_peak_rss_mb=run.peak_rss_mb)
+    if queries:
+        run = run_child(python("-m", "bench.querytime", str(store)))
+        if run.returncode != 0:
+            raise RuntimeError(f"the library's queries on the store of {n} failed: {run.stderr[-2000:]}")
+        out["query_seconds"] = json.loads(run.stdout)
     if keep:
         out["store"] = str(store)
     else:
