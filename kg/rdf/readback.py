@@ -104,8 +104,8 @@ class KeptIndex:
 
     A store with a folder (`Store.derived_folder`: beside an Oxigraph store, or a cache folder
     for a server) keeps the index there. It is used again when its mark names the store as it
-    is now (`store_fingerprint`) and this code, and read from the store otherwise (a store of
-    10^5 articles: ~65 s to read from Oxigraph, ~5 min from Virtuoso; 0.4 s to check).
+    is now (`store_fingerprint`) and this code, and read from the store otherwise (10^5 articles
+    in Oxigraph: ~65 s to read, 0.4 s to check; 10^4 on a loopback Virtuoso: ~40 s to read).
 
     A server may be written by others while a build runs. So a build marks the index only when
     the store changed by exactly what the build did (`StoreChanges`): no other run stored a
