@@ -193,6 +193,9 @@ def _throughput(r: dict, label: str, start: dict | None) -> None:
 
 def _scaling_row(run: dict, note: str = "") -> None:
     n = run["articles"]
+    compacted = [what for what, key in (("build", "compacted"), ("add", "add_compacted")) if run.get(key)]
+    if compacted:
+        note = (note + " " if note else "") + "(store compacted at the end of: " + ", ".join(compacted) + ")"
     print(f"   {n:>9,} {run['seconds']:>9.1f} {n / run['seconds']:>11.1f} {run['peak_rss_mb']:>12.0f} "
           f"{run['store_mb']:>9.1f} {run['events']:>8,}  {run['add_seconds']:>15.1f} {run['add_peak_rss_mb']:>12.0f}"
           f"  {note}".rstrip(), flush=True)

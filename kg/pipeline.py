@@ -48,6 +48,7 @@ class BuildReport:
     failed: list[IngestError] = field(default_factory=list)
     events: Counter[str] = field(default_factory=Counter)
     run_id: str = ""
+    compacted: bool = False       # the store's files were merged at the end (kg.store: when due)
 
     @property
     def rejected(self) -> list[IngestError]:
@@ -60,6 +61,8 @@ class BuildReport:
     def summary(self) -> str:
         lines = [f"articles read: {self.read}, stored: {self.stored}, unchanged: {self.unchanged}, "
                  f"rejected: {len(self.rejected)}, notices: {len(self.notices)}"]
+        if self.compacted:
+            lines.append("store compacted (its files had grown since the last compaction)")
         if self.events:
             lines.append("events: " + ", ".join(f"{t} {n}" for t, n in self.events.most_common()))
         for err in self.failed[:50]:
@@ -154,6 +157,7 @@ class Builder:
         self.store.add(run_quads(run, __version__, started, datetime.now(timezone.utc), [str(i) for i in inputs]))
         self.store.flush()
         self.kept.keep(self.store, changes)
+        report.compacted = self.store.compact()
         return report
 
     def _restore_index(self, article_id: str) -> None:
@@ -270,4 +274,5 @@ class Builder:
             refresh_fused_events(self.store, self.minter, index=self.fuser.index)   # an event it bridged splits again
         self.store.flush()
         self.kept.keep(self.store, StoreChanges(removed=removed))
+        self.store.compact()
         return removed

@@ -106,6 +106,44 @@ def article(n: int, size: int, blank: bool = False) -> ArticleQuads:
     return ArticleQuads(g, a, quads)
 
 
+def test_cache_folders_of_servers_unused_for_a_month_are_deleted(server_cache):
+    """Taking a cache folder deletes those no store has held for CACHE_UNUSED_DAYS, except one
+    another store holds now; a folder just used is kept."""
+    import os
+    import time
+
+    from kg.store.sparql import CACHE_UNUSED_DAYS
+
+    servers = server_cache / "servers"
+    month_ago = time.time() - (CACHE_UNUSED_DAYS + 1) * 86400
+
+    def folder(name: str, used: float) -> Path:
+        f = servers / name
+        f.mkdir(parents=True)
+        (f / "server.txt").write_text("http://gone.invalid/sparql\n")
+        (f / "kg-fusion-index.sqlite").write_bytes(b"index")
+        os.utime(f / "server.txt", (used, used))
+        return f
+    stale, recent = folder("stale", month_ago), folder("recent", time.time() - 86400)
+    held = mock_store(Recorder(), "http://held.invalid/sparql")
+    held_folder = held.derived_folder()
+    os.utime(held_folder / "server.txt", (month_ago, month_ago))   # held, though "unused"
+    stranger = servers / "not-ours"
+    stranger.mkdir()
+    store = mock_store(Recorder())
+    mine = store.derived_folder()
+    assert mine is not None and mine.is_dir()
+    assert not stale.exists()
+    assert recent.is_dir() and held_folder.is_dir() and stranger.is_dir()
+    held.close()
+    store.close()
+    os.utime(held_folder / "server.txt", (month_ago, month_ago))
+    again = mock_store(Recorder())
+    assert again.derived_folder() == mine
+    assert not held_folder.exists()         # released and a month old: deleted now
+    again.close()
+
+
 def test_new_articles_load_in_batches_never_split():
     rec = Recorder()
     store = mock_store(rec)

@@ -1,3 +1,5 @@
+import json
+
 import pyoxigraph as ox
 import pytest
 
@@ -158,3 +160,102 @@ def test_a_small_batch_of_new_articles_is_one_transaction_a_large_one_a_bulk_loa
         assert store.count() == 38
         assert store.article_hash(ox.NamedNode("https://example.org/id/article/small8")) == "h8"
         assert store.article_hash(ox.NamedNode("https://example.org/id/article/large9")) == "h9"
+
+
+# ------------------------------------------------------------------------------ compaction
+@pytest.mark.parametrize("table_bytes, compacted_bytes, due", [
+    (0, None, False),              # nothing on disk yet
+    (1, None, True),               # never compacted
+    (1000, 1000, False),           # unchanged since
+    (1250, 1000, False),           # grown by exactly a quarter: not yet
+    (1251, 1000, True),            # by more
+    (900, 1000, False),            # shrunk (merged by RocksDB itself)
+    (1, 0, True),                  # compacted when empty, now holds something
+])
+def test_compaction_is_due_when_the_tables_grew_by_a_quarter(table_bytes, compacted_bytes, due):
+    from kg.store.oxigraph import compaction_due
+
+    assert compaction_due(table_bytes, compacted_bytes) is due
+
+
+def _sst_files(folder):
+    return sorted(p.name for p in folder.iterdir() if p.suffix == ".sst")
+
+
+def test_compaction_merges_the_table_files_and_keeps_the_data(tmp_path, monkeypatch):
+    """Each bulk load ingests table files of its own; compacting merges them, the store
+    answers the same, and the next compaction waits until the tables grow by a quarter."""
+    import kg.store.oxigraph as oxstore
+
+    monkeypatch.setattr(oxstore, "BULK_LOAD_QUADS", 0)     # every batch bulk-loaded
+    folder = tmp_path / "s"
+    with open_store(folder) as store:
+        for batch in range(6):
+            store.replace_articles(_articles(50, f"b{batch}-"))
+        store.flush()
+        before_files = _sst_files(folder)
+        before = sorted(str(q) for q in store.quads())
+        assert store.compact() is True                     # never compacted: due
+        assert sorted(str(q) for q in store.quads()) == before
+        assert len(_sst_files(folder)) < len(before_files)
+        record = json.loads((folder / oxstore.COMPACTION_RECORD).read_text())
+        # (what RocksDB's background threads still merge can move it a little)
+        assert 0 < record["table_bytes"] == pytest.approx(store.table_bytes(), rel=0.1)
+        assert store.compact() is False                    # nothing grew
+        store.replace_articles(_articles(2, "one-more-"))
+        store.flush()
+        assert store.compact() is False                    # grew a little
+        for batch in range(6):
+            store.replace_articles(_articles(50, f"c{batch}-"))
+        store.flush()
+        assert store.table_bytes() > record["table_bytes"] * 1.25
+        assert store.compact() is True
+        assert store.compact(when_due=False) is True       # asked for: always
+        assert store.count() == 2 * (6 * 50 * 2) + 2 * 2
+    with open_store(folder, read_only=True) as store:
+        assert store.article_hash(ox.NamedNode("https://example.org/id/article/c5-49")) == "h49"
+        assert store.compact(when_due=False) is False      # a read-only store never writes
+
+
+def test_an_unreadable_compaction_record_compacts_again(tmp_path):
+    import kg.store.oxigraph as oxstore
+
+    folder = tmp_path / "s"
+    with open_store(folder) as store:
+        store.replace_articles(_articles(20, "a"))
+        store.flush()
+        assert store.compact() is True
+        for text in ("{not json", '{"table_bytes": "many"}', '["table_bytes"]', "\x00\x01"):
+            (folder / oxstore.COMPACTION_RECORD).write_text(text)
+            assert store.compact() is True, text
+            assert json.loads((folder / oxstore.COMPACTION_RECORD).read_text())["table_bytes"] > 0
+    assert open_store(None).compact(when_due=False) is False     # a store in memory has no files
+
+
+def test_a_build_compacts_its_store_when_due_and_kg_compact_does_it_now(tmp_path):
+    from cli_support import run_cli
+
+    from kg.pipeline import Builder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    reports = ["Turkish warplanes struck PKK positions near Sinjar on Wednesday, the ministry said.",
+               "Islamic State militants abducted 4 shepherds near Hawija on Monday, police said.",
+               "A roadside bomb killed 3 Iraqi soldiers in Tuz Khurmatu on Saturday, officials said."]
+    for n, text in enumerate(reports):
+        (corpus / f"{n}.txt").write_text(f"Title: Report {n}\nSource: Compaction Wire\nDate: 2021-03-0{n + 1}\n"
+                                         f"URL: https://example.invalid/compact/{n}\n\n{text}\n", encoding="utf-8")
+    folder = tmp_path / "store"
+    with open_store(folder) as store:
+        first = Builder(store).build([corpus / "0.txt", corpus / "1.txt"])
+        assert first.compacted and "store compacted" in first.summary()
+        compacted = json.loads((folder / "kg-compaction.json").read_text())["table_bytes"]
+        # the next day's article: far less than a quarter of the store
+        second = Builder(store).build([corpus / "2.txt"])
+        assert second.stored == 1 and not second.compacted
+        assert "store compacted" not in second.summary()
+        assert store.table_bytes() <= compacted * 1.25
+    code, out = run_cli("compact", "--store", str(folder))
+    assert code == 0 and out.startswith(f"compacted {folder}: table files ")
+    code, out = run_cli("query", "events-by-type", "--store", str(folder))
+    assert code == 0 and "Kidnapping" in out and "Airstrike" in out     # the data as they were

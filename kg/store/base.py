@@ -77,6 +77,11 @@ class Store(Protocol):
         index), used by this store alone while it is open, or None (a store in memory, or read
         only). What is kept there is checked against the store before it is used."""
 
+    def compact(self, *, when_due: bool = True) -> bool:
+        """Rewrite the store's files so that queries read fewer of them: when the store's own
+        rule says it is due or, with ``when_due=False``, now. True when it compacted; the data
+        do not change. A server store compacts its own files and always answers False."""
+
     def export(self, output: Path, fmt: str) -> None: ...
 
     def count(self) -> int: ...

@@ -1,7 +1,10 @@
 """Embedded Oxigraph store on disk (or in memory)."""
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
@@ -30,6 +33,17 @@ FLUSH_EVERY_QUADS = 20_000
 # (measured). A one-article build and the last, small batch of a build pay less this way, and
 # the graph and description of each article go in together.
 BULK_LOAD_QUADS = 3_000
+# Compaction. Every bulk load ingests new table files and every flush writes small ones;
+# RocksDB merges them in background threads that a build's exit cuts short, so a store built
+# a batch at a time keeps dozens of overlapping files, and every look-up a query makes seeks
+# in each of them: after `optimize` (a full compaction, 1 s at 10^4 articles, 17 s at 10^5)
+# the library's queries ran 1.6 x faster at 10^4 (measured, session 13). A build compacts the
+# store at its end when its table files have grown by this fraction since the last compaction
+# (or were never compacted): each compaction rewrites the whole store, so this keeps its cost
+# proportional to what the builds since added (adding 1,000 articles to 10^5 does not pay
+# it; the 25,000th does).
+COMPACT_AFTER_GROWTH = 0.25
+COMPACTION_RECORD = "kg-compaction.json"    # in the store's folder: the table bytes it left
 
 
 class OxigraphStore:
@@ -187,6 +201,53 @@ class OxigraphStore:
     def derived_folder(self) -> Path | None:
         return self.path if self.path is not None and not self.read_only else None
 
+    # ---------------------------------------------------------------- upkeep
+    def compact(self, *, when_due: bool = True) -> bool:
+        """Merge the store's table files into one sorted run per index (RocksDB's full
+        compaction), when due (``COMPACT_AFTER_GROWTH``) or, with ``when_due=False``, now. True
+        when it compacted; a store in memory or read only never does. The data do not change."""
+        if self.read_only or self.path is None:
+            return False
+        if when_due and not compaction_due(self.table_bytes(), self._compacted_bytes()):
+            return False
+        self.flush()
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise StoreError(f"cannot compact the store at {self.path}: {exc}") from exc
+        self.flush()
+        record = {"table_bytes": self.table_bytes(),
+                  "compacted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        path = self.path / COMPACTION_RECORD
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(partial, path)
+        return True
+
+    def table_bytes(self) -> int:
+        """The size of the store's table files (RocksDB's .sst), 0 for a store in memory."""
+        if self.path is None:
+            return 0
+        total = 0
+        for entry in os.scandir(self.path):
+            if entry.name.endswith(".sst"):
+                try:
+                    total += entry.stat().st_size
+                except FileNotFoundError:        # merged away by a background compaction
+                    pass
+        return total
+
+    def _compacted_bytes(self) -> int | None:
+        """The table bytes the last compaction left, None when none is recorded (or the
+        record cannot be read: the store is then compacted again, which is always safe)."""
+        assert self.path is not None
+        try:
+            record = json.loads((self.path / COMPACTION_RECORD).read_text(encoding="utf-8"))
+            value = record["table_bytes"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return value if isinstance(value, int) and value >= 0 else None
+
     # ---------------------------------------------------------------- reading
     def query(self, sparql: str, *, union_default_graph: bool = True,
               limit: int | None = None) -> QueryResult:
@@ -249,6 +310,14 @@ class OxigraphStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def compaction_due(table_bytes: int, compacted_bytes: int | None) -> bool:
+    """Whether a store whose table files take ``table_bytes`` should be compacted, the last
+    compaction having left ``compacted_bytes`` (None: never compacted)."""
+    if compacted_bytes is None:
+        return table_bytes > 0
+    return table_bytes > compacted_bytes * (1 + COMPACT_AFTER_GROWTH)
 
 
 def _stop(limit: int | None) -> int | None:

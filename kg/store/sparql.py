@@ -24,7 +24,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -40,6 +42,10 @@ from kg.store.base import EXPORT_FORMATS, ArticleQuads, QueryError, QueryResult,
 
 DEFAULT_GRAPH = "urn:x-conflict-kg:default"
 DIALECTS = ("generic", "virtuoso", "fuseki", "graphdb", "neptune")
+# A server's cache folder (its fusion index) that no store has held for this long is deleted
+# when a store takes a cache folder: servers come and go (a test's server on a random port, a
+# renamed endpoint), and a server that comes back has its index read from it again.
+CACHE_UNUSED_DAYS = 30
 
 _CONTENT_HASH = T.ckg("contentHash")
 _SELECT_JSON = "application/sparql-results+json"
@@ -359,6 +365,7 @@ class SparqlStore:
             os.close(fd)
             return False
         self._cache_lock = fd
+        prune_unused_caches(folder.parent, keep=folder)
         return folder
 
     def count(self) -> int:
@@ -440,6 +447,9 @@ class SparqlStore:
                 local.add(self.quads())
                 local.export(output, fmt)
 
+    def compact(self, *, when_due: bool = True) -> bool:
+        return False        # (the server merges its own files)
+
     def flush(self) -> None:
         pass
 
@@ -457,6 +467,40 @@ class SparqlStore:
 
 
 # ------------------------------------------------------------------------------ helpers
+def prune_unused_caches(servers: Path, keep: Path, now: float | None = None) -> list[Path]:
+    """Delete the cache folders under ``servers`` (one per server) that no store has held for
+    CACHE_UNUSED_DAYS (their server.txt is rewritten at every hold), except ``keep``; a folder
+    whose lock another store holds is left alone. The folders deleted."""
+    cutoff = (time.time() if now is None else now) - CACHE_UNUSED_DAYS * 86400
+
+    def unused(folder: Path) -> bool:
+        try:
+            return (folder / "server.txt").stat().st_mtime < cutoff
+        except OSError:
+            return False          # (not one of ours, or just being made)
+
+    removed = []
+    try:
+        folders = [f for f in servers.iterdir() if f.is_dir() and f != keep and unused(f)]
+    except OSError:
+        return removed
+    for folder in folders:
+        try:
+            fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if unused(folder):       # (still: not taken between the look and the lock)
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        except OSError:
+            pass                     # held by a store at work
+        finally:
+            os.close(fd)
+    return removed
+
+
 
 _PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
 _FORM = re.compile(r"(?i)(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
