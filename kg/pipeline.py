@@ -90,9 +90,8 @@ class Builder:
         self._extractor = extractor
         self.minter = IriMinter(self.settings.base)
         self.mapper = ArticleMapper(self.minter, places=gazetteer_places())
-        self._drop_unfinished_graphs()
         self.kept = KeptIndex(store, self.minter.prefix("event"), self.minter.prefix("place"),
-                              self.minter.prefix("actor"))
+                              self.minter.prefix("actor"), before_read_back=self._drop_unfinished_graphs)
         self.fuser = EventFuser(self.kept.index)
 
     @property

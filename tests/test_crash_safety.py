@@ -205,3 +205,39 @@ def test_graphs_a_crash_left_without_description_are_built_again_not_fused_with(
     assert result["graphs"] == expected["graphs"]
     assert result["lines"] == expected["lines"]
     assert set(result["per_article"].values()) == {1}
+
+
+def test_the_scan_for_half_written_graphs_runs_only_when_the_index_is_read_back(tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    """A kept index proves that no build was killed since it was marked, so a Builder on it
+    spares the scan for graphs without description (0.4 s at 10^5 articles); a build killed
+    half-way leaves the index unmarked, and the next Builder scans and drops them."""
+    import pyoxigraph as ox
+
+    scans: list[int] = []
+    real = Builder._drop_unfinished_graphs
+
+    def counted(self):
+        scans.append(1)
+        real(self)
+    monkeypatch.setattr(Builder, "_drop_unfinished_graphs", counted)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Title: Strike\nSource: Wire\nDate: 2022-05-02\nURL: https://example.invalid/scan/a\n\n"
+                                  "Turkish warplanes struck PKK positions in Qandil on May 1, 2022, killing 3 militants.\n",
+                                  encoding="utf-8")
+    store = open_store(tmp_path / "store")
+    Builder(store).build([corpus])
+    assert scans == [1]                       # a new store: its index read from it
+    Builder(store)
+    assert scans == [1]                       # the kept index: no scan
+    # a build killed between a bulk load and its descriptions
+    killed = Builder(store)
+    killed.kept.distrust()
+    orphan = ox.NamedNode(killed.minter.base + "graph/article/orphan1")
+    store.add([ox.Quad(ox.NamedNode(killed.minter.base + "id/event/orphan1-e1"),
+                       ox.NamedNode(CKG + "killed"), ox.Literal("3"), orphan)])
+    assert orphan in store.named_graphs()
+    Builder(store)
+    assert scans == [1, 1]
+    assert orphan not in store.named_graphs()
