@@ -172,17 +172,35 @@ def test_a_small_batch_of_new_articles_is_one_transaction_a_large_one_a_bulk_loa
     (900, 1000, False),            # shrunk (merged by RocksDB itself)
     (1, 0, True),                  # compacted when empty, now holds something
 ])
-def test_compaction_is_due_when_the_tables_grew_by_a_quarter(table_bytes, compacted_bytes, due):
-    from kg.store.oxigraph import compaction_due
+def test_compaction_is_due_when_the_tables_grew_by_a_quarter(table_bytes, compacted_bytes, due, monkeypatch):
+    import kg.store.oxigraph as oxstore
 
-    assert compaction_due(table_bytes, compacted_bytes) is due
+    monkeypatch.setattr(oxstore, "COMPACT_FROM_BYTES", 1)
+    assert oxstore.compaction_due(table_bytes, compacted_bytes) is due
+
+
+def test_a_small_store_is_not_compacted_by_a_build():
+    from kg.store.oxigraph import COMPACT_FROM_BYTES, compaction_due
+
+    assert not compaction_due(COMPACT_FROM_BYTES - 1, None)
+    assert not compaction_due(COMPACT_FROM_BYTES - 1, 1000)
+    assert compaction_due(COMPACT_FROM_BYTES, None)
+    assert not compaction_due(COMPACT_FROM_BYTES, COMPACT_FROM_BYTES)
+
+
+@pytest.fixture
+def small_stores_compact(monkeypatch):
+    """Compaction due from the first byte (the stores of these tests are a few hundred KB)."""
+    import kg.store.oxigraph as oxstore
+
+    monkeypatch.setattr(oxstore, "COMPACT_FROM_BYTES", 0)
 
 
 def _sst_files(folder):
     return sorted(p.name for p in folder.iterdir() if p.suffix == ".sst")
 
 
-def test_compaction_merges_the_table_files_and_keeps_the_data(tmp_path, monkeypatch):
+def test_compaction_merges_the_table_files_and_keeps_the_data(tmp_path, monkeypatch, small_stores_compact):
     """Each bulk load ingests table files of its own; compacting merges them, the store
     answers the same, and the next compaction waits until the tables grow by a quarter."""
     import kg.store.oxigraph as oxstore
@@ -217,7 +235,7 @@ def test_compaction_merges_the_table_files_and_keeps_the_data(tmp_path, monkeypa
         assert store.compact(when_due=False) is False      # a read-only store never writes
 
 
-def test_an_unreadable_compaction_record_compacts_again(tmp_path):
+def test_an_unreadable_compaction_record_compacts_again(tmp_path, small_stores_compact):
     import kg.store.oxigraph as oxstore
 
     folder = tmp_path / "s"
@@ -232,7 +250,7 @@ def test_an_unreadable_compaction_record_compacts_again(tmp_path):
     assert open_store(None).compact(when_due=False) is False     # a store in memory has no files
 
 
-def test_a_build_compacts_its_store_when_due_and_kg_compact_does_it_now(tmp_path):
+def test_a_build_compacts_its_store_when_due_and_kg_compact_does_it_now(tmp_path, small_stores_compact):
     from cli_support import run_cli
 
     from kg.pipeline import Builder
