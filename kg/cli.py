@@ -200,6 +200,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_compact(args: argparse.Namespace) -> int:
     from kg.store import OxigraphStore, open_store
 
+    if "://" not in args.store and not Path(args.store).is_dir():
+        print(f"kg compact: no store at {args.store}", file=sys.stderr)     # (not a new, empty one)
+        return 1
     with open_store(args.store) as store:
         if not isinstance(store, OxigraphStore):
             print(f"{args.store}: a server store merges its own files; nothing to do")
@@ -264,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("compact", help="merge the store's files so that queries read fewer "
-                                       "(a build does it when the store has grown by a quarter)")
+                                       "(a build does it from 64 MB, when the store has grown by a quarter)")
     p.add_argument("--store", required=True)
     p.set_defaults(func=cmd_compact)
 

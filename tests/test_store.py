@@ -275,5 +275,7 @@ def test_a_build_compacts_its_store_when_due_and_kg_compact_does_it_now(tmp_path
         assert store.table_bytes() <= compacted * 1.25
     code, out = run_cli("compact", "--store", str(folder))
     assert code == 0 and out.startswith(f"compacted {folder}: table files ")
+    code, out = run_cli("compact", "--store", str(tmp_path / "typo"))
+    assert code == 1 and not (tmp_path / "typo").exists()
     code, out = run_cli("query", "events-by-type", "--store", str(folder))
     assert code == 0 and "Kidnapping" in out and "Airstrike" in out     # the data as they were

@@ -208,8 +208,8 @@ class OxigraphStore:
     # ---------------------------------------------------------------- upkeep
     def compact(self, *, when_due: bool = True) -> bool:
         """Merge the store's table files into one sorted run per index (RocksDB's full
-        compaction), when due (``COMPACT_FROM_BYTES``, ``COMPACT_AFTER_GROWTH``) or, with ``when_due=False``, now. True
-        when it compacted; a store in memory or read only never does. The data do not change."""
+        compaction): when due (`compaction_due`) or, with ``when_due=False``, now. True when it
+        compacted; a store in memory or read only never does. The data do not change."""
         if self.read_only or self.path is None:
             return False
         if when_due and not compaction_due(self.table_bytes(), self._compacted_bytes()):
