@@ -25,14 +25,14 @@ def build(n: int, work: Path, workers: int = 1, keep: bool = False, queries: boo
     size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
     out = {"articles": n, "stored": stats["stored"], "seconds": run.seconds, "peak_rss_mb": run.peak_rss_mb,
            "store_mb": size / 2**20, "events": sum(stats["events"].values()),
-           "compacted": stats.get("compacted", False)}
+           "compacted": stats["compacted"]}
     more = more_jsonl(work)
     run = run_child(kg("build", str(more), "--store", str(store), "-q", "--report", str(report)))
     if run.returncode != 0:
         raise RuntimeError(f"kg build of {more.name} into the store of {n} failed: {run.stderr[-2000:]}")
     added = json.loads(report.read_text())
     out.update(added=added["stored"], add_seconds=run.seconds, add_peak_rss_mb=run.peak_rss_mb,
-               add_compacted=added.get("compacted", False))
+               add_compacted=added["compacted"])
     if queries:
         run = run_child(python("-m", "bench.querytime", str(store)))
         if run.returncode != 0:

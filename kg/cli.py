@@ -198,9 +198,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
-    from kg.store import OxigraphStore, open_store
+    from kg.store import OxigraphStore, is_store_url, open_store
 
-    if "://" not in args.store and not Path(args.store).is_dir():
+    if not is_store_url(args.store) and not Path(args.store).is_dir():
         print(f"kg compact: no store at {args.store}", file=sys.stderr)     # (not a new, empty one)
         return 1
     with open_store(args.store) as store:

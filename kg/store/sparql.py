@@ -501,7 +501,6 @@ def prune_unused_caches(servers: Path, keep: Path, now: float | None = None) -> 
     return removed
 
 
-
 _PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
 _FORM = re.compile(r"(?i)(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
 
