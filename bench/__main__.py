@@ -220,11 +220,11 @@ def _scaling(runs: list[dict]) -> None:
         return
     print("   the library's queries on each store once the 1,000 are added (seconds, one run each; required")
     print("   parameters from the store: bench/querytime.py), and the ratio between the last two sizes")
-    print("   " + f"{'query':24}" + "".join(f"{n:>10,}" for n in sizes) + (f"{'ratio':>8}" if len(sizes) > 1 else ""))
+    print("   " + f"{'query':32}" + "".join(f"{n:>10,}" for n in sizes) + (f"{'ratio':>8}" if len(sizes) > 1 else ""))
     ratios = []
     for name in sorted(by_n[sizes[-1]]["query_seconds"]):
         times = [by_n[n]["query_seconds"].get(name) for n in sizes]
-        line = f"   {name:24}" + "".join(f"{t:>10.2f}" if t is not None else f"{'-':>10}" for t in times)
+        line = f"   {name:32}" + "".join(f"{t:>10.2f}" if t is not None else f"{'-':>10}" for t in times)
         if len(sizes) > 1 and times[-1] is not None and times[-2]:
             ratios.append(times[-1] / times[-2])
             line += f"{ratios[-1]:>8.1f}"
