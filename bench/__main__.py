@@ -219,7 +219,8 @@ def _scaling(runs: list[dict]) -> None:
     if not sizes:
         return
     print("   the library's queries on each store once the 1,000 are added (seconds, one run each; required")
-    print("   parameters from the store: bench/querytime.py), and the ratio between the last two sizes")
+    print("   parameters from the store, and \", one event / actor\" asks again about one: bench/querytime.py),")
+    print("   and the ratio between the last two sizes")
     print("   " + f"{'query':32}" + "".join(f"{n:>10,}" for n in sizes) + (f"{'ratio':>8}" if len(sizes) > 1 else ""))
     ratios = []
     for name in sorted(by_n[sizes[-1]]["query_seconds"]):
