@@ -119,12 +119,18 @@ SELECT DISTINCT ?actor ?property ?value WHERE {{
 }}
 """
 
-# Places called `label` (label or alternative label, any case).
+# Places called `label` (label or alternative label, any case). The names matched first, each
+# place once, then its types: in the union default graph a place named in n articles has n
+# labels and n types, and joined there they would give n x n rows.
 PLACES_NAMED_QUERY = _PREFIXES + """
 SELECT DISTINCT ?place WHERE {{
+  {{
+    SELECT DISTINCT ?place WHERE {{
+      ?place rdfs:label|skos:altLabel ?name .
+      FILTER(LCASE(STR(?name)) = LCASE({label}))
+    }}
+  }}
   VALUES ?kind {{ ckg:Place ckg:Country ckg:AdminRegion ckg:Settlement ckg:TerrainFeature ckg:Facility }}
-  ?place rdfs:label|skos:altLabel ?name .
-  FILTER(LCASE(STR(?name)) = LCASE({label}))
   ?place rdf:type ?kind .
 }}
 """

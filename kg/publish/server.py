@@ -206,8 +206,7 @@ class LinkedDataService:
 _EXAMPLE = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?event ?date ?agent ?g WHERE {
-  GRAPH ?g { ?event ckg:agent ?a ; ckg:date ?date . }
-  ?a rdfs:label ?agent .
+  GRAPH ?g { ?event ckg:agent ?a ; ckg:date ?date . ?a rdfs:label ?agent . }
 } ORDER BY ?date LIMIT 50"""
 
 
