@@ -127,8 +127,9 @@ def _print_result(result, fmt: str, out) -> None:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kg.queries import QueryNotFound, load_query
+    from kg.queries import QueryNotFound, load_query, with_page
     from kg.store import QueryError, open_store
+    from kg.store.sparql import query_form
 
     params = {}
     for p in args.param or []:
@@ -139,10 +140,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         params[k] = v
     try:
         sparql = load_query(args.query, params)
+        if args.limit is not None or args.offset:
+            if query_form(sparql) == "ASK":
+                print(f"kg query: {args.query}: an ASK query has no rows to page", file=sys.stderr)
+                return 2
+            sparql = with_page(sparql, args.limit, args.offset)
     except QueryNotFound as exc:
         print(f"kg query: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:
+    except (ValueError, QueryError) as exc:
         print(f"kg query: {exc}", file=sys.stderr)
         return 2
     with open_store(args.store, read_only=True) as store:
@@ -251,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--store", required=True)
     p.add_argument("--param", "-p", action="append", help="NAME=VALUE for a query parameter")
     p.add_argument("--format", dest="output_format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("--limit", type=int, help="print at most N rows (LIMIT), in the query's order")
+    p.add_argument("--offset", type=int, default=0, help="skip the first N rows (OFFSET), with --limit to page")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("queries", help="list the named queries")

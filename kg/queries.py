@@ -413,6 +413,29 @@ def format_value(param: QueryParameter, value: object) -> dict[str, str]:
     raise QueryParameterError(f"parameter {name!r}: unsupported type {t!r}")  # pragma: no cover
 
 
+_PAGED_RE = re.compile(r"(?is)\b(?:LIMIT|OFFSET)\s+\d+\s*(?:(?:LIMIT|OFFSET)\s+\d+\s*)?$")
+
+
+def with_page(sparql: str, limit: int | None = None, offset: int = 0) -> str:
+    """The query with ``LIMIT limit OFFSET offset`` appended: one page of its answer, in the
+    query's own order. The store still evaluates the whole query (an ORDER BY needs every row),
+    but returns, converts and prints only the page. Raises QueryParameterError for a limit
+    below 1 or a negative offset, QueryFormatError when the query already ends with LIMIT or
+    OFFSET (page it in its own text)."""
+    if limit is None and not offset:
+        return sparql
+    if limit is not None and limit < 1:
+        raise QueryParameterError(f"the limit must be 1 or more, got {limit}")
+    if offset < 0:
+        raise QueryParameterError(f"the offset must be 0 or more, got {offset}")
+    # full-line comments blanked, then a comment closing a line ("... OFFSET 5  # skip")
+    tail = re.sub(r"(?m)\s#[^\n<>\"']*$", "", _blank_comments(sparql)).rstrip()
+    if _PAGED_RE.search(tail):
+        raise QueryFormatError("the query already ends with LIMIT or OFFSET: page it in its own text")
+    page = " ".join(([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else []))
+    return sparql.rstrip() + "\n" + page + "\n"
+
+
 def load_query(name_or_path: str | Path, params: Mapping[str, object] | None = None) -> str:
     """The SPARQL text of a library query or .rq file, with parameter values substituted.
 

@@ -113,6 +113,11 @@ def test_query_and_stats(built):
     assert sum(stats["events_by_type"].values()) == stats["event_reports"] >= 7
     # the two examples reporting the Hamrin operation describe fewer events than reports
     assert stats["events"] < stats["event_reports"]
+    page = json.loads(kg("query", "operations-by-actor", "--store", str(store), "--format", "json",
+                         "--limit", "2", "--offset", "1").stdout)
+    assert page == rows[1:3]
+    refused = kg("query", "operations-by-actor", "--store", str(store), "--limit", "0", check=False)
+    assert refused.returncode == 2 and "limit" in refused.stderr
     bad = kg("query", "no-such-query", "--store", str(store), check=False)
     assert bad.returncode == 2 and "operations-by-actor" in bad.stderr
     malformed = tmp = ROOT / "tests" / "fixtures" / "malformed.rq"

@@ -24,6 +24,7 @@ from kg.queries import (
     QueryParameterError,
     list_queries,
     load_query,
+    with_page,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small_graph.trig"
@@ -941,3 +942,34 @@ def test_substitution_rewrites_only_the_values_row():
     assert 'VALUES ($actor $actor_label) { ( UNDEF "the Guard" ) }' in text
     text = load_query("operations-by-actor", {"actor": f"{BASE}id/actor/northern-guard"})
     assert f"VALUES ($actor $actor_label) {{ ( <{BASE}id/actor/northern-guard> UNDEF ) }}" in text
+
+
+def test_a_page_of_an_answer(store):
+    """`with_page` appends LIMIT / OFFSET: the pages of an ordered answer are its slices."""
+    whole = run(store, "who-fought-whom")[1]
+    assert len(whole) > 3
+    sparql = load_query("who-fought-whom")
+
+    def rows(text):
+        fuse(store)
+        return [tuple(py(t) for t in row) for row in store.query(text, use_default_graph_as_union=True)]
+
+    assert rows(with_page(sparql, 2)) == whole[:2]
+    assert rows(with_page(sparql, 2, 2)) == whole[2:4]
+    assert rows(with_page(sparql, None, 3)) == whole[3:]
+    assert with_page(sparql) is sparql
+    # a trailing comment does not swallow the page
+    assert rows(with_page(sparql + "# the end", 1)) == whole[:1]
+
+
+@pytest.mark.parametrize("limit, offset", [(0, 0), (-1, 0), (5, -1)])
+def test_a_page_needs_sensible_bounds(limit, offset):
+    with pytest.raises(QueryParameterError):
+        with_page(load_query("events-by-type"), limit, offset)
+
+
+def test_a_query_paged_in_its_own_text_is_refused():
+    with pytest.raises(kq.QueryFormatError, match="already ends with LIMIT"):
+        with_page("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 5", 3)
+    with pytest.raises(kq.QueryFormatError):
+        with_page("SELECT * WHERE { ?s ?p ?o } offset 5  # skip\n", 3)
