@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the tests use: Java for the HermiT reasoner, raptor2 (rapper) as an
-# independent RDF parser, Chromium as a real browser. Installed only when missing; never
+# independent RDF parser, Chromium as a real browser, Virtuoso Open Source as the remote
+# SPARQL store (tests/test_remote_store.py starts its own server on loopback). Installed only when missing; never
 # fatal when apt is unavailable, since the tests that need them skip with a reason.
 set -u
 need=()
@@ -9,6 +10,7 @@ command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
 # Headless Chromium loads the published pages in the publish and server tests (no browser
 # is downloaded at test time: Debian's package is used).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 # graphology-gexf (npm; versions pinned in tests/js/package-lock.json) reads the GEXF exports
 # back in the network tests. Without npm, or offline, those tests skip.
 js_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/js"
