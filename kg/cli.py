@@ -129,7 +129,7 @@ def _print_result(result, fmt: str, out) -> None:
 def cmd_query(args: argparse.Namespace) -> int:
     from kg.queries import QueryNotFound, load_query, with_page
     from kg.store import QueryError, open_store
-    from kg.store.sparql import query_form
+    from kg.store.base import query_form
 
     params = {}
     for p in args.param or []:

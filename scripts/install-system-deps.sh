@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages the tests use: Java for the HermiT reasoner, raptor2 (rapper) as an
 # independent RDF parser, Chromium as a real browser, Virtuoso Open Source as the remote
-# SPARQL store (tests/test_remote_store.py starts its own server on loopback). Installed only when missing; never
-# fatal when apt is unavailable, since the tests that need them skip with a reason.
+# SPARQL store (tests/test_remote_store.py starts its own server on loopback). Installed only
+# when missing; never fatal when apt is unavailable, since the tests that need them skip with
+# a reason.
 set -u
 need=()
 command -v java   >/dev/null 2>&1 || need+=(default-jre-headless)

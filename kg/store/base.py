@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,3 +124,22 @@ def store_fingerprint(store: Store) -> str:
     """A digest of what builds have stored: a build or removal that stores, replaces or removes
     an article changes it."""
     return fingerprint_of(graphs_by_run(store))
+
+
+# A query's form, read from its text: the command line asks it of a query for any store, so
+# it lives here rather than with the server store (whose module loads an HTTP client).
+_PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
+_FORM = re.compile(r"(?i)(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read after the prologue (comments, PREFIX, BASE)."""
+    pos = 0
+    while m := _PROLOGUE.match(sparql, pos):
+        if m.end() == pos:
+            break
+        pos = m.end()
+    m = _FORM.match(sparql, pos)
+    if not m:
+        raise QueryError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates are not run here")
+    return m.group(1).upper()

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from kg.config import cache_root
 from kg.rdf import terms as T
-from kg.store.base import EXPORT_FORMATS, ArticleQuads, QueryError, QueryResult, StoreError
+from kg.store.base import EXPORT_FORMATS, ArticleQuads, QueryError, QueryResult, StoreError, query_form
 
 DEFAULT_GRAPH = "urn:x-conflict-kg:default"
 DIALECTS = ("generic", "virtuoso", "fuseki", "graphdb", "neptune")
@@ -499,23 +499,6 @@ def prune_unused_caches(servers: Path, keep: Path, now: float | None = None) -> 
         finally:
             os.close(fd)
     return removed
-
-
-_PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
-_FORM = re.compile(r"(?i)(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
-
-
-def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE, read after the prologue (comments, PREFIX, BASE)."""
-    pos = 0
-    while m := _PROLOGUE.match(sparql, pos):
-        if m.end() == pos:
-            break
-        pos = m.end()
-    m = _FORM.match(sparql, pos)
-    if not m:
-        raise QueryError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates are not run here")
-    return m.group(1).upper()
 
 
 def _term(binding: dict | None, blanks: dict[str, ox.BlankNode]) -> object | None:
